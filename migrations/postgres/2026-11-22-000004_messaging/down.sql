@@ -1,0 +1,9 @@
+DROP TABLE webhook_events;
+DROP TABLE provider_sync_logs;
+DROP TABLE provider_configs;
+DROP TABLE email_outbox;
+DROP TABLE notification_templates;
+DROP TABLE notification_preferences;
+DROP TABLE notification_settings;
+DROP TABLE user_notifications;
+DROP TABLE notifications;

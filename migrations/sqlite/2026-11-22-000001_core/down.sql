@@ -1,0 +1,14 @@
+DROP TABLE audit_log;
+DROP TABLE audit_chain_heads;
+DROP TABLE number_sequences;
+DROP TABLE login_attempts;
+DROP TABLE auth_tokens;
+DROP TABLE sessions;
+DROP TABLE user_profiles;
+DROP TABLE teams;
+DROP TABLE users;
+DROP TABLE distributors;
+DROP TABLE partners;
+DROP TABLE role_permissions;
+DROP TABLE roles;
+DROP TABLE organizations;

@@ -1,0 +1,11 @@
+DROP TABLE calls;
+DROP TABLE loss_reasons;
+DROP TABLE streak_records;
+DROP TABLE commissions;
+DROP TABLE deal_activities;
+DROP TABLE invoices;
+DROP TABLE payment_approvals;
+DROP TABLE payments;
+DROP TABLE deals;
+DROP TABLE clients;
+DROP TABLE projects;

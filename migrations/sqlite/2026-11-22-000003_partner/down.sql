@@ -1,0 +1,12 @@
+DROP TABLE notes;
+DROP TABLE contracts;
+DROP TABLE order_items;
+DROP TABLE orders;
+DROP TABLE lead_status_history;
+DROP TABLE lead_notes;
+DROP TABLE lead_activities;
+DROP TABLE leads;
+DROP TABLE distributor_partners;
+DROP TABLE durations;
+DROP TABLE price_tiers;
+DROP TABLE products;

@@ -1,0 +1,316 @@
+//! The audit log: append-only (the database refuses UPDATE and DELETE) and tamper-evident. Each
+//! row stores the hash of the previous row of its organization's chain (chain 0 holds platform
+//! events) and its own hash over every field, so that a changed, removed or inserted row breaks
+//! the chain at that point. `dealdesk audit-verify` and the admin audit page report the first
+//! broken link.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use sha2::{Digest, Sha256};
+
+use crate::db::{AnyConnection, PublicId, now};
+use crate::schema::{audit_chain_heads, audit_log};
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who did something, from where. Built from the request for web actions; `system()` for the
+/// command line and background work.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub email: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Self::default()
+    }
+}
+
+/// One event to record. `old` and `new` are JSON objects of the changed fields.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    pub organization_id: Option<i64>,
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<String>,
+    pub old: Option<serde_json::Value>,
+    pub new: Option<serde_json::Value>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(organization_id: Option<i64>, action: &'a str, entity_type: &'a str) -> Self {
+        Self { organization_id, action, entity_type, entity_id: None, old: None, new: None }
+    }
+
+    pub fn entity(mut self, id: impl ToString) -> Self {
+        self.entity_id = Some(id.to_string());
+        self
+    }
+
+    pub fn old(mut self, v: serde_json::Value) -> Self {
+        self.old = Some(v);
+        self
+    }
+
+    pub fn new_values(mut self, v: serde_json::Value) -> Self {
+        self.new = Some(v);
+        self
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub organization_id: Option<i64>,
+    pub actor_user_id: Option<i64>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub old_values: Option<String>,
+    pub new_values: Option<String>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+struct NewAuditRow<'a> {
+    public_id: PublicId,
+    organization_id: Option<i64>,
+    actor_user_id: Option<i64>,
+    actor_email: Option<&'a str>,
+    action: &'a str,
+    entity_type: &'a str,
+    entity_id: Option<&'a str>,
+    old_values: Option<&'a str>,
+    new_values: Option<&'a str>,
+    ip_address: Option<&'a str>,
+    user_agent: Option<&'a str>,
+    created_at: NaiveDateTime,
+    prev_hash: &'a str,
+    hash: &'a str,
+}
+
+/// The fields a row's hash covers, in a fixed order with separators no field can contain
+/// unescaped (JSON and text are length-prefixed).
+#[allow(clippy::too_many_arguments)]
+fn compute_hash(
+    prev_hash: &str,
+    public_id: &PublicId,
+    organization_id: Option<i64>,
+    actor_user_id: Option<i64>,
+    actor_email: Option<&str>,
+    action: &str,
+    entity_type: &str,
+    entity_id: Option<&str>,
+    old_values: Option<&str>,
+    new_values: Option<&str>,
+    ip_address: Option<&str>,
+    user_agent: Option<&str>,
+    created_at: &NaiveDateTime,
+) -> String {
+    let mut h = Sha256::new();
+    let mut field = |s: Option<&str>| match s {
+        Some(s) => {
+            h.update(format!("{}:", s.len()));
+            h.update(s.as_bytes());
+        }
+        None => h.update(b"-"),
+    };
+    field(Some(prev_hash));
+    field(Some(&public_id.to_string()));
+    field(organization_id.map(|v| v.to_string()).as_deref());
+    field(actor_user_id.map(|v| v.to_string()).as_deref());
+    field(actor_email);
+    field(Some(action));
+    field(Some(entity_type));
+    field(entity_id);
+    field(old_values);
+    field(new_values);
+    field(ip_address);
+    field(user_agent);
+    field(Some(&created_at.format("%Y-%m-%d %H:%M:%S%.6f").to_string()));
+    hex::encode(h.finalize())
+}
+
+impl AuditRow {
+    fn expected_hash(&self) -> String {
+        compute_hash(
+            &self.prev_hash,
+            &self.public_id,
+            self.organization_id,
+            self.actor_user_id,
+            self.actor_email.as_deref(),
+            &self.action,
+            &self.entity_type,
+            self.entity_id.as_deref(),
+            self.old_values.as_deref(),
+            self.new_values.as_deref(),
+            self.ip_address.as_deref(),
+            self.user_agent.as_deref(),
+            &self.created_at,
+        )
+    }
+}
+
+/// Appends one event. Call it inside the transaction of the change it records, so that both land
+/// or neither does; it takes its own savepoint otherwise.
+pub fn record(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let chain_key = event.organization_id.unwrap_or(0);
+        diesel::sql_query(
+            "INSERT INTO audit_chain_heads (chain_key, last_hash, entries) VALUES ($1, $2, 0) \
+             ON CONFLICT (chain_key) DO NOTHING",
+        )
+        .bind::<BigInt, _>(chain_key)
+        .bind::<Text, _>(GENESIS)
+        .execute(conn)?;
+        // Updating the head first locks it, so concurrent appends to one chain take turns.
+        let prev_hash: String = diesel::update(audit_chain_heads::table.find(chain_key))
+            .set(audit_chain_heads::entries.eq(audit_chain_heads::entries + 1))
+            .returning(audit_chain_heads::last_hash)
+            .get_result(conn)?;
+
+        let public_id = PublicId::new();
+        let created_at = now();
+        let old = event.old.as_ref().map(|v| v.to_string());
+        let new = event.new.as_ref().map(|v| v.to_string());
+        let ua = actor.user_agent.as_deref().map(|s| truncate(s, 500));
+        let hash = compute_hash(
+            &prev_hash,
+            &public_id,
+            event.organization_id,
+            actor.user_id,
+            actor.email.as_deref(),
+            event.action,
+            event.entity_type,
+            event.entity_id.as_deref(),
+            old.as_deref(),
+            new.as_deref(),
+            actor.ip.as_deref(),
+            ua,
+            &created_at,
+        );
+        diesel::insert_into(audit_log::table)
+            .values(NewAuditRow {
+                public_id,
+                organization_id: event.organization_id,
+                actor_user_id: actor.user_id,
+                actor_email: actor.email.as_deref(),
+                action: event.action,
+                entity_type: event.entity_type,
+                entity_id: event.entity_id.as_deref(),
+                old_values: old.as_deref(),
+                new_values: new.as_deref(),
+                ip_address: actor.ip.as_deref(),
+                user_agent: ua,
+                created_at,
+                prev_hash: &prev_hash,
+                hash: &hash,
+            })
+            .execute(conn)?;
+        diesel::update(audit_chain_heads::table.find(chain_key))
+            .set(audit_chain_heads::last_hash.eq(&hash))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// 0 for platform events, else the organization id.
+    pub chain_key: i64,
+    pub entries: u64,
+    /// The id of the first row whose link or content does not match, if any.
+    pub first_broken: Option<i64>,
+    /// The chain head does not match the last row (rows removed from the end).
+    pub head_mismatch: bool,
+}
+
+impl ChainReport {
+    pub fn is_intact(&self) -> bool {
+        self.first_broken.is_none() && !self.head_mismatch
+    }
+}
+
+/// Verifies one chain, reading it in id order in batches.
+pub fn verify_chain(conn: &mut AnyConnection, chain_key: i64) -> QueryResult<ChainReport> {
+    const BATCH: i64 = 5_000;
+    let mut expected_prev = GENESIS.to_string();
+    let mut after = 0_i64;
+    let mut report = ChainReport { chain_key, entries: 0, first_broken: None, head_mismatch: false };
+    loop {
+        let mut q = audit_log::table
+            .select(AuditRow::as_select())
+            .filter(audit_log::id.gt(after))
+            .order(audit_log::id)
+            .limit(BATCH)
+            .into_boxed();
+        q = if chain_key == 0 {
+            q.filter(audit_log::organization_id.is_null())
+        } else {
+            q.filter(audit_log::organization_id.eq(chain_key))
+        };
+        let rows: Vec<AuditRow> = q.load(conn)?;
+        for row in &rows {
+            report.entries += 1;
+            if row.prev_hash != expected_prev || row.hash != row.expected_hash() {
+                report.first_broken = Some(row.id);
+                return Ok(report);
+            }
+            expected_prev = row.hash.clone();
+        }
+        match rows.last() {
+            Some(last) if rows.len() as i64 == BATCH => after = last.id,
+            _ => break,
+        }
+    }
+    let head: Option<String> = audit_chain_heads::table
+        .find(chain_key)
+        .select(audit_chain_heads::last_hash)
+        .first(conn)
+        .optional()?;
+    report.head_mismatch = head.is_some_and(|h| h != expected_prev);
+    Ok(report)
+}
+
+/// Verifies every chain that has a head.
+pub fn verify_all(conn: &mut AnyConnection) -> QueryResult<Vec<ChainReport>> {
+    let keys: Vec<i64> = audit_chain_heads::table
+        .select(audit_chain_heads::chain_key)
+        .order(audit_chain_heads::chain_key)
+        .load(conn)?;
+    keys.into_iter().map(|k| verify_chain(conn, k)).collect()
+}
+
+/// Action names of authentication events (DESIGN.md, "Accounts and sessions").
+pub mod actions {
+    pub const REGISTER: &str = "REGISTER";
+    pub const LOGIN: &str = "LOGIN";
+    pub const LOGIN_FAILED: &str = "LOGIN_FAILED";
+    pub const LOGOUT: &str = "LOGOUT";
+    pub const LOGOUT_ALL: &str = "LOGOUT_ALL";
+    pub const PASSWORD_CHANGE: &str = "PASSWORD_CHANGE";
+    pub const PASSWORD_RESET: &str = "PASSWORD_RESET";
+    pub const ACCOUNT_LOCK: &str = "ACCOUNT_LOCK";
+    pub const SESSION_REVOKED: &str = "SESSION_REVOKED";
+    pub const CREATE: &str = "create";
+    pub const UPDATE: &str = "update";
+}

@@ -1,0 +1,261 @@
+//! GET/POST /login and POST /logout.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::users::{self, AuthUser, LOCK_DURATION};
+use super::{passwords, sessions};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, AnyConnection, now, write_tx};
+use crate::error::AppError;
+use crate::web::context::home_for;
+use crate::web::{Ctx, anonymous_actor, csrf, render, render_status, safe_next, see_other};
+
+const INVALID: &str = "The e-mail or password is not correct.";
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    csrf: String,
+    email: String,
+    next: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    email_error: Option<&'static str>,
+    password_error: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+pub async fn form(
+    session: Session,
+    state: web::Data<AppState>,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
+    // Someone already signed in goes straight to their dashboard.
+    if let Some(token) = session.get::<String>(sessions::COOKIE_KEY).ok().flatten() {
+        let loaded = db::run(&state.pool, move |c| Ok(sessions::load(c, &token)?)).await?;
+        if let Some(l) = loaded {
+            return Ok(see_other(home_for(&l.user, l.perms)));
+        }
+    }
+    render(&LoginPage {
+        csrf: csrf::token(&session),
+        email: String::new(),
+        next: query.next.clone().unwrap_or_default(),
+        error: None,
+        notice: query.signed_out.as_ref().map(|_| "You have signed out."),
+        email_error: None,
+        password_error: None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+enum Outcome {
+    SignedIn { token: String, home: &'static str, must_change: bool },
+    Invalid,
+    Locked,
+    Inactive,
+    Throttled,
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    session: Session,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let email = users::normalize_email(&form.email);
+    let mut page = LoginPage {
+        csrf: csrf::token(&session),
+        email: form.email.chars().take(254).collect(),
+        next: form.next.clone(),
+        error: None,
+        notice: None,
+        email_error: None,
+        password_error: None,
+    };
+    if email.is_empty() {
+        page.email_error = Some("Enter your e-mail address.");
+    } else if email.len() > 254 {
+        page.email_error = Some("An e-mail address has at most 254 characters.");
+    }
+    if form.password.is_empty() {
+        page.password_error = Some("Enter your password.");
+    } else if form.password.len() > 1024 {
+        page.password_error = Some("A password has at most 1024 characters.");
+    }
+    if page.email_error.is_some() || page.password_error.is_some() {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+
+    let actor = anonymous_actor(&req, Some(&email));
+    let previous = session.get::<String>(sessions::COOKIE_KEY).ok().flatten();
+    let password = form.password;
+    let outcome = db::run(&state.pool, move |conn| {
+        sign_in(conn, &email, &password, previous.as_deref(), &actor)
+    })
+    .await?;
+
+    match outcome {
+        Outcome::SignedIn { token, home, must_change } => {
+            // A new cookie session and CSRF token at sign-in: nothing seen before carries over.
+            session.renew();
+            session
+                .insert(sessions::COOKIE_KEY, token)
+                .map_err(|e| AppError::internal(format!("session: {e}")))?;
+            csrf::rotate(&session);
+            let target = if must_change { "/account/password" } else { safe_next(Some(&form.next), home) };
+            Ok(see_other(target))
+        }
+        Outcome::Invalid => {
+            page.error = Some(INVALID.into());
+            render_status(StatusCode::UNAUTHORIZED, &page)
+        }
+        Outcome::Locked => {
+            page.error = Some(format!(
+                "Too many failed attempts: this account is locked for {} minutes. Try again later, \
+                 or ask an administrator to reset your password.",
+                LOCK_DURATION.num_minutes()
+            ));
+            render_status(StatusCode::LOCKED, &page)
+        }
+        Outcome::Inactive => {
+            page.error = Some(
+                "This account is not active. Ask an administrator of your organization.".into(),
+            );
+            render_status(StatusCode::FORBIDDEN, &page)
+        }
+        Outcome::Throttled => {
+            page.error = Some(
+                "Too many sign-in attempts from your network. Wait 15 minutes and try again."
+                    .into(),
+            );
+            render_status(StatusCode::TOO_MANY_REQUESTS, &page)
+        }
+    }
+}
+
+fn failed(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    user: Option<&AuthUser>,
+    email: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut actor = actor.clone();
+    actor.user_id = user.map(|u| u.id);
+    audit::record(
+        conn,
+        &actor,
+        Event::new(user.and_then(|u| u.organization_id), actions::LOGIN_FAILED, "user")
+            .entity(user.map(|u| u.public_id.to_string()).unwrap_or_else(|| email.to_string()))
+            .new_values(json!({ "reason": reason })),
+    )?;
+    Ok(())
+}
+
+fn sign_in(
+    conn: &mut AnyConnection,
+    email: &str,
+    password: &str,
+    previous_token: Option<&str>,
+    actor: &audit::Actor,
+) -> Result<Outcome, AppError> {
+    let ip = actor.ip.clone().unwrap_or_default();
+    if users::ip_is_throttled(conn, &ip)? {
+        return Ok(Outcome::Throttled);
+    }
+    let Some(user) = users::find_by_email(conn, email)? else {
+        passwords::verify_dummy(password);
+        write_tx(conn, |conn| {
+            users::record_ip_failure(conn, &ip, email)?;
+            failed(conn, actor, None, email, "unknown_email")
+        })?;
+        return Ok(Outcome::Invalid);
+    };
+    if user.locked_until.is_some_and(|t| t > now()) {
+        passwords::verify_dummy(password);
+        write_tx(conn, |conn| {
+            users::record_ip_failure(conn, &ip, email)?;
+            failed(conn, actor, Some(&user), email, "locked")
+        })?;
+        return Ok(Outcome::Locked);
+    }
+    if !passwords::verify(password, &user.password_hash) {
+        let locked = write_tx(conn, |conn| {
+            users::record_ip_failure(conn, &ip, email)?;
+            let locked = users::record_failure(conn, &user)?;
+            failed(conn, actor, Some(&user), email, "wrong_password")?;
+            if locked {
+                let mut a = actor.clone();
+                a.user_id = Some(user.id);
+                audit::record(
+                    conn,
+                    &a,
+                    Event::new(user.organization_id, actions::ACCOUNT_LOCK, "user")
+                        .entity(user.public_id)
+                        .new_values(json!({ "locked_minutes": LOCK_DURATION.num_minutes() })),
+                )?;
+            }
+            Ok::<_, AppError>(locked)
+        })?;
+        return Ok(if locked { Outcome::Locked } else { Outcome::Invalid });
+    }
+    if !user.is_active || !user.is_verified || !users::organization_is_active(conn, user.organization_id)? {
+        write_tx(conn, |conn| failed(conn, actor, Some(&user), email, "inactive"))?;
+        return Ok(Outcome::Inactive);
+    }
+    let token = write_tx(conn, |conn| {
+        if let Some(prev) = previous_token {
+            sessions::revoke_token(conn, prev, "replaced")?;
+        }
+        users::record_success(conn, user.id)?;
+        let token = sessions::create(
+            conn,
+            user.id,
+            user.organization_id,
+            actor.ip.as_deref(),
+            actor.user_agent.as_deref(),
+        )?;
+        let mut a = actor.clone();
+        a.user_id = Some(user.id);
+        audit::record(conn, &a, Event::new(user.organization_id, actions::LOGIN, "user").entity(user.public_id))?;
+        Ok::<_, AppError>(token)
+    })?;
+    let home = sessions::load(conn, &token)?.map_or("/account", |l| home_for(&l.user, l.perms));
+    Ok(Outcome::SignedIn { token, home, must_change: user.must_change_password })
+}
+
+pub async fn logout(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let actor = ctx.actor();
+    let (session_id, org, user_public_id) =
+        (ctx.user.session_id, ctx.user.organization_id, ctx.user.public_id);
+    db::run(&state.pool, move |conn| {
+        write_tx(conn, |conn| {
+            sessions::revoke_by_id(conn, session_id, "logout")?;
+            audit::record(conn, &actor, Event::new(org, actions::LOGOUT, "user").entity(user_public_id))?;
+            Ok(())
+        })
+    })
+    .await?;
+    ctx.session.purge();
+    Ok(see_other("/login?signed_out=1"))
+}

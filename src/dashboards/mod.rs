@@ -1,0 +1,86 @@
+//! The landing page of each area. Until an area's own issue fills it, it shows who is signed in,
+//! their organization and role, and what that role allows — nothing pretends to be a feature.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::error::AppError;
+use crate::permissions::{Permission, Permission::*};
+use crate::web::{Ctx, render};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(root))
+        .route("/platform", web::get().to(platform))
+        .route("/admin", web::get().to(admin))
+        .route("/sales", web::get().to(sales))
+        .route("/verifier", web::get().to(verifier))
+        .route("/partner", web::get().to(partner))
+        .route("/reports", web::get().to(reports));
+}
+
+pub struct PermissionLine {
+    pub area: &'static str,
+    pub key: &'static str,
+    pub description: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "dashboards/dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    title: &'static str,
+    summary: &'static str,
+    permissions: Vec<PermissionLine>,
+}
+
+fn page(ctx: Ctx, title: &'static str, summary: &'static str) -> Result<HttpResponse, AppError> {
+    let permissions = ctx
+        .perms
+        .iter()
+        .map(|p| PermissionLine { area: p.area(), key: p.key(), description: p.description() })
+        .collect();
+    render(&DashboardPage { ctx, title, summary, permissions })
+}
+
+async fn root(ctx: Ctx) -> HttpResponse {
+    crate::web::see_other(ctx.home())
+}
+
+async fn platform(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    page(ctx, "Platform", "Organizations across the platform and their figures.")
+}
+
+async fn area(
+    ctx: Ctx,
+    any_of: &[Permission],
+    title: &'static str,
+    summary: &'static str,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_any(any_of)?;
+    page(ctx, title, summary)
+}
+
+async fn admin(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let perms = [OrgManage, UsersManage, RolesManage, TeamsManage, AuditView];
+    area(ctx, &perms, "Administration", "Users, roles, teams, settings and the audit log of your organization.").await
+}
+
+async fn sales(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let perms = [DealsCreate, PaymentsRecord, CallsLog, ClientsManage];
+    area(ctx, &perms, "Sales", "Clients, deals, payments and calls, with your targets and streak.").await
+}
+
+async fn verifier(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let perms = [PaymentsVerify, InvoicesManage];
+    area(ctx, &perms, "Verification", "The queue of payments to verify, invoices and verification metrics.").await
+}
+
+async fn partner(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let perms = [LeadsManage, OrdersCreate, OrdersFulfill, ContractsManage];
+    area(ctx, &perms, "Partner channel", "Leads, quotes and orders, contracts and the fulfillment queue.").await
+}
+
+async fn reports(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    area(ctx, &[ReportsView], "Reports", "Organization-wide revenue, pipeline, call rates and rankings.").await
+}

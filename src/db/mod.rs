@@ -1,0 +1,187 @@
+//! One binary, two databases. The backend is chosen from the URL scheme by our own pool manager
+//! (never by trying each backend in turn, which would silently fall back to SQLite), SQLite gets
+//! its pragmas on every pooled connection, and each backend has its own embedded migration set.
+
+mod public_id;
+
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, Timelike, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub use public_id::{PublicId, PublicIdSql};
+
+use crate::error::AppError;
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Which database a URL names; decided once, from the scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Postgres(String),
+    /// A file path (or `:memory:`), with any `sqlite://` prefix removed.
+    Sqlite(String),
+}
+
+impl DbUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err("is empty; leave it unset for the SQLite file dealdesk.db".into());
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_string()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err("names no SQLite file (expected sqlite://path/to/file.db)".into());
+            }
+            return Ok(Self::Sqlite(path.to_string()));
+        }
+        if url.contains("://") {
+            return Err(format!(
+                "has an unsupported scheme in {url:?}; use postgres://… or a SQLite file path"
+            ));
+        }
+        Ok(Self::Sqlite(url.to_string()))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+
+    pub fn establish(&self) -> diesel::ConnectionResult<AnyConnection> {
+        match self {
+            Self::Postgres(url) => PgConnection::establish(url).map(AnyConnection::Postgresql),
+            Self::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                // Per connection: a writer waits for the lock instead of failing at once (set
+                // first: switching a new file to WAL needs the lock while the pool opens
+                // connections in parallel), WAL for concurrent readers, foreign keys enforced.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+pub struct Manager {
+    url: DbUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        self.url.establish().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+pub fn build_pool(url: &DbUrl, size: u32) -> Result<Pool, String> {
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager { url: url.clone() })
+        .map_err(|e| format!("cannot connect to the database: {e}"))
+}
+
+pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, String> {
+    let applied = match conn {
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| format!("migration failed: {e}"))
+}
+
+pub fn revert_all_migrations(conn: &mut AnyConnection) -> Result<usize, String> {
+    let reverted = match conn {
+        AnyConnection::Postgresql(c) => c.revert_all_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    reverted.map_err(|e| format!("reverting migrations failed: {e}"))
+}
+
+/// True when every embedded migration has been applied.
+pub fn is_migrated(conn: &mut AnyConnection) -> bool {
+    let pending = match conn {
+        AnyConnection::Postgresql(c) => c.pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    matches!(pending, Ok(0))
+}
+
+/// The current time as stored: UTC, truncated to microseconds so that a value read back from
+/// either database equals the value written (the audit hash chain depends on it).
+pub fn now() -> NaiveDateTime {
+    let t = Utc::now().naive_utc();
+    t.with_nanosecond(t.nanosecond() / 1_000 * 1_000).unwrap_or(t)
+}
+
+/// Runs blocking database work on actix's blocking pool, with one pooled connection for the
+/// whole closure, so that a page's queries share a connection and a thread hop.
+pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(AppError::pool)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+}
+
+/// A transaction for work that writes. On SQLite it begins with `BEGIN IMMEDIATE`, taking the
+/// write lock up front: a deferred transaction that read first and writes later fails at once
+/// (SQLITE_BUSY_SNAPSHOT) when another writer got in between, whatever the busy timeout.
+pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        }
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}

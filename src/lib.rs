@@ -1,0 +1,25 @@
+//! Dealdesk: a self-hosted, multi-tenant sales-operations web application.
+//! See ARCHITECTURE.md for the map of the code and the life of a request.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod dashboards;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod orgs;
+pub mod permissions;
+pub mod schema;
+pub mod server;
+pub mod web;
+
+use std::sync::Arc;
+
+/// What every request handler can reach: the pool and the validated configuration.
+pub struct AppState {
+    pub pool: db::Pool,
+    pub config: Arc<config::Config>,
+}

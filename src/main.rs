@@ -1,0 +1,171 @@
+//! The `dealdesk` command: serve the site, migrate, load demo data, manage platform admins and
+//! verify the audit chain.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use actix_web::{HttpServer, web};
+use clap::{Parser, Subcommand};
+
+use dealdesk::audit::{self, Actor};
+use dealdesk::config::Config;
+use dealdesk::db::{self, AnyConnection, Pool};
+use dealdesk::{AppState, auth, demo, orgs, server};
+
+#[derive(Parser)]
+#[command(name = "dealdesk", version, about = "Self-hosted sales operations: deals, payments, partners")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations, then serve the site (the default).
+    Serve {
+        /// Load the demo organizations and accounts first, and print the logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Load the demo data into the configured database (idempotent).
+    Demo,
+    /// Create a platform admin; the password comes from DEALDESK_PASSWORD or a prompt.
+    CreatePlatformAdmin {
+        #[arg(long)]
+        email: String,
+    },
+    /// Verify the audit log's hash chains and report the first broken link of each.
+    AuditVerify,
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let pool = db::build_pool(&config.database, config.pool_size)?;
+    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        log::info!("applied {applied} migration(s)");
+    }
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Migrate => {
+            println!("database is up to date ({applied} migration(s) applied now)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let password = load_demo(&mut conn, &config)?;
+            print_logins(&password);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CreatePlatformAdmin { email } => {
+            create_platform_admin(&mut conn, &email)?;
+            println!("platform admin {email} created");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::AuditVerify => audit_verify(&mut conn),
+        Command::Serve { demo } => {
+            let demo_password = if demo { Some(load_demo(&mut conn, &config)?) } else { None };
+            drop(conn);
+            serve(config, pool, demo_password)
+        }
+    }
+}
+
+fn load_demo(conn: &mut AnyConnection, config: &Config) -> Result<String, String> {
+    let password = config
+        .demo_password
+        .clone()
+        .unwrap_or_else(dealdesk::auth::passwords::temporary);
+    let hash = auth::passwords::hash(&password)?;
+    demo::load(conn, &hash).map_err(|e| format!("loading demo data failed: {e}"))?;
+    Ok(password)
+}
+
+fn print_logins(password: &str) {
+    println!("Demo accounts (password for all: {password}):");
+    for email in demo::logins() {
+        println!("  {email}");
+    }
+}
+
+fn create_platform_admin(conn: &mut AnyConnection, email: &str) -> Result<(), String> {
+    let email = email.trim();
+    if !email.contains('@') || email.len() > 254 {
+        return Err(format!("{email:?} is not an e-mail address"));
+    }
+    if auth::users::find_by_email(conn, email).map_err(|e| e.to_string())?.is_some() {
+        return Err(format!("an account with the e-mail {email} exists already"));
+    }
+    let password = match std::env::var("DEALDESK_PASSWORD") {
+        Ok(p) => p,
+        Err(_) if std::io::stdin().is_terminal() => {
+            let p = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+            let again = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+            if p != again {
+                return Err("the passwords differ".into());
+            }
+            p
+        }
+        Err(_) => return Err("set DEALDESK_PASSWORD or run in a terminal to be asked".into()),
+    };
+    auth::passwords::check_policy(&password, email).map_err(str::to_string)?;
+    let hash = auth::passwords::hash(&password)?;
+    orgs::create_platform_admin(conn, &Actor::system(), email, &hash).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn audit_verify(conn: &mut AnyConnection) -> Result<ExitCode, String> {
+    let reports = audit::verify_all(conn).map_err(|e| e.to_string())?;
+    let mut intact = true;
+    for r in &reports {
+        let name = if r.chain_key == 0 { "platform".to_string() } else { format!("organization {}", r.chain_key) };
+        match (r.first_broken, r.head_mismatch) {
+            (None, false) => println!("{name}: intact ({} entries)", r.entries),
+            (Some(id), _) => {
+                intact = false;
+                println!("{name}: BROKEN at audit_log id {id} (after {} entries checked)", r.entries - 1);
+            }
+            (None, true) => {
+                intact = false;
+                println!("{name}: BROKEN: the last {} entries are intact but entries after them were removed", r.entries);
+            }
+        }
+    }
+    if reports.is_empty() {
+        println!("the audit log is empty");
+    }
+    Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn serve(config: Config, pool: Pool, demo_password: Option<String>) -> Result<ExitCode, String> {
+    let bind = config.bind;
+    let state = web::Data::new(AppState { pool, config: Arc::new(config) });
+    actix_web::rt::System::new()
+        .block_on(async move {
+            let server = HttpServer::new(move || server::build_app(state.clone()))
+                .bind(bind)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {bind} (BIND): {e}")))?
+                .run();
+            println!("Dealdesk is serving on http://{bind}/");
+            if let Some(password) = &demo_password {
+                print_logins(password);
+            }
+            server.await
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,33 @@
+//! One-shot messages carried in the session across a redirect (POST-redirect-GET).
+
+use actix_session::Session;
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "flash";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    /// "success" or "error"; used as a CSS class.
+    pub kind: String,
+    pub message: String,
+}
+
+impl Flash {
+    pub fn success(session: &Session, message: impl Into<String>) {
+        Self::set(session, "success", message.into());
+    }
+
+    pub fn error(session: &Session, message: impl Into<String>) {
+        Self::set(session, "error", message.into());
+    }
+
+    fn set(session: &Session, kind: &str, message: String) {
+        // A flash that cannot be stored is only a lost notice; the action itself succeeded.
+        let _ = session.insert(KEY, Flash { kind: kind.into(), message });
+    }
+
+    /// Takes the pending message, so that it shows once.
+    pub fn take(session: &Session) -> Option<Flash> {
+        session.remove_as::<Flash>(KEY).and_then(Result::ok)
+    }
+}

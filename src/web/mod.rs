@@ -1,0 +1,93 @@
+//! Shared request plumbing: the per-request context, CSRF, security headers, flash messages,
+//! rendering and small helpers every area uses.
+
+pub mod context;
+pub mod csrf;
+pub mod flash;
+pub mod headers;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+pub use context::{Ctx, OrgScope};
+pub use flash::Flash;
+
+use crate::audit::Actor;
+use crate::error::AppError;
+
+/// Renders a page with status 200.
+pub fn render(page: &impl Template) -> Result<HttpResponse, AppError> {
+    render_status(actix_web::http::StatusCode::OK, page)
+}
+
+/// Renders a page with the given status (422 for a form with errors, 401 for bad credentials).
+pub fn render_status(
+    status: actix_web::http::StatusCode,
+    page: &impl Template,
+) -> Result<HttpResponse, AppError> {
+    let body = page.render()?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+}
+
+/// POST-redirect-GET.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+pub fn url_encode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|s| s.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+/// The client address as the socket saw it. Behind a proxy, configure actix's
+/// `realip_remote_addr` handling there; we do not trust forwarded headers by default.
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+pub fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(500).collect())
+}
+
+/// The audit actor for an anonymous request (sign-in attempts).
+pub fn anonymous_actor(req: &HttpRequest, email: Option<&str>) -> Actor {
+    Actor {
+        user_id: None,
+        email: email.map(str::to_string),
+        ip: Some(client_ip(req)),
+        user_agent: user_agent(req),
+    }
+}
+
+/// A local redirect target from a `next` parameter; anything else (other hosts, schemes,
+/// protocol-relative URLs) falls back to `fallback`.
+pub fn safe_next<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        _ => fallback,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/account"), "/"), "/account");
+        assert_eq!(safe_next(Some("//evil.example"), "/"), "/");
+        assert_eq!(safe_next(Some("https://evil.example"), "/"), "/");
+        assert_eq!(safe_next(Some("/\\evil.example"), "/"), "/");
+        assert_eq!(safe_next(None, "/home"), "/home");
+    }
+
+    #[test]
+    fn url_encoding_escapes_reserved_characters() {
+        assert_eq!(url_encode("/a b?c=d&e"), "%2Fa+b%3Fc%3Dd%26e");
+    }
+}
