@@ -27,7 +27,10 @@ pub struct ConfigError {
 }
 
 fn err(key: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { key, problem: problem.into() }
+    ConfigError {
+        key,
+        problem: problem.into(),
+    }
 }
 
 /// Reads `KEY`, or the contents of the file named by `KEY_FILE` (for secrets kept in files).
@@ -39,7 +42,12 @@ fn var(key: &'static str) -> Result<Option<String>, ConfigError> {
     match std::env::var(&file_key) {
         Ok(path) => std::fs::read_to_string(&path)
             .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_string()))
-            .map_err(|e| err(key, format!("could not be read from {file_key}={path}: {e}"))),
+            .map_err(|e| {
+                err(
+                    key,
+                    format!("could not be read from {file_key}={path}: {e}"),
+                )
+            }),
         Err(_) => Ok(None),
     }
 }
@@ -71,7 +79,12 @@ impl Config {
             .unwrap_or_else(|| "127.0.0.1:8080".into())
             .trim()
             .parse::<SocketAddr>()
-            .map_err(|e| err("BIND", format!("must be address:port like 127.0.0.1:8080 ({e})")))?;
+            .map_err(|e| {
+                err(
+                    "BIND",
+                    format!("must be address:port like 127.0.0.1:8080 ({e})"),
+                )
+            })?;
         let session_key = match var("SESSION_KEY")? {
             Some(k) if k.len() >= 32 => k.into_bytes(),
             Some(_) => return Err(err("SESSION_KEY", "must be at least 32 characters")),
@@ -89,7 +102,10 @@ impl Config {
         let upload_dir = PathBuf::from(var("UPLOAD_DIR")?.unwrap_or_else(|| "uploads".into()));
         let static_dir = PathBuf::from(var("STATIC_DIR")?.unwrap_or_else(default_static_dir));
         if !static_dir.is_dir() {
-            return Err(err("STATIC_DIR", format!("{} is not a directory", static_dir.display())));
+            return Err(err(
+                "STATIC_DIR",
+                format!("{} is not a directory", static_dir.display()),
+            ));
         }
         let demo_password = var("DEMO_PASSWORD")?.filter(|p| !p.is_empty());
         if let Some(p) = &demo_password
@@ -125,7 +141,9 @@ fn default_static_dir() -> String {
 /// For the embedded default only: a key generated once and kept beside the database file, so
 /// that sign-ins survive restarts without any setup.
 fn generated_session_key(db_path: &str) -> Result<Vec<u8>, ConfigError> {
-    let dir = Path::new(db_path).parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = Path::new(db_path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty());
     let file = dir.unwrap_or(Path::new(".")).join(".dealdesk-session-key");
     if let Ok(existing) = std::fs::read_to_string(&file)
         && existing.trim().len() >= 32
@@ -133,8 +151,12 @@ fn generated_session_key(db_path: &str) -> Result<Vec<u8>, ConfigError> {
         return Ok(existing.trim().as_bytes().to_vec());
     }
     let key = hex::encode(rand::random::<[u8; 32]>());
-    std::fs::write(&file, &key)
-        .map_err(|e| err("SESSION_KEY", format!("is unset and {} could not be written: {e}", file.display())))?;
+    std::fs::write(&file, &key).map_err(|e| {
+        err(
+            "SESSION_KEY",
+            format!("is unset and {} could not be written: {e}", file.display()),
+        )
+    })?;
     restrict_permissions(&file);
     log::warn!(
         "SESSION_KEY is unset: generated one and kept it in {} (set SESSION_KEY in production)",

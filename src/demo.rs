@@ -32,7 +32,11 @@ pub const ORGANIZATIONS: [(&str, &str, &str, &str); 2] = [
 pub fn logins() -> Vec<String> {
     let mut out = vec![PLATFORM_ADMIN.to_string()];
     for (_, domain, _, _) in ORGANIZATIONS {
-        out.extend(DEMO_ROLES.iter().map(|(role, _, _)| format!("{role}@{domain}")));
+        out.extend(
+            DEMO_ROLES
+                .iter()
+                .map(|(role, _, _)| format!("{role}@{domain}")),
+        );
     }
     out
 }
@@ -50,7 +54,15 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
         for (name, domain, currency, timezone) in ORGANIZATIONS {
             let scope = match orgs::find_organization_by_name(conn, name)? {
                 Some(scope) => scope,
-                None => orgs::create_organization(conn, &actor, &NewOrganization { name, currency, timezone })?,
+                None => orgs::create_organization(
+                    conn,
+                    &actor,
+                    &NewOrganization {
+                        name,
+                        currency,
+                        timezone,
+                    },
+                )?,
             };
             let (partner_id, distributor_id) = partner_channel(conn, scope, domain)?;
             for (role, first, last) in DEMO_ROLES {
@@ -94,7 +106,11 @@ fn set_password(conn: &mut AnyConnection, user_id: i64, hash: &str) -> QueryResu
 }
 
 /// One partner and one distributor per organization, the distributor actively assigned to it.
-fn partner_channel(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryResult<(i64, i64)> {
+fn partner_channel(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    domain: &str,
+) -> QueryResult<(i64, i64)> {
     let org = scope.id();
     let t = now();
     let partner_name = format!("Northwind Resellers ({domain})");

@@ -123,7 +123,12 @@ impl ErrorPage<'_> {
                 "Try again; if it happens again, tell your administrator.",
             ),
         };
-        ErrorPage { status: status.as_u16(), title, message, next_step }
+        ErrorPage {
+            status: status.as_u16(),
+            title,
+            message,
+            next_step,
+        }
     }
 
     pub fn response(&self) -> HttpResponse {
@@ -132,7 +137,9 @@ impl ErrorPage<'_> {
         let body = self
             .render()
             .unwrap_or_else(|_| format!("{} {}: {}", self.status, self.title, self.message));
-        HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body)
     }
 }
 

@@ -14,7 +14,11 @@ use dealdesk::db::{self, AnyConnection, Pool};
 use dealdesk::{AppState, auth, demo, orgs, server};
 
 #[derive(Parser)]
-#[command(name = "dealdesk", version, about = "Self-hosted sales operations: deals, payments, partners")]
+#[command(
+    name = "dealdesk",
+    version,
+    about = "Self-hosted sales operations: deals, payments, partners"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -56,7 +60,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
     let pool = db::build_pool(&config.database, config.pool_size)?;
-    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
     let applied = db::run_migrations(&mut conn)?;
     if applied > 0 {
         log::info!("applied {applied} migration(s)");
@@ -78,7 +84,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::AuditVerify => audit_verify(&mut conn),
         Command::Serve { demo } => {
-            let demo_password = if demo { Some(load_demo(&mut conn, &config)?) } else { None };
+            let demo_password = if demo {
+                Some(load_demo(&mut conn, &config)?)
+            } else {
+                None
+            };
             drop(conn);
             serve(config, pool, demo_password)
         }
@@ -107,14 +117,18 @@ fn create_platform_admin(conn: &mut AnyConnection, email: &str) -> Result<(), St
     if !email.contains('@') || email.len() > 254 {
         return Err(format!("{email:?} is not an e-mail address"));
     }
-    if auth::users::find_by_email(conn, email).map_err(|e| e.to_string())?.is_some() {
+    if auth::users::find_by_email(conn, email)
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
         return Err(format!("an account with the e-mail {email} exists already"));
     }
     let password = match std::env::var("DEALDESK_PASSWORD") {
         Ok(p) => p,
         Err(_) if std::io::stdin().is_terminal() => {
             let p = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
-            let again = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+            let again =
+                rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
             if p != again {
                 return Err("the passwords differ".into());
             }
@@ -132,33 +146,52 @@ fn audit_verify(conn: &mut AnyConnection) -> Result<ExitCode, String> {
     let reports = audit::verify_all(conn).map_err(|e| e.to_string())?;
     let mut intact = true;
     for r in &reports {
-        let name = if r.chain_key == 0 { "platform".to_string() } else { format!("organization {}", r.chain_key) };
+        let name = if r.chain_key == 0 {
+            "platform".to_string()
+        } else {
+            format!("organization {}", r.chain_key)
+        };
         match (r.first_broken, r.head_mismatch) {
             (None, false) => println!("{name}: intact ({} entries)", r.entries),
             (Some(id), _) => {
                 intact = false;
-                println!("{name}: BROKEN at audit_log id {id} (after {} entries checked)", r.entries - 1);
+                println!(
+                    "{name}: BROKEN at audit_log id {id} (after {} entries checked)",
+                    r.entries - 1
+                );
             }
             (None, true) => {
                 intact = false;
-                println!("{name}: BROKEN: the last {} entries are intact but entries after them were removed", r.entries);
+                println!(
+                    "{name}: BROKEN: the last {} entries are intact but entries after them were removed",
+                    r.entries
+                );
             }
         }
     }
     if reports.is_empty() {
         println!("the audit log is empty");
     }
-    Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn serve(config: Config, pool: Pool, demo_password: Option<String>) -> Result<ExitCode, String> {
     let bind = config.bind;
-    let state = web::Data::new(AppState { pool, config: Arc::new(config) });
+    let state = web::Data::new(AppState {
+        pool,
+        config: Arc::new(config),
+    });
     actix_web::rt::System::new()
         .block_on(async move {
             let server = HttpServer::new(move || server::build_app(state.clone()))
                 .bind(bind)
-                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {bind} (BIND): {e}")))?
+                .map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot listen on {bind} (BIND): {e}"))
+                })?
                 .run();
             println!("Dealdesk is serving on http://{bind}/");
             if let Some(password) = &demo_password {

@@ -85,13 +85,11 @@ impl Permission {
     /// The area of the product a permission belongs to, for grouping on role forms.
     pub fn area(self) -> &'static str {
         match self {
-            OrgManage | UsersManage | RolesManage | TeamsManage | IntegrationsManage | AuditView => {
-                "Administration"
-            }
+            OrgManage | UsersManage | RolesManage | TeamsManage | IntegrationsManage
+            | AuditView => "Administration",
             CatalogManage => "Catalog",
-            ClientsManage | DealsCreate | DealsViewAll | PaymentsRecord | CallsLog | CallsViewAll => {
-                "Sales"
-            }
+            ClientsManage | DealsCreate | DealsViewAll | PaymentsRecord | CallsLog
+            | CallsViewAll => "Sales",
             PaymentsVerify | InvoicesManage => "Verification",
             CommissionsViewAll | CommissionsManage => "Commissions",
             ReportsView => "Reports",
@@ -141,7 +139,11 @@ pub struct PermissionSet(u32);
 
 impl PermissionSet {
     pub fn from_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> Self {
-        Self(keys.into_iter().filter_map(Permission::from_key).fold(0, |acc, p| acc | p.bit()))
+        Self(
+            keys.into_iter()
+                .filter_map(Permission::from_key)
+                .fold(0, |acc, p| acc | p.bit()),
+        )
     }
 
     pub fn of(perms: &[Permission]) -> Self {

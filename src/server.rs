@@ -22,11 +22,17 @@ const FORM_LIMIT: usize = 64 * 1024;
 
 fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
     match err {
-        UrlencodedError::Overflow { .. } | UrlencodedError::UnknownLength => AppError::PayloadTooLarge.into(),
-        UrlencodedError::ContentType => {
-            AppError::BadRequest("The request was not sent as a form. Use the forms of the site.".into()).into()
+        UrlencodedError::Overflow { .. } | UrlencodedError::UnknownLength => {
+            AppError::PayloadTooLarge.into()
         }
-        other => AppError::BadRequest(format!("The form could not be read ({other}). Reload the page and try again.")).into(),
+        UrlencodedError::ContentType => AppError::BadRequest(
+            "The request was not sent as a form. Use the forms of the site.".into(),
+        )
+        .into(),
+        other => AppError::BadRequest(format!(
+            "The form could not be read ({other}). Reload the page and try again."
+        ))
+        .into(),
     }
 }
 
@@ -54,7 +60,9 @@ fn style_plain_errors<B: MessageBody + 'static>(
     let status = res.status();
     let (req, _) = res.into_parts();
     let page = ErrorPage::for_status(status).response();
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, page).map_into_right_body()))
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, page).map_into_right_body(),
+    ))
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {
@@ -73,17 +81,24 @@ pub fn build_app(
     >,
 > {
     let config = state.config.clone();
-    let session = SessionMiddleware::builder(CookieSessionStore::default(), Key::derive_from(&config.session_key))
-        .cookie_name(SESSION_COOKIE.into())
-        .cookie_content_security(CookieContentSecurity::Private)
-        .cookie_http_only(true)
-        .cookie_same_site(SameSite::Lax)
-        .cookie_secure(config.cookie_secure)
-        .session_lifecycle(BrowserSession::default())
-        .build();
+    let session = SessionMiddleware::builder(
+        CookieSessionStore::default(),
+        Key::derive_from(&config.session_key),
+    )
+    .cookie_name(SESSION_COOKIE.into())
+    .cookie_content_security(CookieContentSecurity::Private)
+    .cookie_http_only(true)
+    .cookie_same_site(SameSite::Lax)
+    .cookie_secure(config.cookie_secure)
+    .session_lifecycle(BrowserSession::default())
+    .build();
     App::new()
         .app_data(state)
-        .app_data(web::FormConfig::default().limit(FORM_LIMIT).error_handler(form_error))
+        .app_data(
+            web::FormConfig::default()
+                .limit(FORM_LIMIT)
+                .error_handler(form_error),
+        )
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .configure(crate::health::configure)

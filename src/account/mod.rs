@@ -18,6 +18,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(password::submit)),
     )
     .route("/account/sessions", web::get().to(sessions::list))
-    .route("/account/sessions/revoke-others", web::post().to(sessions::revoke_others))
-    .route("/account/sessions/{public_id}/revoke", web::post().to(sessions::revoke));
+    .route(
+        "/account/sessions/revoke-others",
+        web::post().to(sessions::revoke_others),
+    )
+    .route(
+        "/account/sessions/{public_id}/revoke",
+        web::post().to(sessions::revoke),
+    );
 }

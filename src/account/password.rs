@@ -38,7 +38,10 @@ struct PasswordPage {
 }
 
 pub async fn form(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    render(&PasswordPage { ctx, errors: PasswordErrors::default() })
+    render(&PasswordPage {
+        ctx,
+        errors: PasswordErrors::default(),
+    })
 }
 
 pub async fn submit(
@@ -59,12 +62,23 @@ pub async fn submit(
     if form.confirm_password != form.new_password {
         errors.confirm_password = Some("The two new passwords differ.");
     }
-    if errors.current_password.is_some() || errors.new_password.is_some() || errors.confirm_password.is_some() {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { ctx, errors });
+    if errors.current_password.is_some()
+        || errors.new_password.is_some()
+        || errors.confirm_password.is_some()
+    {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage { ctx, errors },
+        );
     }
 
-    let (user_id, session_id, org, public_id, actor) =
-        (ctx.user.id, ctx.user.session_id, ctx.user.organization_id, ctx.user.public_id, ctx.actor());
+    let (user_id, session_id, org, public_id, actor) = (
+        ctx.user.id,
+        ctx.user.session_id,
+        ctx.user.organization_id,
+        ctx.user.public_id,
+        ctx.actor(),
+    );
     let changed = db::run(&state.pool, move |conn| {
         let user = users::find_by_id(conn, user_id)?;
         if !passwords::verify(&form.current_password, &user.password_hash) {
@@ -90,8 +104,14 @@ pub async fn submit(
             current_password: Some("This is not your current password."),
             ..Default::default()
         };
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { ctx, errors });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage { ctx, errors },
+        );
     }
-    Flash::success(&ctx.session, "Your password is changed. Your other sessions were signed out.");
+    Flash::success(
+        &ctx.session,
+        "Your password is changed. Your other sessions were signed out.",
+    );
     Ok(see_other(ctx.home()))
 }

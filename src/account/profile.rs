@@ -15,8 +15,12 @@ use crate::error::AppError;
 use crate::schema::{user_profiles, users};
 use crate::web::{Ctx, Flash, render, render_status, see_other};
 
-pub const LANGUAGES: [(&str, &str); 4] =
-    [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español")];
+pub const LANGUAGES: [(&str, &str); 4] = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+];
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default)]
@@ -111,7 +115,11 @@ fn validate(form: &mut ProfileForm) -> ProfileErrors {
     }
     if form.phone.chars().count() > 20 {
         e.phone = Some("Use at most 20 characters.");
-    } else if !form.phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+    } else if !form
+        .phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
         e.phone = Some("Use digits, spaces and + - ( ) only.");
     }
     if !form.timezone.is_empty() && form.timezone.parse::<Tz>().is_err() {
@@ -133,8 +141,12 @@ pub async fn update(
     if errors.any() {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(ctx, form, errors));
     }
-    let (user_id, org, public_id, actor) =
-        (ctx.user.id, ctx.user.organization_id, ctx.user.public_id, ctx.actor());
+    let (user_id, org, public_id, actor) = (
+        ctx.user.id,
+        ctx.user.organization_id,
+        ctx.user.public_id,
+        ctx.actor(),
+    );
     let new = form.clone();
     db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {

@@ -33,10 +33,16 @@ fn device(user_agent: Option<&str>) -> String {
         .into_iter()
         .find(|b| ua.contains(b))
         .map(|b| if b == "Edg" { "Edge" } else { b });
-    let os = [("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), ("Mac OS", "macOS"), ("Linux", "Linux")]
-        .into_iter()
-        .find(|(k, _)| ua.contains(k))
-        .map(|(_, v)| v);
+    let os = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, v)| v);
     match (browser, os) {
         (Some(b), Some(o)) => format!("{b} on {o}"),
         (Some(b), None) => b.to_string(),
@@ -48,9 +54,17 @@ fn device(user_agent: Option<&str>) -> String {
 
 pub async fn list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let user_id = ctx.user.id;
-    let rows = db::run(&state.pool, move |conn| Ok(sessions::list_active(conn, user_id)?)).await?;
+    let rows = db::run(&state.pool, move |conn| {
+        Ok(sessions::list_active(conn, user_id)?)
+    })
+    .await?;
     let tz = ctx.timezone();
-    let fmt = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    let fmt = |t: chrono::NaiveDateTime| {
+        t.and_utc()
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
     let sessions = rows
         .into_iter()
         .map(|s| SessionView {
@@ -77,7 +91,11 @@ pub async fn revoke(
             if !sessions::revoke_one(conn, user_id, target, "revoked_by_user")? {
                 return Ok(false);
             }
-            audit::record(conn, &actor, Event::new(org, actions::SESSION_REVOKED, "session").entity(target))?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(org, actions::SESSION_REVOKED, "session").entity(target),
+            )?;
             Ok::<_, AppError>(true)
         })
     })
@@ -90,11 +108,21 @@ pub async fn revoke(
 }
 
 pub async fn revoke_others(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let (user_id, session_id, org, public_id, actor) =
-        (ctx.user.id, ctx.user.session_id, ctx.user.organization_id, ctx.user.public_id, ctx.actor());
+    let (user_id, session_id, org, public_id, actor) = (
+        ctx.user.id,
+        ctx.user.session_id,
+        ctx.user.organization_id,
+        ctx.user.public_id,
+        ctx.actor(),
+    );
     let ended = db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
-            let ended = sessions::revoke_all_except(conn, user_id, Some(session_id), "sign_out_everywhere")?;
+            let ended = sessions::revoke_all_except(
+                conn,
+                user_id,
+                Some(session_id),
+                "sign_out_everywhere",
+            )?;
             audit::record(
                 conn,
                 &actor,
@@ -106,6 +134,9 @@ pub async fn revoke_others(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpR
         })
     })
     .await?;
-    Flash::success(&ctx.session, format!("Signed out of {ended} other session(s)."));
+    Flash::success(
+        &ctx.session,
+        format!("Signed out of {ended} other session(s)."),
+    );
     Ok(see_other("/account/sessions"))
 }

@@ -43,7 +43,14 @@ pub struct Event<'a> {
 
 impl<'a> Event<'a> {
     pub fn new(organization_id: Option<i64>, action: &'a str, entity_type: &'a str) -> Self {
-        Self { organization_id, action, entity_type, entity_id: None, old: None, new: None }
+        Self {
+            organization_id,
+            action,
+            entity_type,
+            entity_id: None,
+            old: None,
+            new: None,
+        }
     }
 
     pub fn entity(mut self, id: impl ToString) -> Self {
@@ -139,7 +146,9 @@ fn compute_hash(
     field(new_values);
     field(ip_address);
     field(user_agent);
-    field(Some(&created_at.format("%Y-%m-%d %H:%M:%S%.6f").to_string()));
+    field(Some(
+        &created_at.format("%Y-%m-%d %H:%M:%S%.6f").to_string(),
+    ));
     hex::encode(h.finalize())
 }
 
@@ -255,7 +264,12 @@ pub fn verify_chain(conn: &mut AnyConnection, chain_key: i64) -> QueryResult<Cha
     const BATCH: i64 = 5_000;
     let mut expected_prev = GENESIS.to_string();
     let mut after = 0_i64;
-    let mut report = ChainReport { chain_key, entries: 0, first_broken: None, head_mismatch: false };
+    let mut report = ChainReport {
+        chain_key,
+        entries: 0,
+        first_broken: None,
+        head_mismatch: false,
+    };
     loop {
         let mut q = audit_log::table
             .select(AuditRow::as_select())

@@ -68,7 +68,11 @@ pub struct LoginForm {
 }
 
 enum Outcome {
-    SignedIn { token: String, home: &'static str, must_change: bool },
+    SignedIn {
+        token: String,
+        home: &'static str,
+        must_change: bool,
+    },
     Invalid,
     Locked,
     Inactive,
@@ -115,14 +119,22 @@ pub async fn submit(
     .await?;
 
     match outcome {
-        Outcome::SignedIn { token, home, must_change } => {
+        Outcome::SignedIn {
+            token,
+            home,
+            must_change,
+        } => {
             // A new cookie session and CSRF token at sign-in: nothing seen before carries over.
             session.renew();
             session
                 .insert(sessions::COOKIE_KEY, token)
                 .map_err(|e| AppError::internal(format!("session: {e}")))?;
             csrf::rotate(&session);
-            let target = if must_change { "/account/password" } else { safe_next(Some(&form.next), home) };
+            let target = if must_change {
+                "/account/password"
+            } else {
+                safe_next(Some(&form.next), home)
+            };
             Ok(see_other(target))
         }
         Outcome::Invalid => {
@@ -165,9 +177,16 @@ fn failed(
     audit::record(
         conn,
         &actor,
-        Event::new(user.and_then(|u| u.organization_id), actions::LOGIN_FAILED, "user")
-            .entity(user.map(|u| u.public_id.to_string()).unwrap_or_else(|| email.to_string()))
-            .new_values(json!({ "reason": reason })),
+        Event::new(
+            user.and_then(|u| u.organization_id),
+            actions::LOGIN_FAILED,
+            "user",
+        )
+        .entity(
+            user.map(|u| u.public_id.to_string())
+                .unwrap_or_else(|| email.to_string()),
+        )
+        .new_values(json!({ "reason": reason })),
     )?;
     Ok(())
 }
@@ -217,10 +236,19 @@ fn sign_in(
             }
             Ok::<_, AppError>(locked)
         })?;
-        return Ok(if locked { Outcome::Locked } else { Outcome::Invalid });
+        return Ok(if locked {
+            Outcome::Locked
+        } else {
+            Outcome::Invalid
+        });
     }
-    if !user.is_active || !user.is_verified || !users::organization_is_active(conn, user.organization_id)? {
-        write_tx(conn, |conn| failed(conn, actor, Some(&user), email, "inactive"))?;
+    if !user.is_active
+        || !user.is_verified
+        || !users::organization_is_active(conn, user.organization_id)?
+    {
+        write_tx(conn, |conn| {
+            failed(conn, actor, Some(&user), email, "inactive")
+        })?;
         return Ok(Outcome::Inactive);
     }
     let token = write_tx(conn, |conn| {
@@ -237,21 +265,36 @@ fn sign_in(
         )?;
         let mut a = actor.clone();
         a.user_id = Some(user.id);
-        audit::record(conn, &a, Event::new(user.organization_id, actions::LOGIN, "user").entity(user.public_id))?;
+        audit::record(
+            conn,
+            &a,
+            Event::new(user.organization_id, actions::LOGIN, "user").entity(user.public_id),
+        )?;
         Ok::<_, AppError>(token)
     })?;
     let home = sessions::load(conn, &token)?.map_or("/account", |l| home_for(&l.user, l.perms));
-    Ok(Outcome::SignedIn { token, home, must_change: user.must_change_password })
+    Ok(Outcome::SignedIn {
+        token,
+        home,
+        must_change: user.must_change_password,
+    })
 }
 
 pub async fn logout(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let actor = ctx.actor();
-    let (session_id, org, user_public_id) =
-        (ctx.user.session_id, ctx.user.organization_id, ctx.user.public_id);
+    let (session_id, org, user_public_id) = (
+        ctx.user.session_id,
+        ctx.user.organization_id,
+        ctx.user.public_id,
+    );
     db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             sessions::revoke_by_id(conn, session_id, "logout")?;
-            audit::record(conn, &actor, Event::new(org, actions::LOGOUT, "user").entity(user_public_id))?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(org, actions::LOGOUT, "user").entity(user_public_id),
+            )?;
             Ok(())
         })
     })

@@ -20,7 +20,9 @@ pub fn hash(password: &str) -> Result<String, String> {
 }
 
 pub fn verify(password: &str, stored_hash: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), stored_hash).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), stored_hash)
+        .is_ok()
 }
 
 /// Spends the same time as a real verification, so that an unknown e-mail cannot be told from

@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use crate::db::{AnyConnection, PublicId, now};
 use crate::permissions::PermissionSet;
-use crate::schema::{organizations, role_permissions, roles, sessions, user_notifications, user_profiles, users};
+use crate::schema::{
+    organizations, role_permissions, roles, sessions, user_notifications, user_profiles, users,
+};
 
 pub const COOKIE_KEY: &str = "sid";
 pub const IDLE_TIMEOUT: Duration = Duration::hours(12);
@@ -46,7 +48,9 @@ pub struct SessionUser {
 
 impl SessionUser {
     pub fn display_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name).trim().to_string()
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_string()
     }
 }
 
@@ -58,7 +62,18 @@ pub struct Loaded {
 
 type Row = (
     (i64, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>),
-    (i64, PublicId, Option<i64>, Option<i64>, String, String, String, bool, bool, bool),
+    (
+        i64,
+        PublicId,
+        Option<i64>,
+        Option<i64>,
+        String,
+        String,
+        String,
+        bool,
+        bool,
+        bool,
+    ),
     (Option<String>, Option<bool>, Option<String>),
     Option<String>,
     Option<String>,
@@ -74,7 +89,12 @@ pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>
         .left_join(user_profiles::table.on(user_profiles::user_id.eq(users::id)))
         .filter(sessions::token_hash.eq(hash_token(token)))
         .select((
-            (sessions::id, sessions::expires_at, sessions::last_seen_at, sessions::revoked_at),
+            (
+                sessions::id,
+                sessions::expires_at,
+                sessions::last_seen_at,
+                sessions::revoked_at,
+            ),
             (
                 users::id,
                 users::public_id,
@@ -97,12 +117,28 @@ pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>
         ))
         .first(conn)
         .optional()?;
-    let Some(((session_id, expires_at, last_seen, revoked_at), u, (org_name, org_active, org_tz), role_name, profile_tz)) =
-        row
+    let Some((
+        (session_id, expires_at, last_seen, revoked_at),
+        u,
+        (org_name, org_active, org_tz),
+        role_name,
+        profile_tz,
+    )) = row
     else {
         return Ok(None);
     };
-    let (id, public_id, organization_id, role_id, email, first_name, last_name, is_platform_admin, must_change, active) = u;
+    let (
+        id,
+        public_id,
+        organization_id,
+        role_id,
+        email,
+        first_name,
+        last_name,
+        is_platform_admin,
+        must_change,
+        active,
+    ) = u;
     let t = now();
     let usable = revoked_at.is_none()
         && expires_at > t
@@ -204,40 +240,67 @@ pub fn create(
 }
 
 /// Revokes the session a cookie token names, if it is still active.
-pub fn revoke_token(conn: &mut AnyConnection, token: &str, reason: &str) -> QueryResult<Option<i64>> {
+pub fn revoke_token(
+    conn: &mut AnyConnection,
+    token: &str,
+    reason: &str,
+) -> QueryResult<Option<i64>> {
     diesel::update(
         sessions::table
             .filter(sessions::token_hash.eq(hash_token(token)))
             .filter(sessions::revoked_at.is_null()),
     )
-    .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
+    .set((
+        sessions::revoked_at.eq(now()),
+        sessions::revoked_reason.eq(reason),
+    ))
     .returning(sessions::user_id)
     .get_result(conn)
     .optional()
 }
 
 pub fn revoke_by_id(conn: &mut AnyConnection, session_id: i64, reason: &str) -> QueryResult<usize> {
-    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
-        .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
-        .execute(conn)
+    diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now()),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
 }
 
 /// Revokes one session of a user, named by its public id; `false` when the user has no such
 /// active session (which the caller answers with 404).
-pub fn revoke_one(conn: &mut AnyConnection, user_id: i64, public_id: PublicId, reason: &str) -> QueryResult<bool> {
+pub fn revoke_one(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    public_id: PublicId,
+    reason: &str,
+) -> QueryResult<bool> {
     let n = diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
             .filter(sessions::public_id.eq(public_id))
             .filter(sessions::revoked_at.is_null()),
     )
-    .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
+    .set((
+        sessions::revoked_at.eq(now()),
+        sessions::revoked_reason.eq(reason),
+    ))
     .execute(conn)?;
     Ok(n == 1)
 }
 
 /// Revokes every active session of a user except `keep`; returns how many.
-pub fn revoke_all_except(conn: &mut AnyConnection, user_id: i64, keep: Option<i64>, reason: &str) -> QueryResult<usize> {
+pub fn revoke_all_except(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    keep: Option<i64>,
+    reason: &str,
+) -> QueryResult<usize> {
     let mut q = diesel::update(sessions::table)
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
@@ -245,7 +308,11 @@ pub fn revoke_all_except(conn: &mut AnyConnection, user_id: i64, keep: Option<i6
     if let Some(keep) = keep {
         q = q.filter(sessions::id.ne(keep));
     }
-    q.set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason))).execute(conn)
+    q.set((
+        sessions::revoked_at.eq(now()),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
 }
 
 #[derive(Debug, Clone, Queryable)]

@@ -46,13 +46,19 @@ pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Optio
 }
 
 pub fn find_by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<AuthUser> {
-    users::table.find(id).select(AuthUser::as_select()).first(conn)
+    users::table
+        .find(id)
+        .select(AuthUser::as_select())
+        .first(conn)
 }
 
 pub fn organization_is_active(conn: &mut AnyConnection, org_id: Option<i64>) -> QueryResult<bool> {
     match org_id {
         None => Ok(true),
-        Some(id) => organizations::table.find(id).select(organizations::is_active).first(conn),
+        Some(id) => organizations::table
+            .find(id)
+            .select(organizations::is_active)
+            .first(conn),
     }
 }
 
@@ -110,7 +116,12 @@ pub fn record_success(conn: &mut AnyConnection, user_id: i64) -> QueryResult<()>
     Ok(())
 }
 
-pub fn set_password(conn: &mut AnyConnection, user_id: i64, hash: &str, must_change: bool) -> QueryResult<()> {
+pub fn set_password(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hash: &str,
+    must_change: bool,
+) -> QueryResult<()> {
     let t = now();
     diesel::update(users::table.find(user_id))
         .set((

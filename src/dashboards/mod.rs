@@ -37,9 +37,18 @@ fn page(ctx: Ctx, title: &'static str, summary: &'static str) -> Result<HttpResp
     let permissions = ctx
         .perms
         .iter()
-        .map(|p| PermissionLine { area: p.area(), key: p.key(), description: p.description() })
+        .map(|p| PermissionLine {
+            area: p.area(),
+            key: p.key(),
+            description: p.description(),
+        })
         .collect();
-    render(&DashboardPage { ctx, title, summary, permissions })
+    render(&DashboardPage {
+        ctx,
+        title,
+        summary,
+        permissions,
+    })
 }
 
 async fn root(ctx: Ctx) -> HttpResponse {
@@ -48,7 +57,11 @@ async fn root(ctx: Ctx) -> HttpResponse {
 
 async fn platform(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ctx.require_platform_admin()?;
-    page(ctx, "Platform", "Organizations across the platform and their figures.")
+    page(
+        ctx,
+        "Platform",
+        "Organizations across the platform and their figures.",
+    )
 }
 
 async fn area(
@@ -63,24 +76,54 @@ async fn area(
 
 async fn admin(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let perms = [OrgManage, UsersManage, RolesManage, TeamsManage, AuditView];
-    area(ctx, &perms, "Administration", "Users, roles, teams, settings and the audit log of your organization.").await
+    area(
+        ctx,
+        &perms,
+        "Administration",
+        "Users, roles, teams, settings and the audit log of your organization.",
+    )
+    .await
 }
 
 async fn sales(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let perms = [DealsCreate, PaymentsRecord, CallsLog, ClientsManage];
-    area(ctx, &perms, "Sales", "Clients, deals, payments and calls, with your targets and streak.").await
+    area(
+        ctx,
+        &perms,
+        "Sales",
+        "Clients, deals, payments and calls, with your targets and streak.",
+    )
+    .await
 }
 
 async fn verifier(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let perms = [PaymentsVerify, InvoicesManage];
-    area(ctx, &perms, "Verification", "The queue of payments to verify, invoices and verification metrics.").await
+    area(
+        ctx,
+        &perms,
+        "Verification",
+        "The queue of payments to verify, invoices and verification metrics.",
+    )
+    .await
 }
 
 async fn partner(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let perms = [LeadsManage, OrdersCreate, OrdersFulfill, ContractsManage];
-    area(ctx, &perms, "Partner channel", "Leads, quotes and orders, contracts and the fulfillment queue.").await
+    area(
+        ctx,
+        &perms,
+        "Partner channel",
+        "Leads, quotes and orders, contracts and the fulfillment queue.",
+    )
+    .await
 }
 
 async fn reports(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    area(ctx, &[ReportsView], "Reports", "Organization-wide revenue, pipeline, call rates and rankings.").await
+    area(
+        ctx,
+        &[ReportsView],
+        "Reports",
+        "Organization-wide revenue, pipeline, call rates and rankings.",
+    )
+    .await
 }

@@ -40,9 +40,11 @@ pub fn create_organization(
         audit::record(
             conn,
             actor,
-            Event::new(Some(org_id), actions::CREATE, "organization").entity(public_id).new_values(json!({
-                "name": new.name, "currency": new.currency, "timezone": new.timezone,
-            })),
+            Event::new(Some(org_id), actions::CREATE, "organization")
+                .entity(public_id)
+                .new_values(json!({
+                    "name": new.name, "currency": new.currency, "timezone": new.timezone,
+                })),
         )?;
         for role in &DEFAULT_ROLES {
             let role_public_id = PublicId::new();
@@ -80,7 +82,10 @@ pub fn create_organization(
     })
 }
 
-pub fn find_organization_by_name(conn: &mut AnyConnection, name: &str) -> QueryResult<Option<OrgScope>> {
+pub fn find_organization_by_name(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> QueryResult<Option<OrgScope>> {
     organizations::table
         .filter(organizations::name.eq(name))
         .select(organizations::id)
@@ -109,7 +114,12 @@ pub struct NewUser<'a> {
 }
 
 /// Creates an active, verified user of an organization, with a profile.
-pub fn create_user(conn: &mut AnyConnection, actor: &Actor, scope: OrgScope, new: &NewUser<'_>) -> QueryResult<i64> {
+pub fn create_user(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: OrgScope,
+    new: &NewUser<'_>,
+) -> QueryResult<i64> {
     conn.transaction(|conn| {
         let t = now();
         let public_id = PublicId::new();
@@ -137,17 +147,24 @@ pub fn create_user(conn: &mut AnyConnection, actor: &Actor, scope: OrgScope, new
         audit::record(
             conn,
             actor,
-            Event::new(Some(scope.id()), actions::CREATE, "user").entity(public_id).new_values(json!({
-                "email": email, "first_name": new.first_name, "last_name": new.last_name,
-                "role_id": new.role_id, "must_change_password": new.must_change_password,
-            })),
+            Event::new(Some(scope.id()), actions::CREATE, "user")
+                .entity(public_id)
+                .new_values(json!({
+                    "email": email, "first_name": new.first_name, "last_name": new.last_name,
+                    "role_id": new.role_id, "must_change_password": new.must_change_password,
+                })),
         )?;
         Ok(id)
     })
 }
 
 /// Creates a platform admin (no organization, no role).
-pub fn create_platform_admin(conn: &mut AnyConnection, actor: &Actor, email: &str, password_hash: &str) -> QueryResult<i64> {
+pub fn create_platform_admin(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    email: &str,
+    password_hash: &str,
+) -> QueryResult<i64> {
     conn.transaction(|conn| {
         let t = now();
         let public_id = PublicId::new();
@@ -171,13 +188,20 @@ pub fn create_platform_admin(conn: &mut AnyConnection, actor: &Actor, email: &st
         audit::record(
             conn,
             actor,
-            Event::new(None, actions::CREATE, "platform_admin").entity(public_id).new_values(json!({ "email": email })),
+            Event::new(None, actions::CREATE, "platform_admin")
+                .entity(public_id)
+                .new_values(json!({ "email": email })),
         )?;
         Ok(id)
     })
 }
 
-fn create_profile(conn: &mut AnyConnection, user_id: i64, org: Option<i64>, t: NaiveDateTime) -> QueryResult<()> {
+fn create_profile(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    org: Option<i64>,
+    t: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(user_profiles::table)
         .values((
             user_profiles::user_id.eq(user_id),

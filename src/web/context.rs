@@ -58,7 +58,10 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/account/password", "/logout
 
 impl Ctx {
     pub fn scope(&self) -> Result<OrgScope, AppError> {
-        self.user.organization_id.map(|id| OrgScope { id }).ok_or(AppError::Forbidden)
+        self.user
+            .organization_id
+            .map(|id| OrgScope { id })
+            .ok_or(AppError::Forbidden)
     }
 
     pub fn can(&self, p: Permission) -> bool {
@@ -66,15 +69,27 @@ impl Ctx {
     }
 
     pub fn require(&self, p: Permission) -> Result<(), AppError> {
-        if self.can(p) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.can(p) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn require_any(&self, perms: &[Permission]) -> Result<(), AppError> {
-        if self.perms.any(perms) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.perms.any(perms) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn require_platform_admin(&self) -> Result<(), AppError> {
-        if self.user.is_platform_admin { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.user.is_platform_admin {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn actor(&self) -> Actor {
@@ -100,22 +115,35 @@ impl Ctx {
         let mut items = Vec::new();
         let mut add = |href: &'static str, label: &'static str| {
             let active = self.path == href || self.path.starts_with(&format!("{href}/"));
-            items.push(NavItem { href, label, active });
+            items.push(NavItem {
+                href,
+                label,
+                active,
+            });
         };
         use Permission::*;
         if self.user.is_platform_admin {
             add("/platform", "Platform");
         }
-        if self.perms.any(&[OrgManage, UsersManage, RolesManage, TeamsManage, AuditView]) {
+        if self
+            .perms
+            .any(&[OrgManage, UsersManage, RolesManage, TeamsManage, AuditView])
+        {
             add("/admin", "Admin");
         }
-        if self.perms.any(&[DealsCreate, PaymentsRecord, CallsLog, ClientsManage]) {
+        if self
+            .perms
+            .any(&[DealsCreate, PaymentsRecord, CallsLog, ClientsManage])
+        {
             add("/sales", "Sales");
         }
         if self.perms.any(&[PaymentsVerify, InvoicesManage]) {
             add("/verifier", "Verification");
         }
-        if self.perms.any(&[LeadsManage, OrdersCreate, OrdersFulfill, ContractsManage]) {
+        if self
+            .perms
+            .any(&[LeadsManage, OrdersCreate, OrdersFulfill, ContractsManage])
+        {
             add("/partner", "Partner");
         }
         if self.can(ReportsView) {
@@ -158,12 +186,19 @@ impl FromRequest for Ctx {
             let session = req.get_session();
             let path = req.path().to_string();
             let next = if req.method() == actix_web::http::Method::GET {
-                req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default()
+                req.uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default()
             } else {
                 "/".to_string()
             };
             let login = || AppError::LoginRequired { next: next.clone() };
-            let token = session.get::<String>(sessions::COOKIE_KEY).ok().flatten().ok_or_else(login)?;
+            let token = session
+                .get::<String>(sessions::COOKIE_KEY)
+                .ok()
+                .flatten()
+                .ok_or_else(login)?;
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| AppError::internal("application state missing"))?

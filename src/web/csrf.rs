@@ -50,7 +50,10 @@ pub async fn guard<B: MessageBody + 'static>(
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || req.path().starts_with("/webhooks/") {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     }
     let expected = req.get_session().get::<String>(SESSION_KEY).ok().flatten();
 
@@ -76,9 +79,10 @@ pub async fn guard<B: MessageBody + 'static>(
         req.set_payload(Payload::from(body));
     }
     match (expected, provided) {
-        (Some(e), Some(p)) if constant_time_eq(e.as_bytes(), p.as_bytes()) => {
-            next.call(req).await.map(ServiceResponse::map_into_left_body)
-        }
+        (Some(e), Some(p)) if constant_time_eq(e.as_bytes(), p.as_bytes()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
         _ => Ok(req.error_response(AppError::Csrf).map_into_right_body()),
     }
 }

@@ -23,7 +23,13 @@ impl Flash {
 
     fn set(session: &Session, kind: &str, message: String) {
         // A flash that cannot be stored is only a lost notice; the action itself succeeded.
-        let _ = session.insert(KEY, Flash { kind: kind.into(), message });
+        let _ = session.insert(
+            KEY,
+            Flash {
+                kind: kind.into(),
+                message,
+            },
+        );
     }
 
     /// Takes the pending message, so that it shows once.

@@ -27,12 +27,16 @@ pub fn render_status(
     page: &impl Template,
 ) -> Result<HttpResponse, AppError> {
     let body = page.render()?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 /// POST-redirect-GET.
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
 }
 
 pub fn url_encode(s: &str) -> String {
@@ -44,7 +48,9 @@ pub fn url_encode(s: &str) -> String {
 /// The client address as the socket saw it. Behind a proxy, configure actix's
 /// `realip_remote_addr` handling there; we do not trust forwarded headers by default.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 pub fn user_agent(req: &HttpRequest) -> Option<String> {

@@ -1,0 +1,131 @@
+//! End to end in a real browser: Debian's headless Chromium driven through WebDriver
+//! (chromedriver) signs in through the form and sees the dashboard.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{ClientBuilder, Locator};
+
+use crate::common::{Backend, DEMO_PASSWORD, TestApp};
+
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts chromedriver on a free port; `None` (with one line) when it is not installed, unless
+/// CI is set, where that is a failure.
+fn start_driver() -> Option<Driver> {
+    let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let child = match Command::new(&program)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "CI is set and {program} cannot start: {e} (apt-get install chromium chromium-driver)"
+                );
+            }
+            eprintln!(
+                "browser test SKIPPED: {program} cannot start ({e}); apt-get install chromium chromium-driver"
+            );
+            return None;
+        }
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let driver = Driver {
+        child,
+        url,
+        _profile: tempfile::tempdir().ok()?,
+    };
+    // Poll until the driver accepts connections (it takes a moment to bind).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not start listening on {port}"
+        );
+        std::thread::yield_now();
+    }
+    Some(driver)
+}
+
+fn sign_in_in_a_real_browser(backend: Backend) {
+    let Some(app) = TestApp::start(backend) else {
+        return;
+    };
+    let Some(driver) = start_driver() else { return };
+    let profile = driver._profile.path().display().to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--window-size=1200,900", format!("--user-data-dir={profile}")],
+            }),
+        );
+        let browser = ClientBuilder::rustls()
+            .expect("TLS setup")
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("WebDriver session");
+        browser.goto(&format!("{}/sales", app.base)).await.expect("open");
+        // Not signed in: the site sends the browser to the sign-in form.
+        browser.wait().for_element(Locator::Css("#f-email")).await.expect("login form").send_keys("sales@demo.test").await.expect("type");
+        browser.find(Locator::Css("#f-password")).await.expect("password field").send_keys(DEMO_PASSWORD).await.expect("type");
+        browser.find(Locator::Css("button[type=submit]")).await.expect("button").click().await.expect("submit");
+        browser.wait().for_element(Locator::Css("dl.facts")).await.expect("dashboard");
+        let url = browser.current_url().await.expect("url");
+        assert_eq!(url.path(), "/sales");
+        let html = browser.source().await.expect("source");
+        assert!(html.contains("Sam Seller") && html.contains("Demo Traders") && html.contains("Salesperson"));
+        if let Ok(png) = browser.screenshot().await {
+            let _ = std::fs::write(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/target/browser-dashboard.png"),
+                png,
+            );
+        }
+        // The user menu's sign-out form works in the browser too.
+        browser.find(Locator::Css(".usermenu summary")).await.expect("menu").click().await.expect("open menu");
+        browser.find(Locator::Css(".usermenu button[type=submit]")).await.expect("sign out").click().await.expect("sign out");
+        browser.wait().for_element(Locator::Css("#f-email")).await.expect("back at the form");
+        assert!(browser.source().await.expect("source").contains("You have signed out."));
+        browser.close().await.expect("close");
+    });
+}
+
+#[test]
+fn browser_signs_in_and_sees_the_dashboard_sqlite() {
+    sign_in_in_a_real_browser(Backend::Sqlite);
+}
+
+#[test]
+fn browser_signs_in_and_sees_the_dashboard_postgres() {
+    sign_in_in_a_real_browser(Backend::Postgres);
+}

@@ -1,0 +1,137 @@
+//! A small HTTP client for tests: no redirects followed (tests assert them), the session cookie
+//! kept by hand so that a test can copy or replay it.
+
+pub struct Resp {
+    pub status: u16,
+    pub body: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn location(&self) -> &str {
+        self.header("location").unwrap_or_default()
+    }
+
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = self
+            .body
+            .find(marker)
+            .map(|i| i + marker.len())
+            .expect("page has a CSRF field");
+        let end = self.body[start..].find('"').expect("end of token");
+        self.body[start..start + end].to_string()
+    }
+}
+
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+    pub cookie: Option<String>,
+    pub user_agent: String,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .build()
+            .into();
+        Self {
+            base: base.to_string(),
+            agent,
+            cookie: None,
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 dealdesk-tests".into(),
+        }
+    }
+
+    fn finish(&mut self, resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+        let mut resp = resp.expect("HTTP request");
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    v.to_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        for (k, v) in &headers {
+            if k.eq_ignore_ascii_case("set-cookie") && v.starts_with("dealdesk_session=") {
+                let pair = v.split(';').next().unwrap_or_default();
+                let removed = pair == "dealdesk_session=" || v.contains("Max-Age=0");
+                self.cookie = if removed {
+                    None
+                } else {
+                    Some(pair.to_string())
+                };
+            }
+        }
+        let status = resp.status().as_u16();
+        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        Resp {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub fn get(&mut self, path: &str) -> Resp {
+        let mut req = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("User-Agent", &self.user_agent);
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        let r = req.call();
+        self.finish(r)
+    }
+
+    /// POSTs raw bytes with a content type.
+    pub fn post_raw(&mut self, path: &str, content_type: &str, body: &[u8]) -> Resp {
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("User-Agent", &self.user_agent)
+            .header("Content-Type", content_type);
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        let r = req.send(body);
+        self.finish(r)
+    }
+
+    /// POSTs a form exactly as given (no CSRF token added).
+    pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(fields).expect("form encoding");
+        self.post_raw(path, "application/x-www-form-urlencoded", body.as_bytes())
+    }
+
+    /// Opens `page`, then POSTs the form to `action` with the page's CSRF token.
+    pub fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Resp {
+        let token = self.get(page).csrf();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(action, &all)
+    }
+
+    pub fn login(&mut self, email: &str, password: &str) -> Resp {
+        self.submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+    }
+}

@@ -1,0 +1,231 @@
+//! The test harness: every test gets its own fresh database (a temporary SQLite file, or a new
+//! PostgreSQL database dropped afterwards) and its own server on a loopback port, and talks to it
+//! over real HTTP through the same forms a user fills in.
+
+pub mod client;
+
+use std::net::TcpListener;
+use std::sync::{Arc, OnceLock, mpsc};
+use std::thread::JoinHandle;
+
+use actix_web::{HttpServer, web};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+
+use dealdesk::config::Config;
+use dealdesk::db::{self, DbUrl, Pool, PooledConn};
+use dealdesk::{AppState, server};
+
+pub use client::Client;
+
+pub const DEMO_PASSWORD: &str = "demo-pass-2026";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Whether PostgreSQL tests run. Unreachable PostgreSQL is one clear line and a skip locally,
+/// and a failure under CI.
+fn postgres_available() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| match PgConnection::establish(&pg_admin_url()) {
+        Ok(_) => true,
+        Err(e) => {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "CI is set and PostgreSQL is unreachable at {}: {e}",
+                    pg_admin_url()
+                );
+            }
+            eprintln!(
+                "PostgreSQL tests SKIPPED: cannot reach {} ({e}); set TEST_DATABASE_URL",
+                pg_admin_url()
+            );
+            false
+        }
+    })
+}
+
+/// A fresh, migrated database that disappears with this value.
+pub struct TestDb {
+    pub url: DbUrl,
+    pub pool: Pool,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Option<Self> {
+        let (url, dir, pg_name) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let path = dir.path().join("test.db");
+                (
+                    DbUrl::Sqlite(path.to_string_lossy().into_owned()),
+                    Some(dir),
+                    None,
+                )
+            }
+            Backend::Postgres => {
+                if !postgres_available() {
+                    return None;
+                }
+                let name = format!("dealdesk_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin =
+                    PgConnection::establish(&pg_admin_url()).expect("PostgreSQL admin connection");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                let admin_url = pg_admin_url();
+                let base = admin_url.split('?').next().unwrap_or_default();
+                let url = format!(
+                    "{}/{name}",
+                    base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base)
+                );
+                (DbUrl::Postgres(url), None, Some(name))
+            }
+        };
+        let pool = db::build_pool(&url, 4).expect("pool");
+        db::run_migrations(&mut pool.get().expect("connection")).expect("migrations");
+        Some(Self {
+            url,
+            pool,
+            _dir: dir,
+            pg_name,
+        })
+    }
+
+    pub fn conn(&self) -> PooledConn {
+        self.pool.get().expect("database connection")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name
+            && let Ok(mut admin) = PgConnection::establish(&pg_admin_url())
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// The demo password's hash, computed once per test process.
+pub fn demo_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| dealdesk::auth::passwords::hash(DEMO_PASSWORD).expect("hash"))
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub base: String,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<JoinHandle<()>>,
+    // Dropped last: the server must stop before its database goes.
+    pub db: TestDb,
+}
+
+impl TestApp {
+    /// A server on a fresh database with the demo data loaded; `None` when this backend is
+    /// unavailable locally (see `postgres_available`).
+    pub fn start(backend: Backend) -> Option<Self> {
+        let db = TestDb::new(backend)?;
+        dealdesk::demo::load(&mut db.conn(), demo_hash()).expect("demo data");
+        let config = Config {
+            database: db.url.clone(),
+            pool_size: 4,
+            bind: "127.0.0.1:0".parse().expect("address"),
+            session_key: b"test session key that is long enough for cookies".to_vec(),
+            upload_dir: std::env::temp_dir(),
+            static_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/static").into(),
+            demo_password: None,
+            cookie_secure: false,
+        };
+        let state = web::Data::new(AppState {
+            pool: db.pool.clone(),
+            config: Arc::new(config),
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = HttpServer::new(move || server::build_app(state.clone()))
+                    .workers(1)
+                    .disable_signals()
+                    .listen(listener)
+                    .expect("listen")
+                    .run();
+                tx.send(server.handle()).expect("send handle");
+                let _ = server.await;
+            });
+        });
+        let handle = rx.recv().expect("server handle");
+        Some(Self {
+            backend,
+            base,
+            handle,
+            thread: Some(thread),
+            db,
+        })
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// A client signed in through the login form.
+    pub fn signed_in(&self, email: &str) -> Client {
+        let mut c = self.client();
+        let r = c.login(email, DEMO_PASSWORD);
+        assert_eq!(r.status, 303, "sign-in of {email} failed: {}", r.body);
+        c
+    }
+
+    pub fn conn(&self) -> PooledConn {
+        self.db.conn()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; joining waits for the server to finish.
+        drop(self.handle.stop(false));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Runs `body` against a fresh app on `backend`, or skips when the backend is unavailable.
+pub fn run(backend: Backend, body: fn(&TestApp)) {
+    if let Some(app) = TestApp::start(backend) {
+        body(&app);
+    }
+}
+
+/// Declares one test per backend: `dual!(name, |app| { ... })`.
+#[macro_export]
+macro_rules! dual {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[test]
+            fn sqlite() {
+                $crate::common::run($crate::common::Backend::Sqlite, $body)
+            }
+            #[test]
+            fn postgres() {
+                $crate::common::run($crate::common::Backend::Postgres, $body)
+            }
+        }
+    };
+}
