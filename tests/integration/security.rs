@@ -179,3 +179,48 @@ dual!(malformed_input_gets_4xx_pages_never_500, |app| {
     let r = signed.get("/login?next=%ZZ");
     assert!(r.status < 500, "{}", r.status);
 });
+
+dual!(every_post_route_answers_garbage_with_4xx, |app| {
+    let mut c = app.signed_in("sales@demo.test");
+    let session = c.get("/account/sessions").body;
+    assert!(session.contains("This device"));
+    let routes = [
+        "/account",
+        "/account/password",
+        "/account/sessions/revoke-others",
+        "/account/sessions/00000000-0000-4000-8000-000000000000/revoke",
+        "/account/sessions/%FF%FE/revoke",
+        "/login",
+    ];
+    for route in routes {
+        let token = c.get("/account").csrf();
+        let mut bad_utf8 = format!("csrf_token={token}&").into_bytes();
+        bad_utf8.extend_from_slice(&[0xc3, 0x28, b'=', 0xa0, 0xa1]);
+        let bodies: [(&str, Vec<u8>); 4] = [
+            ("application/x-www-form-urlencoded", bad_utf8),
+            (
+                "application/x-www-form-urlencoded",
+                format!("csrf_token={token}").into_bytes(),
+            ),
+            (
+                "application/x-www-form-urlencoded",
+                format!("csrf_token={token}&x={}", "y".repeat(70_000)).into_bytes(),
+            ),
+            (
+                "multipart/form-data; boundary=zz",
+                b"--zz\r\ngarbage".to_vec(),
+            ),
+        ];
+        for (content_type, body) in bodies {
+            let r = c.post_raw(route, content_type, &body);
+            assert!(r.status < 500, "{route} with {content_type}: {}", r.status);
+            assert!(r.status != 200, "{route} with {content_type} was accepted");
+        }
+    }
+    // The logout route last: missing fields only need the token, and it works.
+    let token = c.get("/account").csrf();
+    assert_eq!(
+        c.post_form("/logout", &[("csrf_token", &token)]).status,
+        303
+    );
+});
