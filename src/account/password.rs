@@ -72,27 +72,21 @@ pub async fn submit(
         );
     }
 
-    let (user_id, session_id, org, public_id, actor) = (
-        ctx.user.id,
-        ctx.user.session_id,
-        ctx.user.organization_id,
-        ctx.user.public_id,
-        ctx.actor(),
-    );
+    let (me, actor) = (ctx.user.clone(), ctx.actor());
     let changed = db::run(&state.pool, move |conn| {
-        let user = users::find_by_id(conn, user_id)?;
+        let user = users::find_by_id(conn, me.id)?;
         if !passwords::verify(&form.current_password, &user.password_hash) {
             return Ok(false);
         }
         let hash = passwords::hash(&form.new_password).map_err(AppError::internal)?;
         write_tx(conn, |conn| {
-            users::set_password(conn, user_id, &hash, false)?;
-            let ended = sessions::revoke_all_except(conn, user_id, Some(session_id), "password_change")?;
+            users::set_password(conn, me.id, &hash, false)?;
+            let ended = sessions::revoke_all_except(conn, me.id, Some(me.session_id), "password_change")?;
             audit::record(
                 conn,
                 &actor,
-                Event::new(org, actions::PASSWORD_CHANGE, "user")
-                    .entity(public_id)
+                Event::new(me.organization_id, actions::PASSWORD_CHANGE, "user")
+                    .entity(me.public_id)
                     .new_values(json!({ "other_sessions_ended": ended, "was_temporary": user.must_change_password })),
             )?;
             Ok::<_, AppError>(true)

@@ -108,26 +108,20 @@ pub async fn revoke(
 }
 
 pub async fn revoke_others(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let (user_id, session_id, org, public_id, actor) = (
-        ctx.user.id,
-        ctx.user.session_id,
-        ctx.user.organization_id,
-        ctx.user.public_id,
-        ctx.actor(),
-    );
+    let (me, actor) = (ctx.user.clone(), ctx.actor());
     let ended = db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let ended = sessions::revoke_all_except(
                 conn,
-                user_id,
-                Some(session_id),
+                me.id,
+                Some(me.session_id),
                 "sign_out_everywhere",
             )?;
             audit::record(
                 conn,
                 &actor,
-                Event::new(org, actions::LOGOUT_ALL, "user")
-                    .entity(public_id)
+                Event::new(me.organization_id, actions::LOGOUT_ALL, "user")
+                    .entity(me.public_id)
                     .new_values(json!({ "sessions_ended": ended })),
             )?;
             Ok::<_, AppError>(ended)

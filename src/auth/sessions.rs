@@ -60,100 +60,81 @@ pub struct Loaded {
     pub unread: i64,
 }
 
-type Row = (
-    (i64, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>),
-    (
-        i64,
-        PublicId,
-        Option<i64>,
-        Option<i64>,
-        String,
-        String,
-        String,
-        bool,
-        bool,
-        bool,
-    ),
-    (Option<String>, Option<bool>, Option<String>),
-    Option<String>,
-    Option<String>,
-);
+/// One row of the session lookup: the session, its user, organization, role and profile.
+#[derive(Queryable)]
+struct SessionRow {
+    session_id: i64,
+    expires_at: NaiveDateTime,
+    last_seen_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+    user_id: i64,
+    public_id: PublicId,
+    organization_id: Option<i64>,
+    role_id: Option<i64>,
+    email: String,
+    first_name: String,
+    last_name: String,
+    is_platform_admin: bool,
+    must_change_password: bool,
+    user_active: bool,
+    organization_name: Option<String>,
+    organization_active: Option<bool>,
+    organization_timezone: Option<String>,
+    role_name: Option<String>,
+    profile_timezone: Option<String>,
+}
 
 /// Looks a cookie token up; `None` when it is unknown, revoked, expired or idle too long, or
 /// when the user or their organization is inactive.
 pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>> {
-    let row: Option<Row> = sessions::table
+    let row: Option<SessionRow> = sessions::table
         .inner_join(users::table.on(users::id.eq(sessions::user_id)))
         .left_join(organizations::table.on(organizations::id.nullable().eq(users::organization_id)))
         .left_join(roles::table.on(roles::id.nullable().eq(users::role_id)))
         .left_join(user_profiles::table.on(user_profiles::user_id.eq(users::id)))
         .filter(sessions::token_hash.eq(hash_token(token)))
         .select((
-            (
-                sessions::id,
-                sessions::expires_at,
-                sessions::last_seen_at,
-                sessions::revoked_at,
-            ),
-            (
-                users::id,
-                users::public_id,
-                users::organization_id,
-                users::role_id,
-                users::email,
-                users::first_name,
-                users::last_name,
-                users::is_platform_admin,
-                users::must_change_password,
-                users::is_active,
-            ),
-            (
-                organizations::name.nullable(),
-                organizations::is_active.nullable(),
-                organizations::timezone.nullable(),
-            ),
+            sessions::id,
+            sessions::expires_at,
+            sessions::last_seen_at,
+            sessions::revoked_at,
+            users::id,
+            users::public_id,
+            users::organization_id,
+            users::role_id,
+            users::email,
+            users::first_name,
+            users::last_name,
+            users::is_platform_admin,
+            users::must_change_password,
+            users::is_active,
+            organizations::name.nullable(),
+            organizations::is_active.nullable(),
+            organizations::timezone.nullable(),
             roles::name.nullable(),
             user_profiles::timezone.nullable(),
         ))
         .first(conn)
         .optional()?;
-    let Some((
-        (session_id, expires_at, last_seen, revoked_at),
-        u,
-        (org_name, org_active, org_tz),
-        role_name,
-        profile_tz,
-    )) = row
-    else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let (
-        id,
-        public_id,
-        organization_id,
-        role_id,
-        email,
-        first_name,
-        last_name,
-        is_platform_admin,
-        must_change,
-        active,
-    ) = u;
     let t = now();
-    let usable = revoked_at.is_none()
-        && expires_at > t
-        && last_seen + IDLE_TIMEOUT > t
-        && active
-        && org_active.unwrap_or(is_platform_admin);
+    // A platform admin has no organization; anyone else needs an active one.
+    let usable = row.revoked_at.is_none()
+        && row.expires_at > t
+        && row.last_seen_at + IDLE_TIMEOUT > t
+        && row.user_active
+        && row.organization_active.unwrap_or(row.is_platform_admin);
     if !usable {
         return Ok(None);
     }
-    if t - last_seen > TOUCH_INTERVAL {
-        diesel::update(sessions::table.find(session_id))
+    if t - row.last_seen_at > TOUCH_INTERVAL {
+        diesel::update(sessions::table.find(row.session_id))
             .set(sessions::last_seen_at.eq(t))
             .execute(conn)?;
     }
-    let perms = match role_id {
+    let perms = match row.role_id {
         Some(role_id) => {
             let keys: Vec<String> = role_permissions::table
                 .inner_join(roles::table)
@@ -165,33 +146,34 @@ pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>
         }
         None => PermissionSet::default(),
     };
-    let unread = match organization_id {
+    let unread = match row.organization_id {
         Some(org) => user_notifications::table
             .filter(user_notifications::organization_id.eq(org))
-            .filter(user_notifications::user_id.eq(id))
+            .filter(user_notifications::user_id.eq(row.user_id))
             .filter(user_notifications::is_read.eq(false))
             .select(count_star())
             .first(conn)?,
         None => 0,
     };
-    let timezone = profile_tz
-        .or(org_tz)
+    let timezone = row
+        .profile_timezone
+        .or(row.organization_timezone)
         .and_then(|tz| tz.parse::<Tz>().ok())
         .unwrap_or(Tz::UTC);
     Ok(Some(Loaded {
         user: SessionUser {
-            session_id,
-            id,
-            public_id,
-            organization_id,
-            role_id,
-            email,
-            first_name,
-            last_name,
-            is_platform_admin,
-            must_change_password: must_change,
-            organization_name: org_name,
-            role_name,
+            session_id: row.session_id,
+            id: row.user_id,
+            public_id: row.public_id,
+            organization_id: row.organization_id,
+            role_id: row.role_id,
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            is_platform_admin: row.is_platform_admin,
+            must_change_password: row.must_change_password,
+            organization_name: row.organization_name,
+            role_name: row.role_name,
             timezone,
         },
         perms,

@@ -62,6 +62,21 @@ impl DbUrl {
         Ok(Self::Sqlite(url.to_string()))
     }
 
+    /// The URL for messages and logs, without its password.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => path.clone(),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme_end), Some(at)) if at > scheme_end => {
+                    let userinfo = &url[scheme_end + 3..at];
+                    let user = userinfo.split(':').next().unwrap_or_default();
+                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self, Self::Postgres(_))
     }
@@ -107,7 +122,15 @@ impl ManageConnection for Manager {
     }
 }
 
+/// Builds the pool after one direct connection, so that an unreachable or misconfigured
+/// database fails at once with its own error rather than after the pool's retries.
 pub fn build_pool(url: &DbUrl, size: u32) -> Result<Pool, String> {
+    url.establish().map_err(|e| {
+        format!(
+            "cannot connect to the database {} (DATABASE_URL): {e}",
+            url.redacted()
+        )
+    })?;
     r2d2::Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(10))
@@ -188,5 +211,32 @@ where
             <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DbUrl;
+
+    #[test]
+    fn urls_choose_the_backend_by_scheme() {
+        assert!(DbUrl::parse("postgres://u@h/db").is_ok_and(|u| u.is_postgres()));
+        assert!(DbUrl::parse("postgresql://u@h/db").is_ok_and(|u| u.is_postgres()));
+        assert_eq!(
+            DbUrl::parse("sqlite://data/x.db"),
+            Ok(DbUrl::Sqlite("data/x.db".into()))
+        );
+        assert_eq!(
+            DbUrl::parse("dealdesk.db"),
+            Ok(DbUrl::Sqlite("dealdesk.db".into()))
+        );
+        assert!(DbUrl::parse("").is_err());
+        assert!(DbUrl::parse("mysql://x").is_err());
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        let url = DbUrl::Postgres("postgres://app:s3cret@db:5432/dealdesk".into());
+        assert_eq!(url.redacted(), "postgres://app:***@db:5432/dealdesk");
     }
 }
