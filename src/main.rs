@@ -45,7 +45,23 @@ enum Command {
     AuditVerify,
 }
 
+/// glibc keeps freed memory in per-thread arenas and, after the first large free, raises its
+/// mmap threshold so that argon2's 19 MiB work area stays resident after every sign-in. Two
+/// arenas and a fixed threshold keep an idle instance small at the same throughput.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    // SAFETY: mallopt only sets allocator parameters; called once before any other thread runs.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
+
 fn main() -> ExitCode {
+    tune_allocator();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
     match run(cli) {
