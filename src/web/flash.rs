@@ -14,22 +14,12 @@ pub struct Flash {
 
 impl Flash {
     pub fn success(session: &Session, message: impl Into<String>) {
-        Self::set(session, "success", message.into());
-    }
-
-    pub fn error(session: &Session, message: impl Into<String>) {
-        Self::set(session, "error", message.into());
-    }
-
-    fn set(session: &Session, kind: &str, message: String) {
+        let flash = Flash {
+            kind: "success".into(),
+            message: message.into(),
+        };
         // A flash that cannot be stored is only a lost notice; the action itself succeeded.
-        let _ = session.insert(
-            KEY,
-            Flash {
-                kind: kind.into(),
-                message,
-            },
-        );
+        let _ = session.insert(KEY, flash);
     }
 
     /// Takes the pending message, so that it shows once.

@@ -2,11 +2,24 @@
 
 use diesel::prelude::*;
 
-use crate::common::{DEMO_PASSWORD, TestApp};
+use crate::common::{Client, DEMO_PASSWORD, Resp, TestApp};
 use crate::dual;
 use dealdesk::audit::Actor;
 use dealdesk::auth::passwords;
 use dealdesk::schema::{audit_log, user_profiles, users};
+
+/// Submits the change-password form.
+fn change_password(c: &mut Client, current: &str, new: &str, confirm: &str) -> Resp {
+    c.submit(
+        "/account/password",
+        "/account/password",
+        &[
+            ("current_password", current),
+            ("new_password", new),
+            ("confirm_password", confirm),
+        ],
+    )
+}
 
 fn create_user_with_temporary_password(app: &TestApp, email: &str, temporary: &str) {
     let mut conn = app.conn();
@@ -47,35 +60,16 @@ dual!(
                 .body
                 .contains("temporary password")
         );
-        let r = c.submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", "TempPass-7781"),
-                ("new_password", "password123"),
-                ("confirm_password", "password123"),
-            ],
-        );
+        let r = change_password(&mut c, "TempPass-7781", "password123", "password123");
         assert_eq!(r.status, 422);
         assert!(r.body.contains("too common"));
-        let r = c.submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", "TempPass-7781"),
-                ("new_password", "tess@demo.test"),
-                ("confirm_password", "tess@demo.test"),
-            ],
-        );
+        let r = change_password(&mut c, "TempPass-7781", "tess@demo.test", "tess@demo.test");
         assert!(r.body.contains("e-mail address"));
-        let r = c.submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", "TempPass-7781"),
-                ("new_password", "violet-anchor-93"),
-                ("confirm_password", "violet-anchor-93"),
-            ],
+        let r = change_password(
+            &mut c,
+            "TempPass-7781",
+            "violet-anchor-93",
+            "violet-anchor-93",
         );
         assert_eq!((r.status, r.location()), (303, "/sales"));
         assert_eq!(c.get("/sales").status, 200);
@@ -109,36 +103,12 @@ dual!(
     |app| {
         let mut other = app.signed_in("sales@demo.test");
         let mut c = app.signed_in("sales@demo.test");
-        let r = c.submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", "wrong"),
-                ("new_password", "lunar-kettle-58"),
-                ("confirm_password", "lunar-kettle-58"),
-            ],
-        );
+        let r = change_password(&mut c, "wrong", "lunar-kettle-58", "lunar-kettle-58");
         assert_eq!(r.status, 422);
         assert!(r.body.contains("not your current password"));
-        let r = c.submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", DEMO_PASSWORD),
-                ("new_password", "lunar-kettle-58"),
-                ("confirm_password", "lunar-kettle-59"),
-            ],
-        );
+        let r = change_password(&mut c, DEMO_PASSWORD, "lunar-kettle-58", "lunar-kettle-59");
         assert!(r.body.contains("differ"));
-        let r = c.submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", DEMO_PASSWORD),
-                ("new_password", "lunar-kettle-58"),
-                ("confirm_password", "lunar-kettle-58"),
-            ],
-        );
+        let r = change_password(&mut c, DEMO_PASSWORD, "lunar-kettle-58", "lunar-kettle-58");
         assert_eq!(r.status, 303);
         assert_eq!(
             other.get("/sales").status,

@@ -16,7 +16,7 @@ use dealdesk::config::Config;
 use dealdesk::db::{self, DbUrl, Pool, PooledConn};
 use dealdesk::{AppState, server};
 
-pub use client::Client;
+pub use client::{Client, Resp};
 
 pub const DEMO_PASSWORD: &str = "demo-pass-2026";
 
