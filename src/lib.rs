@@ -2,6 +2,7 @@
 //! See ARCHITECTURE.md for the map of the code and the life of a request.
 
 pub mod account;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod config;

@@ -974,6 +974,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_verifications (chain_key) {
+        chain_key -> BigInt,
+        verified_through_id -> BigInt,
+        verified_hash -> Text,
+        verified_entries -> BigInt,
+        broken_at_id -> Nullable<BigInt>,
+        head_mismatch -> Bool,
+        last_full_check_at -> Nullable<Timestamp>,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_stats (organization_id) {
+        organization_id -> BigInt,
+        users_total -> BigInt,
+        users_active -> BigInt,
+        deals_total -> BigInt,
+        verified_revenue_minor -> BigInt,
+        calls_total -> BigInt,
+        calls_completed -> BigInt,
+        calls_no_show -> BigInt,
+        calls_won -> BigInt,
+    }
+}
+
 diesel::joinable!(audit_log -> organizations (organization_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(auth_tokens -> organizations (organization_id));
@@ -1031,6 +1058,7 @@ diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(notification_settings -> organizations (organization_id));
 diesel::joinable!(notification_settings -> users (user_id));
 diesel::joinable!(notification_templates -> organizations (organization_id));
+diesel::joinable!(organization_stats -> organizations (organization_id));
 diesel::joinable!(notifications -> organizations (organization_id));
 diesel::joinable!(notifications -> users (created_by_id));
 diesel::joinable!(number_sequences -> organizations (organization_id));
@@ -1081,6 +1109,7 @@ diesel::joinable!(webhook_events -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     audit_chain_heads,
     audit_log,
+    audit_verifications,
     auth_tokens,
     calls,
     clients,
@@ -1107,6 +1136,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     number_sequences,
     order_items,
     orders,
+    organization_stats,
     organizations,
     partners,
     payment_approvals,

@@ -105,6 +105,7 @@ pub fn build_app(
         .configure(crate::auth::configure)
         .configure(crate::account::configure)
         .configure(crate::dashboards::configure)
+        .configure(crate::admin::configure)
         .service(
             web::scope("/static")
                 .wrap(DefaultHeaders::new().add(("Cache-Control", "public, max-age=86400")))

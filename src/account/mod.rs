@@ -2,7 +2,7 @@
 
 mod password;
 mod profile;
-mod sessions;
+pub mod sessions;
 
 use actix_web::web;
 

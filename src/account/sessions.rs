@@ -27,7 +27,7 @@ struct SessionsPage {
 }
 
 /// A short description of a user agent; the full string is on the row's title.
-fn device(user_agent: Option<&str>) -> String {
+pub fn device(user_agent: Option<&str>) -> String {
     let ua = user_agent.unwrap_or_default();
     let browser = ["Edg", "Firefox", "Chrome", "Safari"]
         .into_iter()

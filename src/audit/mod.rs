@@ -314,6 +314,27 @@ pub fn verify_all(conn: &mut AnyConnection) -> QueryResult<Vec<ChainReport>> {
     keys.into_iter().map(|k| verify_chain(conn, k)).collect()
 }
 
+/// The fields that differ between two JSON objects, as (old, new) objects holding only those
+/// fields; `None` when nothing changed, so that a save without changes records nothing.
+pub fn changes(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+) -> Option<(serde_json::Value, serde_json::Value)> {
+    let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else {
+        return (old != new).then(|| (old.clone(), new.clone()));
+    };
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
+    for (k, v) in n {
+        let was = o.get(k).unwrap_or(&serde_json::Value::Null);
+        if was != v {
+            before.insert(k.clone(), was.clone());
+            after.insert(k.clone(), v.clone());
+        }
+    }
+    (!after.is_empty()).then(|| (before.into(), after.into()))
+}
+
 /// Action names of authentication events (DESIGN.md, "Accounts and sessions").
 pub mod actions {
     pub const REGISTER: &str = "REGISTER";
@@ -327,4 +348,22 @@ pub mod actions {
     pub const SESSION_REVOKED: &str = "SESSION_REVOKED";
     pub const CREATE: &str = "create";
     pub const UPDATE: &str = "update";
+    pub const DELETE: &str = "delete";
+    pub const EXPORT: &str = "export";
+    /// Every action the audit page offers as a filter.
+    pub const ALL: [&str; 13] = [
+        CREATE,
+        UPDATE,
+        DELETE,
+        EXPORT,
+        LOGIN,
+        LOGIN_FAILED,
+        LOGOUT,
+        LOGOUT_ALL,
+        PASSWORD_CHANGE,
+        PASSWORD_RESET,
+        ACCOUNT_LOCK,
+        SESSION_REVOKED,
+        REGISTER,
+    ];
 }

@@ -11,7 +11,6 @@ use crate::web::{Ctx, render};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
         .route("/platform", web::get().to(platform))
-        .route("/admin", web::get().to(admin))
         .route("/sales", web::get().to(sales))
         .route("/verifier", web::get().to(verifier))
         .route("/partner", web::get().to(partner))
@@ -72,17 +71,6 @@ async fn area(
 ) -> Result<HttpResponse, AppError> {
     ctx.require_any(any_of)?;
     page(ctx, title, summary)
-}
-
-async fn admin(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let perms = [OrgManage, UsersManage, RolesManage, TeamsManage, AuditView];
-    area(
-        ctx,
-        &perms,
-        "Administration",
-        "Users, roles, teams, settings and the audit log of your organization.",
-    )
-    .await
 }
 
 async fn sales(ctx: Ctx) -> Result<HttpResponse, AppError> {

@@ -196,7 +196,7 @@ pub fn create_platform_admin(
     })
 }
 
-fn create_profile(
+pub(crate) fn create_profile(
     conn: &mut AnyConnection,
     user_id: i64,
     org: Option<i64>,

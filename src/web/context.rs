@@ -152,6 +152,31 @@ impl Ctx {
         items
     }
 
+    /// The admin sections this user's permissions open.
+    pub fn admin_nav(&self) -> Vec<NavItem> {
+        use Permission::*;
+        let sections: [(&'static str, &'static str, Permission); 5] = [
+            ("/admin/users", "Users", UsersManage),
+            ("/admin/roles", "Roles", RolesManage),
+            ("/admin/teams", "Teams and projects", TeamsManage),
+            ("/admin/settings", "Settings", OrgManage),
+            ("/admin/audit", "Audit log", AuditView),
+        ];
+        let mut items = vec![NavItem {
+            href: "/admin",
+            label: "Overview",
+            active: self.path == "/admin",
+        }];
+        items.extend(sections.into_iter().filter(|(_, _, p)| self.can(*p)).map(
+            |(href, label, _)| NavItem {
+                href,
+                label,
+                active: self.path == href || self.path.starts_with(&format!("{href}/")),
+            },
+        ));
+        items
+    }
+
     pub fn display_name(&self) -> String {
         self.user.display_name()
     }

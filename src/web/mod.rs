@@ -4,6 +4,7 @@
 pub mod context;
 pub mod csrf;
 pub mod flash;
+pub mod form;
 pub mod headers;
 
 use actix_web::http::header;
@@ -12,6 +13,7 @@ use askama::Template;
 
 pub use context::{Ctx, OrgScope};
 pub use flash::Flash;
+pub use form::FieldErrors;
 
 use crate::audit::Actor;
 use crate::error::AppError;

@@ -1,0 +1,17 @@
+DROP INDEX idx_users_org_name_id;
+DROP INDEX idx_users_org_created;
+DROP INDEX idx_users_org_email;
+DROP INDEX idx_loss_reasons_org_active;
+DROP INDEX idx_audit_org_entity_type_id;
+DROP TABLE audit_verifications;
+DROP TRIGGER calls_stats ON calls;
+DROP FUNCTION organization_stats_calls();
+DROP TRIGGER payments_stats ON payments;
+DROP FUNCTION organization_stats_payments();
+DROP TRIGGER deals_stats ON deals;
+DROP FUNCTION organization_stats_deals();
+DROP TRIGGER users_stats ON users;
+DROP FUNCTION organization_stats_users();
+DROP TRIGGER organizations_stats ON organizations;
+DROP FUNCTION organization_stats_create();
+DROP TABLE organization_stats;

@@ -1,0 +1,325 @@
+//! Form plumbing shared by every area: field errors carried to the template, and parsers that
+//! turn what people type ("12,500.00", "5.5", "2026-01-31") into exact stored values, each with
+//! a message that says how to fix the input.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use bigdecimal::{BigDecimal, ToPrimitive};
+use chrono::NaiveDate;
+
+/// Errors by field name; the template shows each beside its field.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        // The first problem found is the one to fix first.
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Records `Err` results as the field's error and gives back the value.
+    pub fn check<T>(&mut self, field: &'static str, r: Result<T, String>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e);
+                None
+            }
+        }
+    }
+}
+
+/// Trims and checks a required text field's length.
+pub fn required(value: &str, what: &str, max: usize) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(format!("Enter {what}."))
+    } else if v.chars().count() > max {
+        Err(format!("Use at most {max} characters."))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// Trims an optional text field; empty becomes `None`.
+pub fn optional(value: &str, max: usize) -> Result<Option<String>, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        Ok(None)
+    } else if v.chars().count() > max {
+        Err(format!("Use at most {max} characters."))
+    } else {
+        Ok(Some(v.to_string()))
+    }
+}
+
+/// A plausible e-mail address: one @, something on both sides, a dot in the domain, no spaces.
+pub fn email(value: &str) -> Result<String, String> {
+    let v = value.trim().to_lowercase();
+    let ok = v.len() <= 254
+        && !v.contains(char::is_whitespace)
+        && v.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if v.is_empty() {
+        Err("Enter an e-mail address.".into())
+    } else if ok {
+        Ok(v)
+    } else {
+        Err("Enter an e-mail address like name@example.com.".into())
+    }
+}
+
+pub fn phone(value: &str) -> Result<Option<String>, String> {
+    let v = optional(value, 20)?;
+    match v {
+        Some(p)
+            if !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c)) =>
+        {
+            Err("Use digits, spaces and + - ( ) only.".into())
+        }
+        other => Ok(other),
+    }
+}
+
+/// A non-negative decimal with at most `scale` decimals, returned multiplied by 10^scale:
+/// "1,250.5" with scale 2 is 125050. Thousands separators (comma, space, underscore) are allowed.
+pub fn scaled_decimal(value: &str, scale: u32, max: i64) -> Result<Option<i64>, String> {
+    let cleaned: String = value
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_'))
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    let number = |msg: &str| -> String {
+        if scale == 0 {
+            format!("Enter a whole number{msg}.")
+        } else {
+            format!("Enter a number with at most {scale} decimals{msg}.")
+        }
+    };
+    let d = BigDecimal::from_str(&cleaned).map_err(|_| number(""))?;
+    if cleaned.contains(['e', 'E']) {
+        return Err(number(""));
+    }
+    if cleaned.starts_with('-') {
+        return Err("Enter a number that is not negative.".into());
+    }
+    let scaled = &d * BigDecimal::from(10_i64.pow(scale));
+    if !scaled.is_integer() {
+        return Err(number(""));
+    }
+    match scaled.to_i64() {
+        Some(v) if v <= max => Ok(Some(v)),
+        _ => Err("That number is too large.".into()),
+    }
+}
+
+/// A percentage 0–100 with up to 2 decimals, as basis points (5.25 % = 525).
+pub fn percent_bp(value: &str) -> Result<Option<i64>, String> {
+    match scaled_decimal(value.trim().trim_end_matches('%'), 2, 10_000) {
+        Err(e) if e.contains("too large") => Err("Enter a percentage from 0 to 100.".into()),
+        other => other,
+    }
+}
+
+/// Formats basis points back into the percentage people typed: 525 → "5.25", 500 → "5".
+pub fn bp_to_percent(bp: i64) -> String {
+    let (whole, frac) = (bp / 100, bp % 100);
+    match frac {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
+}
+
+/// Formats minor units with the currency's exponent for a form field: 125050 → "1250.50".
+pub fn minor_to_input(minor: i64, exponent: u32) -> String {
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let unit = 10_i64.pow(exponent);
+    format!(
+        "{}.{:0width$}",
+        minor / unit,
+        minor % unit,
+        width = exponent as usize
+    )
+}
+
+/// Formats minor units for reading, with thousands separators: 125050 → "1,250.50".
+pub fn minor_to_display(minor: i64, exponent: u32) -> String {
+    let plain = minor_to_input(minor.abs(), exponent);
+    let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if minor < 0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// An optional date in ISO form (what `<input type="date">` sends).
+pub fn date(value: &str) -> Result<Option<NaiveDate>, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| "Enter a date as YYYY-MM-DD.".into())
+}
+
+/// The decimal exponent of an ISO 4217 currency (2 for USD, 0 for JPY, 3 for BHD).
+pub fn currency_exponent(code: &str) -> u32 {
+    iso_currency::Currency::from_code(code)
+        .and_then(|c| c.exponent())
+        .map(u32::from)
+        .unwrap_or(2)
+}
+
+/// The ISO 4217 currencies people pay with (no funds, metals or test codes), by code.
+pub fn currencies() -> Vec<(String, String)> {
+    use iso_currency::IntoEnumIterator;
+    let mut out: Vec<(String, String)> = iso_currency::Currency::iter()
+        .filter(|c| !c.is_fund() && !c.is_special() && c.is_superseded().is_none())
+        .filter(|c| c.exponent().is_some())
+        .map(|c| (c.code().to_string(), format!("{} — {}", c.code(), c.name())))
+        .collect();
+    out.sort();
+    out
+}
+
+pub fn is_currency(code: &str) -> bool {
+    currencies().iter().any(|(c, _)| c == code)
+}
+
+pub fn is_timezone(name: &str) -> bool {
+    name.parse::<chrono_tz::Tz>().is_ok()
+}
+
+pub fn timezones() -> Vec<&'static str> {
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_scale_exactly_and_refuse_what_does_not_fit() {
+        assert_eq!(scaled_decimal("1,250.5", 2, i64::MAX), Ok(Some(125_050)));
+        assert_eq!(scaled_decimal(" 7 ", 0, i64::MAX), Ok(Some(7)));
+        assert_eq!(scaled_decimal("", 2, i64::MAX), Ok(None));
+        assert!(scaled_decimal("1.234", 2, i64::MAX).is_err());
+        assert!(scaled_decimal("-1", 2, i64::MAX).is_err());
+        assert!(scaled_decimal("1e3", 2, i64::MAX).is_err());
+        assert!(scaled_decimal("abc", 2, i64::MAX).is_err());
+        assert!(scaled_decimal("99999999999999999999", 2, i64::MAX).is_err());
+    }
+
+    #[test]
+    fn percentages_are_basis_points_and_round_trip() {
+        assert_eq!(percent_bp("5.25"), Ok(Some(525)));
+        assert_eq!(percent_bp("12%"), Ok(Some(1200)));
+        assert!(percent_bp("100.01").is_err());
+        assert_eq!(bp_to_percent(525), "5.25");
+        assert_eq!(bp_to_percent(550), "5.5");
+        assert_eq!(bp_to_percent(500), "5");
+        assert_eq!(bp_to_percent(5), "0.05");
+    }
+
+    #[test]
+    fn money_formats_with_the_currency_exponent() {
+        assert_eq!(minor_to_input(125_050, 2), "1250.50");
+        assert_eq!(minor_to_input(7, 2), "0.07");
+        assert_eq!(minor_to_input(1500, 0), "1500");
+        assert_eq!(minor_to_display(123_456_789, 2), "1,234,567.89");
+        assert_eq!(minor_to_display(-100_000, 0), "-100,000");
+        assert_eq!(currency_exponent("JPY"), 0);
+        assert_eq!(currency_exponent("BHD"), 3);
+        assert!(is_currency("EUR") && !is_currency("XAU") && !is_currency("ABC"));
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(email(" Jane@Example.COM "), Ok("jane@example.com".into()));
+        assert!(email("jane@localhost").is_err());
+        assert!(email("jane example@x.com").is_err());
+        assert!(email("").is_err());
+    }
+}
+
+/// Why saving a form did not happen: the input breaks a rule (show the form again with these
+/// errors, 422), or something else went wrong (the error page).
+#[derive(Debug)]
+pub enum FormError {
+    Invalid(FieldErrors),
+    App(crate::error::AppError),
+}
+
+impl FormError {
+    pub fn field(name: &'static str, message: impl Into<String>) -> Self {
+        let mut e = FieldErrors::default();
+        e.add(name, message);
+        Self::Invalid(e)
+    }
+}
+
+impl From<diesel::result::Error> for FormError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::App(e.into())
+    }
+}
+
+impl From<crate::error::AppError> for FormError {
+    fn from(e: crate::error::AppError) -> Self {
+        Self::App(e)
+    }
+}
+
+/// Whether a database error is a UNIQUE constraint refusing a duplicate.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// Splits a save's outcome for `db::run`: rule violations stay a value for the handler to
+/// re-render, anything else becomes the request's error.
+pub fn split<T>(r: Result<T, FormError>) -> Result<Result<T, FieldErrors>, crate::error::AppError> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(FormError::Invalid(e)) => Ok(Err(e)),
+        Err(FormError::App(e)) => Err(e),
+    }
+}
