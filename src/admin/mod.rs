@@ -4,7 +4,7 @@
 // pub mod audit;
 // pub mod loss_reasons;
 pub mod policy;
-// pub mod roles;
+pub mod roles;
 // pub mod settings;
 // pub mod teams;
 pub mod users;
@@ -17,13 +17,13 @@ use crate::AppState;
 use crate::db;
 use crate::error::AppError;
 use crate::permissions::Permission::*;
-use crate::schema::{audit_chain_heads, organization_stats, roles, teams as teams_t};
+use crate::schema::{audit_chain_heads, organization_stats, roles as roles_t, teams as teams_t};
 use crate::web::{Ctx, render};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(overview));
     users::configure(cfg);
-    // roles::configure(cfg);
+    roles::configure(cfg);
     // teams::configure(cfg);
     // settings::configure(cfg);
     // loss_reasons::configure(cfg);
@@ -72,8 +72,8 @@ async fn overview(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, 
             .first(conn)
             .optional()?
             .unwrap_or((0, 0));
-        let roles = roles::table
-            .filter(roles::organization_id.eq(org))
+        let roles = roles_t::table
+            .filter(roles_t::organization_id.eq(org))
             .count()
             .get_result(conn)?;
         let teams = teams_t::table

@@ -22,6 +22,15 @@ impl Flash {
         let _ = session.insert(KEY, flash);
     }
 
+    /// A refusal explained after a redirect (the action did not happen).
+    pub fn error(session: &Session, message: impl Into<String>) {
+        let flash = Flash {
+            kind: "error".into(),
+            message: message.into(),
+        };
+        let _ = session.insert(KEY, flash);
+    }
+
     /// Takes the pending message, so that it shows once.
     pub fn take(session: &Session) -> Option<Flash> {
         session.remove_as::<Flash>(KEY).and_then(Result::ok)
