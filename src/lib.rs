@@ -13,6 +13,7 @@ pub mod error;
 pub mod health;
 pub mod orgs;
 pub mod permissions;
+pub mod platform;
 pub mod schema;
 pub mod server;
 pub mod web;

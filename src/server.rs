@@ -106,6 +106,7 @@ pub fn build_app(
         .configure(crate::account::configure)
         .configure(crate::dashboards::configure)
         .configure(crate::admin::configure)
+        .configure(crate::platform::configure)
         .service(
             web::scope("/static")
                 .wrap(DefaultHeaders::new().add(("Cache-Control", "public, max-age=86400")))

@@ -1,7 +1,7 @@
 //! `/admin`: an organization's administration. Each section needs its own permission (see
 //! `Ctx::admin_nav`); the overview shows the sections the signed-in user may open.
 
-// pub mod audit;
+pub mod audit;
 // pub mod loss_reasons;
 pub mod policy;
 pub mod roles;
@@ -27,7 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // teams::configure(cfg);
     // settings::configure(cfg);
     // loss_reasons::configure(cfg);
-    // audit::configure(cfg);
+    audit::configure(cfg);
 }
 
 /// A page asking to confirm a destructive action before its POST.

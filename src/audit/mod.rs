@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 use crate::db::{AnyConnection, PublicId, now};
 use crate::schema::{audit_chain_heads, audit_log};
 
+pub mod checkpoint;
+
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Who did something, from where. Built from the request for web actions; `system()` for the
@@ -259,23 +261,42 @@ impl ChainReport {
     }
 }
 
-/// Verifies one chain, reading it in id order in batches.
-pub fn verify_chain(conn: &mut AnyConnection, chain_key: i64) -> QueryResult<ChainReport> {
+/// How far a walk along a chain got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walk {
+    pub entries: u64,
+    pub last_id: i64,
+    pub last_hash: String,
+    pub first_broken: Option<i64>,
+}
+
+/// Checks the rows of one chain after `after_id`, in id order and in batches, each against the
+/// previous row's hash (`prev_hash` for the first) and against its own content. Stops at the
+/// first broken row, or after `max_rows` rows.
+pub fn walk(
+    conn: &mut AnyConnection,
+    chain_key: i64,
+    after_id: i64,
+    prev_hash: &str,
+    max_rows: Option<u64>,
+) -> QueryResult<Walk> {
     const BATCH: i64 = 5_000;
-    let mut expected_prev = GENESIS.to_string();
-    let mut after = 0_i64;
-    let mut report = ChainReport {
-        chain_key,
+    let mut w = Walk {
         entries: 0,
+        last_id: after_id,
+        last_hash: prev_hash.to_string(),
         first_broken: None,
-        head_mismatch: false,
     };
     loop {
+        let room = max_rows.map_or(BATCH, |m| BATCH.min(m.saturating_sub(w.entries) as i64));
+        if room == 0 {
+            return Ok(w);
+        }
         let mut q = audit_log::table
             .select(AuditRow::as_select())
-            .filter(audit_log::id.gt(after))
+            .filter(audit_log::id.gt(w.last_id))
             .order(audit_log::id)
-            .limit(BATCH)
+            .limit(room)
             .into_boxed();
         q = if chain_key == 0 {
             q.filter(audit_log::organization_id.is_null())
@@ -284,24 +305,37 @@ pub fn verify_chain(conn: &mut AnyConnection, chain_key: i64) -> QueryResult<Cha
         };
         let rows: Vec<AuditRow> = q.load(conn)?;
         for row in &rows {
-            report.entries += 1;
-            if row.prev_hash != expected_prev || row.hash != row.expected_hash() {
-                report.first_broken = Some(row.id);
-                return Ok(report);
+            if row.prev_hash != w.last_hash || row.hash != row.expected_hash() {
+                w.first_broken = Some(row.id);
+                return Ok(w);
             }
-            expected_prev = row.hash.clone();
+            w.entries += 1;
+            w.last_id = row.id;
+            w.last_hash = row.hash.clone();
         }
-        match rows.last() {
-            Some(last) if rows.len() as i64 == BATCH => after = last.id,
-            _ => break,
+        if (rows.len() as i64) < room {
+            return Ok(w);
         }
     }
-    let head: Option<String> = audit_chain_heads::table
-        .find(chain_key)
-        .select(audit_chain_heads::last_hash)
-        .first(conn)
-        .optional()?;
-    report.head_mismatch = head.is_some_and(|h| h != expected_prev);
+}
+
+/// Verifies one whole chain from its first row.
+pub fn verify_chain(conn: &mut AnyConnection, chain_key: i64) -> QueryResult<ChainReport> {
+    let w = walk(conn, chain_key, 0, GENESIS, None)?;
+    let mut report = ChainReport {
+        chain_key,
+        entries: w.entries + u64::from(w.first_broken.is_some()),
+        first_broken: w.first_broken,
+        head_mismatch: false,
+    };
+    if report.first_broken.is_none() {
+        let head: Option<String> = audit_chain_heads::table
+            .find(chain_key)
+            .select(audit_chain_heads::last_hash)
+            .first(conn)
+            .optional()?;
+        report.head_mismatch = head.is_some_and(|h| h != w.last_hash);
+    }
     Ok(report)
 }
 

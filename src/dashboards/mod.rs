@@ -10,7 +10,6 @@ use crate::web::{Ctx, render};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
-        .route("/platform", web::get().to(platform))
         .route("/sales", web::get().to(sales))
         .route("/verifier", web::get().to(verifier))
         .route("/partner", web::get().to(partner))
@@ -52,15 +51,6 @@ fn page(ctx: Ctx, title: &'static str, summary: &'static str) -> Result<HttpResp
 
 async fn root(ctx: Ctx) -> HttpResponse {
     crate::web::see_other(ctx.home())
-}
-
-async fn platform(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    ctx.require_platform_admin()?;
-    page(
-        ctx,
-        "Platform",
-        "Organizations across the platform and their figures.",
-    )
 }
 
 async fn area(

@@ -1,0 +1,368 @@
+//! `/admin/audit` (audit.view): the organization's audit log with filters, keyset pages, old and
+//! new values side by side, a CSV export (itself audited) and the hash chain's verification.
+
+pub mod queries;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use self::queries::{ENTITY_TYPES, Filter};
+use crate::AppState;
+use crate::admin::users::local_time;
+use crate::audit::checkpoint::{self, Status};
+use crate::audit::{self, AuditRow, Event, actions};
+use crate::db::{self, write_tx};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/audit", web::get().to(list))
+        .route("/admin/audit/export.csv", web::get().to(export))
+        .route("/admin/audit/verify", web::post().to(verify));
+}
+
+const PAGE_SIZE: i64 = 50;
+/// An export covers at most this many entries; the page says so.
+pub const EXPORT_LIMIT: i64 = 100_000;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    pub user: String,
+    pub action: String,
+    pub entity_type: String,
+    pub from: String,
+    pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub before: String,
+}
+
+impl AuditQuery {
+    fn without_cursor(&self) -> Self {
+        Self {
+            before: String::new(),
+            ..self.clone()
+        }
+    }
+
+    fn encoded(&self) -> String {
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Turns the query into a filter; unusable values become field errors and are ignored.
+fn filter(
+    conn: &mut crate::db::AnyConnection,
+    scope: OrgScope,
+    q: &AuditQuery,
+    ctx_tz: chrono_tz::Tz,
+    errors: &mut FieldErrors,
+) -> Result<Filter, AppError> {
+    let mut f = Filter {
+        tz: Some(ctx_tz),
+        ..Filter::default()
+    };
+    if !q.user.trim().is_empty() {
+        f.actor = Some(queries::actor_id(conn, scope, &q.user)?);
+    }
+    if !q.action.is_empty() {
+        if actions::ALL.contains(&q.action.as_str()) {
+            f.action = Some(q.action.clone());
+        } else {
+            errors.add("action", "Choose an action from the list.");
+        }
+    }
+    if !q.entity_type.is_empty() {
+        if ENTITY_TYPES.contains(&q.entity_type.as_str()) {
+            f.entity_type = Some(q.entity_type.clone());
+        } else {
+            errors.add("entity_type", "Choose a kind of record from the list.");
+        }
+    }
+    f.from = errors
+        .check("from", crate::web::form::date(&q.from))
+        .flatten();
+    f.to = errors.check("to", crate::web::form::date(&q.to)).flatten();
+    if let (Some(a), Some(b)) = (f.from, f.to)
+        && b < a
+    {
+        errors.add("to", "The end date is before the start date.");
+        f.to = None;
+    }
+    Ok(f)
+}
+
+/// One field of an entry's change, old beside new.
+pub struct DiffLine {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+    pub changed: bool,
+}
+
+pub struct EntryView {
+    pub row: AuditRow,
+    pub when: String,
+    pub diff: Vec<DiffLine>,
+}
+
+fn show_value(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "—".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Old and new values side by side, field by field, in the order the new values list them.
+pub fn diff(old: Option<&str>, new: Option<&str>) -> Vec<DiffLine> {
+    let parse = |s: Option<&str>| {
+        s.and_then(|s| serde_json::from_str::<Value>(s).ok())
+            .unwrap_or(Value::Null)
+    };
+    let (old, new) = (parse(old), parse(new));
+    let mut fields: Vec<String> = Vec::new();
+    for v in [&new, &old] {
+        if let Some(o) = v.as_object() {
+            for k in o.keys() {
+                if !fields.contains(k) {
+                    fields.push(k.clone());
+                }
+            }
+        }
+    }
+    fields
+        .into_iter()
+        .map(|k| {
+            let (o, n) = (old.get(&k), new.get(&k));
+            DiffLine {
+                changed: old.is_object() && new.is_object() && o != n,
+                old: show_value(o),
+                new: show_value(n),
+                field: k,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: AuditQuery,
+    errors: FieldErrors,
+    entries: Vec<EntryView>,
+    status: Status,
+    last_full_check: String,
+    checked_at: String,
+    action_options: Vec<(String, String)>,
+    type_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+    export: String,
+    export_limit: i64,
+}
+
+fn options(all: &[&str], any: &str) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), any.to_string())];
+    out.extend(all.iter().map(|a| (a.to_string(), a.replace('_', " "))));
+    out
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::AuditView)?;
+    let scope = ctx.scope()?;
+    let query = query.into_inner();
+    let q = query.clone();
+    let tz = ctx.timezone();
+    let (rows, status, errors) = db::run(&state.pool, move |conn| {
+        let mut errors = FieldErrors::default();
+        let f = filter(conn, scope, &q, tz, &mut errors)?;
+        let rows = queries::page(conn, scope, &f, q.before.parse().ok(), PAGE_SIZE + 1)?;
+        let status = checkpoint::check_recent(conn, scope.id())?;
+        Ok((rows, status, errors))
+    })
+    .await?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    let entries: Vec<EntryView> = rows
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|row| EntryView {
+            when: local_time(&ctx, Some(row.created_at)),
+            diff: diff(row.old_values.as_deref(), row.new_values.as_deref()),
+            row,
+        })
+        .collect();
+    let base = query.without_cursor();
+    let next = has_next
+        .then(|| {
+            entries.last().map(|e| {
+                let q = AuditQuery {
+                    before: e.row.public_id.to_string(),
+                    ..base.clone()
+                };
+                format!("/admin/audit?{}", q.encoded())
+            })
+        })
+        .flatten();
+    let first = (!query.before.is_empty()).then(|| format!("/admin/audit?{}", base.encoded()));
+    let page = ListPage {
+        last_full_check: status
+            .checkpoint
+            .last_full_check_at
+            .map(|t| local_time(&ctx, Some(t)))
+            .unwrap_or_else(|| "never".into()),
+        checked_at: local_time(&ctx, Some(status.checkpoint.checked_at)),
+        export: format!("/admin/audit/export.csv?{}", base.encoded()),
+        action_options: options(&actions::ALL, "Any action"),
+        type_options: options(&ENTITY_TYPES, "Any kind"),
+        export_limit: EXPORT_LIMIT,
+        ctx,
+        query,
+        errors,
+        entries,
+        status,
+        next,
+        first,
+    };
+    render(&page)
+}
+
+/// Spreadsheet programs run cells starting with these as formulas; a leading quote defuses them.
+fn cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+async fn export(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::AuditView)?;
+    let scope = ctx.scope()?;
+    let q = query.into_inner().without_cursor();
+    let (tz, actor) = (ctx.timezone(), ctx.actor());
+    let body = db::run(&state.pool, move |conn| {
+        let mut errors = FieldErrors::default();
+        let f = filter(conn, scope, &q, tz, &mut errors)?;
+        if !errors.is_empty() {
+            return Err(AppError::BadRequest(
+                "The filters are not valid; correct them on the audit page, then export.".into(),
+            ));
+        }
+        let (low, mut high) = queries::range(conn, scope, &f)?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let csv_err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
+        out.write_record([
+            "time_utc",
+            "actor_email",
+            "action",
+            "entity_type",
+            "entity_id",
+            "old_values",
+            "new_values",
+            "ip_address",
+            "user_agent",
+            "hash",
+        ])
+        .map_err(csv_err)?;
+        let mut written = 0_i64;
+        while written < EXPORT_LIMIT {
+            let batch = queries::rows(
+                conn,
+                scope,
+                &f,
+                low,
+                high,
+                5_000.min(EXPORT_LIMIT - written),
+            )?;
+            for r in &batch {
+                out.write_record([
+                    r.created_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+                    cell(r.actor_email.as_deref().unwrap_or_default()),
+                    r.action.clone(),
+                    r.entity_type.clone(),
+                    cell(r.entity_id.as_deref().unwrap_or_default()),
+                    cell(r.old_values.as_deref().unwrap_or_default()),
+                    cell(r.new_values.as_deref().unwrap_or_default()),
+                    r.ip_address.clone().unwrap_or_default(),
+                    cell(r.user_agent.as_deref().unwrap_or_default()),
+                    r.hash.clone(),
+                ])
+                .map_err(csv_err)?;
+            }
+            written += batch.len() as i64;
+            match batch.last() {
+                Some(last) if batch.len() == 5_000 => high = last.id,
+                _ => break,
+            }
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| AppError::internal(format!("csv: {e}")))?;
+        write_tx(conn, |conn| {
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.id()), actions::EXPORT, "audit_log").new_values(json!({
+                    "filters": serde_json::to_value(&q).unwrap_or(Value::Null),
+                    "rows": written,
+                    "truncated": written >= EXPORT_LIMIT,
+                })),
+            )
+        })?;
+        Ok(bytes)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"audit-log.csv\"",
+        ))
+        .body(body))
+}
+
+async fn verify(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::AuditView)?;
+    let scope = ctx.scope()?;
+    let status = db::run(&state.pool, move |conn| {
+        Ok(checkpoint::check_full(conn, scope.id())?)
+    })
+    .await?;
+    if status.is_broken() {
+        Flash::error(
+            &ctx.session,
+            "The full check found a break in the chain; see the notice on this page.",
+        );
+    } else {
+        Flash::success(
+            &ctx.session,
+            format!(
+                "The whole chain is intact: {} entries verified.",
+                status.checkpoint.verified_entries
+            ),
+        );
+    }
+    Ok(see_other("/admin/audit"))
+}

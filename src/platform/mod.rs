@@ -1,0 +1,501 @@
+//! `/platform` (platform admins): organizations with their figures; create one with its first
+//! admin; edit; deactivate (every session of its users ends, sign-in is refused) and reactivate.
+
+pub mod queries;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use self::queries::{Filter, OrgLine, OrgRecord};
+use crate::AppState;
+use crate::admin::ConfirmPage;
+use crate::audit::{self, Event, actions};
+use crate::auth::passwords;
+use crate::db::{self, AnyConnection, PublicId, now, write_tx};
+use crate::error::AppError;
+use crate::orgs::{self, NewOrganization};
+use crate::schema::{organizations, sessions, users};
+use crate::web::form::{self, FormError, split};
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/platform", web::get().to(list))
+        .route("/platform/organizations", web::post().to(create))
+        .route("/platform/organizations/new", web::get().to(new))
+        .route("/platform/organizations/{id}", web::get().to(edit))
+        .route("/platform/organizations/{id}", web::post().to(update))
+        .route(
+            "/platform/organizations/{id}/deactivate",
+            web::get().to(confirm_deactivate),
+        )
+        .route(
+            "/platform/organizations/{id}/deactivate",
+            web::post().to(deactivate),
+        )
+        .route(
+            "/platform/organizations/{id}/reactivate",
+            web::post().to(reactivate),
+        );
+}
+
+const PAGE_SIZE: i64 = 50;
+const FIRST_ADMIN: &str = "first_admin_password";
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+#[derive(Template)]
+#[template(path = "platform/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    orgs: Vec<OrgLine>,
+    status_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    let query = query.into_inner();
+    let f = Filter {
+        q: query.q.chars().take(100).collect(),
+        active: match query.status.as_str() {
+            "active" => Some(true),
+            "inactive" => Some(false),
+            _ => None,
+        },
+        after: query.after.parse().ok(),
+    };
+    let mut orgs = db::run(&state.pool, move |c| {
+        Ok(queries::list(c, &f, PAGE_SIZE + 1)?)
+    })
+    .await?;
+    let has_next = orgs.len() as i64 > PAGE_SIZE;
+    orgs.truncate(PAGE_SIZE as usize);
+    let link = |after: String| {
+        let q = ListQuery {
+            after,
+            ..query.clone()
+        };
+        format!(
+            "/platform?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    };
+    let next = has_next
+        .then(|| orgs.last().map(|o| link(o.public_id.to_string())))
+        .flatten();
+    let first = (!query.after.is_empty()).then(|| link(String::new()));
+    render(&ListPage {
+        ctx,
+        query,
+        orgs,
+        status_options: vec![
+            (String::new(), "Any status".into()),
+            ("active".into(), "Active".into()),
+            ("inactive".into(), "Inactive".into()),
+        ],
+        next,
+        first,
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OrgForm {
+    pub name: String,
+    pub currency: String,
+    pub timezone: String,
+    pub admin_first_name: String,
+    pub admin_last_name: String,
+    pub admin_email: String,
+}
+
+#[derive(Template)]
+#[template(path = "platform/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    org: Option<OrgRecord>,
+    form: OrgForm,
+    errors: FieldErrors,
+    currencies: Vec<(String, String)>,
+    timezones: Vec<(String, String)>,
+    first_admin: Option<(String, String)>,
+}
+
+fn form_page(ctx: Ctx, org: Option<OrgRecord>, form: OrgForm, errors: FieldErrors) -> FormPage {
+    FormPage {
+        ctx,
+        org,
+        form,
+        errors,
+        currencies: form::currencies(),
+        timezones: form::timezones()
+            .into_iter()
+            .map(|t| (t.to_string(), t.to_string()))
+            .collect(),
+        first_admin: None,
+    }
+}
+
+struct ValidOrg {
+    name: String,
+    currency: String,
+    timezone: String,
+}
+
+fn validate_org(f: &OrgForm, e: &mut FieldErrors) -> Option<ValidOrg> {
+    let name = e.check(
+        "name",
+        form::required(&f.name, "the organization's name", 100),
+    );
+    if !form::is_currency(f.currency.trim()) {
+        e.add("currency", "Choose a currency from the list (ISO 4217).");
+    }
+    if !form::is_timezone(f.timezone.trim()) {
+        e.add("timezone", "Choose a timezone from the list.");
+    }
+    Some(ValidOrg {
+        name: name?,
+        currency: f.currency.trim().to_string(),
+        timezone: f.timezone.trim().to_string(),
+    })
+    .filter(|_| e.is_empty())
+}
+
+async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    let form = OrgForm {
+        currency: "USD".into(),
+        timezone: "UTC".into(),
+        ..OrgForm::default()
+    };
+    render(&form_page(ctx, None, form, FieldErrors::default()))
+}
+
+async fn create(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<OrgForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    let f = form.into_inner();
+    let mut e = FieldErrors::default();
+    let org = validate_org(&f, &mut e);
+    let first = e.check(
+        "admin_first_name",
+        form::required(&f.admin_first_name, "the admin's first name", 150),
+    );
+    let last = e.check(
+        "admin_last_name",
+        form::required(&f.admin_last_name, "the admin's last name", 150),
+    );
+    let email = e.check("admin_email", form::email(&f.admin_email));
+    let (Some(org), Some(first), Some(last), Some(email), true) =
+        (org, first, last, email, e.is_empty())
+    else {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, None, f, e),
+        );
+    };
+    let actor = ctx.actor();
+    let mail = email.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let temporary = passwords::temporary();
+        let hash = passwords::hash(&temporary).map_err(AppError::internal)?;
+        split(write_tx(conn, |conn| {
+            if queries::name_taken(conn, &org.name, None)? {
+                return Err(FormError::field(
+                    "name",
+                    "An organization with this name exists already.",
+                ));
+            }
+            if crate::admin::users::queries::email_taken(conn, &mail, None)? {
+                return Err(FormError::field(
+                    "admin_email",
+                    "An account with this e-mail address exists already.",
+                ));
+            }
+            let scope = orgs::create_organization(
+                conn,
+                &actor,
+                &NewOrganization {
+                    name: &org.name,
+                    currency: &org.currency,
+                    timezone: &org.timezone,
+                },
+            )?;
+            let role_id = orgs::role_id_by_key(conn, scope, "admin")?;
+            orgs::create_user(
+                conn,
+                &actor,
+                scope,
+                &orgs::NewUser {
+                    email: &mail,
+                    first_name: &first,
+                    last_name: &last,
+                    password_hash: &hash,
+                    role_id,
+                    partner_id: None,
+                    distributor_id: None,
+                    must_change_password: true,
+                },
+            )?;
+            let public_id: PublicId = organizations::table
+                .find(scope.id())
+                .select(organizations::public_id)
+                .first(conn)?;
+            Ok((public_id, temporary))
+        }))
+    })
+    .await?;
+    match outcome {
+        Ok((public_id, temporary)) => {
+            let _ = ctx
+                .session
+                .insert(FIRST_ADMIN, (public_id.to_string(), email, temporary));
+            Flash::success(
+                &ctx.session,
+                "The organization and its first admin are created.",
+            );
+            Ok(see_other(&format!("/platform/organizations/{public_id}")))
+        }
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, None, f, errors),
+        ),
+    }
+}
+
+fn find(conn: &mut AnyConnection, raw: &str) -> Result<OrgRecord, AppError> {
+    let id: PublicId = raw.parse().map_err(|_| AppError::NotFound)?;
+    Ok(queries::find(conn, id)?)
+}
+
+async fn edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    let raw = path.into_inner();
+    let org = db::run(&state.pool, move |c| find(c, &raw)).await?;
+    let form = OrgForm {
+        name: org.name.clone(),
+        currency: org.currency.clone(),
+        timezone: org.timezone.clone(),
+        ..OrgForm::default()
+    };
+    let first_admin = ctx
+        .session
+        .remove_as::<(String, String, String)>(FIRST_ADMIN)
+        .and_then(Result::ok)
+        .filter(|(id, _, _)| *id == org.public_id.to_string())
+        .map(|(_, email, pw)| (email, pw));
+    let mut page = form_page(ctx, Some(org), form, FieldErrors::default());
+    page.first_admin = first_admin;
+    render(&page)
+}
+
+async fn update(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<OrgForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    let raw = path.into_inner();
+    let org = db::run(&state.pool, move |c| find(c, &raw)).await?;
+    let f = form.into_inner();
+    let mut e = FieldErrors::default();
+    let Some(v) = validate_org(&f, &mut e) else {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, Some(org), f, e),
+        );
+    };
+    let old = json!({ "name": org.name, "currency": org.currency, "timezone": org.timezone });
+    let new = json!({ "name": v.name, "currency": v.currency, "timezone": v.timezone });
+    let actor = ctx.actor();
+    let (id, public_id, old_currency) = (org.id, org.public_id, org.currency.clone());
+    let outcome = db::run(&state.pool, move |conn| {
+        split(write_tx(conn, |conn| {
+            let Some((before, after)) = audit::changes(&old, &new) else {
+                return Ok(false);
+            };
+            if queries::name_taken(conn, &v.name, Some(id))? {
+                return Err(FormError::field(
+                    "name",
+                    "An organization with this name exists already.",
+                ));
+            }
+            if v.currency != old_currency && queries::has_money(conn, id)? {
+                return Err(FormError::field(
+                    "currency",
+                    "This organization has recorded deals or payments in its currency, which therefore cannot change.",
+                ));
+            }
+            diesel::update(organizations::table.find(id))
+                .set((
+                    organizations::name.eq(&v.name),
+                    organizations::currency.eq(&v.currency),
+                    organizations::timezone.eq(&v.timezone),
+                    organizations::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(id), actions::UPDATE, "organization")
+                    .entity(public_id)
+                    .old(before)
+                    .new_values(after),
+            )?;
+            Ok(true)
+        }))
+    })
+    .await?;
+    match outcome {
+        Ok(changed) => {
+            Flash::success(
+                &ctx.session,
+                if changed {
+                    "The organization is saved."
+                } else {
+                    "Nothing changed."
+                },
+            );
+            Ok(see_other(&format!("/platform/organizations/{public_id}")))
+        }
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, Some(org), f, errors),
+        ),
+    }
+}
+
+async fn confirm_deactivate(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    let raw = path.into_inner();
+    let org = db::run(&state.pool, move |c| find(c, &raw)).await?;
+    render(&ConfirmPage {
+        title: format!("Deactivate {}?", org.name),
+        message: "Every user of this organization is signed out at their next request and \
+                  cannot sign in until you reactivate it. Its data is kept."
+            .into(),
+        action: format!("/platform/organizations/{}/deactivate", org.public_id),
+        button: "Deactivate organization",
+        cancel: format!("/platform/organizations/{}", org.public_id),
+        danger: true,
+        ctx,
+    })
+}
+
+fn set_active(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    org: &OrgRecord,
+    active: bool,
+) -> Result<usize, AppError> {
+    write_tx(conn, |conn| {
+        diesel::update(organizations::table.find(org.id))
+            .set((
+                organizations::is_active.eq(active),
+                organizations::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        // Sessions of an inactive organization are refused anyway; revoking them also makes
+        // the users' session lists say why.
+        let ended = if active {
+            0
+        } else {
+            let user_ids = users::table
+                .filter(users::organization_id.eq(org.id))
+                .select(users::id);
+            diesel::update(
+                sessions::table
+                    .filter(sessions::user_id.eq_any(user_ids))
+                    .filter(sessions::revoked_at.is_null()),
+            )
+            .set((
+                sessions::revoked_at.eq(now()),
+                sessions::revoked_reason.eq("organization_deactivated"),
+            ))
+            .execute(conn)?
+        };
+        audit::record(
+            conn,
+            actor,
+            Event::new(Some(org.id), actions::UPDATE, "organization")
+                .entity(org.public_id)
+                .old(json!({ "is_active": org.is_active }))
+                .new_values(json!({ "is_active": active, "sessions_ended": ended })),
+        )?;
+        Ok(ended)
+    })
+}
+
+async fn deactivate(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    let raw = path.into_inner();
+    let actor = ctx.actor();
+    let (org, ended) = db::run(&state.pool, move |conn| {
+        let org = find(conn, &raw)?;
+        let ended = set_active(conn, &actor, &org, false)?;
+        Ok((org, ended))
+    })
+    .await?;
+    Flash::success(
+        &ctx.session,
+        format!("{} is deactivated; {ended} session(s) ended.", org.name),
+    );
+    Ok(see_other(&format!(
+        "/platform/organizations/{}",
+        org.public_id
+    )))
+}
+
+async fn reactivate(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_platform_admin()?;
+    let raw = path.into_inner();
+    let actor = ctx.actor();
+    let org = db::run(&state.pool, move |conn| {
+        let org = find(conn, &raw)?;
+        set_active(conn, &actor, &org, true)?;
+        Ok(org)
+    })
+    .await?;
+    Flash::success(&ctx.session, format!("{} is active again.", org.name));
+    Ok(see_other(&format!(
+        "/platform/organizations/{}",
+        org.public_id
+    )))
+}
