@@ -6,7 +6,7 @@ pub mod audit;
 pub mod policy;
 pub mod roles;
 // pub mod settings;
-// pub mod teams;
+pub mod teams;
 pub mod users;
 
 use actix_web::{HttpResponse, web};
@@ -24,7 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(overview));
     users::configure(cfg);
     roles::configure(cfg);
-    // teams::configure(cfg);
+    teams::configure(cfg);
     // settings::configure(cfg);
     // loss_reasons::configure(cfg);
     audit::configure(cfg);
