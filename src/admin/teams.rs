@@ -64,12 +64,17 @@ fn find(conn: &mut AnyConnection, scope: OrgScope, id: PublicId) -> QueryResult<
         .first(conn)
 }
 
-/// An active user of the organization by e-mail: (id, public id, name, team).
+/// An active user: (id, public id, name, team).
+type Member = (i64, PublicId, String, Option<i64>);
+/// A team with its lead's names.
+type TeamRow = (i64, PublicId, String, bool, Option<String>, Option<String>);
+
+/// An active user of the organization by e-mail.
 fn user_by_email(
     conn: &mut AnyConnection,
     scope: OrgScope,
     email: &str,
-) -> QueryResult<Option<(i64, PublicId, String, Option<i64>)>> {
+) -> QueryResult<Option<Member>> {
     let row: Option<(i64, PublicId, String, String, Option<i64>)> = users::table
         .filter(users::organization_id.eq(scope.id()))
         .filter(users::email.eq(email.trim().to_lowercase()))
@@ -121,7 +126,7 @@ async fn list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppE
     let scope = ctx.scope()?;
     let teams = db::run(&state.pool, move |conn| {
         let org = scope.id();
-        let rows: Vec<(i64, PublicId, String, bool, Option<String>, Option<String>)> = teams::table
+        let rows: Vec<TeamRow> = teams::table
             .left_join(users::table.on(users::id.nullable().eq(teams::lead_user_id)))
             .filter(teams::organization_id.eq(org))
             .order((teams::is_active.desc(), teams::name))
@@ -228,7 +233,7 @@ async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
 struct ValidTeam {
     name: String,
     description: Option<String>,
-    lead: Option<(i64, PublicId, String, Option<i64>)>,
+    lead: Option<Member>,
     is_active: bool,
 }
 
