@@ -2,10 +2,10 @@
 //! `Ctx::admin_nav`); the overview shows the sections the signed-in user may open.
 
 pub mod audit;
-// pub mod loss_reasons;
+pub mod loss_reasons;
 pub mod policy;
 pub mod roles;
-// pub mod settings;
+pub mod settings;
 pub mod teams;
 pub mod users;
 
@@ -25,8 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     users::configure(cfg);
     roles::configure(cfg);
     teams::configure(cfg);
-    // settings::configure(cfg);
-    // loss_reasons::configure(cfg);
+    settings::configure(cfg);
+    loss_reasons::configure(cfg);
     audit::configure(cfg);
 }
 
