@@ -19,6 +19,7 @@ dual!(auth_events_are_recorded_with_ip_and_user_agent, |app| {
     c.post_form("/logout", &[("csrf_token", &token)]);
     let rows: Vec<AuthRow> = audit_log::table
         .filter(audit_log::action.eq_any(["LOGIN", "LOGIN_FAILED", "LOGOUT"]))
+        .filter(audit_log::ip_address.ne(crate::common::DEMO_HISTORY_IP))
         .order(audit_log::id)
         .select((
             audit_log::action,

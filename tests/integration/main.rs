@@ -4,9 +4,15 @@
 mod common;
 
 mod account;
+mod admin_access;
+mod admin_audit;
+mod admin_org;
+mod admin_roles;
+mod admin_users;
 mod audit;
 mod auth;
 mod browser;
+mod platform;
 mod schema;
 mod security;
 mod sessions;

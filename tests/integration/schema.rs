@@ -13,7 +13,7 @@ fn migrations_run_up_down_up(backend: Backend) {
     let mut conn = test_db.conn();
     assert!(db::is_migrated(&mut conn));
     let reverted = db::revert_all_migrations(&mut conn).expect("down");
-    assert_eq!(reverted, 4);
+    assert_eq!(reverted, 5);
     assert!(!db::is_migrated(&mut conn));
     assert!(
         organizations::table
@@ -22,7 +22,7 @@ fn migrations_run_up_down_up(backend: Backend) {
             .is_err(),
         "tables are gone"
     );
-    assert_eq!(db::run_migrations(&mut conn).expect("up again"), 4);
+    assert_eq!(db::run_migrations(&mut conn).expect("up again"), 5);
     assert_eq!(
         organizations::table
             .count()
@@ -133,7 +133,8 @@ fn demo_data_is_idempotent(backend: Backend) {
         )
     };
     let first = count(&mut conn);
-    assert_eq!(first, (2, 17, 18));
+    // The platform admin, 8 role accounts and 6 more people (2 inactive) per organization.
+    assert_eq!(first, (2, 29, 18));
     dealdesk::demo::load(&mut conn, crate::common::demo_hash()).expect("second");
     assert_eq!(count(&mut conn), first);
 }

@@ -148,7 +148,9 @@ pub fn diff(old: Option<&str>, new: Option<&str>) -> Vec<DiffLine> {
         .map(|k| {
             let (o, n) = (old.get(&k), new.get(&k));
             DiffLine {
-                changed: old.is_object() && new.is_object() && o != n,
+                changed: old.is_object()
+                    && new.is_object()
+                    && o.unwrap_or(&Value::Null) != n.unwrap_or(&Value::Null),
                 old: show_value(o),
                 new: show_value(n),
                 field: k,
@@ -365,4 +367,38 @@ async fn verify(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, Ap
         );
     }
     Ok(see_other("/admin/audit"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_for_spreadsheets() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("ada@demo.test"), "ada@demo.test");
+    }
+
+    #[test]
+    fn diffs_pair_old_and_new_values_by_field() {
+        let d = diff(
+            Some(r#"{"name":"A","tags":["x","y"]}"#),
+            Some(r#"{"name":"B","tags":["x","y"],"extra":null}"#),
+        );
+        let view: Vec<(&str, &str, &str, bool)> = d
+            .iter()
+            .map(|l| (l.field.as_str(), l.old.as_str(), l.new.as_str(), l.changed))
+            .collect();
+        assert_eq!(
+            view,
+            [
+                ("extra", "—", "—", false),
+                ("name", "A", "B", true),
+                ("tags", "x, y", "x, y", false),
+            ]
+        );
+        assert!(diff(None, None).is_empty());
+    }
 }

@@ -19,6 +19,16 @@ impl Resp {
         self.header("location").unwrap_or_default()
     }
 
+    /// The target of the page's `rel="next"` link, with HTML entities decoded.
+    pub fn next_link(&self) -> Option<String> {
+        let before = self.body.split("\" rel=\"next\"").next()?;
+        if before.len() == self.body.len() {
+            return None;
+        }
+        let href = before.rsplit("href=\"").next()?;
+        Some(href.replace("&#38;", "&").replace("&amp;", "&"))
+    }
+
     /// The CSRF token of the first form on the page.
     pub fn csrf(&self) -> String {
         let marker = "name=\"csrf_token\" value=\"";

@@ -3,6 +3,7 @@
 //! over real HTTP through the same forms a user fills in.
 
 pub mod client;
+pub mod lookup;
 
 use std::net::TcpListener;
 use std::sync::{Arc, OnceLock, mpsc};
@@ -19,6 +20,8 @@ use dealdesk::{AppState, server};
 pub use client::{Client, Resp};
 
 pub const DEMO_PASSWORD: &str = "demo-pass-2026";
+/// The address the demo data's audit history is recorded from, told apart from the tests' own.
+pub const DEMO_HISTORY_IP: &str = "203.0.113.10";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -2,6 +2,8 @@
 //! missing is created, and every demo account gets the current demo password, so that the logins
 //! printed at start always work.
 
+mod admin;
+
 use diesel::prelude::*;
 
 use crate::audit::Actor;
@@ -88,6 +90,7 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
                     },
                 )?;
             }
+            admin::load(conn, scope, domain, password_hash)?;
         }
         Ok(())
     })

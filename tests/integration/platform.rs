@@ -1,0 +1,197 @@
+//! /platform: organizations with their figures; a new organization and its first admin;
+//! deactivation ending every session of its users.
+
+use diesel::prelude::*;
+
+use crate::common::{DEMO_PASSWORD, lookup};
+use crate::dual;
+use dealdesk::db::PublicId;
+use dealdesk::schema::{organizations, sessions, users};
+
+fn org_id(app: &crate::common::TestApp, name: &str) -> String {
+    organizations::table
+        .filter(organizations::name.eq(name))
+        .select(organizations::public_id)
+        .first::<PublicId>(&mut app.conn())
+        .expect("org")
+        .to_string()
+}
+
+dual!(platform_lists_figures_and_creates_an_organization, |app| {
+    let mut platform = app.signed_in("platform@dealdesk.test");
+    let list = platform.get("/platform");
+    assert_eq!(list.status, 200);
+    let row = list.body.split(">Demo Traders</a>").nth(1).expect("row");
+    let cells: Vec<&str> = row
+        .split("<td class=\"num\">")
+        .skip(1)
+        .take(3)
+        .map(|c| c.split('<').next().unwrap_or(""))
+        .collect();
+    assert_eq!(cells, ["14", "12", "0"], "users, active users, deals");
+    assert!(row.contains("0.00 USD"));
+    assert!(
+        !list.body.contains("sales@demo.test"),
+        "no individual records"
+    );
+
+    let r = platform.submit(
+        "/platform/organizations/new",
+        "/platform/organizations",
+        &[
+            ("name", "demo traders"),
+            ("currency", "ABC"),
+            ("timezone", "Europe/Nowhere"),
+            ("admin_first_name", ""),
+            ("admin_last_name", "Zed"),
+            ("admin_email", "zoe@"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    for msg in [
+        "Choose a currency",
+        "Choose a timezone",
+        "first name.",
+        "Enter an e-mail address like",
+    ] {
+        assert!(r.body.contains(msg), "{msg}: {}", r.body);
+    }
+    assert!(r.body.contains("value=\"Zed\""));
+    let r = platform.submit(
+        "/platform/organizations/new",
+        "/platform/organizations",
+        &[
+            ("name", "demo traders"),
+            ("currency", "GBP"),
+            ("timezone", "Europe/London"),
+            ("admin_first_name", "Zoe"),
+            ("admin_last_name", "Zed"),
+            ("admin_email", "zoe@zed.test"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains("An organization with this name exists already.")
+    );
+    let r = platform.submit(
+        "/platform/organizations/new",
+        "/platform/organizations",
+        &[
+            ("name", "Zed Ltd"),
+            ("currency", "GBP"),
+            ("timezone", "Europe/London"),
+            ("admin_first_name", "Zoe"),
+            ("admin_last_name", "Zed"),
+            ("admin_email", "zoe@zed.test"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = platform.get(r.location());
+    let marker = "<span class=\"secret\">";
+    let start = page.body.find(marker).expect("password shown") + marker.len();
+    let temporary = &page.body[start..start + 16];
+    let mut zoe = app.client();
+    let r = zoe.login("zoe@zed.test", temporary);
+    assert_eq!(r.location(), "/account/password");
+    let r = zoe.submit(
+        "/account/password",
+        "/account/password",
+        &[
+            ("current_password", temporary),
+            ("new_password", "zed-ledger-4471"),
+            ("confirm_password", "zed-ledger-4471"),
+        ],
+    );
+    assert_eq!((r.status, r.location()), (303, "/admin"));
+    let roles = zoe.get("/admin/roles");
+    assert!(
+        roles.body.contains("Restricted Admin") && roles.body.contains("Fulfiller"),
+        "default roles"
+    );
+
+    // Editing: the audit entry keeps old and new values.
+    let zed = org_id(app, "Zed Ltd");
+    let r = platform.submit(
+        &format!("/platform/organizations/{zed}"),
+        &format!("/platform/organizations/{zed}"),
+        &[
+            ("name", "Zed Limited"),
+            ("currency", "GBP"),
+            ("timezone", "Europe/Dublin"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let entries = lookup::audit(app, "organization");
+    let (_, _, old, new) = entries.last().expect("update");
+    assert_eq!(
+        lookup::json(old),
+        serde_json::json!({ "name": "Zed Ltd", "timezone": "Europe/London" })
+    );
+    assert_eq!(
+        lookup::json(new),
+        serde_json::json!({ "name": "Zed Limited", "timezone": "Europe/Dublin" })
+    );
+});
+
+dual!(deactivating_an_organization_ends_its_sessions, |app| {
+    let mut sam = app.signed_in("sales@demo.test");
+    let mut acme = app.signed_in("sales@acme.test");
+    let mut platform = app.signed_in("platform@dealdesk.test");
+    let demo = org_id(app, "Demo Traders");
+    let confirm = platform.get(&format!("/platform/organizations/{demo}/deactivate"));
+    assert!(confirm.body.contains("Deactivate Demo Traders?"));
+    let r = platform.submit(
+        &format!("/platform/organizations/{demo}/deactivate"),
+        &format!("/platform/organizations/{demo}/deactivate"),
+        &[],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        sam.get("/sales").status,
+        303,
+        "signed out at the next request"
+    );
+    assert_eq!(
+        acme.get("/sales").status,
+        200,
+        "other organizations are untouched"
+    );
+    assert_eq!(
+        app.client().login("admin@demo.test", DEMO_PASSWORD).status,
+        403
+    );
+    let open: i64 = sessions::table
+        .inner_join(users::table)
+        .inner_join(
+            organizations::table.on(organizations::id.nullable().eq(users::organization_id)),
+        )
+        .filter(organizations::name.eq("Demo Traders"))
+        .filter(sessions::revoked_at.is_null())
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(open, 0);
+    assert!(
+        platform
+            .get("/platform?status=inactive")
+            .body
+            .contains("Demo Traders")
+    );
+    let r = platform.submit(
+        &format!("/platform/organizations/{demo}"),
+        &format!("/platform/organizations/{demo}/reactivate"),
+        &[],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        app.client().login("admin@demo.test", DEMO_PASSWORD).status,
+        303
+    );
+    let entries = lookup::audit(app, "organization");
+    let flips: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| lookup::json(&e.3)["is_active"].clone())
+        .collect();
+    assert_eq!(flips, [serde_json::json!(false), serde_json::json!(true)]);
+});
