@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod health;
+pub mod loadgen;
 pub mod orgs;
 pub mod permissions;
 pub mod platform;

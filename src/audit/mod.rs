@@ -113,7 +113,7 @@ struct NewAuditRow<'a> {
 /// The fields a row's hash covers, in a fixed order with separators no field can contain
 /// unescaped (JSON and text are length-prefixed).
 #[allow(clippy::too_many_arguments)]
-fn compute_hash(
+pub(crate) fn compute_hash(
     prev_hash: &str,
     public_id: &PublicId,
     organization_id: Option<i64>,

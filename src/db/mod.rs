@@ -89,9 +89,13 @@ impl DbUrl {
                 // Per connection: a writer waits for the lock instead of failing at once (set
                 // first: switching a new file to WAL needs the lock while the pool opens
                 // connections in parallel), WAL for concurrent readers, foreign keys enforced.
+                // `optimize` refreshes the planner's statistics where they are missing or stale
+                // (bounded by analysis_limit): without them SQLite may walk the audit log's id
+                // index instead of the actor's and read a million rows for one filtered page.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                     PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
                 )
                 .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
                 Ok(AnyConnection::Sqlite(conn))

@@ -79,32 +79,47 @@ fn sign_in_in_a_real_browser(backend: Backend) {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--no-first-run", "--window-size=1200,900", format!("--user-data-dir={profile}")],
-            }),
-        );
-        let browser = ClientBuilder::rustls()
-            .expect("TLS setup")
-            .capabilities(caps)
-            .connect(&driver.url)
+        let browser = connect(&driver, &profile).await;
+        browser
+            .goto(&format!("{}/sales", app.base))
             .await
-            .expect("WebDriver session");
-        browser.goto(&format!("{}/sales", app.base)).await.expect("open");
+            .expect("open");
         // Not signed in: the site sends the browser to the sign-in form.
-        browser.wait().for_element(Locator::Css("#f-email")).await.expect("login form").send_keys("sales@demo.test").await.expect("type");
-        browser.find(Locator::Css("#f-password")).await.expect("password field").send_keys(DEMO_PASSWORD).await.expect("type");
-        browser.find(Locator::Css("button[type=submit]")).await.expect("button").click().await.expect("submit");
-        browser.wait().for_element(Locator::Css("dl.facts")).await.expect("dashboard");
+        browser
+            .wait()
+            .for_element(Locator::Css("#f-email"))
+            .await
+            .expect("login form")
+            .send_keys("sales@demo.test")
+            .await
+            .expect("type");
+        browser
+            .find(Locator::Css("#f-password"))
+            .await
+            .expect("password field")
+            .send_keys(DEMO_PASSWORD)
+            .await
+            .expect("type");
+        browser
+            .find(Locator::Css("button[type=submit]"))
+            .await
+            .expect("button")
+            .click()
+            .await
+            .expect("submit");
+        browser
+            .wait()
+            .for_element(Locator::Css("dl.facts"))
+            .await
+            .expect("dashboard");
         let url = browser.current_url().await.expect("url");
         assert_eq!(url.path(), "/sales");
         let html = browser.source().await.expect("source");
-        assert!(html.contains("Sam Seller") && html.contains("Demo Traders") && html.contains("Salesperson"));
+        assert!(
+            html.contains("Sam Seller")
+                && html.contains("Demo Traders")
+                && html.contains("Salesperson")
+        );
         if let Ok(png) = browser.screenshot().await {
             let _ = std::fs::write(
                 concat!(env!("CARGO_MANIFEST_DIR"), "/target/browser-dashboard.png"),
@@ -112,12 +127,178 @@ fn sign_in_in_a_real_browser(backend: Backend) {
             );
         }
         // The user menu's sign-out form works in the browser too.
-        browser.find(Locator::Css(".usermenu summary")).await.expect("menu").click().await.expect("open menu");
-        browser.find(Locator::Css(".usermenu button[type=submit]")).await.expect("sign out").click().await.expect("sign out");
-        browser.wait().for_element(Locator::Css("#f-email")).await.expect("back at the form");
-        assert!(browser.source().await.expect("source").contains("You have signed out."));
+        browser
+            .find(Locator::Css(".usermenu summary"))
+            .await
+            .expect("menu")
+            .click()
+            .await
+            .expect("open menu");
+        browser
+            .find(Locator::Css(".usermenu button[type=submit]"))
+            .await
+            .expect("sign out")
+            .click()
+            .await
+            .expect("sign out");
+        browser
+            .wait()
+            .for_element(Locator::Css("#f-email"))
+            .await
+            .expect("back at the form");
+        assert!(
+            browser
+                .source()
+                .await
+                .expect("source")
+                .contains("You have signed out.")
+        );
         browser.close().await.expect("close");
     });
+}
+
+/// A WebDriver session in headless Chromium with its own profile directory.
+async fn connect(driver: &Driver, profile: &str) -> fantoccini::Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--window-size=1200,900", format!("--user-data-dir={profile}")],
+        }),
+    );
+    ClientBuilder::rustls()
+        .expect("TLS setup")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("WebDriver session")
+}
+
+async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
+    browser
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .expect("type");
+}
+
+async fn click(browser: &fantoccini::Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+async fn sign_in(browser: &fantoccini::Client, base: &str, email: &str, password: &str) {
+    browser.goto(&format!("{base}/login")).await.expect("open");
+    fill(browser, "#f-email", email).await;
+    fill(browser, "#f-password", password).await;
+    click(browser, "main button[type=submit]").await;
+}
+
+async fn sign_out(browser: &fantoccini::Client) {
+    click(browser, ".usermenu summary").await;
+    click(browser, ".usermenu button[type=submit]").await;
+    browser
+        .wait()
+        .for_element(Locator::Css("#f-email"))
+        .await
+        .expect("back at the sign-in form");
+}
+
+/// An admin creates a verifier; the verifier signs in with the temporary password, must change
+/// it, and lands on the verification dashboard.
+fn admin_creates_a_user_who_signs_in(backend: Backend) {
+    let Some(app) = TestApp::start(backend) else {
+        return;
+    };
+    let Some(driver) = start_driver() else { return };
+    let profile = driver._profile.path().display().to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let browser = connect(&driver, &profile).await;
+        sign_in(&browser, &app.base, "admin@demo.test", DEMO_PASSWORD).await;
+        browser
+            .wait()
+            .for_element(Locator::Css("dl.stats"))
+            .await
+            .expect("admin overview");
+        browser
+            .goto(&format!("{}/admin/users/new", app.base))
+            .await
+            .expect("open form");
+        fill(&browser, "#f-first_name", "Rita").await;
+        fill(&browser, "#f-last_name", "Reviewer").await;
+        fill(&browser, "#f-email", "rita.reviewer@demo.test").await;
+        browser
+            .find(Locator::Css("#f-role"))
+            .await
+            .expect("role select")
+            .select_by_label("Verifier")
+            .await
+            .expect("choose role");
+        click(&browser, "main form.card button[type=submit]").await;
+        let secret = browser
+            .wait()
+            .for_element(Locator::Css(".secret"))
+            .await
+            .expect("temporary password shown")
+            .text()
+            .await
+            .expect("text");
+        assert_eq!(secret.trim().len(), 16);
+        sign_out(&browser).await;
+
+        sign_in(
+            &browser,
+            &app.base,
+            "rita.reviewer@demo.test",
+            secret.trim(),
+        )
+        .await;
+        fill(&browser, "#f-current_password", secret.trim()).await;
+        let url = browser.current_url().await.expect("url");
+        assert_eq!(
+            url.path(),
+            "/account/password",
+            "a new password comes first"
+        );
+        fill(&browser, "#f-new_password", "amber-ledger-5521").await;
+        fill(&browser, "#f-confirm_password", "amber-ledger-5521").await;
+        click(&browser, "main form button[type=submit]").await;
+        browser
+            .wait()
+            .for_element(Locator::Css("dl.facts"))
+            .await
+            .expect("dashboard");
+        let url = browser.current_url().await.expect("url");
+        assert_eq!(url.path(), "/verifier");
+        let html = browser.source().await.expect("source");
+        assert!(html.contains("Rita Reviewer") && html.contains("payments.verify"));
+        browser.close().await.expect("close");
+    });
+}
+
+#[test]
+fn browser_admin_creates_a_user_who_signs_in_sqlite() {
+    admin_creates_a_user_who_signs_in(Backend::Sqlite);
+}
+
+#[test]
+fn browser_admin_creates_a_user_who_signs_in_postgres() {
+    admin_creates_a_user_who_signs_in(Backend::Postgres);
 }
 
 #[test]
