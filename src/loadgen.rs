@@ -60,7 +60,11 @@ pub fn users(
                 role_id,
                 FIRST[n % FIRST.len()],
                 LAST[(n / FIRST.len()) % LAST.len()],
-                if n.is_multiple_of(10) { "FALSE" } else { "TRUE" },
+                if n.is_multiple_of(10) {
+                    "FALSE"
+                } else {
+                    "TRUE"
+                },
                 "TRUE",
             ));
         }

@@ -235,6 +235,24 @@ fn admin_creates_a_user_who_signs_in(backend: Backend) {
             .for_element(Locator::Css("dl.stats"))
             .await
             .expect("admin overview");
+        // Pictures of two admin pages, for a look at the layout (target/browser-*.png).
+        for (page, file) in [
+            ("/admin/audit", "browser-audit.png"),
+            ("/admin/users", "browser-users.png"),
+        ] {
+            browser
+                .goto(&format!("{}{page}", app.base))
+                .await
+                .expect("open");
+            browser
+                .wait()
+                .for_element(Locator::Css("table"))
+                .await
+                .expect("table");
+            let png = browser.screenshot().await.expect("screenshot");
+            std::fs::write(format!("{}/target/{file}", env!("CARGO_MANIFEST_DIR")), png)
+                .expect("write screenshot");
+        }
         browser
             .goto(&format!("{}/admin/users/new", app.base))
             .await
