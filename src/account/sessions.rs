@@ -58,20 +58,13 @@ pub async fn list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, 
         Ok(sessions::list_active(conn, user_id)?)
     })
     .await?;
-    let tz = ctx.timezone();
-    let fmt = |t: chrono::NaiveDateTime| {
-        t.and_utc()
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
     let sessions = rows
         .into_iter()
         .map(|s| SessionView {
             device: device(s.user_agent.as_deref()),
             current: s.id == ctx.user.session_id,
-            created: fmt(s.created_at),
-            last_seen: fmt(s.last_seen_at),
+            created: ctx.local_time(Some(s.created_at)),
+            last_seen: ctx.local_time(Some(s.last_seen_at)),
             session: s,
         })
         .collect();

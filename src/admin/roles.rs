@@ -77,6 +77,22 @@ fn user_counts(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<HashMap
     Ok(out)
 }
 
+/// (active, inactive) users holding one role.
+fn role_user_counts(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    role_id: i64,
+) -> QueryResult<(i64, i64)> {
+    let rows: Vec<(bool, i64)> = users::table
+        .filter(users::organization_id.eq(scope.id()))
+        .filter(users::role_id.eq(role_id))
+        .group_by(users::is_active)
+        .select((users::is_active, diesel::dsl::count_star()))
+        .load(conn)?;
+    let count = |active: bool| rows.iter().find(|r| r.0 == active).map_or(0, |r| r.1);
+    Ok((count(true), count(false)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // List
 
@@ -428,10 +444,7 @@ fn load(
 ) -> Result<(RoleRecord, PermissionSet, i64), AppError> {
     let role = find(conn, scope, id)?;
     let perms = policy::role_permissions(conn, scope, role.id)?;
-    let active = user_counts(conn, scope)?
-        .get(&role.id)
-        .map(|c| c.0)
-        .unwrap_or(0);
+    let (active, _) = role_user_counts(conn, scope, role.id)?;
     Ok((role, perms, active))
 }
 
@@ -557,10 +570,7 @@ fn load_for_delete(
 ) -> Result<(RoleRecord, PermissionSet, Option<String>), AppError> {
     let role = find(conn, scope, id)?;
     let perms = policy::role_permissions(conn, scope, role.id)?;
-    let (active, inactive) = user_counts(conn, scope)?
-        .get(&role.id)
-        .copied()
-        .unwrap_or_default();
+    let (active, inactive) = role_user_counts(conn, scope, role.id)?;
     let refusal = delete_refusal(&role, active, inactive);
     Ok((role, perms, refusal))
 }

@@ -207,14 +207,23 @@ struct TeamPage {
     member_error: Option<String>,
 }
 
-fn team_page(ctx: Ctx, team: Option<TeamRecord>, form: TeamForm, errors: FieldErrors) -> TeamPage {
+/// A team's members and projects, as its page lists them.
+type PageData = (Vec<MemberLine>, Vec<ProjectLine>);
+
+fn team_page(
+    ctx: Ctx,
+    team: Option<TeamRecord>,
+    form: TeamForm,
+    errors: FieldErrors,
+    (members, projects): PageData,
+) -> TeamPage {
     TeamPage {
         ctx,
         team,
         form,
         errors,
-        members: Vec::new(),
-        projects: Vec::new(),
+        members,
+        projects,
         member_email: String::new(),
         member_error: None,
     }
@@ -227,7 +236,13 @@ async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
         is_active: Some("on".into()),
         ..TeamForm::default()
     };
-    render(&team_page(ctx, None, form, FieldErrors::default()))
+    render(&team_page(
+        ctx,
+        None,
+        form,
+        FieldErrors::default(),
+        PageData::default(),
+    ))
 }
 
 struct ValidTeam {
@@ -261,7 +276,7 @@ fn validate_team(
     if let Some(n) = &name {
         let taken: Option<i64> = teams::table
             .filter(teams::organization_id.eq(scope.id()))
-            .filter(crate::admin::users::queries::lower(teams::name).eq(n.to_lowercase()))
+            .filter(crate::db::lower(teams::name).eq(n.to_lowercase()))
             .select(teams::id)
             .first(conn)
             .optional()?;
@@ -346,7 +361,7 @@ async fn create(
         }
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &team_page(ctx, None, f, errors),
+            &team_page(ctx, None, f, errors, PageData::default()),
         ),
     }
 }
@@ -355,7 +370,7 @@ fn load_page_data(
     conn: &mut AnyConnection,
     scope: OrgScope,
     team: &TeamRecord,
-) -> QueryResult<(Vec<MemberLine>, Vec<ProjectLine>)> {
+) -> QueryResult<PageData> {
     let members = users::table
         .filter(users::organization_id.eq(scope.id()))
         .filter(users::team_id.eq(team.id))
@@ -427,17 +442,20 @@ async fn show(
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
     let id = parse(&path)?;
-    let (team, form, members, projects) = db::run(&state.pool, move |conn| {
+    let (team, form, data) = db::run(&state.pool, move |conn| {
         let team = find(conn, scope, id)?;
         let form = team_form(conn, &team)?;
-        let (members, projects) = load_page_data(conn, scope, &team)?;
-        Ok((team, form, members, projects))
+        let data = load_page_data(conn, scope, &team)?;
+        Ok((team, form, data))
     })
     .await?;
-    let mut page = team_page(ctx, Some(team), form, FieldErrors::default());
-    page.members = members;
-    page.projects = projects;
-    render(&page)
+    render(&team_page(
+        ctx,
+        Some(team),
+        form,
+        FieldErrors::default(),
+        data,
+    ))
 }
 
 async fn update(
@@ -452,7 +470,7 @@ async fn update(
     let f = form.into_inner();
     let input = f.clone();
     let actor = ctx.actor();
-    let (team, outcome) = db::run(&state.pool, move |conn| {
+    let (team, outcome, data) = db::run(&state.pool, move |conn| {
         let team = find(conn, scope, id)?;
         let t = team.clone();
         let outcome = split(write_tx(conn, |conn| {
@@ -497,7 +515,12 @@ async fn update(
             )?;
             Ok(true)
         }))?;
-        Ok((team, outcome))
+        // The form comes back with the team's lists when it was refused.
+        let data = match outcome {
+            Ok(_) => PageData::default(),
+            Err(_) => load_page_data(conn, scope, &team)?,
+        };
+        Ok((team, outcome, data))
     })
     .await?;
     match outcome {
@@ -512,17 +535,10 @@ async fn update(
             );
             Ok(see_other(&format!("/admin/teams/{id}")))
         }
-        Err(errors) => {
-            let (members, projects) = db::run(&state.pool, {
-                let team = team.clone();
-                move |conn| Ok(load_page_data(conn, scope, &team)?)
-            })
-            .await?;
-            let mut page = team_page(ctx, Some(team), f, errors);
-            page.members = members;
-            page.projects = projects;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &team_page(ctx, Some(team), f, errors, data),
+        ),
     }
 }
 
@@ -544,7 +560,7 @@ async fn add_member(
     let email = form.into_inner().email;
     let actor = ctx.actor();
     let mail = email.clone();
-    let (team, outcome) = db::run(&state.pool, move |conn| {
+    let (team, outcome, refused) = db::run(&state.pool, move |conn| {
         let team = find(conn, scope, id)?;
         let t = team.clone();
         let outcome = write_tx(conn, |conn| {
@@ -578,7 +594,11 @@ async fn add_member(
                 None => format!("{name} joined the team."),
             }))
         })?;
-        Ok((team, outcome))
+        let refused = match outcome {
+            Ok(_) => None,
+            Err(_) => Some((team_form(conn, &team)?, load_page_data(conn, scope, &team)?)),
+        };
+        Ok((team, outcome, refused))
     })
     .await?;
     match outcome {
@@ -587,18 +607,8 @@ async fn add_member(
             Ok(see_other(&format!("/admin/teams/{id}")))
         }
         Err(msg) => {
-            let (form, members, projects) = db::run(&state.pool, {
-                let team = team.clone();
-                move |conn| {
-                    let form = team_form(conn, &team)?;
-                    let (m, p) = load_page_data(conn, scope, &team)?;
-                    Ok((form, m, p))
-                }
-            })
-            .await?;
-            let mut page = team_page(ctx, Some(team), form, FieldErrors::default());
-            page.members = members;
-            page.projects = projects;
+            let (form, data) = refused.unwrap_or_default();
+            let mut page = team_page(ctx, Some(team), form, FieldErrors::default(), data);
             page.member_email = email;
             page.member_error = Some(msg);
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -127,8 +127,9 @@ fn advance(
     c.verified_hash = w.last_hash;
     c.verified_entries += w.entries as i64;
     c.broken_at_id = w.first_broken;
-    c.head_mismatch =
-        w.first_broken.is_none() && c.verified_entries == entries && c.verified_hash != head_hash;
+    // A walk that found fewer rows than the head counts ran out of chain: rows were removed.
+    c.head_mismatch = w.first_broken.is_none()
+        && (w.entries < limit || (c.verified_entries == entries && c.verified_hash != head_hash));
     c.checked_at = now();
     save(conn, &c)?;
     Ok(Status {

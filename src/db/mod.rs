@@ -167,6 +167,21 @@ pub fn is_migrated(conn: &mut AnyConnection) -> bool {
     matches!(pending, Ok(0))
 }
 
+diesel::define_sql_function!(
+    /// SQL `lower()`, the same on both databases (for case-insensitive comparisons).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
+/// A `LIKE` pattern matching `term` anywhere, with `%`, `_` and `\` taken literally; use it
+/// with `.escape('\\')`.
+pub fn contains_pattern(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// The current time as stored: UTC, truncated to microseconds so that a value read back from
 /// either database equals the value written (the audit hash chain depends on it).
 pub fn now() -> NaiveDateTime {

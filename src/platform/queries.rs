@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{AnyConnection, PublicId};
+use crate::db::{AnyConnection, PublicId, contains_pattern, lower};
 use crate::schema::{organization_stats, organizations};
 
 #[derive(Debug, Clone, Queryable)]
@@ -91,13 +91,9 @@ pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> QueryResult<Vec
         .into_boxed();
     let term = f.q.trim().to_lowercase();
     if !term.is_empty() {
-        let escaped = term
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         q = q.filter(
-            crate::admin::users::queries::lower(organizations::name)
-                .like(format!("%{escaped}%"))
+            lower(organizations::name)
+                .like(contains_pattern(&term))
                 .escape('\\'),
         );
     }
@@ -150,7 +146,7 @@ pub fn find(conn: &mut AnyConnection, id: PublicId) -> QueryResult<OrgRecord> {
 /// Whether another organization has this name (case-insensitively).
 pub fn name_taken(conn: &mut AnyConnection, name: &str, except: Option<i64>) -> QueryResult<bool> {
     let mut q = organizations::table
-        .filter(crate::admin::users::queries::lower(organizations::name).eq(name.to_lowercase()))
+        .filter(lower(organizations::name).eq(name.to_lowercase()))
         .select(organizations::id)
         .into_boxed();
     if let Some(id) = except {

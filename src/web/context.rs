@@ -105,6 +105,17 @@ impl Ctx {
         self.user.timezone
     }
 
+    /// A stored UTC time in the viewer's timezone, to the minute; "—" for none.
+    pub fn local_time(&self, t: Option<chrono::NaiveDateTime>) -> String {
+        t.map(|t| {
+            t.and_utc()
+                .with_timezone(&self.timezone())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|| "—".into())
+    }
+
     /// The dashboard this user lands on after sign-in.
     pub fn home(&self) -> &'static str {
         home_for(&self.user, self.perms)

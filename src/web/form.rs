@@ -206,12 +206,16 @@ pub fn currency_exponent(code: &str) -> u32 {
         .unwrap_or(2)
 }
 
-/// The ISO 4217 currencies people pay with (no funds, metals or test codes), by code.
+/// Whether people pay with this ISO 4217 currency (not a fund, metal, test or retired code).
+fn in_use(c: &iso_currency::Currency) -> bool {
+    !c.is_fund() && !c.is_special() && c.is_superseded().is_none() && c.exponent().is_some()
+}
+
+/// The currencies of `in_use`, by code, for a select list.
 pub fn currencies() -> Vec<(String, String)> {
     use iso_currency::IntoEnumIterator;
     let mut out: Vec<(String, String)> = iso_currency::Currency::iter()
-        .filter(|c| !c.is_fund() && !c.is_special() && c.is_superseded().is_none())
-        .filter(|c| c.exponent().is_some())
+        .filter(in_use)
         .map(|c| (c.code().to_string(), format!("{} — {}", c.code(), c.name())))
         .collect();
     out.sort();
@@ -219,7 +223,7 @@ pub fn currencies() -> Vec<(String, String)> {
 }
 
 pub fn is_currency(code: &str) -> bool {
-    currencies().iter().any(|(c, _)| c == code)
+    iso_currency::Currency::from_code(code).is_some_and(|c| in_use(&c))
 }
 
 pub fn is_timezone(name: &str) -> bool {

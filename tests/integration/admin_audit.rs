@@ -165,3 +165,32 @@ dual!(a_full_check_of_the_chain_reports_tampering, |app| {
     let page = admin.get("/admin/audit");
     assert!(page.body.contains("The audit chain is broken"));
 });
+
+dual!(
+    removing_the_newest_entries_is_caught_by_the_full_check,
+    |app| {
+        let mut conn = app.conn();
+        let acme: i64 = dealdesk::schema::organizations::table
+            .filter(dealdesk::schema::organizations::name.eq("Acme Corp"))
+            .select(dealdesk::schema::organizations::id)
+            .first(&mut conn)
+            .expect("org");
+        let intact = dealdesk::audit::checkpoint::check_full(&mut conn, acme).expect("check");
+        assert!(!intact.is_broken());
+        let sql = match app.backend {
+            crate::common::Backend::Sqlite => format!(
+                "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id IN \
+             (SELECT id FROM audit_log WHERE organization_id = {acme} ORDER BY id DESC LIMIT 2);"
+            ),
+            crate::common::Backend::Postgres => format!(
+                "ALTER TABLE audit_log DISABLE TRIGGER USER; DELETE FROM audit_log WHERE id IN \
+             (SELECT id FROM audit_log WHERE organization_id = {acme} ORDER BY id DESC LIMIT 2); \
+             ALTER TABLE audit_log ENABLE TRIGGER USER;"
+            ),
+        };
+        diesel::connection::SimpleConnection::batch_execute(&mut *conn, &sql).expect("truncate");
+        let status = dealdesk::audit::checkpoint::check_full(&mut conn, acme).expect("check");
+        assert!(status.checkpoint.head_mismatch, "{status:?}");
+        assert!(status.is_broken());
+    }
+);

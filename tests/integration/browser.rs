@@ -68,7 +68,8 @@ fn start_driver() -> Option<Driver> {
     Some(driver)
 }
 
-fn sign_in_in_a_real_browser(backend: Backend) {
+/// Runs `body` in a fresh browser session against a fresh app; skips as `start_driver` says.
+fn in_browser(backend: Backend, body: impl AsyncFnOnce(&TestApp, &fantoccini::Client)) {
     let Some(app) = TestApp::start(backend) else {
         return;
     };
@@ -80,33 +81,21 @@ fn sign_in_in_a_real_browser(backend: Backend) {
         .expect("runtime");
     runtime.block_on(async {
         let browser = connect(&driver, &profile).await;
+        body(&app, &browser).await;
+        browser.close().await.expect("close");
+    });
+}
+
+fn sign_in_in_a_real_browser(backend: Backend) {
+    in_browser(backend, async |app, browser| {
         browser
             .goto(&format!("{}/sales", app.base))
             .await
             .expect("open");
         // Not signed in: the site sends the browser to the sign-in form.
-        browser
-            .wait()
-            .for_element(Locator::Css("#f-email"))
-            .await
-            .expect("login form")
-            .send_keys("sales@demo.test")
-            .await
-            .expect("type");
-        browser
-            .find(Locator::Css("#f-password"))
-            .await
-            .expect("password field")
-            .send_keys(DEMO_PASSWORD)
-            .await
-            .expect("type");
-        browser
-            .find(Locator::Css("button[type=submit]"))
-            .await
-            .expect("button")
-            .click()
-            .await
-            .expect("submit");
+        fill(browser, "#f-email", "sales@demo.test").await;
+        fill(browser, "#f-password", DEMO_PASSWORD).await;
+        click(browser, "button[type=submit]").await;
         browser
             .wait()
             .for_element(Locator::Css("dl.facts"))
@@ -127,25 +116,7 @@ fn sign_in_in_a_real_browser(backend: Backend) {
             );
         }
         // The user menu's sign-out form works in the browser too.
-        browser
-            .find(Locator::Css(".usermenu summary"))
-            .await
-            .expect("menu")
-            .click()
-            .await
-            .expect("open menu");
-        browser
-            .find(Locator::Css(".usermenu button[type=submit]"))
-            .await
-            .expect("sign out")
-            .click()
-            .await
-            .expect("sign out");
-        browser
-            .wait()
-            .for_element(Locator::Css("#f-email"))
-            .await
-            .expect("back at the form");
+        sign_out(browser).await;
         assert!(
             browser
                 .source()
@@ -153,7 +124,6 @@ fn sign_in_in_a_real_browser(backend: Backend) {
                 .expect("source")
                 .contains("You have signed out.")
         );
-        browser.close().await.expect("close");
     });
 }
 
@@ -218,18 +188,8 @@ async fn sign_out(browser: &fantoccini::Client) {
 /// An admin creates a verifier; the verifier signs in with the temporary password, must change
 /// it, and lands on the verification dashboard.
 fn admin_creates_a_user_who_signs_in(backend: Backend) {
-    let Some(app) = TestApp::start(backend) else {
-        return;
-    };
-    let Some(driver) = start_driver() else { return };
-    let profile = driver._profile.path().display().to_string();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let browser = connect(&driver, &profile).await;
-        sign_in(&browser, &app.base, "admin@demo.test", DEMO_PASSWORD).await;
+    in_browser(backend, async |app, browser| {
+        sign_in(browser, &app.base, "admin@demo.test", DEMO_PASSWORD).await;
         browser
             .wait()
             .for_element(Locator::Css("dl.stats"))
@@ -257,9 +217,9 @@ fn admin_creates_a_user_who_signs_in(backend: Backend) {
             .goto(&format!("{}/admin/users/new", app.base))
             .await
             .expect("open form");
-        fill(&browser, "#f-first_name", "Rita").await;
-        fill(&browser, "#f-last_name", "Reviewer").await;
-        fill(&browser, "#f-email", "rita.reviewer@demo.test").await;
+        fill(browser, "#f-first_name", "Rita").await;
+        fill(browser, "#f-last_name", "Reviewer").await;
+        fill(browser, "#f-email", "rita.reviewer@demo.test").await;
         browser
             .find(Locator::Css("#f-role"))
             .await
@@ -267,7 +227,7 @@ fn admin_creates_a_user_who_signs_in(backend: Backend) {
             .select_by_label("Verifier")
             .await
             .expect("choose role");
-        click(&browser, "main form.card button[type=submit]").await;
+        click(browser, "main form.card button[type=submit]").await;
         let secret = browser
             .wait()
             .for_element(Locator::Css(".secret"))
@@ -277,25 +237,19 @@ fn admin_creates_a_user_who_signs_in(backend: Backend) {
             .await
             .expect("text");
         assert_eq!(secret.trim().len(), 16);
-        sign_out(&browser).await;
+        sign_out(browser).await;
 
-        sign_in(
-            &browser,
-            &app.base,
-            "rita.reviewer@demo.test",
-            secret.trim(),
-        )
-        .await;
-        fill(&browser, "#f-current_password", secret.trim()).await;
+        sign_in(browser, &app.base, "rita.reviewer@demo.test", secret.trim()).await;
+        fill(browser, "#f-current_password", secret.trim()).await;
         let url = browser.current_url().await.expect("url");
         assert_eq!(
             url.path(),
             "/account/password",
             "a new password comes first"
         );
-        fill(&browser, "#f-new_password", "amber-ledger-5521").await;
-        fill(&browser, "#f-confirm_password", "amber-ledger-5521").await;
-        click(&browser, "main form button[type=submit]").await;
+        fill(browser, "#f-new_password", "amber-ledger-5521").await;
+        fill(browser, "#f-confirm_password", "amber-ledger-5521").await;
+        click(browser, "main form button[type=submit]").await;
         browser
             .wait()
             .for_element(Locator::Css("dl.facts"))
@@ -305,7 +259,6 @@ fn admin_creates_a_user_who_signs_in(backend: Backend) {
         assert_eq!(url.path(), "/verifier");
         let html = browser.source().await.expect("source");
         assert!(html.contains("Rita Reviewer") && html.contains("payments.verify"));
-        browser.close().await.expect("close");
     });
 }
 

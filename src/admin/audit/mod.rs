@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use self::queries::{ENTITY_TYPES, Filter};
 use crate::AppState;
-use crate::admin::users::local_time;
 use crate::audit::checkpoint::{self, Status};
 use crate::audit::{self, AuditRow, Event, actions};
 use crate::db::{self, write_tx};
@@ -206,7 +205,7 @@ async fn list(
         .into_iter()
         .take(PAGE_SIZE as usize)
         .map(|row| EntryView {
-            when: local_time(&ctx, Some(row.created_at)),
+            when: ctx.local_time(Some(row.created_at)),
             diff: diff(row.old_values.as_deref(), row.new_values.as_deref()),
             row,
         })
@@ -228,9 +227,9 @@ async fn list(
         last_full_check: status
             .checkpoint
             .last_full_check_at
-            .map(|t| local_time(&ctx, Some(t)))
+            .map(|t| ctx.local_time(Some(t)))
             .unwrap_or_else(|| "never".into()),
-        checked_at: local_time(&ctx, Some(status.checkpoint.checked_at)),
+        checked_at: ctx.local_time(Some(status.checkpoint.checked_at)),
         export: format!("/admin/audit/export.csv?{}", base.encoded()),
         action_options: options(&actions::ALL, "Any action"),
         type_options: options(&ENTITY_TYPES, "Any kind"),

@@ -59,16 +59,6 @@ fn parse_id(raw: &str) -> Result<PublicId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-pub fn local_time(ctx: &Ctx, t: Option<NaiveDateTime>) -> String {
-    t.map(|t| {
-        t.and_utc()
-            .with_timezone(&ctx.timezone())
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    })
-    .unwrap_or_else(|| "—".into())
-}
-
 fn status_of(is_active: bool, locked_until: Option<NaiveDateTime>) -> (&'static str, &'static str) {
     if !is_active {
         ("Inactive", "status-inactive")
@@ -175,7 +165,7 @@ async fn list(
         .map(|row| {
             let (status, status_class) = status_of(row.is_active, row.locked_until);
             ListRow {
-                last_login: local_time(&ctx, row.last_login_at),
+                last_login: ctx.local_time(row.last_login_at),
                 status,
                 status_class,
                 row,
@@ -598,14 +588,14 @@ async fn show(
             public_id: s.public_id,
             device: crate::account::sessions::device(s.user_agent.as_deref()),
             ip: s.ip_address.unwrap_or_else(|| "unknown".into()),
-            created: local_time(&ctx, Some(s.created_at)),
-            last_seen: local_time(&ctx, Some(s.last_seen_at)),
+            created: ctx.local_time(Some(s.created_at)),
+            last_seen: ctx.local_time(Some(s.last_seen_at)),
         })
         .collect();
     let activity = activity
         .into_iter()
         .map(|(t, action, by)| ActivityLine {
-            when: local_time(&ctx, Some(t)),
+            when: ctx.local_time(Some(t)),
             action,
             by: by.unwrap_or_else(|| "system".into()),
         })
@@ -634,8 +624,8 @@ async fn show(
             .commission_rate_bp
             .map(|bp| format!("{} %", crate::web::form::bp_to_percent(bp.into())))
             .unwrap_or_else(|| "Role or organization default".into()),
-        last_login: local_time(&ctx, user.last_login_at),
-        created: local_time(&ctx, Some(user.created_at)),
+        last_login: ctx.local_time(user.last_login_at),
+        created: ctx.local_time(Some(user.created_at)),
         can_manage: policy::covers(ctx.perms, user_perms),
         sessions,
         activity,

@@ -3,11 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{AnyConnection, PublicId, now};
+use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
 use crate::schema::{distributors, organizations, partners, roles, teams, users};
 use crate::web::OrgScope;
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -118,11 +116,7 @@ pub fn list(
         .into_boxed();
     let term = f.q.trim().to_lowercase();
     if !term.is_empty() {
-        let escaped = term
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
+        let pattern = contains_pattern(&term);
         q = q.filter(
             lower(users::first_name.concat(" ").concat(users::last_name))
                 .like(pattern.clone())
