@@ -14,7 +14,6 @@ pub struct Config {
     /// At least 32 bytes; the cookie keys are derived from it.
     pub session_key: Vec<u8>,
     pub upload_dir: PathBuf,
-    pub static_dir: PathBuf,
     pub demo_password: Option<String>,
     pub cookie_secure: bool,
 }
@@ -100,13 +99,6 @@ impl Config {
             },
         };
         let upload_dir = PathBuf::from(var("UPLOAD_DIR")?.unwrap_or_else(|| "uploads".into()));
-        let static_dir = PathBuf::from(var("STATIC_DIR")?.unwrap_or_else(default_static_dir));
-        if !static_dir.is_dir() {
-            return Err(err(
-                "STATIC_DIR",
-                format!("{} is not a directory", static_dir.display()),
-            ));
-        }
         let demo_password = var("DEMO_PASSWORD")?.filter(|p| !p.is_empty());
         if let Some(p) = &demo_password
             && p.chars().count() < 8
@@ -123,18 +115,9 @@ impl Config {
             bind,
             session_key,
             upload_dir,
-            static_dir,
             demo_password,
             cookie_secure,
         })
-    }
-}
-
-fn default_static_dir() -> String {
-    if Path::new("static").is_dir() {
-        "static".into()
-    } else {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/static").into()
     }
 }
 

@@ -124,6 +124,34 @@ impl Permission {
         }
     }
 
+    /// A few plain words for lists (the audit log, dashboards): never the key.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgManage => "Organization settings",
+            UsersManage => "Users",
+            RolesManage => "Roles",
+            TeamsManage => "Teams and projects",
+            CatalogManage => "Catalog",
+            IntegrationsManage => "Integrations",
+            AuditView => "Audit log",
+            ClientsManage => "Clients",
+            DealsCreate => "Create deals",
+            DealsViewAll => "All deals",
+            PaymentsRecord => "Record payments",
+            PaymentsVerify => "Verify payments",
+            InvoicesManage => "Invoices",
+            CommissionsViewAll => "All commissions",
+            CommissionsManage => "Manage commissions",
+            CallsLog => "Log calls",
+            CallsViewAll => "All calls",
+            ReportsView => "Reports",
+            LeadsManage => "Leads",
+            OrdersCreate => "Create orders",
+            OrdersFulfill => "Fulfil orders",
+            ContractsManage => "Contracts",
+        }
+    }
+
     pub fn from_key(key: &str) -> Option<Self> {
         ALL.into_iter().find(|p| p.key() == key)
     }

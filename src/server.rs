@@ -1,6 +1,5 @@
 //! The actix application: middleware, routes and error pages. Tests build the same app.
 
-use actix_files::Files;
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_session::storage::CookieSessionStore;
@@ -9,7 +8,7 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::header;
-use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Logger, from_fn};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 
 use crate::AppState;
@@ -107,11 +106,7 @@ pub fn build_app(
         .configure(crate::dashboards::configure)
         .configure(crate::admin::configure)
         .configure(crate::platform::configure)
-        .service(
-            web::scope("/static")
-                .wrap(DefaultHeaders::new().add(("Cache-Control", "public, max-age=86400")))
-                .service(Files::new("/", &config.static_dir)),
-        )
+        .configure(crate::web::assets::configure)
         .default_service(web::to(not_found))
         // Outermost last: logging sees everything; security headers go on every response,
         // error pages included; the CSRF check runs with the session already loaded.

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
@@ -58,7 +57,6 @@ struct ProfilePage {
     ctx: Ctx,
     form: ProfileForm,
     errors: ProfileErrors,
-    timezones: Vec<&'static str>,
     languages: [(&'static str, &'static str); 4],
 }
 
@@ -87,7 +85,6 @@ fn page(ctx: Ctx, form: ProfileForm, errors: ProfileErrors) -> ProfilePage {
         ctx,
         form,
         errors,
-        timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect(),
         languages: LANGUAGES,
     }
 }
@@ -122,8 +119,13 @@ fn validate(form: &mut ProfileForm) -> ProfileErrors {
     {
         e.phone = Some("Use digits, spaces and + - ( ) only.");
     }
-    if !form.timezone.is_empty() && form.timezone.parse::<Tz>().is_err() {
-        e.timezone = Some("Choose a timezone from the list.");
+    match crate::web::form::timezone(&form.timezone) {
+        Ok(tz) => form.timezone = tz.unwrap_or_default(),
+        Err(_) => {
+            e.timezone = Some(
+                "No time zone has that name. Type a name like Europe/Paris or America/Chicago, or leave it empty for the organization's.",
+            )
+        }
     }
     if !LANGUAGES.iter().any(|(code, _)| *code == form.language) {
         e.language = Some("Choose a language from the list.");

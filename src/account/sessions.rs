@@ -9,14 +9,16 @@ use crate::audit::{self, Event, actions};
 use crate::auth::sessions::{self, ActiveSession};
 use crate::db::{self, PublicId, write_tx};
 use crate::error::AppError;
+use crate::web::count;
+use crate::web::time::When;
 use crate::web::{Ctx, Flash, render, see_other};
 
 pub struct SessionView {
     pub session: ActiveSession,
     pub device: String,
     pub current: bool,
-    pub created: String,
-    pub last_seen: String,
+    pub created: When,
+    pub last_seen: When,
 }
 
 #[derive(Template)]
@@ -123,7 +125,10 @@ pub async fn revoke_others(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpR
     .await?;
     Flash::success(
         &ctx.session,
-        format!("Signed out of {ended} other session(s)."),
+        format!(
+            "Signed out of {}.",
+            count(ended as i64, "other session", "other sessions")
+        ),
     );
     Ok(see_other("/account/sessions"))
 }

@@ -16,6 +16,7 @@ use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::{ALL, Permission, PermissionSet};
 use crate::schema::{role_permissions, roles, users};
+use crate::web::count;
 use crate::web::form::{self, FormError, split};
 use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, render_status, see_other};
 
@@ -158,6 +159,7 @@ async fn list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppE
 
 pub struct PermItem {
     pub key: &'static str,
+    pub label: &'static str,
     pub description: &'static str,
     pub checked: bool,
     /// The actor holds it, so may grant or remove it.
@@ -174,6 +176,7 @@ fn groups(selected: PermissionSet, actor: PermissionSet) -> Vec<PermGroup> {
     for p in ALL {
         let item = PermItem {
             key: p.key(),
+            label: p.label(),
             description: p.description(),
             checked: selected.contains(p),
             allowed: actor.contains(p),
@@ -552,11 +555,17 @@ fn delete_refusal(role: &RoleRecord, active: i64, inactive: i64) -> Option<Strin
         Some("Default roles stay in every organization; deactivate it instead.".into())
     } else if active > 0 {
         Some(format!(
-            "{active} active user(s) hold this role. Give them another role first, or deactivate the role."
+            "{} this role. Give them another role first, or deactivate the role.",
+            count(active, "active user holds", "active users hold")
         ))
     } else if inactive > 0 {
         Some(format!(
-            "{inactive} inactive user(s) still hold this role. Give them another role first."
+            "{} this role. Give them another role first.",
+            count(
+                inactive,
+                "inactive user still holds",
+                "inactive users still hold"
+            )
         ))
     } else {
         None

@@ -175,7 +175,6 @@ struct SettingsPage {
     errors: FieldErrors,
     days: Vec<DayBox>,
     currencies: Vec<(String, String)>,
-    timezones: Vec<(String, String)>,
     logo_limit_kb: usize,
     logo_error: Option<String>,
 }
@@ -198,10 +197,6 @@ pub(crate) fn page(
             })
             .collect(),
         currencies: form::currencies(),
-        timezones: form::timezones()
-            .into_iter()
-            .map(|t| (t.to_string(), t.to_string()))
-            .collect(),
         logo_limit_kb: logo::MAX_BYTES / 1024,
         logo_error: errors.get("logo").map(str::to_string),
         ctx,
@@ -286,10 +281,9 @@ fn validate(f: &SettingsForm) -> Result<Valid, FieldErrors> {
     if !form::is_currency(&currency) {
         e.add("currency", "Choose a currency from the list (ISO 4217).");
     }
-    let timezone = f.timezone.trim().to_string();
-    if !form::is_timezone(&timezone) {
-        e.add("timezone", "Choose a timezone from the list.");
-    }
+    let timezone = e
+        .check("timezone", form::required_timezone(&f.timezone))
+        .unwrap_or_default();
     let mask = f
         .days()
         .iter()

@@ -18,7 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 pub struct PermissionLine {
     pub area: &'static str,
-    pub key: &'static str,
+    pub label: &'static str,
     pub description: &'static str,
 }
 
@@ -37,7 +37,7 @@ fn page(ctx: Ctx, title: &'static str, summary: &'static str) -> Result<HttpResp
         .iter()
         .map(|p| PermissionLine {
             area: p.area(),
-            key: p.key(),
+            label: p.label(),
             description: p.description(),
         })
         .collect();

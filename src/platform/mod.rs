@@ -19,6 +19,7 @@ use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::orgs::{self, NewOrganization};
 use crate::schema::{organizations, sessions, users};
+use crate::web::count;
 use crate::web::form::{self, FormError, split};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -134,7 +135,6 @@ struct FormPage {
     form: OrgForm,
     errors: FieldErrors,
     currencies: Vec<(String, String)>,
-    timezones: Vec<(String, String)>,
     first_admin: Option<(String, String)>,
 }
 
@@ -145,10 +145,6 @@ fn form_page(ctx: Ctx, org: Option<OrgRecord>, form: OrgForm, errors: FieldError
         form,
         errors,
         currencies: form::currencies(),
-        timezones: form::timezones()
-            .into_iter()
-            .map(|t| (t.to_string(), t.to_string()))
-            .collect(),
         first_admin: None,
     }
 }
@@ -167,13 +163,11 @@ fn validate_org(f: &OrgForm, e: &mut FieldErrors) -> Option<ValidOrg> {
     if !form::is_currency(f.currency.trim()) {
         e.add("currency", "Choose a currency from the list (ISO 4217).");
     }
-    if !form::is_timezone(f.timezone.trim()) {
-        e.add("timezone", "Choose a timezone from the list.");
-    }
+    let timezone = e.check("timezone", form::required_timezone(&f.timezone));
     Some(ValidOrg {
         name: name?,
         currency: f.currency.trim().to_string(),
-        timezone: f.timezone.trim().to_string(),
+        timezone: timezone?,
     })
     .filter(|_| e.is_empty())
 }
@@ -471,7 +465,11 @@ async fn deactivate(
     .await?;
     Flash::success(
         &ctx.session,
-        format!("{} is deactivated; {ended} session(s) ended.", org.name),
+        format!(
+            "{} is deactivated; {} ended.",
+            org.name,
+            count(ended as i64, "session", "sessions")
+        ),
     );
     Ok(see_other(&format!(
         "/platform/organizations/{}",

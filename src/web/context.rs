@@ -15,6 +15,7 @@ use crate::audit::Actor;
 use crate::auth::sessions::{self, SessionUser};
 use crate::error::AppError;
 use crate::permissions::{Permission, PermissionSet};
+use crate::web::time::When;
 use crate::web::{Flash, client_ip, csrf, user_agent};
 
 /// The organization whose rows a query may touch. Only `Ctx::scope` (from the signed-in user)
@@ -105,15 +106,16 @@ impl Ctx {
         self.user.timezone
     }
 
-    /// A stored UTC time in the viewer's timezone, to the minute; "—" for none.
-    pub fn local_time(&self, t: Option<chrono::NaiveDateTime>) -> String {
-        t.map(|t| {
-            t.and_utc()
-                .with_timezone(&self.timezone())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|| "—".into())
+    /// A stored UTC time as this viewer reads it (their zone, named; relative when recent).
+    pub fn local_time(&self, t: Option<chrono::NaiveDateTime>) -> When {
+        When::of(t, self.timezone(), crate::db::now())
+    }
+
+    /// "Europe/Berlin (CET)": said above lists of times.
+    pub fn timezone_label(&self) -> String {
+        let tz = self.timezone();
+        let abbr = crate::db::now().and_utc().with_timezone(&tz).format("%Z");
+        format!("{} ({abbr})", tz.name())
     }
 
     /// The dashboard this user lands on after sign-in.
@@ -190,6 +192,27 @@ impl Ctx {
 
     pub fn display_name(&self) -> String {
         self.user.display_name()
+    }
+
+    /// Up to two initials for the avatar of the user menu ("AA" for Ada Admin).
+    pub fn initials(&self) -> String {
+        let name = self.display_name();
+        let mut initials: String = name
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .take(2)
+            .collect();
+        if initials.is_empty() {
+            initials = self
+                .user
+                .email
+                .chars()
+                .take(1)
+                .flat_map(char::to_uppercase)
+                .collect();
+        }
+        initials
     }
 }
 

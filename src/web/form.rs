@@ -226,17 +226,99 @@ pub fn is_currency(code: &str) -> bool {
     iso_currency::Currency::from_code(code).is_some_and(|c| in_use(&c))
 }
 
-pub fn is_timezone(name: &str) -> bool {
-    name.parse::<chrono_tz::Tz>().is_ok()
+/// The zones a time-zone field suggests (forms.html, `timezone`): where most teams work, west to
+/// east. Any other IANA name can be typed; a page does not carry all ~600 of them.
+pub const COMMON_TIMEZONES: [&str; 52] = [
+    "UTC",
+    "Pacific/Honolulu",
+    "America/Anchorage",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Chicago",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Toronto",
+    "America/Bogota",
+    "America/Lima",
+    "America/Santiago",
+    "America/Sao_Paulo",
+    "America/Argentina/Buenos_Aires",
+    "Atlantic/Reykjavik",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Africa/Lagos",
+    "Europe/Madrid",
+    "Europe/Paris",
+    "Europe/Amsterdam",
+    "Europe/Berlin",
+    "Europe/Zurich",
+    "Europe/Rome",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Africa/Johannesburg",
+    "Africa/Cairo",
+    "Europe/Athens",
+    "Europe/Helsinki",
+    "Europe/Kyiv",
+    "Europe/Istanbul",
+    "Africa/Nairobi",
+    "Europe/Moscow",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Jakarta",
+    "Asia/Singapore",
+    "Asia/Manila",
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Australia/Perth",
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Australia/Adelaide",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+];
+
+/// An IANA time zone name as typed ("europe/paris " is Europe/Paris); empty is `None`.
+pub fn timezone(value: &str) -> Result<Option<String>, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .find(|tz| tz.name().eq_ignore_ascii_case(v))
+        .map(|tz| Some(tz.name().to_string()))
+        .ok_or_else(|| {
+            "No time zone has that name. Type a name like Europe/Paris or America/Chicago, \
+             or pick one from the suggestions."
+                .into()
+        })
 }
 
-pub fn timezones() -> Vec<&'static str> {
-    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect()
+/// A time zone that must be given.
+pub fn required_timezone(value: &str) -> Result<String, String> {
+    timezone(value)?.ok_or_else(|| "Enter a time zone, like Europe/Paris.".into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_zones_are_any_iana_name_in_any_case() {
+        assert_eq!(timezone(" europe/paris "), Ok(Some("Europe/Paris".into())));
+        assert_eq!(timezone(""), Ok(None));
+        assert!(timezone("Mars/Olympus").is_err());
+        assert!(required_timezone("").is_err());
+        for name in COMMON_TIMEZONES {
+            assert_eq!(timezone(name), Ok(Some(name.to_string())), "{name}");
+        }
+    }
 
     #[test]
     fn decimals_scale_exactly_and_refuse_what_does_not_fit() {

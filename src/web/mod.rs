@@ -1,11 +1,13 @@
 //! Shared request plumbing: the per-request context, CSRF, security headers, flash messages,
 //! rendering and small helpers every area uses.
 
+pub mod assets;
 pub mod context;
 pub mod csrf;
 pub mod flash;
 pub mod form;
 pub mod headers;
+pub mod time;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
@@ -72,6 +74,16 @@ pub fn anonymous_actor(req: &HttpRequest, email: Option<&str>) -> Actor {
     }
 }
 
+/// "1 session", "2 sessions": counts in messages read as sentences.
+pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// A local redirect target from a `next` parameter; anything else (other hosts, schemes,
 /// protocol-relative URLs) falls back to `fallback`.
 pub fn safe_next<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
@@ -92,6 +104,13 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example"), "/"), "/");
         assert_eq!(safe_next(Some("/\\evil.example"), "/"), "/");
         assert_eq!(safe_next(None, "/home"), "/home");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(1, "session", "sessions"), "1 session");
+        assert_eq!(count(2, "session", "sessions"), "2 sessions");
+        assert_eq!(count(0, "session", "sessions"), "0 sessions");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use crate::common::client::strip_tags;
 use crate::common::lookup;
 use crate::dual;
 use dealdesk::schema::audit_log;
@@ -12,24 +13,38 @@ dual!(the_audit_page_filters_pages_and_shows_changes, |app| {
     let page = admin.get("/admin/audit");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Hash chain intact"), "{}", page.body);
-    // The demo's settings change, old beside new.
+    // Entries read as sentences naming people and records, in the viewer's time zone, with
+    // their changes as "label old → new" in words.
+    let text = strip_tags(&page.body);
+    for sentence in [
+        "Changed Ada Admin changed the settings of Demo Traders",
+        "Tax rate 0% → 20%",
+        "Created Ada Admin created user Lena Lopez",
+        "Password reset Ada Admin reset the password of Omar Okafor",
+        "Changed Ada Admin changed role Sales Manager",
+        "Commission rate — → 7%",
+    ] {
+        assert!(text.contains(sentence), "{sentence}");
+    }
+    assert!(text.contains("Times are in America/New_York"));
+    assert!(!page.body.contains("tax_rate") && !page.body.contains("PASSWORD_RESET</"));
+    let lena: String = dealdesk::schema::users::table
+        .filter(dealdesk::schema::users::email.eq("lena.lopez@demo.test"))
+        .select(dealdesk::schema::users::public_id)
+        .first::<dealdesk::db::PublicId>(&mut app.conn())
+        .expect("lena")
+        .to_string();
     assert!(
         page.body
-            .contains("<th scope=\"row\">tax_rate</th><td>0%</td><td>20%</td>")
+            .contains(&format!("<a href=\"/admin/users/{lena}\">Lena Lopez</a>"))
     );
     let updates = admin.get("/admin/audit?action=update&entity_type=loss_reason");
-    assert_eq!(updates.body.matches("<strong>update</strong>").count(), 1);
-    assert!(updates.body.contains(
-        "<tr class=\"changed\"><th scope=\"row\">is_active</th><td>true</td><td>false</td>"
-    ));
+    assert_eq!(updates.body.matches("<li class=\"entry\">").count(), 1);
+    let update = strip_tags(&updates.body);
+    assert!(update.contains("Ada Admin changed loss reason No decision maker"));
+    assert!(update.contains("Active yes → no"));
     let by_actor = admin.get("/admin/audit?user=ADMIN%40demo.test&action=PASSWORD_RESET");
-    assert_eq!(
-        by_actor
-            .body
-            .matches("<strong>PASSWORD_RESET</strong>")
-            .count(),
-        1
-    );
+    assert_eq!(by_actor.body.matches("<li class=\"entry\">").count(), 1);
     let nobody = admin.get("/admin/audit?user=nobody%40demo.test");
     assert!(nobody.body.contains("No entry matches"));
     let bad = admin.get("/admin/audit?action=DROP&from=yesterday");
@@ -46,7 +61,7 @@ dual!(the_audit_page_filters_pages_and_shows_changes, |app| {
         today.pred_opt().unwrap_or(today),
         today.succ_opt().unwrap_or(today)
     ));
-    assert!(range.body.contains("<strong>create</strong>"));
+    assert!(strip_tags(&range.body).contains("Created Ada Admin created"));
 
     // More history than one page holds.
     {
@@ -75,7 +90,7 @@ dual!(the_audit_page_filters_pages_and_shows_changes, |app| {
     let mut seen = 0;
     loop {
         let page = admin.get(&url);
-        seen += page.body.matches("<td><strong>").count();
+        seen += page.body.matches("<li class=\"entry\">").count();
         assert!(seen < 10_000, "the pages do not end");
         let Some(link) = page.next_link() else {
             break;

@@ -259,7 +259,7 @@ dual!(settings_are_validated_saved_and_audited, |app| {
     assert_eq!(r.status, 422);
     for msg in [
         "Choose a currency from the list",
-        "Choose a timezone from the list.",
+        "No time zone has that name.",
         "Enter a percentage from 0 to 100.",
         "The critical level must not be above the warning level.",
         "Choose at least one working day.",

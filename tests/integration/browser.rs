@@ -195,24 +195,55 @@ fn admin_creates_a_user_who_signs_in(backend: Backend) {
             .for_element(Locator::Css("dl.stats"))
             .await
             .expect("admin overview");
-        // Pictures of two admin pages, for a look at the layout (target/browser-*.png).
-        for (page, file) in [
-            ("/admin/audit", "browser-audit.png"),
-            ("/admin/users", "browser-users.png"),
-        ] {
+        // On a desktop and on a phone: no page wider than the screen, the console clean, and
+        // pictures kept for a look at the layout (target/browser-<page>-<width>.png).
+        for width in [1280, 375] {
             browser
-                .goto(&format!("{}{page}", app.base))
+                .set_window_size(width, 900)
                 .await
-                .expect("open");
-            browser
-                .wait()
-                .for_element(Locator::Css("table"))
-                .await
-                .expect("table");
-            let png = browser.screenshot().await.expect("screenshot");
-            std::fs::write(format!("{}/target/{file}", env!("CARGO_MANIFEST_DIR")), png)
+                .expect("window size");
+            for (page, name) in [
+                ("/admin/audit", "audit"),
+                ("/admin/users", "users"),
+                ("/account/sessions", "sessions"),
+                ("/admin/roles", "roles"),
+            ] {
+                browser
+                    .goto(&format!("{}{page}", app.base))
+                    .await
+                    .expect("open");
+                browser
+                    .wait()
+                    .for_element(Locator::Css("main h1"))
+                    .await
+                    .expect("page");
+                let widths = browser
+                    .execute(
+                        "return [document.documentElement.scrollWidth, window.innerWidth];",
+                        vec![],
+                    )
+                    .await
+                    .expect("measure");
+                let (scroll, inner) = (widths[0].as_u64(), widths[1].as_u64());
+                assert!(
+                    scroll.is_some() && scroll <= inner,
+                    "{page} at {width} px scrolls sideways: {widths}"
+                );
+                let png = browser.screenshot().await.expect("screenshot");
+                std::fs::write(
+                    format!(
+                        "{}/target/browser-{name}-{width}.png",
+                        env!("CARGO_MANIFEST_DIR")
+                    ),
+                    png,
+                )
                 .expect("write screenshot");
+            }
         }
+        browser
+            .set_window_size(1280, 900)
+            .await
+            .expect("window size");
         browser
             .goto(&format!("{}/admin/users/new", app.base))
             .await
@@ -258,7 +289,11 @@ fn admin_creates_a_user_who_signs_in(backend: Backend) {
         let url = browser.current_url().await.expect("url");
         assert_eq!(url.path(), "/verifier");
         let html = browser.source().await.expect("source");
-        assert!(html.contains("Rita Reviewer") && html.contains("payments.verify"));
+        assert!(
+            html.contains("Rita Reviewer")
+                && html.contains("Verify payments")
+                && !html.contains("payments.verify")
+        );
     });
 }
 

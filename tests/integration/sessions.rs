@@ -69,7 +69,7 @@ dual!(sign_out_everywhere_else_keeps_only_this_session, |app| {
     assert!(
         a.get("/account/sessions")
             .body
-            .contains("Signed out of 2 other session(s).")
+            .contains("Signed out of 2 other sessions.")
     );
     assert_eq!(b.get("/sales").status, 303);
     assert_eq!(c.get("/sales").status, 303);

@@ -1,6 +1,7 @@
 //! `/admin/audit` (audit.view): the organization's audit log with filters, keyset pages, old and
 //! new values side by side, a CSV export (itself audited) and the hash chain's verification.
 
+pub mod present;
 pub mod queries;
 
 use actix_web::http::header;
@@ -9,10 +10,11 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use self::present::EntryView;
 use self::queries::{ENTITY_TYPES, Filter};
 use crate::AppState;
 use crate::audit::checkpoint::{self, Status};
-use crate::audit::{self, AuditRow, Event, actions};
+use crate::audit::{self, Event, actions};
 use crate::db::{self, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -95,69 +97,6 @@ fn filter(
     Ok(f)
 }
 
-/// One field of an entry's change, old beside new.
-pub struct DiffLine {
-    pub field: String,
-    pub old: String,
-    pub new: String,
-    pub changed: bool,
-}
-
-pub struct EntryView {
-    pub row: AuditRow,
-    pub when: String,
-    pub diff: Vec<DiffLine>,
-}
-
-fn show_value(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => "—".into(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| match i {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// Old and new values side by side, field by field, in the order the new values list them.
-pub fn diff(old: Option<&str>, new: Option<&str>) -> Vec<DiffLine> {
-    let parse = |s: Option<&str>| {
-        s.and_then(|s| serde_json::from_str::<Value>(s).ok())
-            .unwrap_or(Value::Null)
-    };
-    let (old, new) = (parse(old), parse(new));
-    let mut fields: Vec<String> = Vec::new();
-    for v in [&new, &old] {
-        if let Some(o) = v.as_object() {
-            for k in o.keys() {
-                if !fields.contains(k) {
-                    fields.push(k.clone());
-                }
-            }
-        }
-    }
-    fields
-        .into_iter()
-        .map(|k| {
-            let (o, n) = (old.get(&k), new.get(&k));
-            DiffLine {
-                changed: old.is_object()
-                    && new.is_object()
-                    && o.unwrap_or(&Value::Null) != n.unwrap_or(&Value::Null),
-                old: show_value(o),
-                new: show_value(n),
-                field: k,
-            }
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "admin/audit/list.html")]
 struct ListPage {
@@ -176,10 +115,22 @@ struct ListPage {
     export_limit: i64,
 }
 
-fn options(all: &[&str], any: &str) -> Vec<(String, String)> {
+fn options(all: &[&str], any: &str, label: fn(&str) -> &'static str) -> Vec<(String, String)> {
     let mut out = vec![(String::new(), any.to_string())];
-    out.extend(all.iter().map(|a| (a.to_string(), a.replace('_', " "))));
+    let mut rest: Vec<(String, String)> = all
+        .iter()
+        .map(|a| (a.to_string(), capitalized(label(a))))
+        .collect();
+    rest.sort_by(|a, b| a.1.cmp(&b.1));
+    out.extend(rest);
     out
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 async fn list(
@@ -192,47 +143,45 @@ async fn list(
     let query = query.into_inner();
     let q = query.clone();
     let tz = ctx.timezone();
-    let (rows, status, errors) = db::run(&state.pool, move |conn| {
+    let (mut rows, names, status, errors) = db::run(&state.pool, move |conn| {
         let mut errors = FieldErrors::default();
         let f = filter(conn, scope, &q, tz, &mut errors)?;
         let rows = queries::page(conn, scope, &f, q.before.parse().ok(), PAGE_SIZE + 1)?;
+        let names = queries::names(conn, scope, &rows)?;
         let status = checkpoint::check_recent(conn, scope.id())?;
-        Ok((rows, status, errors))
+        Ok((rows, names, status, errors))
     })
     .await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
-    let entries: Vec<EntryView> = rows
-        .into_iter()
-        .take(PAGE_SIZE as usize)
-        .map(|row| EntryView {
-            when: ctx.local_time(Some(row.created_at)),
-            diff: diff(row.old_values.as_deref(), row.new_values.as_deref()),
-            row,
-        })
-        .collect();
+    rows.truncate(PAGE_SIZE as usize);
     let base = query.without_cursor();
     let next = has_next
         .then(|| {
-            entries.last().map(|e| {
+            rows.last().map(|last| {
                 let q = AuditQuery {
-                    before: e.row.public_id.to_string(),
+                    before: last.public_id.to_string(),
                     ..base.clone()
                 };
                 format!("/admin/audit?{}", q.encoded())
             })
         })
         .flatten();
+    let entries: Vec<EntryView> = rows
+        .into_iter()
+        .map(|row| present::entry(row, &names, &ctx))
+        .collect();
     let first = (!query.before.is_empty()).then(|| format!("/admin/audit?{}", base.encoded()));
     let page = ListPage {
         last_full_check: status
             .checkpoint
             .last_full_check_at
-            .map(|t| ctx.local_time(Some(t)))
-            .unwrap_or_else(|| "never".into()),
-        checked_at: ctx.local_time(Some(status.checkpoint.checked_at)),
+            .map_or_else(|| "never".into(), |t| ctx.local_time(Some(t)).to_string()),
+        checked_at: ctx
+            .local_time(Some(status.checkpoint.checked_at))
+            .to_string(),
         export: format!("/admin/audit/export.csv?{}", base.encoded()),
-        action_options: options(&actions::ALL, "Any action"),
-        type_options: options(&ENTITY_TYPES, "Any kind"),
+        action_options: options(&actions::ALL, "Any action", present::action_label),
+        type_options: options(&ENTITY_TYPES, "Any kind", present::kind_label),
         export_limit: EXPORT_LIMIT,
         ctx,
         query,
@@ -378,26 +327,5 @@ mod tests {
         assert_eq!(cell("+1"), "'+1");
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("ada@demo.test"), "ada@demo.test");
-    }
-
-    #[test]
-    fn diffs_pair_old_and_new_values_by_field() {
-        let d = diff(
-            Some(r#"{"name":"A","tags":["x","y"]}"#),
-            Some(r#"{"name":"B","tags":["x","y"],"extra":null}"#),
-        );
-        let view: Vec<(&str, &str, &str, bool)> = d
-            .iter()
-            .map(|l| (l.field.as_str(), l.old.as_str(), l.new.as_str(), l.changed))
-            .collect();
-        assert_eq!(
-            view,
-            [
-                ("extra", "—", "—", false),
-                ("name", "A", "B", true),
-                ("tags", "x, y", "x, y", false),
-            ]
-        );
-        assert!(diff(None, None).is_empty());
     }
 }

@@ -2,13 +2,15 @@
 //! index that leads with the organization and ends in the id, and a date range becomes an id
 //! range (ids grow with time within a chain), so a page costs the same at any depth.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use crate::audit::AuditRow;
 use crate::db::{AnyConnection, PublicId};
-use crate::schema::{audit_log, users};
+use crate::schema::{audit_log, loss_reasons, projects, roles, sessions, teams, users};
 use crate::web::OrgScope;
 
 /// The entity types the log records, for the filter.
@@ -141,4 +143,133 @@ pub fn rows(
 /// The id range of a filter, for exports that page through it themselves.
 pub fn range(conn: &mut AnyConnection, scope: OrgScope, f: &Filter) -> QueryResult<(i64, i64)> {
     id_range(conn, scope, f)
+}
+
+/// What a page of entries names, resolved in one query per kind of record (never per entry):
+/// people, roles, teams, projects, loss reasons, sessions' owners, and role ids in values.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// Users by internal id (actors) and by public id (records): (public id, full name).
+    pub users_by_id: HashMap<i64, (PublicId, String)>,
+    pub users: HashMap<String, String>,
+    /// Roles, teams, projects, loss reasons by public id.
+    pub roles: HashMap<String, String>,
+    pub role_names_by_id: HashMap<i64, String>,
+    pub teams: HashMap<String, String>,
+    pub projects: HashMap<String, String>,
+    pub loss_reasons: HashMap<String, String>,
+    /// Sessions by public id: their owner's (public id, full name).
+    pub sessions: HashMap<String, (PublicId, String)>,
+}
+
+fn full_name(first: String, last: String) -> String {
+    format!("{first} {last}").trim().to_string()
+}
+
+/// Public ids of one kind of record named by the entries; unparseable ids are left out.
+fn ids_of(rows: &[AuditRow], types: &[&str]) -> Vec<PublicId> {
+    let mut ids: Vec<PublicId> = rows
+        .iter()
+        .filter(|r| types.contains(&r.entity_type.as_str()))
+        .filter_map(|r| r.entity_id.as_deref()?.parse().ok())
+        .collect();
+    ids.sort_unstable_by_key(ToString::to_string);
+    ids.dedup();
+    ids
+}
+
+/// Role ids written into entries' values (`role_id`, from organization set-up).
+fn role_ids_in_values(rows: &[AuditRow]) -> Vec<i64> {
+    let mut ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| [r.old_values.as_deref(), r.new_values.as_deref()])
+        .flatten()
+        .filter(|v| v.contains("\"role_id\""))
+        .filter_map(|v| serde_json::from_str::<serde_json::Value>(v).ok())
+        .filter_map(|v| v.get("role_id")?.as_i64())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+pub fn names(conn: &mut AnyConnection, scope: OrgScope, rows: &[AuditRow]) -> QueryResult<Names> {
+    let mut n = Names::default();
+    let org = scope.id();
+    let mut actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_user_id).collect();
+    actor_ids.sort_unstable();
+    actor_ids.dedup();
+    if !actor_ids.is_empty() {
+        let found: Vec<(i64, PublicId, String, String)> = users::table
+            .filter(users::organization_id.eq(org))
+            .filter(users::id.eq_any(&actor_ids))
+            .select((
+                users::id,
+                users::public_id,
+                users::first_name,
+                users::last_name,
+            ))
+            .load(conn)?;
+        for (id, public_id, first, last) in found {
+            n.users_by_id
+                .insert(id, (public_id, full_name(first, last)));
+        }
+    }
+    let user_ids = ids_of(rows, &["user", "profile"]);
+    if !user_ids.is_empty() {
+        let found: Vec<(PublicId, String, String)> = users::table
+            .filter(users::organization_id.eq(org))
+            .filter(users::public_id.eq_any(&user_ids))
+            .select((users::public_id, users::first_name, users::last_name))
+            .load(conn)?;
+        for (public_id, first, last) in found {
+            n.users
+                .insert(public_id.to_string(), full_name(first, last));
+        }
+    }
+    macro_rules! names_of {
+        ($table:ident, $kind:expr, $into:expr) => {
+            let ids = ids_of(rows, &[$kind]);
+            if !ids.is_empty() {
+                let found: Vec<(PublicId, String)> = $table::table
+                    .filter($table::organization_id.eq(org))
+                    .filter($table::public_id.eq_any(&ids))
+                    .select(($table::public_id, $table::name))
+                    .load(conn)?;
+                $into.extend(found.into_iter().map(|(p, name)| (p.to_string(), name)));
+            }
+        };
+    }
+    names_of!(roles, "role", n.roles);
+    names_of!(teams, "team", n.teams);
+    names_of!(projects, "project", n.projects);
+    names_of!(loss_reasons, "loss_reason", n.loss_reasons);
+    let session_ids = ids_of(rows, &["session"]);
+    if !session_ids.is_empty() {
+        let found: Vec<(PublicId, PublicId, String, String)> = sessions::table
+            .inner_join(users::table)
+            .filter(users::organization_id.eq(org))
+            .filter(sessions::public_id.eq_any(&session_ids))
+            .select((
+                sessions::public_id,
+                users::public_id,
+                users::first_name,
+                users::last_name,
+            ))
+            .load(conn)?;
+        for (sid, uid, first, last) in found {
+            n.sessions
+                .insert(sid.to_string(), (uid, full_name(first, last)));
+        }
+    }
+    let role_ids = role_ids_in_values(rows);
+    if !role_ids.is_empty() {
+        let found: Vec<(i64, String)> = roles::table
+            .filter(roles::organization_id.eq(org))
+            .filter(roles::id.eq_any(&role_ids))
+            .select((roles::id, roles::name))
+            .load(conn)?;
+        n.role_names_by_id.extend(found);
+    }
+    Ok(n)
 }

@@ -23,7 +23,9 @@ use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::{audit_log, organization_stats, users};
+use crate::web::count;
 use crate::web::form::{FormError, split};
+use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -88,7 +90,7 @@ pub struct ListRow {
     pub row: UserRow,
     pub status: &'static str,
     pub status_class: &'static str,
-    pub last_login: String,
+    pub last_login: When,
 }
 
 #[derive(Template)]
@@ -516,12 +518,12 @@ pub struct SessionLine {
     pub public_id: PublicId,
     pub device: String,
     pub ip: String,
-    pub created: String,
-    pub last_seen: String,
+    pub created: When,
+    pub last_seen: When,
 }
 
 pub struct ActivityLine {
-    pub when: String,
+    pub when: When,
     pub action: String,
     pub by: String,
 }
@@ -539,8 +541,8 @@ struct ShowPage {
     status_class: &'static str,
     sales_target: String,
     commission_rate: String,
-    last_login: String,
-    created: String,
+    last_login: When,
+    created: When,
     sessions: Vec<SessionLine>,
     activity: Vec<ActivityLine>,
     temporary_password: Option<String>,
@@ -769,6 +771,9 @@ async fn revoke_all_sessions(
         })
     })
     .await?;
-    Flash::success(&ctx.session, format!("{ended} session(s) signed out."));
+    Flash::success(
+        &ctx.session,
+        format!("{} signed out.", count(ended as i64, "session", "sessions")),
+    );
     Ok(see_other(&format!("/admin/users/{id}")))
 }

@@ -30,6 +30,47 @@ impl Resp {
     }
 
     /// The CSRF token of the first form on the page.
+    /// The cells of the table row holding `marker`, as (column label, text without tags), read
+    /// from the `data-label` every list cell carries (templates/ui.html).
+    pub fn row(&self, marker: &str) -> Vec<(String, String)> {
+        let Some(at) = self.body.find(marker) else {
+            return Vec::new();
+        };
+        let start = self.body[..at].rfind("<tr").unwrap_or(0);
+        let end = self.body[at..]
+            .find("</tr>")
+            .map_or(self.body.len(), |e| at + e);
+        self.body[start..end]
+            .split("data-label=\"")
+            .skip(1)
+            .filter_map(|cell| {
+                let (label, rest) = cell.split_once('"')?;
+                let content = rest.split_once('>')?.1;
+                let content = content.split_once("</td>").map_or(content, |c| c.0);
+                Some((label.to_string(), strip_tags(content)))
+            })
+            .collect()
+    }
+
+    /// One cell of the row holding `marker`; "" when there is none.
+    pub fn cell(&self, marker: &str, label: &str) -> String {
+        self.row(marker)
+            .into_iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v)
+            .unwrap_or_default()
+    }
+
+    /// Every value of one column, top to bottom.
+    pub fn column(&self, label: &str) -> Vec<String> {
+        let needle = format!("data-label=\"{label}\">");
+        self.body
+            .split(&needle)
+            .skip(1)
+            .map(|c| strip_tags(c.split("</td>").next().unwrap_or_default()))
+            .collect()
+    }
+
     pub fn csrf(&self) -> String {
         let marker = "name=\"csrf_token\" value=\"";
         let start = self
@@ -144,4 +185,22 @@ impl Client {
             &[("email", email), ("password", password)],
         )
     }
+}
+
+/// Text without tags (each read as a space) and with runs of white space folded.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

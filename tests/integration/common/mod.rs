@@ -147,7 +147,6 @@ impl TestApp {
             bind: "127.0.0.1:0".parse().expect("address"),
             session_key: b"test session key that is long enough for cookies".to_vec(),
             upload_dir: std::env::temp_dir(),
-            static_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/static").into(),
             demo_password: None,
             cookie_secure: false,
         };
