@@ -16,3 +16,4 @@ mod platform;
 mod schema;
 mod security;
 mod sessions;
+mod static_files;
