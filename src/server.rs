@@ -7,13 +7,13 @@ use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{PathError, QueryPayloadError, UrlencodedError};
-use actix_web::http::header;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, from_fn};
+use actix_web::http::{Method, header};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 
 use crate::AppState;
 use crate::error::{AppError, ErrorPage};
-use crate::web::{csrf, headers};
+use crate::web::{clean, csrf, headers};
 
 pub const SESSION_COOKIE: &str = "dealdesk_session";
 /// Forms are small; uploads (later) use multipart with their own limits.
@@ -64,6 +64,18 @@ fn style_plain_errors<B: MessageBody + 'static>(
     ))
 }
 
+/// HEAD is GET without the body (monitors and link checkers send it): routes are declared for
+/// GET, and the HTTP layer leaves the body out of a response to a HEAD request by itself.
+async fn head_as_get<B: MessageBody + 'static>(
+    mut req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<B>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
 async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
@@ -110,6 +122,8 @@ pub fn build_app(
         .default_service(web::to(not_found))
         // Outermost last: logging sees everything; security headers go on every response,
         // error pages included; the CSRF check runs with the session already loaded.
+        .wrap(from_fn(head_as_get))
+        .wrap(from_fn(clean::inputs))
         .wrap(from_fn(csrf::guard))
         .wrap(session)
         .wrap(ErrorHandlers::new().default_handler(style_plain_errors))

@@ -10,7 +10,8 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::auth::{passwords, sessions, users};
+use crate::auth::users::{self, Gate};
+use crate::auth::{passwords, sessions};
 use crate::db::{self, write_tx};
 use crate::error::AppError;
 use crate::web::{Ctx, Flash, render, render_status, see_other};
@@ -73,10 +74,35 @@ pub async fn submit(
     }
 
     let (me, actor) = (ctx.user.clone(), ctx.actor());
-    let changed = db::run(&state.pool, move |conn| {
+    let ip = ctx.ip.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        // The sign-in limits hold here too: a stolen session must not become a way to guess.
+        if users::gate(conn, &ip, &me.email)? != Gate::Open {
+            return Ok(Outcome::Refused);
+        }
         let user = users::find_by_id(conn, me.id)?;
         if !passwords::verify(&form.current_password, &user.password_hash) {
-            return Ok(false);
+            return write_tx(conn, |conn| {
+                let gate = users::record_failed_attempt(conn, &ip, &me.email)?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(me.organization_id, actions::PASSWORD_CHANGE_FAILED, "user")
+                        .entity(me.public_id),
+                )?;
+                if gate == Gate::Open {
+                    return Ok(Outcome::Wrong);
+                }
+                users::mark_locked(conn, me.id)?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(me.organization_id, actions::ACCOUNT_LOCK, "user")
+                        .entity(me.public_id)
+                        .new_values(json!({ "locked_minutes": users::LOCK_DURATION.num_minutes() })),
+                )?;
+                Ok::<_, AppError>(Outcome::Refused)
+            });
         }
         let hash = passwords::hash(&form.new_password).map_err(AppError::internal)?;
         write_tx(conn, |conn| {
@@ -89,23 +115,38 @@ pub async fn submit(
                     .entity(me.public_id)
                     .new_values(json!({ "other_sessions_ended": ended, "was_temporary": user.must_change_password })),
             )?;
-            Ok::<_, AppError>(true)
+            Ok::<_, AppError>(Outcome::Changed)
         })
     })
     .await?;
-    if !changed {
-        let errors = PasswordErrors {
-            current_password: Some("This is not your current password."),
-            ..Default::default()
-        };
-        return render_status(
+    let (status, message) = match outcome {
+        Outcome::Changed => {
+            Flash::success(
+                &ctx.session,
+                "Your password is changed. Your other sessions were signed out.",
+            );
+            return Ok(see_other(ctx.home()));
+        }
+        Outcome::Wrong => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            &PasswordPage { ctx, errors },
-        );
-    }
-    Flash::success(
-        &ctx.session,
-        "Your password is changed. Your other sessions were signed out.",
-    );
-    Ok(see_other(ctx.home()))
+            "This is not your current password.",
+        ),
+        Outcome::Refused => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many wrong passwords: wait 30 minutes and try again, or ask an administrator \
+             to reset your password.",
+        ),
+    };
+    let errors = PasswordErrors {
+        current_password: Some(message),
+        ..Default::default()
+    };
+    render_status(status, &PasswordPage { ctx, errors })
+}
+
+enum Outcome {
+    Changed,
+    Wrong,
+    /// Too many wrong passwords for this account, or too many failures from this address.
+    Refused,
 }

@@ -96,8 +96,8 @@ pub async fn show(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, 
 }
 
 fn validate(form: &mut ProfileForm) -> ProfileErrors {
-    form.first_name = form.first_name.trim().to_string();
-    form.last_name = form.last_name.trim().to_string();
+    form.first_name = crate::web::form::single_line(&form.first_name);
+    form.last_name = crate::web::form::single_line(&form.last_name);
     form.phone = form.phone.trim().to_string();
     let mut e = ProfileErrors::default();
     if form.first_name.is_empty() {

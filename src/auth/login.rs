@@ -7,11 +7,11 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::users::{self, AuthUser, LOCK_DURATION};
+use super::users::{self, AuthUser, Gate, LOCK_DURATION};
 use super::{passwords, sessions};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, AnyConnection, now, write_tx};
+use crate::db::{self, AnyConnection, write_tx};
 use crate::error::AppError;
 use crate::web::context::home_for;
 use crate::web::{Ctx, anonymous_actor, csrf, render, render_status, safe_next, see_other};
@@ -96,10 +96,10 @@ pub async fn submit(
         email_error: None,
         password_error: None,
     };
+    // An address longer than any account's is simply unknown: counted and recorded like any
+    // other failed attempt (the audit log keeps its first 254 characters).
     if email.is_empty() {
         page.email_error = Some("Enter your e-mail address.");
-    } else if email.len() > 254 {
-        page.email_error = Some("An e-mail address has at most 254 characters.");
     }
     if form.password.is_empty() {
         page.password_error = Some("Enter your password.");
@@ -165,30 +165,59 @@ pub async fn submit(
     }
 }
 
+/// Records a failed attempt: the e-mail typed is the actor's (cut to its column by the audit
+/// log); a known account is also the entry's record.
 fn failed(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    user: Option<&AuthUser>,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut actor = actor.clone();
+    actor.user_id = user.map(|u| u.id);
+    let mut event = Event::new(
+        user.and_then(|u| u.organization_id),
+        actions::LOGIN_FAILED,
+        "user",
+    )
+    .new_values(json!({ "reason": reason }));
+    if let Some(u) = user {
+        event = event.entity(u.public_id);
+    }
+    audit::record(conn, &actor, event)?;
+    Ok(())
+}
+
+/// A wrong password or an unknown e-mail, answered alike: the attempt is counted and recorded,
+/// and the failure that reaches the limit already answers "locked".
+fn wrong(
     conn: &mut AnyConnection,
     actor: &audit::Actor,
     user: Option<&AuthUser>,
     email: &str,
     reason: &str,
-) -> Result<(), AppError> {
-    let mut actor = actor.clone();
-    actor.user_id = user.map(|u| u.id);
-    audit::record(
-        conn,
-        &actor,
-        Event::new(
-            user.and_then(|u| u.organization_id),
-            actions::LOGIN_FAILED,
-            "user",
-        )
-        .entity(
-            user.map(|u| u.public_id.to_string())
-                .unwrap_or_else(|| email.to_string()),
-        )
-        .new_values(json!({ "reason": reason })),
-    )?;
-    Ok(())
+) -> Result<Outcome, AppError> {
+    let ip = actor.ip.clone().unwrap_or_default();
+    write_tx(conn, |conn| {
+        let gate = users::record_failed_attempt(conn, &ip, email)?;
+        failed(conn, actor, user, reason)?;
+        if gate == Gate::Open {
+            return Ok(Outcome::Invalid);
+        }
+        if let Some(user) = user {
+            users::mark_locked(conn, user.id)?;
+            let mut a = actor.clone();
+            a.user_id = Some(user.id);
+            audit::record(
+                conn,
+                &a,
+                Event::new(user.organization_id, actions::ACCOUNT_LOCK, "user")
+                    .entity(user.public_id)
+                    .new_values(json!({ "locked_minutes": LOCK_DURATION.num_minutes() })),
+            )?;
+        }
+        Ok(Outcome::Locked)
+    })
 }
 
 fn sign_in(
@@ -199,56 +228,31 @@ fn sign_in(
     actor: &audit::Actor,
 ) -> Result<Outcome, AppError> {
     let ip = actor.ip.clone().unwrap_or_default();
-    if users::ip_is_throttled(conn, &ip)? {
-        return Ok(Outcome::Throttled);
+    let user = users::find_by_email(conn, email)?;
+    match users::gate(conn, &ip, email)? {
+        Gate::Throttled => return Ok(Outcome::Throttled),
+        Gate::Locked => {
+            passwords::verify_dummy(password);
+            write_tx(conn, |conn| {
+                users::record_failed_attempt(conn, &ip, email)?;
+                failed(conn, actor, user.as_ref(), "locked")
+            })?;
+            return Ok(Outcome::Locked);
+        }
+        Gate::Open => {}
     }
-    let Some(user) = users::find_by_email(conn, email)? else {
+    let Some(user) = user else {
         passwords::verify_dummy(password);
-        write_tx(conn, |conn| {
-            users::record_ip_failure(conn, &ip, email)?;
-            failed(conn, actor, None, email, "unknown_email")
-        })?;
-        return Ok(Outcome::Invalid);
+        return wrong(conn, actor, None, email, "unknown_email");
     };
-    if user.locked_until.is_some_and(|t| t > now()) {
-        passwords::verify_dummy(password);
-        write_tx(conn, |conn| {
-            users::record_ip_failure(conn, &ip, email)?;
-            failed(conn, actor, Some(&user), email, "locked")
-        })?;
-        return Ok(Outcome::Locked);
-    }
     if !passwords::verify(password, &user.password_hash) {
-        let locked = write_tx(conn, |conn| {
-            users::record_ip_failure(conn, &ip, email)?;
-            let locked = users::record_failure(conn, &user)?;
-            failed(conn, actor, Some(&user), email, "wrong_password")?;
-            if locked {
-                let mut a = actor.clone();
-                a.user_id = Some(user.id);
-                audit::record(
-                    conn,
-                    &a,
-                    Event::new(user.organization_id, actions::ACCOUNT_LOCK, "user")
-                        .entity(user.public_id)
-                        .new_values(json!({ "locked_minutes": LOCK_DURATION.num_minutes() })),
-                )?;
-            }
-            Ok::<_, AppError>(locked)
-        })?;
-        return Ok(if locked {
-            Outcome::Locked
-        } else {
-            Outcome::Invalid
-        });
+        return wrong(conn, actor, Some(&user), email, "wrong_password");
     }
     if !user.is_active
         || !user.is_verified
         || !users::organization_is_active(conn, user.organization_id)?
     {
-        write_tx(conn, |conn| {
-            failed(conn, actor, Some(&user), email, "inactive")
-        })?;
+        write_tx(conn, |conn| failed(conn, actor, Some(&user), "inactive"))?;
         return Ok(Outcome::Inactive);
     }
     let token = write_tx(conn, |conn| {
@@ -256,6 +260,7 @@ fn sign_in(
             sessions::revoke_token(conn, prev, "replaced")?;
         }
         users::record_success(conn, user.id)?;
+        users::clear_failed_attempts(conn, email, Some(&ip))?;
         let token = sessions::create(
             conn,
             user.id,

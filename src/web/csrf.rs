@@ -1,14 +1,23 @@
 //! CSRF protection for every state-changing request: the session holds a random token, every
 //! form sends it back (the `csrf` macro of forms.html emits the field), and this middleware
-//! refuses a POST/PUT/PATCH/DELETE whose token is missing or different. Multipart forms send it in
-//! the query string (`?csrf_token=`) so that uploads are not buffered here.
+//! refuses a POST/PUT/PATCH/DELETE whose token is missing or different. The token never travels
+//! in a URL (logs, history, referrers): a form sends it in its body, a script in `X-CSRF-Token`.
+//! A multipart form (an upload) carries it as its first field, which is read and checked here
+//! before any byte of a file reaches a handler; the rest of the upload then streams on.
+
+use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
+use actix_web::HttpMessage as _;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
+use actix_web::mime;
 use actix_web::web;
+use actix_web::web::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
 
 use crate::error::AppError;
 
@@ -44,6 +53,57 @@ fn field_from_urlencoded(bytes: &[u8]) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// At most this much of an upload is read to find its first field, the token.
+const FIRST_FIELD_LIMIT: usize = 8 * 1024;
+
+/// The value of a multipart body's first field when it is the token; the bytes read to find it
+/// are put back in front of the rest of the body, so the handler reads the whole upload.
+async fn first_multipart_field(req: &mut ServiceRequest) -> Option<String> {
+    let boundary = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_param(mime::BOUNDARY).map(|b| b.to_string()))?;
+    let mut payload = req.take_payload();
+    let mut read = BytesMut::new();
+    let delimiter = format!("\r\n--{boundary}");
+    let mut value = None;
+    while read.len() < FIRST_FIELD_LIMIT {
+        match payload.next().await {
+            Some(Ok(chunk)) => read.extend_from_slice(&chunk),
+            Some(Err(_)) | None => break,
+        }
+        if let Some(v) = token_field(&read, &boundary, &delimiter) {
+            value = Some(v);
+            break;
+        }
+    }
+    let head = futures_util::stream::once(std::future::ready(Ok(read.freeze())));
+    let stream: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> =
+        Box::pin(head.chain(payload));
+    req.set_payload(Payload::from(stream));
+    value
+}
+
+/// `--boundary\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\nVALUE\r\n--boundary`
+fn token_field(read: &[u8], boundary: &str, delimiter: &str) -> Option<String> {
+    let text = std::str::from_utf8(read).ok().or_else(|| {
+        // A file's bytes may follow; the first field itself is ASCII.
+        let end = read
+            .windows(delimiter.len())
+            .position(|w| w == delimiter.as_bytes())?;
+        std::str::from_utf8(&read[..end + delimiter.len()]).ok()
+    })?;
+    let rest = text.strip_prefix(&format!("--{boundary}\r\n"))?;
+    let (headers, rest) = rest.split_once("\r\n\r\n")?;
+    let named = headers.lines().any(|h| {
+        h.to_ascii_lowercase().starts_with("content-disposition:")
+            && h.contains(&format!("name=\"{FIELD}\""))
+    });
+    let (value, _) = rest.split_once(delimiter)?;
+    named.then(|| value.to_string())
+}
+
 pub async fn guard<B: MessageBody + 'static>(
     mut req: ServiceRequest,
     next: Next<B>,
@@ -61,14 +121,16 @@ pub async fn guard<B: MessageBody + 'static>(
         .headers()
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| field_from_urlencoded(req.query_string().as_bytes()));
-    let is_form = req
+        .map(str::to_string);
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if provided.is_none() && is_form {
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if provided.is_none() && content_type.starts_with("multipart/form-data") {
+        provided = first_multipart_field(&mut req).await;
+    } else if provided.is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
         // Refusals are answered here as responses (not errors), so that the outer middleware
         // still adds its security headers.
         let body = match req.extract::<web::Bytes>().await {

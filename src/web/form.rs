@@ -42,9 +42,16 @@ impl FieldErrors {
     }
 }
 
-/// Trims and checks a required text field's length.
+/// A single-line value (a name, a title): tabs and line breaks become spaces, runs of white
+/// space one space, ends trimmed. Other control characters never get this far (web::clean).
+pub fn single_line(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A required single-line text field, checked for length.
 pub fn required(value: &str, what: &str, max: usize) -> Result<String, String> {
-    let v = value.trim();
+    let v = single_line(value);
+    let v = v.as_str();
     if v.is_empty() {
         Err(format!("Enter {what}."))
     } else if v.chars().count() > max {
@@ -308,6 +315,15 @@ pub fn required_timezone(value: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_stay_on_one_line() {
+        assert_eq!(
+            required(" Ada\t\r\n  Admin ", "a name", 50),
+            Ok("Ada Admin".into())
+        );
+        assert!(required(" \t\n", "a name", 50).is_err());
+    }
 
     #[test]
     fn time_zones_are_any_iana_name_in_any_case() {

@@ -2,6 +2,7 @@
 //! rendering and small helpers every area uses.
 
 pub mod assets;
+pub mod clean;
 pub mod context;
 pub mod csrf;
 pub mod flash;
@@ -84,11 +85,20 @@ pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
     }
 }
 
-/// A local redirect target from a `next` parameter; anything else (other hosts, schemes,
-/// protocol-relative URLs) falls back to `fallback`.
+/// A local redirect target from a `next` parameter; anything else falls back to `fallback`.
+/// Only a path of this site passes: it starts with one `/`, and holds visible ASCII only (a URL
+/// the site itself builds is percent-encoded). Browsers drop tabs and newlines from a
+/// `Location` and read `\\` as `/`, so `/\t/evil.example` or `/\\evil.example` would leave
+/// the site; control bytes would not even make a valid header.
 pub fn safe_next<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        Some(n)
+            if n.starts_with('/')
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+                && !n.starts_with("//") =>
+        {
+            n
+        }
         _ => fallback,
     }
 }
@@ -104,6 +114,22 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example"), "/"), "/");
         assert_eq!(safe_next(Some("/\\evil.example"), "/"), "/");
         assert_eq!(safe_next(None, "/home"), "/home");
+        assert_eq!(
+            safe_next(Some("/admin/users?q=a%20b&x=1"), "/"),
+            "/admin/users?q=a%20b&x=1"
+        );
+        for bad in [
+            "/\t/evil.example",
+            "/\n",
+            "/\r\nSet-Cookie: x",
+            "/\0",
+            "/\x0b",
+            "/ space",
+            "/é",
+            "/a\\b",
+        ] {
+            assert_eq!(safe_next(Some(bad), "/home"), "/home", "{bad:?}");
+        }
     }
 
     #[test]

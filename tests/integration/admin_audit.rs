@@ -18,11 +18,11 @@ dual!(the_audit_page_filters_pages_and_shows_changes, |app| {
     let text = strip_tags(&page.body);
     for sentence in [
         "Changed Ada Admin changed the settings of Demo Traders",
-        "Tax rate 0% → 20%",
+        "Tax rate 0% → changed to 20%",
         "Created Ada Admin created user Lena Lopez",
         "Password reset Ada Admin reset the password of Omar Okafor",
         "Changed Ada Admin changed role Sales Manager",
-        "Commission rate — → 7%",
+        "Commission rate — → changed to 7%",
     ] {
         assert!(text.contains(sentence), "{sentence}");
     }
@@ -42,7 +42,7 @@ dual!(the_audit_page_filters_pages_and_shows_changes, |app| {
     assert_eq!(updates.body.matches("<li class=\"entry\">").count(), 1);
     let update = strip_tags(&updates.body);
     assert!(update.contains("Ada Admin changed loss reason No decision maker"));
-    assert!(update.contains("Active yes → no"));
+    assert!(update.contains("Active yes → changed to no"));
     let by_actor = admin.get("/admin/audit?user=ADMIN%40demo.test&action=PASSWORD_RESET");
     assert_eq!(by_actor.body.matches("<li class=\"entry\">").count(), 1);
     let nobody = admin.get("/admin/audit?user=nobody%40demo.test");

@@ -211,13 +211,14 @@ fn upload(c: &mut Client, bytes: &[u8]) -> crate::common::Resp {
     let token = c.get("/admin/settings").csrf();
     let boundary = "dealdesk-test-boundary";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     c.post_raw(
-        &format!("/admin/settings/logo?csrf_token={token}"),
+        "/admin/settings/logo",
         &format!("multipart/form-data; boundary={boundary}"),
         &body,
     )

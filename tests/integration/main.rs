@@ -12,6 +12,7 @@ mod admin_users;
 mod audit;
 mod auth;
 mod browser;
+mod hardening;
 mod platform;
 mod schema;
 mod security;

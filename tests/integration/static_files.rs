@@ -16,7 +16,10 @@ dual!(assets_have_hashed_immutable_urls_and_a_favicon, |app| {
     let mut c = app.client();
     let login = c.get("/login");
     let css = linked(&login.body, "/static/app.");
-    assert!(css.ends_with(".css") && css.len() > "/static/app..css".len() + 8, "{css}");
+    assert!(
+        css.ends_with(".css") && css.len() > "/static/app..css".len() + 8,
+        "{css}"
+    );
     let icon = linked(&login.body, "/static/favicon.");
     let r = c.get(&css);
     assert_eq!(r.status, 200);

@@ -112,7 +112,7 @@ struct ListPage {
     next: Option<String>,
     first: Option<String>,
     export: String,
-    export_limit: i64,
+    export_limit: String,
 }
 
 fn options(all: &[&str], any: &str, label: fn(&str) -> &'static str) -> Vec<(String, String)> {
@@ -182,7 +182,7 @@ async fn list(
         export: format!("/admin/audit/export.csv?{}", base.encoded()),
         action_options: options(&actions::ALL, "Any action", present::action_label),
         type_options: options(&ENTITY_TYPES, "Any kind", present::kind_label),
-        export_limit: EXPORT_LIMIT,
+        export_limit: crate::web::form::minor_to_display(EXPORT_LIMIT, 0),
         ctx,
         query,
         errors,

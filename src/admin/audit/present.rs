@@ -65,6 +65,7 @@ pub fn action_label(action: &str) -> &'static str {
         actions::LOGOUT_ALL => "Signed out everywhere",
         actions::PASSWORD_CHANGE => "Password changed",
         actions::PASSWORD_RESET => "Password reset",
+        actions::PASSWORD_CHANGE_FAILED => "Wrong current password",
         actions::ACCOUNT_LOCK => "Account locked",
         actions::SESSION_REVOKED => "Session ended",
         actions::REGISTER => "Registered",
@@ -93,7 +94,10 @@ pub fn kind_label(entity_type: &str) -> &'static str {
 
 fn tone(action: &str) -> &'static str {
     match action {
-        actions::LOGIN_FAILED | actions::ACCOUNT_LOCK | actions::DELETE => "danger",
+        actions::LOGIN_FAILED
+        | actions::PASSWORD_CHANGE_FAILED
+        | actions::ACCOUNT_LOCK
+        | actions::DELETE => "danger",
         actions::LOGIN
         | actions::LOGOUT
         | actions::LOGOUT_ALL
@@ -351,6 +355,10 @@ pub fn entry(row: AuditRow, names: &Names, ctx: &Ctx) -> EntryView {
         actions::LOGOUT_ALL => vec![who, Part::words("signed out of every other session")],
         actions::REGISTER => vec![who, Part::words("registered")],
         actions::PASSWORD_CHANGE => vec![who, Part::words("changed their password")],
+        actions::PASSWORD_CHANGE_FAILED => vec![
+            who,
+            Part::words("gave a wrong current password when changing their password"),
+        ],
         actions::LOGIN_FAILED => {
             let typed = row.actor_email.clone().unwrap_or_default();
             vec![

@@ -695,6 +695,7 @@ async fn reset_password(
                     users::updated_at.eq(t),
                 ))
                 .execute(conn)?;
+            crate::auth::users::clear_failed_attempts(conn, &user.email, None)?;
             let ended = sessions::revoke_all_except(conn, user.id, None, "password_reset")?;
             audit::record(
                 conn,

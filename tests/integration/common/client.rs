@@ -150,6 +150,18 @@ impl Client {
         self.finish(r)
     }
 
+    pub fn head(&mut self, path: &str) -> Resp {
+        let mut req = self
+            .agent
+            .head(format!("{}{path}", self.base))
+            .header("User-Agent", &self.user_agent);
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        let r = req.call();
+        self.finish(r)
+    }
+
     /// POSTs raw bytes with a content type.
     pub fn post_raw(&mut self, path: &str, content_type: &str, body: &[u8]) -> Resp {
         let mut req = self

@@ -1,0 +1,1 @@
+DROP INDEX idx_login_attempts_email;
