@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod browser;
 mod hardening;
+mod malformed;
 mod platform;
 mod schema;
 mod security;

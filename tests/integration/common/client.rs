@@ -162,6 +162,22 @@ impl Client {
         self.finish(r)
     }
 
+    /// Any method, with an optional body and content type.
+    pub fn send(&mut self, method: &str, path: &str, content_type: &str, body: &[u8]) -> Resp {
+        let mut req = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base))
+            .header("User-Agent", &self.user_agent);
+        if !content_type.is_empty() {
+            req = req.header("Content-Type", content_type);
+        }
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        let r = self.agent.run(req.body(body.to_vec()).expect("request"));
+        self.finish(r)
+    }
+
     /// POSTs raw bytes with a content type.
     pub fn post_raw(&mut self, path: &str, content_type: &str, body: &[u8]) -> Resp {
         let mut req = self
