@@ -524,7 +524,7 @@ pub struct SessionLine {
 
 pub struct ActivityLine {
     pub when: When,
-    pub action: String,
+    pub action: &'static str,
     pub by: String,
 }
 
@@ -598,8 +598,8 @@ async fn show(
         .into_iter()
         .map(|(t, action, by)| ActivityLine {
             when: ctx.local_time(Some(t)),
-            action,
-            by: by.unwrap_or_else(|| "system".into()),
+            action: crate::admin::audit::present::action_label(&action),
+            by: by.unwrap_or_else(|| "Dealdesk".into()),
         })
         .collect();
     let name = |items: &[queries::Choice], id: Option<i64>| {
