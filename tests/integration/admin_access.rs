@@ -7,7 +7,7 @@ use crate::dual;
 use dealdesk::db::PublicId;
 use dealdesk::schema::{loss_reasons, organizations, projects, teams};
 
-const ADMIN_PAGES: [&str; 11] = [
+pub const ADMIN_PAGES: [&str; 11] = [
     "/admin",
     "/admin/users",
     "/admin/users/new",

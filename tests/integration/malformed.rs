@@ -32,19 +32,9 @@ impl Tally {
     }
 }
 
-const GET_PAGES: [&str; 22] = [
-    "/admin",
-    "/admin/users",
-    "/admin/users/new",
-    "/admin/roles",
-    "/admin/roles/new",
-    "/admin/teams",
-    "/admin/teams/new",
-    "/admin/settings",
+/// Pages without an id besides the admin area's.
+const OTHER_PAGES: [&str; 11] = [
     "/admin/settings/logo",
-    "/admin/settings/loss-reasons",
-    "/admin/audit",
-    "/admin/audit/export.csv",
     "/account",
     "/account/password",
     "/account/sessions",
@@ -204,7 +194,11 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
     let token = admin.get("/account").csrf();
 
     // 1. Query parameters on every page.
-    let mut pages: Vec<String> = GET_PAGES.iter().map(|p| p.to_string()).collect();
+    let mut pages: Vec<String> = crate::admin_access::ADMIN_PAGES
+        .iter()
+        .chain(&OTHER_PAGES)
+        .map(|p| p.to_string())
+        .collect();
     pages.extend([
         format!("/admin/users/{user}"),
         format!("/admin/users/{user}/edit"),

@@ -277,45 +277,36 @@ fn subject(row: &AuditRow, names: &Names, ctx: &Ctx) -> Part {
             })
     };
     let link = |perm: Permission, href: String| ctx.can(perm).then_some(href);
+    let named = |found: Option<&String>, perm: Permission, href: String| match found {
+        Some(n) => (Some(n.clone()), link(perm, href)),
+        None => (from_values(), None),
+    };
     let (name, href) = match row.entity_type.as_str() {
-        "user" | "profile" => match names.users.get(id) {
-            Some(n) => (
-                Some(n.clone()),
-                link(Permission::UsersManage, format!("/admin/users/{id}")),
-            ),
-            None => (from_values(), None),
-        },
-        "role" => match names.roles.get(id) {
-            Some(n) => (
-                Some(n.clone()),
-                link(Permission::RolesManage, format!("/admin/roles/{id}")),
-            ),
-            None => (from_values(), None),
-        },
-        "team" => match names.teams.get(id) {
-            Some(n) => (
-                Some(n.clone()),
-                link(Permission::TeamsManage, format!("/admin/teams/{id}")),
-            ),
-            None => (from_values(), None),
-        },
-        "project" => match names.projects.get(id) {
-            Some(n) => (
-                Some(n.clone()),
-                link(Permission::TeamsManage, format!("/admin/projects/{id}")),
-            ),
-            None => (from_values(), None),
-        },
-        "loss_reason" => match names.loss_reasons.get(id) {
-            Some(n) => (
-                Some(n.clone()),
-                link(
-                    Permission::OrgManage,
-                    format!("/admin/settings/loss-reasons/{id}"),
-                ),
-            ),
-            None => (from_values(), None),
-        },
+        "user" | "profile" => named(
+            names.users.get(id),
+            Permission::UsersManage,
+            format!("/admin/users/{id}"),
+        ),
+        "role" => named(
+            names.roles.get(id),
+            Permission::RolesManage,
+            format!("/admin/roles/{id}"),
+        ),
+        "team" => named(
+            names.teams.get(id),
+            Permission::TeamsManage,
+            format!("/admin/teams/{id}"),
+        ),
+        "project" => named(
+            names.projects.get(id),
+            Permission::TeamsManage,
+            format!("/admin/projects/{id}"),
+        ),
+        "loss_reason" => named(
+            names.loss_reasons.get(id),
+            Permission::OrgManage,
+            format!("/admin/settings/loss-reasons/{id}"),
+        ),
         "session" => match names.sessions.get(id) {
             Some((uid, n)) => (
                 Some(format!("of {n}")),
