@@ -139,27 +139,11 @@ impl Client {
     }
 
     pub fn get(&mut self, path: &str) -> Resp {
-        let mut req = self
-            .agent
-            .get(format!("{}{path}", self.base))
-            .header("User-Agent", &self.user_agent);
-        if let Some(c) = &self.cookie {
-            req = req.header("Cookie", c);
-        }
-        let r = req.call();
-        self.finish(r)
+        self.send("GET", path, "", b"")
     }
 
     pub fn head(&mut self, path: &str) -> Resp {
-        let mut req = self
-            .agent
-            .head(format!("{}{path}", self.base))
-            .header("User-Agent", &self.user_agent);
-        if let Some(c) = &self.cookie {
-            req = req.header("Cookie", c);
-        }
-        let r = req.call();
-        self.finish(r)
+        self.send("HEAD", path, "", b"")
     }
 
     /// Any method, with an optional body and content type.
