@@ -15,6 +15,7 @@ pub mod loadgen;
 pub mod orgs;
 pub mod permissions;
 pub mod platform;
+pub mod sales;
 pub mod schema;
 pub mod server;
 pub mod web;

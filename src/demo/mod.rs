@@ -3,6 +3,7 @@
 //! printed at start always work.
 
 mod admin;
+mod sales;
 
 use diesel::prelude::*;
 
@@ -91,6 +92,12 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
                 )?;
             }
             admin::load(conn, scope, domain, password_hash)?;
+            sales::load(
+                conn,
+                scope,
+                domain,
+                if domain == "demo.test" { 150 } else { 30 },
+            )?;
         }
         Ok(())
     })

@@ -190,6 +190,23 @@ impl Ctx {
         items
     }
 
+    /// The sales area's sections this user's permissions open.
+    pub fn sales_nav(&self) -> Vec<NavItem> {
+        let mut items = vec![NavItem {
+            href: "/sales",
+            label: "Dashboard",
+            active: self.path == "/sales",
+        }];
+        if self.can(Permission::ClientsManage) {
+            items.push(NavItem {
+                href: "/sales/clients",
+                label: "Clients",
+                active: self.path.starts_with("/sales/clients"),
+            });
+        }
+        items
+    }
+
     pub fn display_name(&self) -> String {
         self.user.display_name()
     }

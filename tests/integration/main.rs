@@ -15,6 +15,7 @@ mod browser;
 mod hardening;
 mod malformed;
 mod platform;
+mod sales_clients;
 mod schema;
 mod security;
 mod sessions;

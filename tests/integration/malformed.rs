@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use crate::common::client::{Client, Resp};
 use crate::dual;
 use dealdesk::db::PublicId;
-use dealdesk::schema::{loss_reasons, organizations, projects, roles, sessions, teams, users};
+use dealdesk::schema::{
+    clients, loss_reasons, organizations, projects, roles, sessions, teams, users,
+};
 
 /// Status codes seen, by class of input.
 #[derive(Default)]
@@ -164,6 +166,11 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
             "reason" => loss_reasons::table
                 .select(loss_reasons::public_id)
                 .first(&mut conn),
+            "client" => clients::table
+                .filter(clients::name.eq("Northwind Traders"))
+                .filter(clients::organization_id.eq(1))
+                .select(clients::public_id)
+                .first(&mut conn),
             "session" => sessions::table
                 .inner_join(users::table)
                 .filter(users::email.eq("hugo.hansen@demo.test"))
@@ -179,6 +186,7 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
     };
     // Hugo has a session of his own, for the session routes.
     app.signed_in("hugo.hansen@demo.test");
+    let client = id("client");
     let (user, role, team, project, reason, session, org) = (
         id("user"),
         id("role"),
@@ -206,6 +214,10 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         format!("/admin/teams/{team}"),
         format!("/admin/projects/{project}"),
         format!("/admin/settings/loss-reasons/{reason}"),
+        "/sales/clients".into(),
+        "/sales/clients/new".into(),
+        format!("/sales/clients/{client}"),
+        format!("/sales/clients/{client}/edit"),
     ]);
     hostile_queries(&mut admin, &pages, &mut tally);
     hostile_queries(
@@ -231,6 +243,9 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         "/admin/projects/{}",
         "/admin/settings/loss-reasons/{}",
         "/account/sessions/{}/revoke",
+        "/sales/clients/{}",
+        "/sales/clients/{}/edit",
+        "/sales/clients/{}/archive",
     ];
     for route in id_routes {
         for bad in BAD_IDS {
@@ -285,6 +300,8 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         format!("/admin/settings/loss-reasons/{reason}"),
         "/admin/audit/verify".into(),
         "/account/sessions/revoke-others".into(),
+        "/sales/clients".into(),
+        format!("/sales/clients/{client}"),
     ];
     for route in &post_routes {
         for (content_type, body) in hostile_bodies(&token) {

@@ -77,6 +77,7 @@ pub fn action_label(action: &str) -> &'static str {
 pub fn kind_label(entity_type: &str) -> &'static str {
     match entity_type {
         "audit_log" => "audit log",
+        "client" => "client",
         "loss_reason" => "loss reason",
         "organization" => "organization",
         "platform_admin" => "platform administrator",
@@ -307,6 +308,13 @@ fn subject(row: &AuditRow, names: &Names, ctx: &Ctx) -> Part {
             Permission::OrgManage,
             format!("/admin/settings/loss-reasons/{id}"),
         ),
+        // Only whoever sees every client can open any of them.
+        "client" if ctx.can(Permission::DealsViewAll) => named(
+            names.clients.get(id),
+            Permission::ClientsManage,
+            format!("/sales/clients/{id}"),
+        ),
+        "client" => (names.clients.get(id).cloned().or_else(from_values), None),
         "session" => match names.sessions.get(id) {
             Some((uid, n)) => (
                 Some(format!("of {n}")),

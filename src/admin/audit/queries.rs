@@ -10,12 +10,13 @@ use diesel::prelude::*;
 
 use crate::audit::AuditRow;
 use crate::db::{AnyConnection, PublicId};
-use crate::schema::{audit_log, loss_reasons, projects, roles, sessions, teams, users};
+use crate::schema::{audit_log, clients, loss_reasons, projects, roles, sessions, teams, users};
 use crate::web::OrgScope;
 
 /// The entity types the log records, for the filter.
-pub const ENTITY_TYPES: [&str; 12] = [
+pub const ENTITY_TYPES: [&str; 13] = [
     "audit_log",
+    "client",
     "loss_reason",
     "organization",
     "platform_admin",
@@ -158,6 +159,7 @@ pub struct Names {
     pub teams: HashMap<String, String>,
     pub projects: HashMap<String, String>,
     pub loss_reasons: HashMap<String, String>,
+    pub clients: HashMap<String, String>,
     /// Sessions by public id: their owner's (public id, full name).
     pub sessions: HashMap<String, (PublicId, String)>,
 }
@@ -244,6 +246,7 @@ pub fn names(conn: &mut AnyConnection, scope: OrgScope, rows: &[AuditRow]) -> Qu
     names_of!(teams, "team", n.teams);
     names_of!(projects, "project", n.projects);
     names_of!(loss_reasons, "loss_reason", n.loss_reasons);
+    names_of!(clients, "client", n.clients);
     let session_ids = ids_of(rows, &["session"]);
     if !session_ids.is_empty() {
         let found: Vec<(PublicId, PublicId, String, String)> = sessions::table

@@ -1,0 +1,404 @@
+//! `/sales/clients` (clients.manage): the clients the user's scope holds (their own, their
+//! team's as a lead, all with deals.view_all): find, create, edit, archive. A duplicate e-mail or
+//! phone in the organization is pointed out, never refused.
+
+pub mod form;
+pub mod queries;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use self::form::{ClientForm, SATISFACTION, audit_json};
+use self::queries::{Active, ClientRecord, ClientRow, ClientValues, Filter, Sort};
+use super::scope::{RecordScope, ScopeRequest};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::schema::audit_log;
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sales/clients", web::get().to(list))
+        .route("/sales/clients", web::post().to(create))
+        .route("/sales/clients/new", web::get().to(new))
+        .route("/sales/clients/{id}", web::get().to(show))
+        .route("/sales/clients/{id}", web::post().to(update))
+        .route("/sales/clients/{id}/edit", web::get().to(edit))
+        .route("/sales/clients/{id}/archive", web::post().to(archive));
+}
+
+const PAGE_SIZE: i64 = 50;
+
+/// Clients follow the deals' scope: whoever sees every deal sees every client.
+fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
+    ctx.require(Permission::ClientsManage)?;
+    ScopeRequest::of(ctx, Permission::DealsViewAll)
+}
+
+fn parse_id(raw: &str) -> Result<PublicId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub active: String,
+    pub sort: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+pub struct ListRow {
+    pub row: ClientRow,
+    pub added: When,
+}
+
+#[derive(Template)]
+#[template(path = "sales/clients/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    rows: Vec<ListRow>,
+    sees_others: bool,
+    active_options: Vec<(String, String)>,
+    sort_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let query = query.into_inner();
+    let filter = Filter {
+        q: query.q.chars().take(100).collect(),
+        active: Active::parse(&query.active),
+        sort: Sort::parse(&query.sort),
+        after: query.after.parse().ok(),
+    };
+    let (rows, sees_others) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
+        Ok((rows, scope.owners().is_none_or(|o| o.len() > 1)))
+    })
+    .await?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    let rows: Vec<ListRow> = rows
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|row| ListRow {
+            added: ctx.local_time(Some(row.created_at)),
+            row,
+        })
+        .collect();
+    let link = |after: String| {
+        let q = ListQuery {
+            after,
+            ..query.clone()
+        };
+        format!(
+            "/sales/clients?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    };
+    let next = has_next
+        .then(|| rows.last().map(|r| link(r.row.public_id.to_string())))
+        .flatten();
+    let first = (!query.after.is_empty()).then(|| link(String::new()));
+    render(&ListPage {
+        ctx,
+        query,
+        rows,
+        sees_others,
+        active_options: options(&[
+            ("", "Active and archived"),
+            ("active", "Active"),
+            ("archived", "Archived"),
+        ]),
+        sort_options: options(&[("", "Name"), ("newest", "Newest first")]),
+        next,
+        first,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "sales/clients/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    client: Option<ClientRecord>,
+    form: ClientForm,
+    errors: FieldErrors,
+    satisfaction_options: Vec<(String, String)>,
+}
+
+fn form_page(
+    ctx: Ctx,
+    client: Option<ClientRecord>,
+    form: ClientForm,
+    errors: FieldErrors,
+) -> FormPage {
+    FormPage {
+        ctx,
+        client,
+        form,
+        errors,
+        satisfaction_options: options(&SATISFACTION),
+    }
+}
+
+async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    scope_request(&ctx)?;
+    render(&form_page(
+        ctx,
+        None,
+        ClientForm::default(),
+        FieldErrors::default(),
+    ))
+}
+
+async fn create(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<ClientForm>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let Some(values) = form.validate(&mut errors) else {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, None, form, errors),
+        );
+    };
+    let actor = ctx.actor();
+    let created = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        write_tx(conn, |conn| {
+            let client = queries::insert(conn, &scope, &values)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.org().id()), actions::CREATE, "client")
+                    .entity(client.public_id)
+                    .new_values(audit_json(&values)),
+            )?;
+            Ok::<_, AppError>(client)
+        })
+    })
+    .await?;
+    Flash::success(&ctx.session, format!("Client {} is added.", created.name));
+    Ok(see_other(&format!("/sales/clients/{}", created.public_id)))
+}
+
+/// A change to a client, as the history on its page shows it.
+pub struct HistoryLine {
+    pub when: When,
+    pub what: &'static str,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "sales/clients/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    client: ClientRecord,
+    owner: String,
+    added: When,
+    duplicates: Vec<(PublicId, String)>,
+    hidden_duplicates: i64,
+    history: Vec<HistoryLine>,
+}
+
+struct Loaded {
+    client: ClientRecord,
+    owner: String,
+    duplicates: (Vec<(PublicId, String)>, i64),
+    history: Vec<(chrono::NaiveDateTime, String, Option<String>)>,
+}
+
+fn load_page(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    id: PublicId,
+) -> Result<Loaded, AppError> {
+    let client = queries::find(conn, scope, id)?;
+    let owner = queries::owner_name(conn, client.created_by_id)?;
+    let duplicates = queries::duplicates(
+        conn,
+        scope,
+        client.email.as_deref(),
+        client.phone.as_deref(),
+        Some(client.id),
+    )?;
+    let history = audit_log::table
+        .filter(audit_log::organization_id.eq(scope.org().id()))
+        .filter(audit_log::entity_type.eq("client"))
+        .filter(audit_log::entity_id.eq(client.public_id.to_string()))
+        .order(audit_log::id.desc())
+        .limit(20)
+        .select((
+            audit_log::created_at,
+            audit_log::action,
+            audit_log::actor_email,
+        ))
+        .load(conn)?;
+    Ok(Loaded {
+        client,
+        owner,
+        duplicates,
+        history,
+    })
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let loaded = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        load_page(conn, &scope, id)
+    })
+    .await?;
+    let history = loaded
+        .history
+        .into_iter()
+        .map(|(t, action, by)| HistoryLine {
+            when: ctx.local_time(Some(t)),
+            what: crate::admin::audit::present::action_label(&action),
+            by: by.unwrap_or_else(|| "Dealdesk".into()),
+        })
+        .collect();
+    render(&ShowPage {
+        added: ctx.local_time(Some(loaded.client.created_at)),
+        ctx,
+        owner: loaded.owner,
+        client: loaded.client,
+        duplicates: loaded.duplicates.0,
+        hidden_duplicates: loaded.duplicates.1,
+        history,
+    })
+}
+
+async fn edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let client = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        Ok(queries::find(conn, &scope, id)?)
+    })
+    .await?;
+    let form = ClientForm::of(&client);
+    render(&form_page(ctx, Some(client), form, FieldErrors::default()))
+}
+
+async fn update(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ClientForm>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let values = form.validate(&mut errors);
+    let actor = ctx.actor();
+    let outcome = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let client = queries::find(conn, &scope, id)?;
+        let Some(values) = values else {
+            return Ok(Err(client));
+        };
+        let old = audit_json(&ClientValues::of(&client));
+        if let Some((old, new)) = audit::changes(&old, &audit_json(&values)) {
+            write_tx(conn, |conn| {
+                queries::update(conn, client.id, &values)?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Some(scope.org().id()), actions::UPDATE, "client")
+                        .entity(client.public_id)
+                        .old(old)
+                        .new_values(new),
+                )?;
+                Ok::<_, AppError>(())
+            })?;
+        }
+        Ok(Ok(client.public_id))
+    })
+    .await?;
+    match outcome {
+        Ok(public_id) => {
+            Flash::success(&ctx.session, "The client is saved.");
+            Ok(see_other(&format!("/sales/clients/{public_id}")))
+        }
+        Err(client) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, Some(client), form, errors),
+        ),
+    }
+}
+
+/// Archives an active client or restores an archived one. A client is never deleted: deals,
+/// payments and calls keep pointing at it.
+async fn archive(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let actor = ctx.actor();
+    let (public_id, active) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let client = queries::find(conn, &scope, id)?;
+        let active = !client.is_active;
+        write_tx(conn, |conn| {
+            queries::set_active(conn, client.id, active)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.org().id()), actions::UPDATE, "client")
+                    .entity(client.public_id)
+                    .old(json!({ "is_active": client.is_active }))
+                    .new_values(json!({ "is_active": active })),
+            )?;
+            Ok::<_, AppError>((client.public_id, active))
+        })
+    })
+    .await?;
+    Flash::success(
+        &ctx.session,
+        if active {
+            "The client is active again."
+        } else {
+            "The client is archived: it stays on its records and can be restored."
+        },
+    );
+    Ok(see_other(&format!("/sales/clients/{public_id}")))
+}

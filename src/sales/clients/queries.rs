@@ -1,0 +1,297 @@
+//! Clients as the record scope shows them: every query takes a `RecordScope`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
+use crate::sales::scope::RecordScope;
+use crate::schema::{clients, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = clients)]
+pub struct ClientRecord {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub organization_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub satisfaction_rating: Option<i32>,
+    pub notes: Option<String>,
+    pub purchase_total_minor: i64,
+    pub is_active: bool,
+    pub created_by_id: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A list row: the client and who owns it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ClientRow {
+    pub public_id: PublicId,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub satisfaction_rating: Option<i32>,
+    pub purchase_total_minor: i64,
+    pub is_active: bool,
+    pub owner_first: String,
+    pub owner_last: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// "★★★★☆" for 4 of 5; `None` when not rated.
+pub fn stars(rating: Option<i32>) -> Option<String> {
+    let r = usize::try_from(rating?.clamp(0, 5)).ok()?;
+    Some(format!("{}{}", "★".repeat(r), "☆".repeat(5 - r)))
+}
+
+impl ClientRow {
+    pub fn stars(&self) -> Option<String> {
+        stars(self.satisfaction_rating)
+    }
+}
+
+impl ClientRecord {
+    pub fn stars(&self) -> Option<String> {
+        stars(self.satisfaction_rating)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Name,
+    Newest,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "newest" => Self::Newest,
+            _ => Self::Name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Active {
+    Any,
+    Active,
+    Archived,
+}
+
+impl Active {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "active" => Self::Active,
+            "archived" => Self::Archived,
+            _ => Self::Any,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub q: String,
+    pub active: Active,
+    pub sort: Sort,
+    /// Keyset cursor: the last row of the previous page.
+    pub after: Option<PublicId>,
+}
+
+/// The scope's rows of `clients`, as a boxed query to add to.
+macro_rules! scoped {
+    ($scope:expr) => {{
+        let mut q = clients::table
+            .filter(clients::organization_id.eq($scope.org().id()))
+            .into_boxed();
+        if let Some(owners) = $scope.owners() {
+            q = q.filter(clients::created_by_id.eq_any(owners.to_vec()));
+        }
+        q
+    }};
+}
+
+/// One page in the filter's order, `limit` rows after the cursor.
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    f: &Filter,
+    limit: i64,
+) -> QueryResult<Vec<ClientRow>> {
+    let mut q = scoped!(scope)
+        .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
+        .select((
+            clients::public_id,
+            clients::name,
+            clients::email,
+            clients::phone,
+            clients::satisfaction_rating,
+            clients::purchase_total_minor,
+            clients::is_active,
+            users::first_name,
+            users::last_name,
+            clients::created_at,
+        ));
+    let term = f.q.trim();
+    if !term.is_empty() {
+        let p = contains_pattern(&term.to_lowercase());
+        q = q.filter(
+            lower(clients::name)
+                .like(p.clone())
+                .escape('\\')
+                .or(clients::email.like(p.clone()).escape('\\'))
+                .or(clients::phone.like(p).escape('\\')),
+        );
+    }
+    q = match f.active {
+        Active::Any => q,
+        Active::Active => q.filter(clients::is_active.eq(true)),
+        Active::Archived => q.filter(clients::is_active.eq(false)),
+    };
+    let cursor = match f.after {
+        Some(p) => scoped!(scope)
+            .filter(clients::public_id.eq(p))
+            .select((clients::id, clients::name))
+            .first::<(i64, String)>(conn)
+            .optional()?,
+        None => None,
+    };
+    match f.sort {
+        Sort::Name => {
+            if let Some((id, name)) = cursor {
+                q = q.filter(
+                    clients::name
+                        .gt(name.clone())
+                        .or(clients::name.eq(name).and(clients::id.gt(id))),
+                );
+            }
+            q.order((clients::name, clients::id))
+                .limit(limit)
+                .load(conn)
+        }
+        Sort::Newest => {
+            if let Some((id, _)) = cursor {
+                q = q.filter(clients::id.lt(id));
+            }
+            q.order(clients::id.desc()).limit(limit).load(conn)
+        }
+    }
+}
+
+/// One client of the scope; outside it, not found.
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    public_id: PublicId,
+) -> QueryResult<ClientRecord> {
+    scoped!(scope)
+        .filter(clients::public_id.eq(public_id))
+        .select(ClientRecord::as_select())
+        .first(conn)
+}
+
+/// Other clients of the organization with this e-mail or phone: a warning, not a refusal. The
+/// whole organization is searched (a duplicate is one whoever owns it), but only clients the
+/// user may open are linked; the others are counted.
+pub fn duplicates(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    email: Option<&str>,
+    phone: Option<&str>,
+    except: Option<i64>,
+) -> QueryResult<(Vec<(PublicId, String)>, i64)> {
+    if email.is_none() && phone.is_none() {
+        return Ok((Vec::new(), 0));
+    }
+    let mut q = clients::table
+        .filter(clients::organization_id.eq(scope.org().id()))
+        .filter(
+            clients::email
+                .eq(email.map(str::to_string))
+                .or(clients::phone.eq(phone.map(str::to_string))),
+        )
+        .select((clients::public_id, clients::name, clients::created_by_id))
+        .limit(20)
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(clients::id.ne(id));
+    }
+    let found: Vec<(PublicId, String, i64)> = q.load(conn)?;
+    let visible = |owner: i64| scope.owners().is_none_or(|o| o.contains(&owner));
+    let hidden = found.iter().filter(|(_, _, o)| !visible(*o)).count() as i64;
+    let shown = found
+        .into_iter()
+        .filter(|(_, _, o)| visible(*o))
+        .map(|(p, n, _)| (p, n))
+        .collect();
+    Ok((shown, hidden))
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientValues {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub satisfaction_rating: Option<i32>,
+    pub notes: Option<String>,
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    v: &ClientValues,
+) -> QueryResult<ClientRecord> {
+    let t = now();
+    diesel::insert_into(clients::table)
+        .values((
+            clients::public_id.eq(PublicId::new()),
+            clients::organization_id.eq(scope.org().id()),
+            clients::name.eq(&v.name),
+            clients::email.eq(&v.email),
+            clients::phone.eq(&v.phone),
+            clients::address.eq(&v.address),
+            clients::satisfaction_rating.eq(v.satisfaction_rating),
+            clients::notes.eq(&v.notes),
+            clients::purchase_total_minor.eq(0_i64),
+            clients::is_active.eq(true),
+            clients::created_by_id.eq(scope.user_id()),
+            clients::created_at.eq(t),
+            clients::updated_at.eq(t),
+        ))
+        .returning(clients::all_columns)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut AnyConnection, id: i64, v: &ClientValues) -> QueryResult<()> {
+    diesel::update(clients::table.find(id))
+        .set((
+            clients::name.eq(&v.name),
+            clients::email.eq(&v.email),
+            clients::phone.eq(&v.phone),
+            clients::address.eq(&v.address),
+            clients::satisfaction_rating.eq(v.satisfaction_rating),
+            clients::notes.eq(&v.notes),
+            clients::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> QueryResult<()> {
+    diesel::update(clients::table.find(id))
+        .set((clients::is_active.eq(active), clients::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The owner's name, for the client's page.
+pub fn owner_name(conn: &mut AnyConnection, user_id: i64) -> QueryResult<String> {
+    let (first, last): (String, String) = users::table
+        .find(user_id)
+        .select((users::first_name, users::last_name))
+        .first(conn)?;
+    Ok(format!("{first} {last}").trim().to_string())
+}

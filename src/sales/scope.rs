@@ -1,0 +1,95 @@
+//! Which rows of the sales area a user sees (DESIGN.md, "Tenancy and scope"): the ones they
+//! created; a team lead also their team members'; a `*.view_all` permission widens it to the
+//! organization. This is the one place the rule lives: `RecordScope` is made only from a `Ctx`
+//! (through `ScopeRequest`), and every query of the area takes it, so a list, a count, a select
+//! option or a single record cannot show what the scope does not hold; outside it is a 404.
+
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::schema::{teams, users};
+use crate::web::{Ctx, OrgScope};
+
+/// What is needed to build a `RecordScope`, taken from the signed-in user. Cheap and `Send`, so
+/// it moves into the blocking database work where the team is looked up.
+#[derive(Debug, Clone, Copy)]
+pub struct ScopeRequest {
+    org: OrgScope,
+    user_id: i64,
+    view_all: bool,
+}
+
+impl ScopeRequest {
+    /// `widen` is the permission that opens every row of the organization (`DealsViewAll` for
+    /// clients and deals, `CallsViewAll` for calls).
+    pub fn of(ctx: &Ctx, widen: Permission) -> Result<Self, AppError> {
+        Ok(Self {
+            org: ctx.scope()?,
+            user_id: ctx.user.id,
+            view_all: ctx.can(widen),
+        })
+    }
+
+    pub fn resolve(self, conn: &mut AnyConnection) -> QueryResult<RecordScope> {
+        if self.view_all {
+            return Ok(RecordScope {
+                org: self.org,
+                user_id: self.user_id,
+                owners: None,
+            });
+        }
+        // A lead sees the members of the teams they lead (active or not: their records stay).
+        let led: Vec<i64> = teams::table
+            .filter(teams::organization_id.eq(self.org.id()))
+            .filter(teams::lead_user_id.eq(self.user_id))
+            .select(teams::id)
+            .load(conn)?;
+        let mut owners: Vec<i64> = if led.is_empty() {
+            Vec::new()
+        } else {
+            users::table
+                .filter(users::organization_id.eq(self.org.id()))
+                .filter(users::team_id.eq_any(&led))
+                .select(users::id)
+                .load(conn)?
+        };
+        owners.push(self.user_id);
+        owners.sort_unstable();
+        owners.dedup();
+        Ok(RecordScope {
+            org: self.org,
+            user_id: self.user_id,
+            owners: Some(owners),
+        })
+    }
+}
+
+/// The rows a user may see: one organization, and within it every owner (`None`) or these.
+#[derive(Debug, Clone)]
+pub struct RecordScope {
+    org: OrgScope,
+    user_id: i64,
+    owners: Option<Vec<i64>>,
+}
+
+impl RecordScope {
+    pub fn org(&self) -> OrgScope {
+        self.org
+    }
+
+    /// The signed-in user, who becomes the owner of what they create.
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    /// `None`: the whole organization; else the users whose records are visible.
+    pub fn owners(&self) -> Option<&[i64]> {
+        self.owners.as_deref()
+    }
+
+    pub fn sees_everyone(&self) -> bool {
+        self.owners.is_none()
+    }
+}
