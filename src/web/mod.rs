@@ -5,6 +5,7 @@ pub mod assets;
 pub mod clean;
 pub mod context;
 pub mod csrf;
+pub mod export;
 pub mod flash;
 pub mod form;
 pub mod headers;

@@ -251,3 +251,52 @@ dual!(the_client_form_checks_and_keeps_what_was_typed, |app| {
     assert_eq!(vera.get("/sales/clients").status, 403);
     assert_eq!(vera.get(&url).status, 403);
 });
+
+dual!(
+    the_clients_export_holds_the_scope_s_clients_and_is_audited,
+    |app| {
+        let mut lena = app.signed_in("lena.lopez@demo.test");
+        let r = add(
+            &mut lena,
+            &[("name", "=HYPERLINK(\"x\") Corp"), ("phone", "+1 555 0100")],
+        );
+        assert_eq!(r.status, 303);
+        let csv = lena.get("/sales/clients/export.csv?active=active");
+        assert_eq!(csv.status, 200);
+        assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+        let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        let lena_id: i64 = users::table
+            .filter(users::email.eq("lena.lopez@demo.test"))
+            .select(users::id)
+            .first(&mut app.conn())
+            .expect("lena");
+        let hers_active: i64 = clients::table
+            .filter(clients::created_by_id.eq(lena_id))
+            .filter(clients::is_active.eq(true))
+            .count()
+            .get_result(&mut app.conn())
+            .expect("count");
+        assert_eq!(rows.len() as i64, hers_active, "only her active clients");
+        assert!(
+            rows.iter()
+                .all(|r| &r[4] == "Lena Lopez" && &r[5] == "active")
+        );
+        let formula = rows
+            .iter()
+            .find(|r| r[0].contains("HYPERLINK"))
+            .expect("the new client");
+        assert_eq!(&formula[0], "'=HYPERLINK(\"x\") Corp");
+        assert_eq!(&formula[2], "'+1 555 0100");
+        let (new_values,): (Option<String>,) = audit_log::table
+            .filter(audit_log::action.eq("export"))
+            .filter(audit_log::entity_type.eq("client"))
+            .select((audit_log::new_values,))
+            .first(&mut app.conn())
+            .expect("audited");
+        let v: serde_json::Value =
+            serde_json::from_str(&new_values.unwrap_or_default()).expect("json");
+        assert_eq!(v["rows"], hers_active);
+        assert_eq!(v["filters"]["active"], "active");
+    }
+);

@@ -4,7 +4,6 @@
 pub mod present;
 pub mod queries;
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -18,6 +17,7 @@ use crate::audit::{self, Event, actions};
 use crate::db::{self, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
+use crate::web::export::{cell, csv_response};
 use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -194,15 +194,6 @@ async fn list(
     render(&page)
 }
 
-/// Spreadsheet programs run cells starting with these as formulas; a leading quote defuses them.
-fn cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 async fn export(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -284,13 +275,7 @@ async fn export(
         Ok(bytes)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"audit-log.csv\"",
-        ))
-        .body(body))
+    Ok(csv_response("audit-log.csv", body))
 }
 
 async fn verify(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -315,17 +300,4 @@ async fn verify(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, Ap
         );
     }
     Ok(see_other("/admin/audit"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_defused_for_spreadsheets() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(cell("+1"), "'+1");
-        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(cell("ada@demo.test"), "ada@demo.test");
-    }
 }
