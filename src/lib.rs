@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod loadgen;
+pub mod numbers;
 pub mod orgs;
 pub mod permissions;
 pub mod platform;

@@ -92,12 +92,9 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
                 )?;
             }
             admin::load(conn, scope, domain, password_hash)?;
-            sales::load(
-                conn,
-                scope,
-                domain,
-                if domain == "demo.test" { 150 } else { 30 },
-            )?;
+            let demo_traders = domain == "demo.test";
+            sales::load(conn, scope, domain, if demo_traders { 150 } else { 30 })?;
+            sales::load_deals(conn, scope, if demo_traders { 300 } else { 40 })?;
         }
         Ok(())
     })

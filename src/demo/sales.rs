@@ -1,11 +1,12 @@
 //! The sales side of the demo organizations: clients spread over the salespeople and their
-//! leads, a few archived, some rated, one pair sharing an e-mail (shown as a possible duplicate).
+//! leads, a few archived, some rated, one pair sharing an e-mail (shown as a possible duplicate);
+//! deals on them over the last six months.
 
 use diesel::prelude::*;
 
 use crate::auth::users::find_by_email;
 use crate::db::{AnyConnection, PublicId, now};
-use crate::schema::clients;
+use crate::schema::{clients, deal_activities, deals, organizations};
 use crate::web::OrgScope;
 
 const FIRST: [&str; 15] = [
@@ -111,6 +112,80 @@ pub fn load(
                 clients::created_by_id.eq(owners[i % owners.len()]),
                 clients::created_at.eq(created),
                 clients::updated_at.eq(created),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Deals on the demo clients, over the last six months, numbered by the allocator like any other
+/// (once per organization: nothing when it already has deals). Payments, and so paid amounts and
+/// statuses beyond "pending", come with the payments.
+pub fn load_deals(conn: &mut AnyConnection, scope: OrgScope, count: usize) -> QueryResult<()> {
+    let existing: i64 = deals::table
+        .filter(deals::organization_id.eq(scope.id()))
+        .count()
+        .get_result(conn)?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let (currency,): (String,) = organizations::table
+        .find(scope.id())
+        .select((organizations::currency,))
+        .first(conn)?;
+    let owners: Vec<(i64, i64)> = clients::table
+        .filter(clients::organization_id.eq(scope.id()))
+        .filter(clients::is_active.eq(true))
+        .order(clients::id)
+        .select((clients::id, clients::created_by_id))
+        .load(conn)?;
+    if owners.is_empty() {
+        return Ok(());
+    }
+    let sources = ["referral", "linkedin", "google", "other", "instagram"];
+    let methods = [
+        Some("bank_transfer"),
+        Some("card"),
+        None,
+        Some("cash"),
+        Some("cheque"),
+    ];
+    let t = now();
+    let today = t.date();
+    for i in 0..count {
+        let (client_id, owner) = owners[(i * 7) % owners.len()];
+        let days_ago = ((count - i) * 180 / count) as i64;
+        let deal_date = today - chrono::Duration::days(days_ago);
+        let created = t - chrono::Duration::days(days_ago);
+        let number = crate::numbers::next(conn, scope, crate::numbers::DEAL)?;
+        // 150.00 to 24,000.00 in the organization's currency, in whole tens.
+        let amount = (15 + (i as i64 * 37) % 2_385) * 1_000;
+        let id: i64 = diesel::insert_into(deals::table)
+            .values((
+                deals::public_id.eq(PublicId::new()),
+                deals::organization_id.eq(scope.id()),
+                deals::deal_number.eq(&number),
+                deals::client_id.eq(client_id),
+                deals::amount_minor.eq(amount),
+                deals::currency.eq(&currency),
+                deals::description.eq((i % 3 == 0).then_some("Quarterly supply contract")),
+                deals::payment_method.eq(methods[i % methods.len()]),
+                deals::deal_date.eq(deal_date),
+                deals::due_date.eq((i % 2 == 0).then(|| deal_date + chrono::Duration::days(30))),
+                deals::source.eq(sources[i % sources.len()]),
+                deals::created_by_id.eq(owner),
+                deals::created_at.eq(created),
+                deals::updated_at.eq(created),
+            ))
+            .returning(deals::id)
+            .get_result(conn)?;
+        diesel::insert_into(deal_activities::table)
+            .values((
+                deal_activities::organization_id.eq(scope.id()),
+                deal_activities::deal_id.eq(id),
+                deal_activities::user_id.eq(owner),
+                deal_activities::action.eq("created"),
+                deal_activities::created_at.eq(created),
             ))
             .execute(conn)?;
     }

@@ -2,10 +2,12 @@
 //! rule of which rows a user sees; each kind of record has its folder (handlers, queries, form).
 
 pub mod clients;
+pub mod deals;
 pub mod scope;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(clients::configure);
+    cfg.configure(clients::configure)
+        .configure(deals::configure);
 }

@@ -197,6 +197,16 @@ impl Ctx {
             label: "Dashboard",
             active: self.path == "/sales",
         }];
+        if self
+            .perms
+            .any(&[Permission::DealsCreate, Permission::DealsViewAll])
+        {
+            items.push(NavItem {
+                href: "/sales/deals",
+                label: "Deals",
+                active: self.path.starts_with("/sales/deals"),
+            });
+        }
         if self.can(Permission::ClientsManage) {
             items.push(NavItem {
                 href: "/sales/clients",

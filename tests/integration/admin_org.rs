@@ -269,6 +269,20 @@ dual!(settings_are_validated_saved_and_audited, |app| {
         assert!(r.body.contains(msg), "{msg}");
     }
     assert!(r.body.contains("value=\"abc\""), "typed values are kept");
+    // The demo's deals are in dollars: the currency stays while any deal exists.
+    let r = admin.submit(
+        "/admin/settings",
+        "/admin/settings",
+        &settings_form(&[("currency", "JPY")]),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("so it cannot change"));
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut *app.conn(),
+        "DELETE FROM deal_activities WHERE organization_id = 1; \
+         DELETE FROM deals WHERE organization_id = 1;",
+    )
+    .expect("no deals");
     let r = admin.submit(
         "/admin/settings",
         "/admin/settings",

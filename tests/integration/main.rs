@@ -16,6 +16,7 @@ mod hardening;
 mod malformed;
 mod platform;
 mod sales_clients;
+mod sales_deals;
 mod schema;
 mod security;
 mod sessions;

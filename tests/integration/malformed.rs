@@ -162,8 +162,16 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
                 .filter(teams::name.eq("Inside Sales"))
                 .select(teams::public_id)
                 .first(&mut conn),
-            "project" => projects::table.select(projects::public_id).first(&mut conn),
+            // Demo Traders' own (organization 1), so the same requests mean the same on both
+            // databases.
+            "project" => projects::table
+                .filter(projects::organization_id.eq(1))
+                .order(projects::id)
+                .select(projects::public_id)
+                .first(&mut conn),
             "reason" => loss_reasons::table
+                .filter(loss_reasons::organization_id.eq(1))
+                .order(loss_reasons::id)
                 .select(loss_reasons::public_id)
                 .first(&mut conn),
             "client" => clients::table
@@ -216,6 +224,8 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         format!("/admin/settings/loss-reasons/{reason}"),
         "/sales/clients".into(),
         "/sales/clients/new".into(),
+        "/sales/deals".into(),
+        "/sales/deals/new".into(),
         format!("/sales/clients/{client}"),
         format!("/sales/clients/{client}/edit"),
     ]);
@@ -246,6 +256,7 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         "/sales/clients/{}",
         "/sales/clients/{}/edit",
         "/sales/clients/{}/archive",
+        "/sales/deals/{}",
     ];
     for route in id_routes {
         for bad in BAD_IDS {
@@ -302,6 +313,7 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         "/account/sessions/revoke-others".into(),
         "/sales/clients".into(),
         format!("/sales/clients/{client}"),
+        "/sales/deals".into(),
     ];
     for route in &post_routes {
         for (content_type, body) in hostile_bodies(&token) {

@@ -30,7 +30,7 @@ dual!(platform_lists_figures_and_creates_an_organization, |app| {
         .collect();
     assert_eq!(
         row,
-        ["14", "12", "0", "0.00 USD"],
+        ["14", "12", "300", "0.00 USD"],
         "users, active users, deals, verified revenue"
     );
     assert!(
@@ -202,18 +202,18 @@ dual!(deactivating_an_organization_ends_its_sessions, |app| {
 dual!(
     organization_figures_follow_deals_payments_and_calls,
     |app| {
-        // The sales pages do not exist yet; the rows go in as they will, and the triggers keep the
-        // platform's counters in step in the same transaction.
+        // Payments and calls have no pages yet; the rows go in as they will, and the triggers keep
+        // the platform's counters in step in the same transaction. The demo holds 300 deals.
         let org = "(SELECT id FROM organizations WHERE name = 'Demo Traders')";
         let user = "(SELECT id FROM users WHERE email = 'sales@demo.test')";
         let uuid = || PublicId::new().to_string();
         let sql = format!(
         "INSERT INTO clients (public_id, organization_id, name, created_by_id) VALUES ('{c}', {org}, 'Client A', {user});
          INSERT INTO deals (public_id, organization_id, deal_number, client_id, amount_minor, currency, deal_date, created_by_id)
-           VALUES ('{d}', {org}, 'DLID0001', (SELECT id FROM clients WHERE name = 'Client A'), 50000, 'USD', '2026-11-01', {user});
+           VALUES ('{d}', {org}, 'DLID9001', (SELECT id FROM clients WHERE name = 'Client A'), 50000, 'USD', '2026-11-01', {user});
          INSERT INTO payments (public_id, organization_id, transaction_number, deal_id, amount_minor, currency, exchange_rate_e4, category, method, status, payment_date, created_by_id)
-           VALUES ('{p1}', {org}, 'TXN000001', (SELECT id FROM deals WHERE deal_number = 'DLID0001'), 10000, 'EUR', 11000, 'advance', 'cash', 'verified', '2026-11-02', {user}),
-                  ('{p2}', {org}, 'TXN000002', (SELECT id FROM deals WHERE deal_number = 'DLID0001'), 2500, 'USD', 10000, 'partial', 'cash', 'pending', '2026-11-03', {user});
+           VALUES ('{p1}', {org}, 'TXN000001', (SELECT id FROM deals WHERE deal_number = 'DLID9001'), 10000, 'EUR', 11000, 'advance', 'cash', 'verified', '2026-11-02', {user}),
+                  ('{p2}', {org}, 'TXN000002', (SELECT id FROM deals WHERE deal_number = 'DLID9001'), 2500, 'USD', 10000, 'partial', 'cash', 'pending', '2026-11-03', {user});
          UPDATE payments SET status = 'verified' WHERE transaction_number = 'TXN000002';
          INSERT INTO calls (public_id, organization_id, user_id, prospect_name, call_type, status, outcome, loss_reason_id)
            VALUES ('{k1}', {org}, {user}, 'P1', 'inbound', 'completed', 'won', NULL),
@@ -234,7 +234,7 @@ dual!(
         // 10000 EUR cents at 1.1 = 110.00 USD, plus 25.00 USD verified later.
         assert_eq!(
             figures(&mut platform),
-            ["14", "12", "1", "135.00 USD", "3", "66.7 %", "50.0 %"]
+            ["14", "12", "301", "135.00 USD", "3", "66.7 %", "50.0 %"]
         );
         diesel::connection::SimpleConnection::batch_execute(
         &mut *app.conn(),
@@ -243,7 +243,7 @@ dual!(
     .expect("changes");
         assert_eq!(
             figures(&mut platform),
-            ["14", "12", "1", "25.00 USD", "3", "100.0 %", "33.3 %"]
+            ["14", "12", "301", "25.00 USD", "3", "100.0 %", "33.3 %"]
         );
     }
 );

@@ -1,0 +1,64 @@
+//! Human-readable record numbers per organization (DLID0001, TXN000001, …): the one allocator
+//! every numbered record uses. It takes the next value of `number_sequences` for the kind by
+//! incrementing the row in place: the update locks the row (PostgreSQL) or the database
+//! (SQLite, whose write transactions begin IMMEDIATE), so concurrent creators take turns and no
+//! number is handed out twice. Call it inside the transaction that inserts the record, so a
+//! rolled-back record gives its number back.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use crate::db::AnyConnection;
+use crate::schema::number_sequences;
+use crate::web::OrgScope;
+
+/// A kind of numbered record: its sequence key, prefix and zero-padded width.
+#[derive(Debug, Clone, Copy)]
+pub struct Kind {
+    key: &'static str,
+    prefix: &'static str,
+    width: usize,
+}
+
+pub const DEAL: Kind = Kind {
+    key: "deal",
+    prefix: "DLID",
+    width: 4,
+};
+
+impl Kind {
+    pub fn format(self, n: i64) -> String {
+        format!("{}{:0width$}", self.prefix, n, width = self.width)
+    }
+}
+
+/// The next number of `kind` in the organization, formatted ("DLID0042").
+pub fn next(conn: &mut AnyConnection, org: OrgScope, kind: Kind) -> QueryResult<String> {
+    diesel::sql_query(
+        "INSERT INTO number_sequences (organization_id, kind, last_value) VALUES ($1, $2, 0) \
+         ON CONFLICT (organization_id, kind) DO NOTHING",
+    )
+    .bind::<BigInt, _>(org.id())
+    .bind::<Text, _>(kind.key)
+    .execute(conn)?;
+    let n: i64 = diesel::update(
+        number_sequences::table
+            .filter(number_sequences::organization_id.eq(org.id()))
+            .filter(number_sequences::kind.eq(kind.key)),
+    )
+    .set(number_sequences::last_value.eq(number_sequences::last_value + 1))
+    .returning(number_sequences::last_value)
+    .get_result(conn)?;
+    Ok(kind.format(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_prefixed_and_padded() {
+        assert_eq!(DEAL.format(1), "DLID0001");
+        assert_eq!(DEAL.format(12_345), "DLID12345");
+    }
+}

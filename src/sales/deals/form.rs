@@ -1,0 +1,205 @@
+//! The deal form: what is typed, checked into a `NewDeal`, with a message per field.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::queries::NewDeal;
+use crate::db::PublicId;
+use crate::web::FieldErrors;
+use crate::web::form;
+
+pub const SOURCES: [(&str, &str); 5] = [
+    ("other", "Other"),
+    ("referral", "Referral"),
+    ("linkedin", "LinkedIn"),
+    ("instagram", "Instagram"),
+    ("google", "Google"),
+];
+
+pub const METHODS: [(&str, &str); 6] = [
+    ("", "Not decided"),
+    ("bank_transfer", "Bank transfer"),
+    ("card", "Card"),
+    ("cash", "Cash"),
+    ("cheque", "Cheque"),
+    ("wallet", "Wallet"),
+];
+
+/// Status codes in words, for lists and pages.
+pub fn label(code: &str) -> &'static str {
+    match code {
+        "pending" => "Pending",
+        "in_progress" => "In progress",
+        "completed" => "Completed",
+        "cancelled" => "Cancelled",
+        "initial" => "Not paid",
+        "partial" => "Partly paid",
+        "full" => "Paid",
+        "verified" => "Verified",
+        "rejected" => "Rejected",
+        "clear" => "Clear",
+        "bad_debt" => "Bad debt",
+        _ => "Other",
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DealForm {
+    pub client: String,
+    pub amount: String,
+    pub deal_date: String,
+    pub due_date: String,
+    pub source: String,
+    pub project: String,
+    pub payment_method: String,
+    pub description: String,
+}
+
+/// What the form may point at: the scope's clients and the organization's running projects.
+pub struct Choices {
+    pub clients: Vec<(i64, PublicId, String)>,
+    pub projects: Vec<(i64, PublicId, String)>,
+    pub currency: String,
+    pub exponent: u32,
+}
+
+fn pick(items: &[(i64, PublicId, String)], value: &str) -> Option<i64> {
+    items
+        .iter()
+        .find(|(_, p, _)| p.to_string() == value)
+        .map(|(id, _, _)| *id)
+}
+
+impl DealForm {
+    pub fn validate(&self, c: &Choices, e: &mut FieldErrors) -> Option<NewDeal> {
+        let client = pick(&c.clients, self.client.trim());
+        if client.is_none() {
+            e.add(
+                "client",
+                "Choose one of your clients (add the client first if it is new).",
+            );
+        }
+        let amount = match form::scaled_decimal(&self.amount, c.exponent, i64::MAX / 100) {
+            Ok(Some(a)) if a > 0 => Some(a),
+            Ok(_) => {
+                e.add("amount", "Enter an amount greater than zero.");
+                None
+            }
+            Err(msg) => {
+                e.add("amount", msg);
+                None
+            }
+        };
+        let deal_date = match form::date(&self.deal_date) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                e.add("deal_date", "Enter the deal's date.");
+                None
+            }
+            Err(msg) => {
+                e.add("deal_date", msg);
+                None
+            }
+        };
+        let due_date = e.check("due_date", form::date(&self.due_date)).flatten();
+        if let (Some(d), Some(due)) = (deal_date, due_date)
+            && due < d
+        {
+            e.add("due_date", "The due date cannot be before the deal's date.");
+        }
+        let source = SOURCES
+            .iter()
+            .find(|(v, _)| *v == self.source)
+            .map(|(v, _)| v.to_string());
+        if source.is_none() {
+            e.add("source", "Choose where the deal came from.");
+        }
+        let payment_method = match METHODS.iter().find(|(v, _)| *v == self.payment_method) {
+            Some(("", _)) => Some(None),
+            Some((v, _)) => Some(Some(v.to_string())),
+            None => {
+                e.add("payment_method", "Choose a payment method from the list.");
+                None
+            }
+        };
+        let project = match self.project.trim() {
+            "" => Some(None),
+            p => match pick(&c.projects, p) {
+                Some(id) => Some(Some(id)),
+                None => {
+                    e.add("project", "Choose a running project, or none.");
+                    None
+                }
+            },
+        };
+        let description = e.check("description", form::optional(&self.description, 2000));
+        Some(NewDeal {
+            client_id: client?,
+            project_id: project?,
+            amount_minor: amount?,
+            currency: c.currency.clone(),
+            description: description?,
+            payment_method: payment_method?,
+            deal_date: deal_date?,
+            due_date,
+            source: source?,
+        })
+        .filter(|_| e.is_empty())
+    }
+
+    /// A blank form: today's date, the client given in the address if any.
+    pub fn blank(today: NaiveDate, client: Option<String>) -> Self {
+        Self {
+            client: client.unwrap_or_default(),
+            deal_date: today.to_string(),
+            source: "other".into(),
+            ..Self::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choices() -> Choices {
+        Choices {
+            clients: vec![(7, PublicId::new(), "Northwind".into())],
+            projects: Vec::new(),
+            currency: "USD".into(),
+            exponent: 2,
+        }
+    }
+
+    #[test]
+    fn a_deal_needs_a_client_of_the_scope_an_amount_and_sane_dates() {
+        let c = choices();
+        let mut e = FieldErrors::default();
+        let f = DealForm {
+            client: PublicId::new().to_string(),
+            amount: "0".into(),
+            deal_date: "2026-11-22".into(),
+            due_date: "2026-11-01".into(),
+            source: "tv".into(),
+            payment_method: "barter".into(),
+            ..Default::default()
+        };
+        assert!(f.validate(&c, &mut e).is_none());
+        for field in ["client", "amount", "due_date", "source", "payment_method"] {
+            assert!(e.has(field), "{field}");
+        }
+        let mut e = FieldErrors::default();
+        let ok = DealForm {
+            client: c.clients[0].1.to_string(),
+            amount: "1,250.50".into(),
+            deal_date: "2026-11-22".into(),
+            source: "referral".into(),
+            ..Default::default()
+        }
+        .validate(&c, &mut e)
+        .expect("valid");
+        assert_eq!((ok.client_id, ok.amount_minor), (7, 125_050));
+        assert_eq!(ok.payment_method, None);
+    }
+}

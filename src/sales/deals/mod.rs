@@ -1,0 +1,398 @@
+//! `/sales/deals` (deals.create, or deals.view_all to look only): the deals the user's scope
+//! holds, numbered DLID0001… per organization by the one allocator (`numbers`), each with its
+//! activity log.
+
+pub mod form;
+pub mod queries;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use self::form::{Choices, DealForm, METHODS, SOURCES, label};
+use self::queries::{Activity, DealRecord, DealRow, Filter, NewDeal, Sort};
+use super::scope::{RecordScope, ScopeRequest};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
+use crate::error::AppError;
+use crate::numbers;
+use crate::permissions::Permission;
+use crate::web::form::{currency_exponent, minor_to_display};
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sales/deals", web::get().to(list))
+        .route("/sales/deals", web::post().to(create))
+        .route("/sales/deals/new", web::get().to(new))
+        .route("/sales/deals/{id}", web::get().to(show));
+}
+
+const PAGE_SIZE: i64 = 50;
+
+fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
+    ctx.require_any(&[Permission::DealsCreate, Permission::DealsViewAll])?;
+    ScopeRequest::of(ctx, Permission::DealsViewAll)
+}
+
+fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
+/// An amount for reading: "1,250.50 USD".
+pub fn money(minor: i64, currency: &str) -> String {
+    format!(
+        "{} {currency}",
+        minor_to_display(minor, currency_exponent(currency))
+    )
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub status: String,
+    pub client: String,
+    pub from: String,
+    pub to: String,
+    pub sort: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+pub struct ListRow {
+    pub row: DealRow,
+    pub amount: String,
+    pub status: &'static str,
+    pub payment: &'static str,
+    pub verification: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "sales/deals/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    errors: FieldErrors,
+    rows: Vec<ListRow>,
+    sees_others: bool,
+    status_options: Vec<(String, String)>,
+    sort_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let query = query.into_inner();
+    let mut errors = FieldErrors::default();
+    let status = ["pending", "in_progress", "completed", "cancelled"]
+        .into_iter()
+        .find(|s| *s == query.status)
+        .map(str::to_string);
+    if status.is_none() && !query.status.is_empty() {
+        errors.add("status", "Choose a status from the list.");
+    }
+    let filter = Filter {
+        status,
+        client: query.client.parse().ok(),
+        from: errors
+            .check("from", crate::web::form::date(&query.from))
+            .flatten(),
+        to: errors
+            .check("to", crate::web::form::date(&query.to))
+            .flatten(),
+        sort: Some(Sort::parse(&query.sort)),
+        after: query.after.parse().ok(),
+    };
+    let (rows, sees_others) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
+        Ok((rows, scope.owners().is_none_or(|o| o.len() > 1)))
+    })
+    .await?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    let rows: Vec<ListRow> = rows
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|row| ListRow {
+            amount: money(row.amount_minor, &row.currency),
+            status: label(&row.status),
+            payment: label(&row.payment_status),
+            verification: label(&row.verification_status),
+            row,
+        })
+        .collect();
+    let link = |after: String| {
+        let q = ListQuery {
+            after,
+            ..query.clone()
+        };
+        format!(
+            "/sales/deals?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    };
+    let next = has_next
+        .then(|| rows.last().map(|r| link(r.row.public_id.to_string())))
+        .flatten();
+    let first = (!query.after.is_empty()).then(|| link(String::new()));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &ListPage {
+            ctx,
+            query,
+            errors,
+            rows,
+            sees_others,
+            status_options: options(&[
+                ("", "Any status"),
+                ("pending", "Pending"),
+                ("in_progress", "In progress"),
+                ("completed", "Completed"),
+                ("cancelled", "Cancelled"),
+            ]),
+            sort_options: options(&[
+                ("", "Newest first"),
+                ("date", "Deal date"),
+                ("amount", "Amount"),
+            ]),
+            next,
+            first,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "sales/deals/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    form: DealForm,
+    errors: FieldErrors,
+    currency: String,
+    client_options: Vec<(String, String)>,
+    project_options: Vec<(String, String)>,
+    source_options: Vec<(String, String)>,
+    method_options: Vec<(String, String)>,
+}
+
+fn load_choices(conn: &mut AnyConnection, scope: &RecordScope) -> Result<Choices, AppError> {
+    let currency = queries::currency(conn, scope)?;
+    Ok(Choices {
+        clients: queries::client_choices(conn, scope)?,
+        projects: queries::project_choices(conn, scope)?,
+        exponent: currency_exponent(&currency),
+        currency,
+    })
+}
+
+fn form_page(ctx: Ctx, form: DealForm, errors: FieldErrors, c: &Choices) -> FormPage {
+    let mut client_options = vec![(String::new(), "Choose a client".to_string())];
+    client_options.extend(c.clients.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+    let mut project_options = vec![(String::new(), "No project".to_string())];
+    project_options.extend(
+        c.projects
+            .iter()
+            .map(|(_, p, n)| (p.to_string(), n.clone())),
+    );
+    FormPage {
+        ctx,
+        form,
+        errors,
+        currency: c.currency.clone(),
+        client_options,
+        project_options,
+        source_options: options(&SOURCES),
+        method_options: options(&METHODS),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    client: Option<String>,
+}
+
+fn today(ctx: &Ctx) -> NaiveDate {
+    crate::db::now()
+        .and_utc()
+        .with_timezone(&ctx.timezone())
+        .date_naive()
+}
+
+async fn new(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::DealsCreate)?;
+    let request = scope_request(&ctx)?;
+    let choices = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        load_choices(conn, &scope)
+    })
+    .await?;
+    let form = DealForm::blank(today(&ctx), query.into_inner().client);
+    render(&form_page(ctx, form, FieldErrors::default(), &choices))
+}
+
+fn audit_json(d: &NewDeal, number: &str) -> serde_json::Value {
+    json!({
+        "deal_number": number,
+        "amount": money(d.amount_minor, &d.currency),
+        "deal_date": d.deal_date.to_string(),
+        "due_date": d.due_date.map(|d| d.to_string()),
+        "source": d.source,
+        "payment_method": d.payment_method,
+        "description": d.description,
+    })
+}
+
+async fn create(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<DealForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::DealsCreate)?;
+    let request = scope_request(&ctx)?;
+    let form = form.into_inner();
+    let (actor, ip, ua) = (ctx.actor(), ctx.ip.clone(), ctx.user_agent.clone());
+    let f = form.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let choices = load_choices(conn, &scope)?;
+        let mut errors = FieldErrors::default();
+        let Some(new) = f.validate(&choices, &mut errors) else {
+            return Ok(Err((errors, choices)));
+        };
+        let deal = write_tx(conn, |conn| {
+            let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
+            let deal = queries::insert(conn, &scope, &number, &new)?;
+            let values = audit_json(&new, &number);
+            queries::record_activity(
+                conn,
+                Activity {
+                    deal: &deal,
+                    user_id: scope.user_id(),
+                    action: "created",
+                    description: None,
+                    old: None,
+                    new: Some(values.clone()),
+                    ip: Some(&ip),
+                    user_agent: ua.as_deref(),
+                },
+            )?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.org().id()), actions::CREATE, "deal")
+                    .entity(deal.public_id)
+                    .new_values(values),
+            )?;
+            Ok::<_, AppError>(deal)
+        })?;
+        Ok(Ok(deal))
+    })
+    .await?;
+    match outcome {
+        Ok(deal) => {
+            Flash::success(
+                &ctx.session,
+                format!("Deal {} is created.", deal.deal_number),
+            );
+            Ok(see_other(&format!("/sales/deals/{}", deal.public_id)))
+        }
+        Err((errors, choices)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, form, errors, &choices),
+        ),
+    }
+}
+
+pub struct ActivityLine {
+    pub when: When,
+    pub what: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "sales/deals/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    deal: DealRecord,
+    client_id: PublicId,
+    client_name: String,
+    owner: String,
+    amount: String,
+    paid: String,
+    outstanding: String,
+    paid_percent: i64,
+    status: &'static str,
+    payment: &'static str,
+    verification: &'static str,
+    source: &'static str,
+    method: &'static str,
+    activity: Vec<ActivityLine>,
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let (deal, (client_id, client_name, owner), activity) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let deal = queries::find(conn, &scope, id)?;
+        let names = queries::names(conn, &deal)?;
+        let activity = queries::activities(conn, &deal)?;
+        Ok((deal, names, activity))
+    })
+    .await?;
+    let activity = activity
+        .into_iter()
+        .map(|(t, action, description, first, last)| ActivityLine {
+            when: ctx.local_time(Some(t)),
+            what: description.unwrap_or_else(|| match action.as_str() {
+                "created" => "Created the deal".to_string(),
+                other => other.replace('_', " "),
+            }),
+            by: format!("{first} {last}"),
+        })
+        .collect();
+    let pick = |items: &[(&str, &'static str)], v: &str| {
+        items.iter().find(|(k, _)| *k == v).map_or("—", |(_, l)| *l)
+    };
+    render(&ShowPage {
+        amount: money(deal.amount_minor, &deal.currency),
+        paid: money(deal.paid_minor, &deal.currency),
+        outstanding: money(deal.amount_minor - deal.paid_minor, &deal.currency),
+        paid_percent: deal.paid_minor * 100 / deal.amount_minor.max(1),
+        status: label(&deal.status),
+        payment: label(&deal.payment_status),
+        verification: label(&deal.verification_status),
+        source: pick(&SOURCES, &deal.source),
+        method: pick(&METHODS, deal.payment_method.as_deref().unwrap_or_default()),
+        ctx,
+        deal,
+        client_id,
+        client_name,
+        owner,
+        activity,
+    })
+}

@@ -1,0 +1,337 @@
+//! Deals as the record scope shows them: every query takes a `RecordScope`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, PublicId, now};
+use crate::sales::scope::RecordScope;
+use crate::schema::{clients, deal_activities, deals, organizations, projects, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = deals)]
+pub struct DealRecord {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub organization_id: i64,
+    pub deal_number: String,
+    pub client_id: i64,
+    pub project_id: Option<i64>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub description: Option<String>,
+    pub status: String,
+    pub payment_method: Option<String>,
+    pub payment_status: String,
+    pub verification_status: String,
+    pub client_status: String,
+    pub paid_minor: i64,
+    pub is_original: bool,
+    pub deal_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub source: String,
+    pub created_by_id: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A list row: the deal, its client and its owner.
+#[derive(Debug, Clone, Queryable)]
+pub struct DealRow {
+    pub public_id: PublicId,
+    pub deal_number: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: String,
+    pub payment_status: String,
+    pub verification_status: String,
+    pub deal_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub client_public_id: PublicId,
+    pub client_name: String,
+    pub owner_first: String,
+    pub owner_last: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Newest,
+    DealDate,
+    Amount,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "date" => Self::DealDate,
+            "amount" => Self::Amount,
+            _ => Self::Newest,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub client: Option<PublicId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub sort: Option<Sort>,
+    pub after: Option<PublicId>,
+}
+
+/// The scope's rows of `deals`, as a boxed query to add to.
+macro_rules! scoped {
+    ($scope:expr) => {{
+        let mut q = deals::table
+            .filter(deals::organization_id.eq($scope.org().id()))
+            .into_boxed();
+        if let Some(owners) = $scope.owners() {
+            q = q.filter(deals::created_by_id.eq_any(owners.to_vec()));
+        }
+        q
+    }};
+}
+
+/// One page in the filter's order, `limit` rows after the cursor. Each order is an index range
+/// scan continued from the cursor (keyset), so a deep page costs what the first does.
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    f: &Filter,
+    limit: i64,
+) -> QueryResult<Vec<DealRow>> {
+    let mut q = scoped!(scope)
+        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
+        .inner_join(users::table.on(users::id.eq(deals::created_by_id)))
+        .select((
+            deals::public_id,
+            deals::deal_number,
+            deals::amount_minor,
+            deals::currency,
+            deals::status,
+            deals::payment_status,
+            deals::verification_status,
+            deals::deal_date,
+            deals::due_date,
+            clients::public_id,
+            clients::name,
+            users::first_name,
+            users::last_name,
+        ));
+    if let Some(s) = &f.status {
+        q = q.filter(deals::status.eq(s.clone()));
+    }
+    if let Some(c) = f.client {
+        q = q.filter(clients::public_id.eq(c));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(deals::deal_date.ge(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(deals::deal_date.le(d));
+    }
+    let cursor: Option<(i64, NaiveDate, i64)> = match f.after {
+        Some(p) => scoped!(scope)
+            .filter(deals::public_id.eq(p))
+            .select((deals::id, deals::deal_date, deals::amount_minor))
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    match f.sort.unwrap_or(Sort::Newest) {
+        Sort::Newest => {
+            if let Some((id, _, _)) = cursor {
+                q = q.filter(deals::id.lt(id));
+            }
+            q.order(deals::id.desc()).limit(limit).load(conn)
+        }
+        Sort::DealDate => {
+            if let Some((id, date, _)) = cursor {
+                q = q.filter(
+                    deals::deal_date
+                        .lt(date)
+                        .or(deals::deal_date.eq(date).and(deals::id.lt(id))),
+                );
+            }
+            q.order((deals::deal_date.desc(), deals::id.desc()))
+                .limit(limit)
+                .load(conn)
+        }
+        Sort::Amount => {
+            if let Some((id, _, amount)) = cursor {
+                q = q.filter(
+                    deals::amount_minor
+                        .lt(amount)
+                        .or(deals::amount_minor.eq(amount).and(deals::id.lt(id))),
+                );
+            }
+            q.order((deals::amount_minor.desc(), deals::id.desc()))
+                .limit(limit)
+                .load(conn)
+        }
+    }
+}
+
+/// One deal of the scope; outside it, not found.
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    public_id: PublicId,
+) -> QueryResult<DealRecord> {
+    scoped!(scope)
+        .filter(deals::public_id.eq(public_id))
+        .select(DealRecord::as_select())
+        .first(conn)
+}
+
+/// The clients a deal form offers: the active ones of the scope, by name.
+pub fn client_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+) -> QueryResult<Vec<(i64, PublicId, String)>> {
+    let mut q = clients::table
+        .filter(clients::organization_id.eq(scope.org().id()))
+        .filter(clients::is_active.eq(true))
+        .select((clients::id, clients::public_id, clients::name))
+        .order((clients::name, clients::id))
+        .limit(1_000)
+        .into_boxed();
+    if let Some(owners) = scope.owners() {
+        q = q.filter(clients::created_by_id.eq_any(owners.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// The organization's projects still running, for the deal form.
+pub fn project_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+) -> QueryResult<Vec<(i64, PublicId, String)>> {
+    projects::table
+        .filter(projects::organization_id.eq(scope.org().id()))
+        .filter(projects::status.eq_any(["active", "on_hold"]))
+        .select((projects::id, projects::public_id, projects::name))
+        .order(projects::name)
+        .load(conn)
+}
+
+/// The organization's currency, the default (and for now only) currency of its deals.
+pub fn currency(conn: &mut AnyConnection, scope: &RecordScope) -> QueryResult<String> {
+    organizations::table
+        .find(scope.org().id())
+        .select(organizations::currency)
+        .first(conn)
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDeal {
+    pub client_id: i64,
+    pub project_id: Option<i64>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub description: Option<String>,
+    pub payment_method: Option<String>,
+    pub deal_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub source: String,
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    number: &str,
+    d: &NewDeal,
+) -> QueryResult<DealRecord> {
+    let t = now();
+    diesel::insert_into(deals::table)
+        .values((
+            deals::public_id.eq(PublicId::new()),
+            deals::organization_id.eq(scope.org().id()),
+            deals::deal_number.eq(number),
+            deals::client_id.eq(d.client_id),
+            deals::project_id.eq(d.project_id),
+            deals::amount_minor.eq(d.amount_minor),
+            deals::currency.eq(&d.currency),
+            deals::description.eq(&d.description),
+            deals::payment_method.eq(&d.payment_method),
+            deals::deal_date.eq(d.deal_date),
+            deals::due_date.eq(d.due_date),
+            deals::source.eq(&d.source),
+            deals::created_by_id.eq(scope.user_id()),
+            deals::created_at.eq(t),
+            deals::updated_at.eq(t),
+        ))
+        .returning(deals::all_columns)
+        .get_result(conn)
+}
+
+/// One line of a deal's activity log: who did what, with old and new values as JSON.
+pub struct Activity<'a> {
+    pub deal: &'a DealRecord,
+    pub user_id: i64,
+    pub action: &'a str,
+    pub description: Option<String>,
+    pub old: Option<serde_json::Value>,
+    pub new: Option<serde_json::Value>,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+pub fn record_activity(conn: &mut AnyConnection, a: Activity<'_>) -> QueryResult<()> {
+    diesel::insert_into(deal_activities::table)
+        .values((
+            deal_activities::organization_id.eq(a.deal.organization_id),
+            deal_activities::deal_id.eq(a.deal.id),
+            deal_activities::user_id.eq(a.user_id),
+            deal_activities::action.eq(a.action),
+            deal_activities::description.eq(a.description),
+            deal_activities::old_values.eq(a.old.map(|v| v.to_string())),
+            deal_activities::new_values.eq(a.new.map(|v| v.to_string())),
+            deal_activities::ip_address.eq(a.ip),
+            deal_activities::user_agent.eq(a.user_agent),
+            deal_activities::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One line of a deal's activity: when, action, description, who (first and last name).
+pub type ActivityRow = (NaiveDateTime, String, Option<String>, String, String);
+
+/// A deal's activity, newest first, with who did it.
+pub fn activities(conn: &mut AnyConnection, deal: &DealRecord) -> QueryResult<Vec<ActivityRow>> {
+    deal_activities::table
+        .inner_join(users::table.on(users::id.eq(deal_activities::user_id)))
+        .filter(deal_activities::organization_id.eq(deal.organization_id))
+        .filter(deal_activities::deal_id.eq(deal.id))
+        .order(deal_activities::id.desc())
+        .limit(50)
+        .select((
+            deal_activities::created_at,
+            deal_activities::action,
+            deal_activities::description,
+            users::first_name,
+            users::last_name,
+        ))
+        .load(conn)
+}
+
+/// The client's and the owner's names for the deal page.
+pub fn names(
+    conn: &mut AnyConnection,
+    deal: &DealRecord,
+) -> QueryResult<(PublicId, String, String)> {
+    let (client_public, client_name): (PublicId, String) = clients::table
+        .find(deal.client_id)
+        .select((clients::public_id, clients::name))
+        .first(conn)?;
+    let (first, last): (String, String) = users::table
+        .find(deal.created_by_id)
+        .select((users::first_name, users::last_name))
+        .first(conn)?;
+    Ok((
+        client_public,
+        client_name,
+        format!("{first} {last}").trim().to_string(),
+    ))
+}

@@ -1,0 +1,216 @@
+//! /sales/deals: numbers from the one allocator (unique under concurrent creators), the form's
+//! checks, the scope, the activity log; on both databases.
+
+use std::collections::BTreeSet;
+
+use diesel::prelude::*;
+
+use crate::common::TestApp;
+use crate::common::client::strip_tags;
+use crate::dual;
+use dealdesk::db::{PublicId, write_tx};
+use dealdesk::schema::{audit_log, clients, deal_activities, deals, organization_stats, users};
+
+fn own_client(app: &TestApp, email: &str) -> String {
+    clients::table
+        .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
+        .filter(users::email.eq(email))
+        .filter(clients::is_active.eq(true))
+        .select(clients::public_id)
+        .first::<PublicId>(&mut app.conn())
+        .expect("client")
+        .to_string()
+}
+
+fn deal_form<'a>(client: &'a str, amount: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("client", client),
+        ("amount", amount),
+        ("deal_date", "2026-11-20"),
+        ("due_date", "2026-12-20"),
+        ("source", "referral"),
+        ("project", ""),
+        ("payment_method", "bank_transfer"),
+        ("description", "Annual supply"),
+    ]
+}
+
+dual!(
+    a_salesperson_creates_a_numbered_deal_others_cannot_see,
+    |app| {
+        let mut sam = app.signed_in("sales@demo.test");
+        let client = own_client(app, "sales@demo.test");
+        let r = sam.submit(
+            "/sales/deals/new",
+            "/sales/deals",
+            &deal_form(&client, "1,250.50"),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = sam.get(r.location());
+        let text = strip_tags(&page.body);
+        assert!(text.contains("Deal DLID0301 is created."), "{text}");
+        assert!(text.contains("1,250.50 USD") && text.contains("Outstanding 1,250.50 USD"));
+        assert!(text.contains("Created the deal, by Sam Seller"));
+        let deal_url = r.location().to_string();
+        let (id, number, amount, creator): (i64, String, i64, i64) = deals::table
+            .order(deals::id.desc())
+            .select((
+                deals::id,
+                deals::deal_number,
+                deals::amount_minor,
+                deals::created_by_id,
+            ))
+            .first(&mut app.conn())
+            .expect("deal");
+        assert_eq!((number.as_str(), amount), ("DLID0301", 125_050));
+        let activities: i64 = deal_activities::table
+            .filter(deal_activities::deal_id.eq(id))
+            .count()
+            .get_result(&mut app.conn())
+            .expect("count");
+        assert_eq!(activities, 1);
+        let audited: i64 = audit_log::table
+            .filter(audit_log::entity_type.eq("deal"))
+            .count()
+            .get_result(&mut app.conn())
+            .expect("count");
+        assert_eq!(audited, 1);
+        let counted: i64 = organization_stats::table
+            .filter(organization_stats::organization_id.eq(1))
+            .select(organization_stats::deals_total)
+            .first(&mut app.conn())
+            .expect("stats");
+        assert_eq!(counted, 301, "the demo's 300 and this one");
+        assert_eq!(
+            sam.get("/sales/deals")
+                .column("Deal")
+                .first()
+                .map(String::as_str),
+            Some("DLID0301")
+        );
+
+        // A colleague sees nothing of it; the manager does, with its owner.
+        let mut lena = app.signed_in("lena.lopez@demo.test");
+        assert_eq!(lena.get(&deal_url).status, 404);
+        let hers = lena.get("/sales/deals");
+        assert!(!hers.column("Deal").is_empty(), "her own demo deals");
+        assert!(!hers.body.contains("DLID0301"));
+        let mut max = app.signed_in("manager@demo.test");
+        let list = max.get("/sales/deals");
+        assert_eq!(list.cell(">DLID0301</a>", "Owner"), "Sam Seller");
+        assert_eq!(max.get(&deal_url).status, 200);
+        let sam_id: i64 = users::table
+            .filter(users::email.eq("sales@demo.test"))
+            .select(users::id)
+            .first(&mut app.conn())
+            .expect("sam");
+        assert_eq!(creator, sam_id);
+        // Another organization's admin: 404.
+        assert_eq!(app.signed_in("admin@acme.test").get(&deal_url).status, 404);
+    }
+);
+
+dual!(the_deal_form_refuses_bad_input_and_keeps_it, |app| {
+    let mut sam = app.signed_in("sales@demo.test");
+    let colleague_client = own_client(app, "lena.lopez@demo.test");
+    let mut fields = deal_form(&colleague_client, "-5");
+    fields[2] = ("deal_date", "2026-11-20");
+    fields[3] = ("due_date", "2026-11-01");
+    fields[4] = ("source", "television");
+    let r = sam.submit("/sales/deals/new", "/sales/deals", &fields);
+    assert_eq!(r.status, 422);
+    for msg in [
+        "Choose one of your clients",
+        "The due date cannot be before the deal",
+        "Choose where the deal came from.",
+    ] {
+        assert!(r.body.contains(msg), "{msg}");
+    }
+    assert!(
+        r.body.contains("Annual supply"),
+        "the description typed is kept"
+    );
+    assert!(r.body.contains("value=\"-5\""));
+    let none: i64 = deals::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(none, 340, "the demo's deals only");
+    // A colleague's client is not even offered.
+    let form = sam.get("/sales/deals/new");
+    assert!(!form.body.contains(&colleague_client));
+    // Without deals.create, no form.
+    assert_eq!(
+        app.signed_in("verifier@demo.test")
+            .get("/sales/deals/new")
+            .status,
+        403
+    );
+});
+
+dual!(deal_numbers_stay_unique_under_concurrent_creators, |app| {
+    let org = dealdesk::orgs::find_organization_by_name(&mut app.conn(), "Demo Traders")
+        .expect("query")
+        .expect("org");
+    let numbers: Vec<String> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..6)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut conn = app.conn();
+                    (0..10)
+                        .map(|_| {
+                            write_tx(&mut conn, |c| {
+                                dealdesk::numbers::next(c, org, dealdesk::numbers::DEAL)
+                            })
+                            .expect("allocate")
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("worker"))
+            .collect()
+    });
+    let unique: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!(unique.len(), 60, "no number twice");
+    let expected: BTreeSet<String> = (301..=360).map(|n| format!("DLID{n:04}")).collect();
+    assert_eq!(
+        unique.into_iter().cloned().collect::<BTreeSet<_>>(),
+        expected
+    );
+
+    // And through the form, four salespeople at once.
+    let people = [
+        "sales@demo.test",
+        "lena.lopez@demo.test",
+        "omar.okafor@demo.test",
+        "priya.patel@demo.test",
+    ];
+    std::thread::scope(|s| {
+        for email in people {
+            let client = own_client(app, email);
+            s.spawn(move || {
+                let mut c = app.signed_in(email);
+                for _ in 0..3 {
+                    let r = c.submit(
+                        "/sales/deals/new",
+                        "/sales/deals",
+                        &deal_form(&client, "100"),
+                    );
+                    assert_eq!(r.status, 303, "{email}: {}", r.body);
+                }
+            });
+        }
+    });
+    let made: Vec<String> = deals::table
+        .filter(deals::organization_id.eq(org.id()))
+        .filter(deals::deal_number.gt("DLID0300"))
+        .select(deals::deal_number)
+        .load(&mut app.conn())
+        .expect("deals");
+    let unique: BTreeSet<&String> = made.iter().collect();
+    assert_eq!((made.len(), unique.len()), (12, 12));
+    assert!(made.iter().all(|n| n.as_str() > "DLID0360"));
+});
