@@ -21,6 +21,7 @@ use crate::orgs::{self, NewOrganization};
 use crate::schema::{organizations, sessions, users};
 use crate::web::count;
 use crate::web::form::{self, FormError, split};
+use crate::web::pager::{self, Pages};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -86,22 +87,17 @@ async fn list(
         Ok(queries::list(c, &f, PAGE_SIZE + 1)?)
     })
     .await?;
-    let has_next = orgs.len() as i64 > PAGE_SIZE;
-    orgs.truncate(PAGE_SIZE as usize);
-    let link = |after: String| {
-        let q = ListQuery {
-            after,
+    let Pages { first, next } = pager::keyset(
+        "/platform",
+        &ListQuery {
+            after: String::new(),
             ..query.clone()
-        };
-        format!(
-            "/platform?{}",
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    };
-    let next = has_next
-        .then(|| orgs.last().map(|o| link(o.public_id.to_string())))
-        .flatten();
-    let first = (!query.after.is_empty()).then(|| link(String::new()));
+        },
+        &query.after,
+        &mut orgs,
+        PAGE_SIZE as usize,
+        |o| o.public_id.to_string(),
+    );
     render(&ListPage {
         ctx,
         query,

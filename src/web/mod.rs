@@ -9,6 +9,7 @@ pub mod export;
 pub mod flash;
 pub mod form;
 pub mod headers;
+pub mod pager;
 pub mod time;
 
 use actix_web::http::header;

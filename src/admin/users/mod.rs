@@ -25,6 +25,7 @@ use crate::permissions::Permission;
 use crate::schema::{audit_log, organization_stats, users};
 use crate::web::count;
 use crate::web::form::{FormError, split};
+use crate::web::pager::{self, Pages};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, render_status, see_other};
 
@@ -160,10 +161,20 @@ async fn list(
         Ok((rows, roles, teams, counts))
     })
     .await?;
-    let has_next = rows.len() as i64 > PAGE_SIZE;
+    let mut rows = rows;
+    let Pages { first, next } = pager::keyset(
+        "/admin/users",
+        &ListQuery {
+            after: String::new(),
+            ..query.clone()
+        },
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
     let rows: Vec<ListRow> = rows
         .into_iter()
-        .take(PAGE_SIZE as usize)
         .map(|row| {
             let (status, status_class) = status_of(row.is_active, row.locked_until);
             ListRow {
@@ -174,20 +185,6 @@ async fn list(
             }
         })
         .collect();
-    let link = |after: String| {
-        let q = ListQuery {
-            after,
-            ..query.clone()
-        };
-        format!(
-            "/admin/users?{}",
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    };
-    let next = has_next
-        .then(|| rows.last().map(|r| link(r.row.public_id.to_string())))
-        .flatten();
-    let first = (!query.after.is_empty()).then(|| link(String::new()));
     let mut role_options = vec![(String::new(), "All roles".to_string())];
     role_options.extend(roles.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
     let mut team_options = pairs(&[("", "All teams"), ("none", "No team")]);

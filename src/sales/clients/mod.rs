@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::audit_log;
 use crate::web::export::{cell, csv_response};
+use crate::web::pager;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -100,36 +101,29 @@ async fn list(
         Ok((rows, scope.owners().is_none_or(|o| o.len() > 1)))
     })
     .await?;
-    let has_next = rows.len() as i64 > PAGE_SIZE;
+    let mut rows = rows;
+    let filters = ListQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/sales/clients",
+        &filters,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
     let rows: Vec<ListRow> = rows
         .into_iter()
-        .take(PAGE_SIZE as usize)
         .map(|row| ListRow {
             added: ctx.local_time(Some(row.created_at)),
             row,
         })
         .collect();
-    let link = |after: String| {
-        let q = ListQuery {
-            after,
-            ..query.clone()
-        };
-        format!(
-            "/sales/clients?{}",
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    };
-    let next = has_next
-        .then(|| rows.last().map(|r| link(r.row.public_id.to_string())))
-        .flatten();
-    let first = (!query.after.is_empty()).then(|| link(String::new()));
     let export = format!(
         "/sales/clients/export.csv?{}",
-        serde_urlencoded::to_string(ListQuery {
-            after: String::new(),
-            ..query.clone()
-        })
-        .unwrap_or_default()
+        serde_urlencoded::to_string(&filters).unwrap_or_default()
     );
     render(&ListPage {
         export,
@@ -143,8 +137,8 @@ async fn list(
             ("archived", "Archived"),
         ]),
         sort_options: options(&[("", "Name"), ("newest", "Newest first")]),
-        next,
-        first,
+        next: pages.next,
+        first: pages.first,
     })
 }
 

@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::numbers;
 use crate::permissions::Permission;
 use crate::web::form::{currency_exponent, minor_to_display};
+use crate::web::pager;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -121,10 +122,20 @@ async fn list(
         Ok((rows, scope.owners().is_none_or(|o| o.len() > 1)))
     })
     .await?;
-    let has_next = rows.len() as i64 > PAGE_SIZE;
+    let mut rows = rows;
+    let pages = pager::keyset(
+        "/sales/deals",
+        &ListQuery {
+            after: String::new(),
+            ..query.clone()
+        },
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
     let rows: Vec<ListRow> = rows
         .into_iter()
-        .take(PAGE_SIZE as usize)
         .map(|row| ListRow {
             amount: money(row.amount_minor, &row.currency),
             status: label(&row.status),
@@ -133,20 +144,6 @@ async fn list(
             row,
         })
         .collect();
-    let link = |after: String| {
-        let q = ListQuery {
-            after,
-            ..query.clone()
-        };
-        format!(
-            "/sales/deals?{}",
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    };
-    let next = has_next
-        .then(|| rows.last().map(|r| link(r.row.public_id.to_string())))
-        .flatten();
-    let first = (!query.after.is_empty()).then(|| link(String::new()));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -172,8 +169,8 @@ async fn list(
                 ("date", "Deal date"),
                 ("amount", "Amount"),
             ]),
-            next,
-            first,
+            next: pages.next,
+            first: pages.first,
         },
     )
 }
