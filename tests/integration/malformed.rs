@@ -10,7 +10,7 @@ use crate::common::client::{Client, Resp};
 use crate::dual;
 use dealdesk::db::PublicId;
 use dealdesk::schema::{
-    clients, loss_reasons, organizations, projects, roles, sessions, teams, users,
+    clients, deals, loss_reasons, organizations, projects, roles, sessions, teams, users,
 };
 
 /// Status codes seen, by class of input.
@@ -179,6 +179,11 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
                 .filter(clients::organization_id.eq(1))
                 .select(clients::public_id)
                 .first(&mut conn),
+            "deal" => deals::table
+                .filter(deals::organization_id.eq(1))
+                .order(deals::id)
+                .select(deals::public_id)
+                .first(&mut conn),
             "session" => sessions::table
                 .inner_join(users::table)
                 .filter(users::email.eq("hugo.hansen@demo.test"))
@@ -194,7 +199,7 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
     };
     // Hugo has a session of his own, for the session routes.
     app.signed_in("hugo.hansen@demo.test");
-    let client = id("client");
+    let (client, deal) = (id("client"), id("deal"));
     let (user, role, team, project, reason, session, org) = (
         id("user"),
         id("role"),
@@ -226,6 +231,9 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         "/sales/clients/new".into(),
         "/sales/deals".into(),
         "/sales/deals/new".into(),
+        format!("/sales/deals/{deal}"),
+        format!("/sales/deals/{deal}/edit"),
+        format!("/sales/deals/{deal}/cancel"),
         format!("/sales/clients/{client}"),
         format!("/sales/clients/{client}/edit"),
     ]);
@@ -257,6 +265,8 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         "/sales/clients/{}/edit",
         "/sales/clients/{}/archive",
         "/sales/deals/{}",
+        "/sales/deals/{}/edit",
+        "/sales/deals/{}/cancel",
     ];
     for route in id_routes {
         for bad in BAD_IDS {
@@ -314,6 +324,8 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         "/sales/clients".into(),
         format!("/sales/clients/{client}"),
         "/sales/deals".into(),
+        format!("/sales/deals/{deal}"),
+        format!("/sales/deals/{deal}/cancel"),
     ];
     for route in &post_routes {
         for (content_type, body) in hostile_bodies(&token) {

@@ -214,3 +214,95 @@ dual!(deal_numbers_stay_unique_under_concurrent_creators, |app| {
     assert_eq!((made.len(), unique.len()), (12, 12));
     assert!(made.iter().all(|n| n.as_str() > "DLID0360"));
 });
+
+dual!(
+    a_deal_is_edited_and_cancelled_until_a_payment_is_verified,
+    |app| {
+        let mut sam = app.signed_in("sales@demo.test");
+        let client = own_client(app, "sales@demo.test");
+        let r = sam.submit(
+            "/sales/deals/new",
+            "/sales/deals",
+            &deal_form(&client, "500"),
+        );
+        let url = r.location().to_string();
+        let form = sam.get(&format!("{url}/edit"));
+        assert!(
+            form.body.contains("value=\"500.00\""),
+            "the form holds the deal"
+        );
+        let mut fields = deal_form(&client, "750.25");
+        let r = sam.submit(&format!("{url}/edit"), &url, &fields);
+        assert_eq!((r.status, r.location()), (303, url.as_str()));
+        let page = strip_tags(&sam.get(&url).body);
+        assert!(page.contains("750.25 USD") && page.contains("Edited"));
+        assert!(page.contains("Edited the deal, by Sam Seller"));
+        let (original, amount): (bool, i64) = deals::table
+            .order(deals::id.desc())
+            .select((deals::is_original, deals::amount_minor))
+            .first(&mut app.conn())
+            .expect("deal");
+        assert_eq!((original, amount), (false, 75_025));
+        let (old, new): (Option<String>, Option<String>) = deal_activities::table
+            .filter(deal_activities::action.eq("edited"))
+            .select((deal_activities::old_values, deal_activities::new_values))
+            .first(&mut app.conn())
+            .expect("activity");
+        assert_eq!(old.as_deref(), Some(r#"{"amount":"500.00 USD"}"#));
+        assert_eq!(new.as_deref(), Some(r#"{"amount":"750.25 USD"}"#));
+        // Bad input comes back with the values typed.
+        fields[1] = ("amount", "lots");
+        let r = sam.submit(&format!("{url}/edit"), &url, &fields);
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("value=\"lots\""));
+        // A colleague can neither open nor change it.
+        let mut lena = app.signed_in("lena.lopez@demo.test");
+        assert_eq!(lena.get(&format!("{url}/edit")).status, 404);
+        assert_eq!(
+            lena.submit("/sales/deals", &format!("{url}/cancel"), &[("reason", "x")])
+                .status,
+            404
+        );
+        // Cancel needs a reason.
+        let r = sam.submit(
+            &format!("{url}/cancel"),
+            &format!("{url}/cancel"),
+            &[("reason", " ")],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Say why the deal is cancelled"));
+        let r = sam.submit(
+            &format!("{url}/cancel"),
+            &format!("{url}/cancel"),
+            &[("reason", "The client merged with another")],
+        );
+        assert_eq!(r.status, 303);
+        let page = strip_tags(&sam.get(&url).body);
+        assert!(
+            page.contains("is cancelled.")
+                && page.contains("Cancelled the deal: The client merged with another")
+        );
+        assert!(!page.contains("Cancel deal…"), "no more actions");
+        let r = sam.submit(&url, &url, &deal_form(&client, "900"));
+        assert_eq!((r.status, r.location()), (303, url.as_str()));
+        assert!(sam.get(&url).body.contains("can no longer change"));
+        // A verified payment locks a deal too.
+        let r = sam.submit(
+            "/sales/deals/new",
+            "/sales/deals",
+            &deal_form(&client, "500"),
+        );
+        let paid_url = r.location().to_string();
+        let newest: i64 = deals::table
+            .select(diesel::dsl::max(deals::id))
+            .first::<Option<i64>>(&mut app.conn())
+            .expect("max")
+            .expect("a deal");
+        diesel::update(deals::table.find(newest))
+            .set(deals::paid_minor.eq(10_000))
+            .execute(&mut app.conn())
+            .expect("paid");
+        let r = sam.get(&format!("{paid_url}/edit"));
+        assert_eq!((r.status, r.location()), (303, paid_url.as_str()));
+    }
+);

@@ -148,6 +148,25 @@ impl DealForm {
         .filter(|_| e.is_empty())
     }
 
+    /// The form of an existing deal.
+    pub fn of(
+        d: &super::queries::DealRecord,
+        client: PublicId,
+        project: Option<PublicId>,
+        exponent: u32,
+    ) -> Self {
+        Self {
+            client: client.to_string(),
+            amount: form::minor_to_input(d.amount_minor, exponent),
+            deal_date: d.deal_date.to_string(),
+            due_date: d.due_date.map(|d| d.to_string()).unwrap_or_default(),
+            source: d.source.clone(),
+            project: project.map(|p| p.to_string()).unwrap_or_default(),
+            payment_method: d.payment_method.clone().unwrap_or_default(),
+            description: d.description.clone().unwrap_or_default(),
+        }
+    }
+
     /// A blank form: today's date, the client given in the address if any.
     pub fn blank(today: NaiveDate, client: Option<String>) -> Self {
         Self {

@@ -2,6 +2,7 @@
 //! holds, numbered DLID0001… per organization by the one allocator (`numbers`), each with its
 //! activity log.
 
+mod change;
 pub mod form;
 pub mod queries;
 
@@ -30,12 +31,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sales/deals", web::get().to(list))
         .route("/sales/deals", web::post().to(create))
         .route("/sales/deals/new", web::get().to(new))
-        .route("/sales/deals/{id}", web::get().to(show));
+        .route("/sales/deals/{id}", web::get().to(show))
+        .route("/sales/deals/{id}", web::post().to(change::update))
+        .route("/sales/deals/{id}/edit", web::get().to(change::edit))
+        .route(
+            "/sales/deals/{id}/cancel",
+            web::get().to(change::confirm_cancel),
+        )
+        .route("/sales/deals/{id}/cancel", web::post().to(change::cancel));
 }
 
 const PAGE_SIZE: i64 = 50;
 
-fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
+pub(crate) fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
     ctx.require_any(&[Permission::DealsCreate, Permission::DealsViewAll])?;
     ScopeRequest::of(ctx, Permission::DealsViewAll)
 }
@@ -179,6 +187,8 @@ async fn list(
 #[template(path = "sales/deals/form.html")]
 struct FormPage {
     ctx: Ctx,
+    /// The deal being edited; `None` for a new one.
+    deal: Option<DealRecord>,
     form: DealForm,
     errors: FieldErrors,
     currency: String,
@@ -188,7 +198,10 @@ struct FormPage {
     method_options: Vec<(String, String)>,
 }
 
-fn load_choices(conn: &mut AnyConnection, scope: &RecordScope) -> Result<Choices, AppError> {
+pub(crate) fn load_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+) -> Result<Choices, AppError> {
     let currency = queries::currency(conn, scope)?;
     Ok(Choices {
         clients: queries::client_choices(conn, scope)?,
@@ -198,7 +211,13 @@ fn load_choices(conn: &mut AnyConnection, scope: &RecordScope) -> Result<Choices
     })
 }
 
-fn form_page(ctx: Ctx, form: DealForm, errors: FieldErrors, c: &Choices) -> FormPage {
+fn form_page(
+    ctx: Ctx,
+    deal: Option<DealRecord>,
+    form: DealForm,
+    errors: FieldErrors,
+    c: &Choices,
+) -> FormPage {
     let mut client_options = vec![(String::new(), "Choose a client".to_string())];
     client_options.extend(c.clients.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
     let mut project_options = vec![(String::new(), "No project".to_string())];
@@ -209,6 +228,7 @@ fn form_page(ctx: Ctx, form: DealForm, errors: FieldErrors, c: &Choices) -> Form
     );
     FormPage {
         ctx,
+        deal,
         form,
         errors,
         currency: c.currency.clone(),
@@ -244,10 +264,16 @@ async fn new(
     })
     .await?;
     let form = DealForm::blank(today(&ctx), query.into_inner().client);
-    render(&form_page(ctx, form, FieldErrors::default(), &choices))
+    render(&form_page(
+        ctx,
+        None,
+        form,
+        FieldErrors::default(),
+        &choices,
+    ))
 }
 
-fn audit_json(d: &NewDeal, number: &str) -> serde_json::Value {
+pub(crate) fn audit_json(d: &NewDeal, number: &str) -> serde_json::Value {
     json!({
         "deal_number": number,
         "amount": money(d.amount_minor, &d.currency),
@@ -315,7 +341,7 @@ async fn create(
         }
         Err((errors, choices)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(ctx, form, errors, &choices),
+            &form_page(ctx, None, form, errors, &choices),
         ),
     }
 }

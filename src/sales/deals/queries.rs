@@ -34,6 +34,14 @@ pub struct DealRecord {
     pub updated_at: NaiveDateTime,
 }
 
+impl DealRecord {
+    /// A deal may be edited or cancelled until a payment on it is verified, and not once it is
+    /// completed or cancelled: the one rule both actions and the deal page ask.
+    pub fn can_change(&self) -> bool {
+        self.paid_minor == 0 && !matches!(self.status.as_str(), "completed" | "cancelled")
+    }
+}
+
 /// A list row: the deal, its client and its owner.
 #[derive(Debug, Clone, Queryable)]
 pub struct DealRow {
@@ -263,6 +271,68 @@ pub fn insert(
         ))
         .returning(deals::all_columns)
         .get_result(conn)
+}
+
+/// The deal's editable fields, as a form would give them.
+pub fn as_new(d: &DealRecord) -> NewDeal {
+    NewDeal {
+        client_id: d.client_id,
+        project_id: d.project_id,
+        amount_minor: d.amount_minor,
+        currency: d.currency.clone(),
+        description: d.description.clone(),
+        payment_method: d.payment_method.clone(),
+        deal_date: d.deal_date,
+        due_date: d.due_date,
+        source: d.source.clone(),
+    }
+}
+
+/// Saves an edit: the deal is no longer the original version.
+pub fn update(conn: &mut AnyConnection, id: i64, d: &NewDeal) -> QueryResult<()> {
+    diesel::update(deals::table.find(id))
+        .set((
+            deals::client_id.eq(d.client_id),
+            deals::project_id.eq(d.project_id),
+            deals::amount_minor.eq(d.amount_minor),
+            deals::description.eq(&d.description),
+            deals::payment_method.eq(&d.payment_method),
+            deals::deal_date.eq(d.deal_date),
+            deals::due_date.eq(d.due_date),
+            deals::source.eq(&d.source),
+            deals::is_original.eq(false),
+            deals::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn cancel(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    diesel::update(deals::table.find(id))
+        .set((deals::status.eq("cancelled"), deals::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The public ids of a deal's client and project, for its edit form.
+pub fn form_ids(
+    conn: &mut AnyConnection,
+    deal: &DealRecord,
+) -> QueryResult<(PublicId, String, Option<PublicId>)> {
+    let (client, name): (PublicId, String) = clients::table
+        .find(deal.client_id)
+        .select((clients::public_id, clients::name))
+        .first(conn)?;
+    let project = match deal.project_id {
+        Some(p) => Some(
+            projects::table
+                .find(p)
+                .select(projects::public_id)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    Ok((client, name, project))
 }
 
 /// One line of a deal's activity log: who did what, with old and new values as JSON.

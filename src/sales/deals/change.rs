@@ -1,0 +1,272 @@
+//! Changing a deal: edit (the first edit makes it no longer the original) and cancel with a
+//! reason, both only while no payment on it is verified (`DealRecord::can_change`). Each change
+//! lands in the deal's activity log with old and new values, and in the audit log.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::form::DealForm;
+use super::queries::{self, Activity, DealRecord};
+use super::{audit_json, form_page, load_choices, scope_request};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, PublicId, write_tx};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+
+const LOCKED: &str = "A payment on this deal is verified, or the deal is completed or \
+                      cancelled: it can no longer change.";
+
+fn parse_id(raw: &str) -> Result<PublicId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+pub async fn edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::DealsCreate)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let (deal, form, choices) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let deal = queries::find(conn, &scope, id)?;
+        let mut choices = load_choices(conn, &scope)?;
+        let (client, client_name, project) = queries::form_ids(conn, &deal)?;
+        // An archived client stays the deal's own choice.
+        if !choices
+            .clients
+            .iter()
+            .any(|(id, _, _)| *id == deal.client_id)
+        {
+            choices.clients.push((deal.client_id, client, client_name));
+        }
+        let form = DealForm::of(&deal, client, project, choices.exponent);
+        Ok((deal, form, choices))
+    })
+    .await?;
+    if !deal.can_change() {
+        Flash::error(&ctx.session, LOCKED);
+        return Ok(see_other(&format!("/sales/deals/{}", deal.public_id)));
+    }
+    render(&form_page(
+        ctx,
+        Some(deal),
+        form,
+        FieldErrors::default(),
+        &choices,
+    ))
+}
+
+pub async fn update(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<DealForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::DealsCreate)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let form = form.into_inner();
+    let (actor, ip, ua) = (ctx.actor(), ctx.ip.clone(), ctx.user_agent.clone());
+    let f = form.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let deal = queries::find(conn, &scope, id)?;
+        if !deal.can_change() {
+            return Ok(Err(None));
+        }
+        let mut choices = load_choices(conn, &scope)?;
+        let (client, client_name, _) = queries::form_ids(conn, &deal)?;
+        if !choices
+            .clients
+            .iter()
+            .any(|(id, _, _)| *id == deal.client_id)
+        {
+            choices.clients.push((deal.client_id, client, client_name));
+        }
+        let mut errors = FieldErrors::default();
+        let Some(new) = f.validate(&choices, &mut errors) else {
+            return Ok(Err(Some((deal, errors, choices))));
+        };
+        let Some((before, after)) = audit::changes(
+            &audited(&queries::as_new(&deal), &deal.deal_number),
+            &audited(&new, &deal.deal_number),
+        ) else {
+            return Ok(Ok(deal.public_id));
+        };
+        write_tx(conn, |conn| {
+            queries::update(conn, deal.id, &new)?;
+            queries::record_activity(
+                conn,
+                Activity {
+                    deal: &deal,
+                    user_id: scope.user_id(),
+                    action: "edited",
+                    description: Some("Edited the deal".into()),
+                    old: Some(before.clone()),
+                    new: Some(after.clone()),
+                    ip: Some(&ip),
+                    user_agent: ua.as_deref(),
+                },
+            )?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.org().id()), actions::UPDATE, "deal")
+                    .entity(deal.public_id)
+                    .old(before)
+                    .new_values(after),
+            )?;
+            Ok::<_, AppError>(())
+        })?;
+        Ok(Ok(deal.public_id))
+    })
+    .await?;
+    match outcome {
+        Ok(public_id) => {
+            Flash::success(&ctx.session, "The deal is saved.");
+            Ok(see_other(&format!("/sales/deals/{public_id}")))
+        }
+        Err(None) => {
+            Flash::error(&ctx.session, LOCKED);
+            Ok(see_other(&format!("/sales/deals/{id}")))
+        }
+        Err(Some((deal, errors, choices))) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, Some(deal), form, errors, &choices),
+        ),
+    }
+}
+
+/// A deal's fields as its history records them, with the client and project by internal id.
+fn audited(d: &queries::NewDeal, number: &str) -> serde_json::Value {
+    let mut v = audit_json(d, number);
+    v["client_id"] = json!(d.client_id);
+    v["project_id"] = json!(d.project_id);
+    v
+}
+
+#[derive(Template)]
+#[template(path = "sales/deals/cancel.html")]
+struct CancelPage {
+    ctx: Ctx,
+    deal: DealRecord,
+    reason: String,
+    error: Option<&'static str>,
+}
+
+pub async fn confirm_cancel(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::DealsCreate)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let deal = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        Ok(queries::find(conn, &scope, id)?)
+    })
+    .await?;
+    if !deal.can_change() {
+        Flash::error(&ctx.session, LOCKED);
+        return Ok(see_other(&format!("/sales/deals/{}", deal.public_id)));
+    }
+    render(&CancelPage {
+        ctx,
+        deal,
+        reason: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CancelForm {
+    reason: String,
+}
+
+pub async fn cancel(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<CancelForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::DealsCreate)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let reason = crate::web::form::optional(&form.reason, 1000);
+    let (actor, ip, ua) = (ctx.actor(), ctx.ip.clone(), ctx.user_agent.clone());
+    let valid = match &reason {
+        Ok(Some(r)) => Some(r.clone()),
+        _ => None,
+    };
+    let (deal, done) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let deal = queries::find(conn, &scope, id)?;
+        let Some(reason) = valid.filter(|_| deal.can_change()) else {
+            return Ok((deal, false));
+        };
+        write_tx(conn, |conn| {
+            queries::cancel(conn, deal.id)?;
+            let (old, new) = (
+                json!({ "status": deal.status }),
+                json!({ "status": "cancelled", "reason": reason }),
+            );
+            queries::record_activity(
+                conn,
+                Activity {
+                    deal: &deal,
+                    user_id: scope.user_id(),
+                    action: "cancelled",
+                    description: Some(format!("Cancelled the deal: {reason}")),
+                    old: Some(old.clone()),
+                    new: Some(new.clone()),
+                    ip: Some(&ip),
+                    user_agent: ua.as_deref(),
+                },
+            )?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.org().id()), actions::UPDATE, "deal")
+                    .entity(deal.public_id)
+                    .old(old)
+                    .new_values(new),
+            )?;
+            Ok::<_, AppError>(())
+        })?;
+        Ok((deal, true))
+    })
+    .await?;
+    if done {
+        Flash::success(
+            &ctx.session,
+            format!("Deal {} is cancelled.", deal.deal_number),
+        );
+        return Ok(see_other(&format!("/sales/deals/{}", deal.public_id)));
+    }
+    if !deal.can_change() {
+        Flash::error(&ctx.session, LOCKED);
+        return Ok(see_other(&format!("/sales/deals/{}", deal.public_id)));
+    }
+    let error = match reason {
+        Err(_) => "Use at most 1,000 characters.",
+        _ => "Say why the deal is cancelled; the reason stays in its history.",
+    };
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &CancelPage {
+            ctx,
+            deal,
+            reason: form.into_inner().reason,
+            error: Some(error),
+        },
+    )
+}
