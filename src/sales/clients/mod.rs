@@ -2,6 +2,7 @@
 //! team's as a lead, all with deals.view_all): find, create, edit, archive. A duplicate e-mail or
 //! phone in the organization is pointed out, never refused.
 
+mod export;
 pub mod form;
 pub mod queries;
 
@@ -21,7 +22,6 @@ use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::audit_log;
-use crate::web::export::{cell, csv_response};
 use crate::web::pager;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sales/clients", web::get().to(list))
         .route("/sales/clients", web::post().to(create))
         .route("/sales/clients/new", web::get().to(new))
-        .route("/sales/clients/export.csv", web::get().to(export))
+        .route("/sales/clients/export.csv", web::get().to(export::export))
         .route("/sales/clients/{id}", web::get().to(show))
         .route("/sales/clients/{id}", web::post().to(update))
         .route("/sales/clients/{id}/edit", web::get().to(edit))
@@ -38,11 +38,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 const PAGE_SIZE: i64 = 50;
-/// An export holds at most this many clients; the list page says so.
-pub const EXPORT_LIMIT: i64 = 50_000;
 
 /// Clients follow the deals' scope: whoever sees every deal sees every client.
-fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
+pub(crate) fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
     ctx.require(Permission::ClientsManage)?;
     ScopeRequest::of(ctx, Permission::DealsViewAll)
 }
@@ -143,7 +141,7 @@ async fn list(
 }
 
 impl ListQuery {
-    fn filter(&self) -> Filter {
+    pub(crate) fn filter(&self) -> Filter {
         Filter {
             q: self.q.chars().take(100).collect(),
             active: Active::parse(&self.active),
@@ -151,82 +149,6 @@ impl ListQuery {
             after: self.after.parse().ok(),
         }
     }
-}
-
-/// The clients the list shows (same scope, same filters, every page), as CSV. Contact details
-/// leaving the application is a sensitive read: the export is audited with its filters and size.
-async fn export(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let request = scope_request(&ctx)?;
-    let query = ListQuery {
-        after: String::new(),
-        ..query.into_inner()
-    };
-    let mut filter = query.filter();
-    let actor = ctx.actor();
-    let tz = ctx.timezone();
-    let body = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let csv_err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
-        out.write_record([
-            "name",
-            "email",
-            "phone",
-            "satisfaction",
-            "owner",
-            "status",
-            "added",
-        ])
-        .map_err(csv_err)?;
-        let mut written = 0_i64;
-        while written < EXPORT_LIMIT {
-            let batch = queries::list(conn, &scope, &filter, 2_000.min(EXPORT_LIMIT - written))?;
-            for r in &batch {
-                out.write_record([
-                    cell(&r.name),
-                    cell(r.email.as_deref().unwrap_or_default()),
-                    cell(r.phone.as_deref().unwrap_or_default()),
-                    r.satisfaction_rating
-                        .map(|s| s.to_string())
-                        .unwrap_or_default(),
-                    cell(&format!("{} {}", r.owner_first, r.owner_last)),
-                    (if r.is_active { "active" } else { "archived" }).to_string(),
-                    r.created_at
-                        .and_utc()
-                        .with_timezone(&tz)
-                        .format("%Y-%m-%d %H:%M %Z")
-                        .to_string(),
-                ])
-                .map_err(csv_err)?;
-            }
-            written += batch.len() as i64;
-            match batch.last() {
-                Some(last) if batch.len() == 2_000 => filter.after = Some(last.public_id),
-                _ => break,
-            }
-        }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| AppError::internal(format!("csv: {e}")))?;
-        write_tx(conn, |conn| {
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.org().id()), actions::EXPORT, "client").new_values(json!({
-                    "filters": serde_json::to_value(&query).unwrap_or_default(),
-                    "rows": written,
-                    "truncated": written >= EXPORT_LIMIT,
-                })),
-            )
-        })?;
-        Ok(bytes)
-    })
-    .await?;
-    Ok(csv_response("clients.csv", body))
 }
 
 #[derive(Template)]
