@@ -306,3 +306,66 @@ dual!(
         assert_eq!((r.status, r.location()), (303, paid_url.as_str()));
     }
 );
+
+dual!(deal_filters_and_the_export_keep_to_the_scope, |app| {
+    let id_of = |email: &str| -> (i64, String) {
+        let (id, p): (i64, PublicId) = users::table
+            .filter(users::email.eq(email))
+            .select((users::id, users::public_id))
+            .first(&mut app.conn())
+            .expect("user");
+        (id, p.to_string())
+    };
+    let (sam, sam_public) = id_of("sales@demo.test");
+    let count = |owner: Option<i64>, min: i64, max: i64| -> i64 {
+        let mut q = deals::table
+            .filter(deals::organization_id.eq(1))
+            .filter(deals::amount_minor.ge(min))
+            .filter(deals::amount_minor.le(max))
+            .into_boxed();
+        if let Some(o) = owner {
+            q = q.filter(deals::created_by_id.eq(o));
+        }
+        q.count().get_result(&mut app.conn()).expect("count")
+    };
+    // The manager narrows to Sam's deals between 1,000 and 10,000 dollars.
+    let mut max = app.signed_in("manager@demo.test");
+    let page = max.get(&format!(
+        "/sales/deals?owner={sam_public}&min=1%2C000&max=10000.00"
+    ));
+    assert_eq!(page.status, 200);
+    let shown = page.column("Deal").len() as i64;
+    assert_eq!(shown, count(Some(sam), 100_000, 1_000_000).min(50));
+    assert!(shown > 0);
+    assert!(page.column("Owner").iter().all(|o| o == "Sam Seller"));
+    let bad = max.get("/sales/deals?min=lots&payment=gift");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("value=\"lots\"") && bad.body.contains("Choose from the list."));
+    // A salesperson has no owner filter; another's id gives nothing.
+    let mut lena = app.signed_in("lena.lopez@demo.test");
+    let own = lena.get("/sales/deals");
+    assert!(!own.body.contains("name=\"owner\""));
+    assert!(
+        lena.get(&format!("/sales/deals?owner={sam_public}"))
+            .column("Deal")
+            .is_empty()
+    );
+    // Her export holds her deals only, and is audited.
+    let (lena_id, _) = id_of("lena.lopez@demo.test");
+    let csv = lena.get("/sales/deals/export.csv");
+    assert_eq!(csv.status, 200);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.body.as_bytes())
+        .records()
+        .map(|r| r.expect("row"))
+        .collect();
+    assert_eq!(rows.len() as i64, count(Some(lena_id), 0, i64::MAX));
+    assert!(rows.iter().all(|r| &r[9] == "Lena Lopez" && &r[3] == "USD"));
+    let exported: i64 = audit_log::table
+        .filter(audit_log::action.eq("export"))
+        .filter(audit_log::entity_type.eq("deal"))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(exported, 1);
+    assert_eq!(lena.get("/sales/deals/export.csv?min=lots").status, 400);
+});

@@ -4,17 +4,18 @@
 
 mod change;
 pub mod form;
+mod list;
 pub mod queries;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use self::form::{Choices, DealForm, METHODS, SOURCES, label};
-use self::queries::{Activity, DealRecord, DealRow, Filter, NewDeal, Sort};
+use self::queries::{Activity, DealRecord, NewDeal};
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
@@ -23,12 +24,12 @@ use crate::error::AppError;
 use crate::numbers;
 use crate::permissions::Permission;
 use crate::web::form::{currency_exponent, minor_to_display};
-use crate::web::pager;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sales/deals", web::get().to(list))
+    cfg.route("/sales/deals", web::get().to(list::list))
+        .route("/sales/deals/export.csv", web::get().to(list::export))
         .route("/sales/deals", web::post().to(create))
         .route("/sales/deals/new", web::get().to(new))
         .route("/sales/deals/{id}", web::get().to(show))
@@ -41,14 +42,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sales/deals/{id}/cancel", web::post().to(change::cancel));
 }
 
-const PAGE_SIZE: i64 = 50;
-
 pub(crate) fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
     ctx.require_any(&[Permission::DealsCreate, Permission::DealsViewAll])?;
     ScopeRequest::of(ctx, Permission::DealsViewAll)
 }
 
-fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items
         .iter()
         .map(|(v, l)| (v.to_string(), l.to_string()))
@@ -60,126 +59,6 @@ pub fn money(minor: i64, currency: &str) -> String {
     format!(
         "{} {currency}",
         minor_to_display(minor, currency_exponent(currency))
-    )
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ListQuery {
-    pub status: String,
-    pub client: String,
-    pub from: String,
-    pub to: String,
-    pub sort: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub after: String,
-}
-
-pub struct ListRow {
-    pub row: DealRow,
-    pub amount: String,
-    pub status: &'static str,
-    pub payment: &'static str,
-    pub verification: &'static str,
-}
-
-#[derive(Template)]
-#[template(path = "sales/deals/list.html")]
-struct ListPage {
-    ctx: Ctx,
-    query: ListQuery,
-    errors: FieldErrors,
-    rows: Vec<ListRow>,
-    sees_others: bool,
-    status_options: Vec<(String, String)>,
-    sort_options: Vec<(String, String)>,
-    next: Option<String>,
-    first: Option<String>,
-}
-
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let request = scope_request(&ctx)?;
-    let query = query.into_inner();
-    let mut errors = FieldErrors::default();
-    let status = ["pending", "in_progress", "completed", "cancelled"]
-        .into_iter()
-        .find(|s| *s == query.status)
-        .map(str::to_string);
-    if status.is_none() && !query.status.is_empty() {
-        errors.add("status", "Choose a status from the list.");
-    }
-    let filter = Filter {
-        status,
-        client: query.client.parse().ok(),
-        from: errors
-            .check("from", crate::web::form::date(&query.from))
-            .flatten(),
-        to: errors
-            .check("to", crate::web::form::date(&query.to))
-            .flatten(),
-        sort: Some(Sort::parse(&query.sort)),
-        after: query.after.parse().ok(),
-    };
-    let (rows, sees_others) = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
-        Ok((rows, scope.owners().is_none_or(|o| o.len() > 1)))
-    })
-    .await?;
-    let mut rows = rows;
-    let pages = pager::keyset(
-        "/sales/deals",
-        &ListQuery {
-            after: String::new(),
-            ..query.clone()
-        },
-        &query.after,
-        &mut rows,
-        PAGE_SIZE as usize,
-        |r| r.public_id.to_string(),
-    );
-    let rows: Vec<ListRow> = rows
-        .into_iter()
-        .map(|row| ListRow {
-            amount: money(row.amount_minor, &row.currency),
-            status: label(&row.status),
-            payment: label(&row.payment_status),
-            verification: label(&row.verification_status),
-            row,
-        })
-        .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_status(
-        status,
-        &ListPage {
-            ctx,
-            query,
-            errors,
-            rows,
-            sees_others,
-            status_options: options(&[
-                ("", "Any status"),
-                ("pending", "Pending"),
-                ("in_progress", "In progress"),
-                ("completed", "Completed"),
-                ("cancelled", "Cancelled"),
-            ]),
-            sort_options: options(&[
-                ("", "Newest first"),
-                ("date", "Deal date"),
-                ("amount", "Amount"),
-            ]),
-            next: pages.next,
-            first: pages.first,
-        },
     )
 }
 

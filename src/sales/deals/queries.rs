@@ -80,7 +80,13 @@ impl Sort {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub status: Option<String>,
+    pub payment: Option<String>,
+    pub verification: Option<String>,
     pub client: Option<PublicId>,
+    /// A user of the scope; -1 for one it does not hold (no rows).
+    pub owner: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub sort: Option<Sort>,
@@ -129,8 +135,23 @@ pub fn list(
     if let Some(s) = &f.status {
         q = q.filter(deals::status.eq(s.clone()));
     }
+    if let Some(s) = &f.payment {
+        q = q.filter(deals::payment_status.eq(s.clone()));
+    }
+    if let Some(s) = &f.verification {
+        q = q.filter(deals::verification_status.eq(s.clone()));
+    }
     if let Some(c) = f.client {
         q = q.filter(clients::public_id.eq(c));
+    }
+    if let Some(o) = f.owner {
+        q = q.filter(deals::created_by_id.eq(o));
+    }
+    if let Some(m) = f.min {
+        q = q.filter(deals::amount_minor.ge(m));
+    }
+    if let Some(m) = f.max {
+        q = q.filter(deals::amount_minor.le(m));
     }
     if let Some(d) = f.from {
         q = q.filter(deals::deal_date.ge(d));
@@ -208,6 +229,32 @@ pub fn client_choices(
         q = q.filter(clients::created_by_id.eq_any(owners.to_vec()));
     }
     q.load(conn)
+}
+
+/// The people whose deals the scope holds, for the owner filter (only oneself for most).
+pub fn owner_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+) -> QueryResult<Vec<(i64, PublicId, String)>> {
+    let mut q = users::table
+        .filter(users::organization_id.eq(scope.org().id()))
+        .select((
+            users::id,
+            users::public_id,
+            users::first_name,
+            users::last_name,
+        ))
+        .order((users::last_name, users::first_name, users::id))
+        .limit(500)
+        .into_boxed();
+    if let Some(owners) = scope.owners() {
+        q = q.filter(users::id.eq_any(owners.to_vec()));
+    }
+    let found: Vec<(i64, PublicId, String, String)> = q.load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|(id, p, first, last)| (id, p, format!("{first} {last}")))
+        .collect())
 }
 
 /// The organization's projects still running, for the deal form.

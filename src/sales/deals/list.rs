@@ -1,0 +1,310 @@
+//! `/sales/deals` and its CSV: the scope's deals with filters (status, payment, verification,
+//! client, owner, date and amount ranges) in three keyset orders.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::form::label;
+use super::queries::{self, DealRow, Filter, Sort};
+use super::{money, options, scope_request};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, PublicId, write_tx};
+use crate::error::AppError;
+use crate::web::export::{cell, csv_response};
+use crate::web::form::{currency_exponent, date, scaled_decimal};
+use crate::web::pager;
+use crate::web::{Ctx, FieldErrors, render_status};
+
+const PAGE_SIZE: i64 = 50;
+/// An export holds at most this many deals; the list page says so.
+pub const EXPORT_LIMIT: i64 = 50_000;
+
+const STATUSES: [(&str, &str); 5] = [
+    ("", "Any status"),
+    ("pending", "Pending"),
+    ("in_progress", "In progress"),
+    ("completed", "Completed"),
+    ("cancelled", "Cancelled"),
+];
+const PAYMENTS: [(&str, &str); 4] = [
+    ("", "Any payment"),
+    ("initial", "Not paid"),
+    ("partial", "Partly paid"),
+    ("full", "Paid"),
+];
+const VERIFICATIONS: [(&str, &str); 4] = [
+    ("", "Any verification"),
+    ("pending", "Pending"),
+    ("verified", "Verified"),
+    ("rejected", "Rejected"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub status: String,
+    pub payment: String,
+    pub verification: String,
+    pub client: String,
+    pub owner: String,
+    pub from: String,
+    pub to: String,
+    pub min: String,
+    pub max: String,
+    pub sort: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+/// One of a list's codes, or an error for the field.
+fn code(
+    list: &[(&str, &str)],
+    value: &str,
+    field: &'static str,
+    e: &mut FieldErrors,
+) -> Option<String> {
+    match list.iter().find(|(v, _)| *v == value) {
+        Some(("", _)) => None,
+        Some((v, _)) => Some(v.to_string()),
+        None => {
+            e.add(field, "Choose from the list.");
+            None
+        }
+    }
+}
+
+impl ListQuery {
+    /// The filter this query asks for; unusable values become field errors and are ignored.
+    fn filter(
+        &self,
+        exponent: u32,
+        owners: &[(i64, PublicId, String)],
+        e: &mut FieldErrors,
+    ) -> Filter {
+        let amount = |field: &'static str, v: &str, e: &mut FieldErrors| {
+            e.check(field, scaled_decimal(v, exponent, i64::MAX / 100))
+                .flatten()
+        };
+        let f = Filter {
+            status: code(&STATUSES, &self.status, "status", e),
+            payment: code(&PAYMENTS, &self.payment, "payment", e),
+            verification: code(&VERIFICATIONS, &self.verification, "verification", e),
+            client: self.client.parse().ok(),
+            owner: match self.owner.as_str() {
+                "" => None,
+                o => Some(
+                    owners
+                        .iter()
+                        .find(|(_, p, _)| p.to_string() == o)
+                        .map_or(-1, |(id, _, _)| *id),
+                ),
+            },
+            from: e.check("from", date(&self.from)).flatten(),
+            to: e.check("to", date(&self.to)).flatten(),
+            min: amount("min", &self.min, e),
+            max: amount("max", &self.max, e),
+            sort: Some(Sort::parse(&self.sort)),
+            after: self.after.parse().ok(),
+        };
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && b < a
+        {
+            e.add("to", "The end date is before the start date.");
+        }
+        f
+    }
+
+    fn without_cursor(&self) -> Self {
+        Self {
+            after: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
+pub struct ListRow {
+    pub row: DealRow,
+    pub amount: String,
+    pub status: &'static str,
+    pub payment: &'static str,
+    pub verification: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "sales/deals/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    errors: FieldErrors,
+    rows: Vec<ListRow>,
+    currency: String,
+    /// Empty when the user sees only their own deals.
+    owner_options: Vec<(String, String)>,
+    status_options: Vec<(String, String)>,
+    payment_options: Vec<(String, String)>,
+    verification_options: Vec<(String, String)>,
+    sort_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+    export: String,
+}
+
+pub async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let query = query.into_inner();
+    let q = query.clone();
+    let (mut rows, owners, currency, errors) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let currency = queries::currency(conn, &scope)?;
+        let owners = queries::owner_choices(conn, &scope)?;
+        let mut errors = FieldErrors::default();
+        let filter = q.filter(currency_exponent(&currency), &owners, &mut errors);
+        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
+        Ok((rows, owners, currency, errors))
+    })
+    .await?;
+    let filters = query.without_cursor();
+    let pages = pager::keyset(
+        "/sales/deals",
+        &filters,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
+    let rows: Vec<ListRow> = rows
+        .into_iter()
+        .map(|row| ListRow {
+            amount: money(row.amount_minor, &row.currency),
+            status: label(&row.status),
+            payment: label(&row.payment_status),
+            verification: label(&row.verification_status),
+            row,
+        })
+        .collect();
+    let mut owner_options = Vec::new();
+    if owners.len() > 1 {
+        owner_options.push((String::new(), "Everyone".to_string()));
+        owner_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &ListPage {
+            ctx,
+            export: format!(
+                "/sales/deals/export.csv?{}",
+                serde_urlencoded::to_string(&filters).unwrap_or_default()
+            ),
+            query,
+            errors,
+            rows,
+            currency,
+            owner_options,
+            status_options: options(&STATUSES),
+            payment_options: options(&PAYMENTS),
+            verification_options: options(&VERIFICATIONS),
+            sort_options: options(&[
+                ("", "Newest first"),
+                ("date", "Deal date"),
+                ("amount", "Amount"),
+            ]),
+            next: pages.next,
+            first: pages.first,
+        },
+    )
+}
+
+/// The deals the list shows (same scope and filters, every page) as CSV, audited.
+pub async fn export(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let query = query.into_inner().without_cursor();
+    let actor = ctx.actor();
+    let body = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let currency = queries::currency(conn, &scope)?;
+        let owners = queries::owner_choices(conn, &scope)?;
+        let mut errors = FieldErrors::default();
+        let mut filter = query.filter(currency_exponent(&currency), &owners, &mut errors);
+        if !errors.is_empty() {
+            return Err(AppError::BadRequest(
+                "The filters are not valid; correct them on the deals page, then export.".into(),
+            ));
+        }
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let csv_err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
+        out.write_record([
+            "deal",
+            "client",
+            "amount",
+            "currency",
+            "status",
+            "payment",
+            "verification",
+            "deal_date",
+            "due_date",
+            "owner",
+        ])
+        .map_err(csv_err)?;
+        let mut written = 0_i64;
+        while written < EXPORT_LIMIT {
+            let batch = queries::list(conn, &scope, &filter, 2_000.min(EXPORT_LIMIT - written))?;
+            for r in &batch {
+                out.write_record([
+                    r.deal_number.clone(),
+                    cell(&r.client_name),
+                    crate::web::form::minor_to_input(
+                        r.amount_minor,
+                        currency_exponent(&r.currency),
+                    ),
+                    r.currency.clone(),
+                    r.status.clone(),
+                    r.payment_status.clone(),
+                    r.verification_status.clone(),
+                    r.deal_date.to_string(),
+                    r.due_date.map(|d| d.to_string()).unwrap_or_default(),
+                    cell(&format!("{} {}", r.owner_first, r.owner_last)),
+                ])
+                .map_err(csv_err)?;
+            }
+            written += batch.len() as i64;
+            match batch.last() {
+                Some(last) if batch.len() == 2_000 => filter.after = Some(last.public_id),
+                _ => break,
+            }
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| AppError::internal(format!("csv: {e}")))?;
+        write_tx(conn, |conn| {
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.org().id()), actions::EXPORT, "deal").new_values(json!({
+                    "filters": serde_json::to_value(&query).unwrap_or_default(),
+                    "rows": written,
+                    "truncated": written >= EXPORT_LIMIT,
+                })),
+            )
+        })?;
+        Ok(bytes)
+    })
+    .await?;
+    Ok(csv_response("deals.csv", body))
+}
