@@ -7,17 +7,16 @@ pub mod queries;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use self::present::EntryView;
 use self::queries::{ENTITY_TYPES, Filter};
 use crate::AppState;
+use crate::audit::actions;
 use crate::audit::checkpoint::{self, Status};
-use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::db;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::web::export::{cell, csv_response};
+use crate::web::export::{CsvFile, cell, csv_response};
 use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -212,9 +211,7 @@ async fn export(
             ));
         }
         let (low, mut high) = queries::range(conn, scope, &f)?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let csv_err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
-        out.write_record([
+        let mut file = CsvFile::new(&[
             "time_utc",
             "actor_email",
             "action",
@@ -225,20 +222,18 @@ async fn export(
             "ip_address",
             "user_agent",
             "hash",
-        ])
-        .map_err(csv_err)?;
-        let mut written = 0_i64;
-        while written < EXPORT_LIMIT {
+        ])?;
+        while file.rows < EXPORT_LIMIT {
             let batch = queries::rows(
                 conn,
                 scope,
                 &f,
                 low,
                 high,
-                5_000.min(EXPORT_LIMIT - written),
+                5_000.min(EXPORT_LIMIT - file.rows),
             )?;
             for r in &batch {
-                out.write_record([
+                file.row([
                     r.created_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
                     cell(r.actor_email.as_deref().unwrap_or_default()),
                     r.action.clone(),
@@ -249,29 +244,14 @@ async fn export(
                     r.ip_address.clone().unwrap_or_default(),
                     cell(r.user_agent.as_deref().unwrap_or_default()),
                     r.hash.clone(),
-                ])
-                .map_err(csv_err)?;
+                ])?;
             }
-            written += batch.len() as i64;
             match batch.last() {
                 Some(last) if batch.len() == 5_000 => high = last.id,
                 _ => break,
             }
         }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| AppError::internal(format!("csv: {e}")))?;
-        write_tx(conn, |conn| {
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::EXPORT, "audit_log").new_values(json!({
-                    "filters": serde_json::to_value(&q).unwrap_or(Value::Null),
-                    "rows": written,
-                    "truncated": written >= EXPORT_LIMIT,
-                })),
-            )
-        })?;
+        let bytes = file.finish_audited(conn, &actor, scope, "audit_log", &q, EXPORT_LIMIT)?;
         Ok(bytes)
     })
     .await?;

@@ -1,15 +1,13 @@
 //! `/sales/clients/export.csv`: the clients the list shows, as a spreadsheet.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 
 use super::{ListQuery, queries, scope_request};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::db;
 use crate::error::AppError;
 use crate::web::Ctx;
-use crate::web::export::{cell, csv_response};
+use crate::web::export::{CsvFile, cell, csv_response};
 
 /// An export holds at most this many clients; the list page says so.
 pub const EXPORT_LIMIT: i64 = 50_000;
@@ -31,9 +29,7 @@ pub async fn export(
     let tz = ctx.timezone();
     let body = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let csv_err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
-        out.write_record([
+        let mut file = CsvFile::new(&[
             "name",
             "email",
             "phone",
@@ -41,13 +37,11 @@ pub async fn export(
             "owner",
             "status",
             "added",
-        ])
-        .map_err(csv_err)?;
-        let mut written = 0_i64;
-        while written < EXPORT_LIMIT {
-            let batch = queries::list(conn, &scope, &filter, 2_000.min(EXPORT_LIMIT - written))?;
+        ])?;
+        while file.rows < EXPORT_LIMIT {
+            let batch = queries::list(conn, &scope, &filter, 2_000.min(EXPORT_LIMIT - file.rows))?;
             for r in &batch {
-                out.write_record([
+                file.row([
                     cell(&r.name),
                     cell(r.email.as_deref().unwrap_or_default()),
                     cell(r.phone.as_deref().unwrap_or_default()),
@@ -61,29 +55,15 @@ pub async fn export(
                         .with_timezone(&tz)
                         .format("%Y-%m-%d %H:%M %Z")
                         .to_string(),
-                ])
-                .map_err(csv_err)?;
+                ])?;
             }
-            written += batch.len() as i64;
             match batch.last() {
                 Some(last) if batch.len() == 2_000 => filter.after = Some(last.public_id),
                 _ => break,
             }
         }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| AppError::internal(format!("csv: {e}")))?;
-        write_tx(conn, |conn| {
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.org().id()), actions::EXPORT, "client").new_values(json!({
-                    "filters": serde_json::to_value(&query).unwrap_or_default(),
-                    "rows": written,
-                    "truncated": written >= EXPORT_LIMIT,
-                })),
-            )
-        })?;
+        let bytes =
+            file.finish_audited(conn, &actor, scope.org(), "client", &query, EXPORT_LIMIT)?;
         Ok(bytes)
     })
     .await?;

@@ -8,8 +8,9 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::activity::{self, Activity};
 use super::form::DealForm;
-use super::queries::{self, Activity, DealRecord};
+use super::queries::{self, DealRecord};
 use super::{audit_json, form_page, load_choices, scope_request};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
@@ -102,7 +103,7 @@ pub async fn update(
         };
         write_tx(conn, |conn| {
             queries::update(conn, deal.id, &new)?;
-            queries::record_activity(
+            activity::record(
                 conn,
                 Activity {
                     deal: &deal,
@@ -219,7 +220,7 @@ pub async fn cancel(
                 json!({ "status": deal.status }),
                 json!({ "status": "cancelled", "reason": reason }),
             );
-            queries::record_activity(
+            activity::record(
                 conn,
                 Activity {
                     deal: &deal,

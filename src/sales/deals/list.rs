@@ -5,16 +5,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::form::label;
 use super::queries::{self, DealRow, Filter, Sort};
 use super::{money, options, scope_request};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, write_tx};
+use crate::db::{self, PublicId};
 use crate::error::AppError;
-use crate::web::export::{cell, csv_response};
+use crate::web::export::{CsvFile, cell, csv_response};
 use crate::web::form::{currency_exponent, date, scaled_decimal};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
@@ -247,9 +245,7 @@ pub async fn export(
                 "The filters are not valid; correct them on the deals page, then export.".into(),
             ));
         }
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let csv_err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
-        out.write_record([
+        let mut file = CsvFile::new(&[
             "deal",
             "client",
             "amount",
@@ -260,13 +256,11 @@ pub async fn export(
             "deal_date",
             "due_date",
             "owner",
-        ])
-        .map_err(csv_err)?;
-        let mut written = 0_i64;
-        while written < EXPORT_LIMIT {
-            let batch = queries::list(conn, &scope, &filter, 2_000.min(EXPORT_LIMIT - written))?;
+        ])?;
+        while file.rows < EXPORT_LIMIT {
+            let batch = queries::list(conn, &scope, &filter, 2_000.min(EXPORT_LIMIT - file.rows))?;
             for r in &batch {
-                out.write_record([
+                file.row([
                     r.deal_number.clone(),
                     cell(&r.client_name),
                     crate::web::form::minor_to_input(
@@ -280,29 +274,14 @@ pub async fn export(
                     r.deal_date.to_string(),
                     r.due_date.map(|d| d.to_string()).unwrap_or_default(),
                     cell(&format!("{} {}", r.owner_first, r.owner_last)),
-                ])
-                .map_err(csv_err)?;
+                ])?;
             }
-            written += batch.len() as i64;
             match batch.last() {
                 Some(last) if batch.len() == 2_000 => filter.after = Some(last.public_id),
                 _ => break,
             }
         }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| AppError::internal(format!("csv: {e}")))?;
-        write_tx(conn, |conn| {
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.org().id()), actions::EXPORT, "deal").new_values(json!({
-                    "filters": serde_json::to_value(&query).unwrap_or_default(),
-                    "rows": written,
-                    "truncated": written >= EXPORT_LIMIT,
-                })),
-            )
-        })?;
+        let bytes = file.finish_audited(conn, &actor, scope.org(), "deal", &query, EXPORT_LIMIT)?;
         Ok(bytes)
     })
     .await?;

@@ -2,6 +2,7 @@
 //! holds, numbered DLID0001… per organization by the one allocator (`numbers`), each with its
 //! activity log.
 
+mod activity;
 mod change;
 pub mod form;
 mod list;
@@ -14,8 +15,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
+use self::activity::Activity;
 use self::form::{Choices, DealForm, METHODS, SOURCES, label};
-use self::queries::{Activity, DealRecord, NewDeal};
+use self::queries::{DealRecord, NewDeal};
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
@@ -185,7 +187,7 @@ async fn create(
             let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
             let deal = queries::insert(conn, &scope, &number, &new)?;
             let values = audit_json(&new, &number);
-            queries::record_activity(
+            activity::record(
                 conn,
                 Activity {
                     deal: &deal,
@@ -262,7 +264,7 @@ async fn show(
         let scope = request.resolve(conn)?;
         let deal = queries::find(conn, &scope, id)?;
         let names = queries::names(conn, &deal)?;
-        let activity = queries::activities(conn, &deal)?;
+        let activity = activity::of(conn, &deal)?;
         Ok((deal, names, activity))
     })
     .await?;
