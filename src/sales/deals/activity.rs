@@ -4,37 +4,52 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use serde_json::Value;
+
 use super::queries::DealRecord;
+use crate::audit::{self, Actor, Event};
 use crate::db::{AnyConnection, now};
+use crate::error::AppError;
 use crate::schema::{deal_activities, users};
 
-/// One line of a deal's activity log: who did what, with old and new values as JSON.
-pub struct Activity<'a> {
-    pub deal: &'a DealRecord,
-    pub user_id: i64,
+/// One change of a deal: its line in the activity log, and its audit action.
+pub struct Change<'a> {
+    /// `actions::CREATE` or `actions::UPDATE`, for the audit log.
+    pub audit: &'a str,
+    /// "created", "edited", "cancelled", for the activity log.
     pub action: &'a str,
     pub description: Option<String>,
-    pub old: Option<serde_json::Value>,
-    pub new: Option<serde_json::Value>,
-    pub ip: Option<&'a str>,
-    pub user_agent: Option<&'a str>,
+    pub old: Option<Value>,
+    pub new: Value,
 }
 
-pub fn record(conn: &mut AnyConnection, a: Activity<'_>) -> QueryResult<()> {
+/// Records a change in the deal's activity log and in the audit log, in the caller's
+/// transaction: every change of a deal lands in both, with who made it and from where.
+pub fn log(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    deal: &DealRecord,
+    c: Change<'_>,
+) -> Result<(), AppError> {
     diesel::insert_into(deal_activities::table)
         .values((
-            deal_activities::organization_id.eq(a.deal.organization_id),
-            deal_activities::deal_id.eq(a.deal.id),
-            deal_activities::user_id.eq(a.user_id),
-            deal_activities::action.eq(a.action),
-            deal_activities::description.eq(a.description),
-            deal_activities::old_values.eq(a.old.map(|v| v.to_string())),
-            deal_activities::new_values.eq(a.new.map(|v| v.to_string())),
-            deal_activities::ip_address.eq(a.ip),
-            deal_activities::user_agent.eq(a.user_agent),
+            deal_activities::organization_id.eq(deal.organization_id),
+            deal_activities::deal_id.eq(deal.id),
+            deal_activities::user_id.eq(actor.user_id.unwrap_or(deal.created_by_id)),
+            deal_activities::action.eq(c.action),
+            deal_activities::description.eq(c.description),
+            deal_activities::old_values.eq(c.old.as_ref().map(Value::to_string)),
+            deal_activities::new_values.eq(c.new.to_string()),
+            deal_activities::ip_address.eq(actor.ip.as_deref()),
+            deal_activities::user_agent.eq(actor.user_agent.as_deref()),
             deal_activities::created_at.eq(now()),
         ))
         .execute(conn)?;
+    let mut event = Event::new(Some(deal.organization_id), c.audit, "deal").entity(deal.public_id);
+    if let Some(old) = c.old {
+        event = event.old(old);
+    }
+    audit::record(conn, actor, event.new_values(c.new))?;
     Ok(())
 }
 

@@ -8,15 +8,16 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::activity::{self, Activity};
-use super::form::DealForm;
+use super::activity::{self, Change};
+use super::form::{Choices, DealForm};
 use super::queries::{self, DealRecord};
 use super::{audit_json, form_page, load_choices, scope_request};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, write_tx};
+use crate::audit::{self, actions};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
+use crate::sales::scope::RecordScope;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 const LOCKED: &str = "A payment on this deal is verified, or the deal is completed or \
@@ -37,16 +38,7 @@ pub async fn edit(
     let (deal, form, choices) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let deal = queries::find(conn, &scope, id)?;
-        let mut choices = load_choices(conn, &scope)?;
-        let (client, client_name, project) = queries::form_ids(conn, &deal)?;
-        // An archived client stays the deal's own choice.
-        if !choices
-            .clients
-            .iter()
-            .any(|(id, _, _)| *id == deal.client_id)
-        {
-            choices.clients.push((deal.client_id, client, client_name));
-        }
+        let (choices, client, project) = choices_for(conn, &scope, &deal)?;
         let form = DealForm::of(&deal, client, project, choices.exponent);
         Ok((deal, form, choices))
     })
@@ -74,7 +66,7 @@ pub async fn update(
     let request = scope_request(&ctx)?;
     let id = parse_id(&path)?;
     let form = form.into_inner();
-    let (actor, ip, ua) = (ctx.actor(), ctx.ip.clone(), ctx.user_agent.clone());
+    let actor = ctx.actor();
     let f = form.clone();
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -82,15 +74,7 @@ pub async fn update(
         if !deal.can_change() {
             return Ok(Err(None));
         }
-        let mut choices = load_choices(conn, &scope)?;
-        let (client, client_name, _) = queries::form_ids(conn, &deal)?;
-        if !choices
-            .clients
-            .iter()
-            .any(|(id, _, _)| *id == deal.client_id)
-        {
-            choices.clients.push((deal.client_id, client, client_name));
-        }
+        let (choices, _, _) = choices_for(conn, &scope, &deal)?;
         let mut errors = FieldErrors::default();
         let Some(new) = f.validate(&choices, &mut errors) else {
             return Ok(Err(Some((deal, errors, choices))));
@@ -103,28 +87,18 @@ pub async fn update(
         };
         write_tx(conn, |conn| {
             queries::update(conn, deal.id, &new)?;
-            activity::record(
-                conn,
-                Activity {
-                    deal: &deal,
-                    user_id: scope.user_id(),
-                    action: "edited",
-                    description: Some("Edited the deal".into()),
-                    old: Some(before.clone()),
-                    new: Some(after.clone()),
-                    ip: Some(&ip),
-                    user_agent: ua.as_deref(),
-                },
-            )?;
-            audit::record(
+            activity::log(
                 conn,
                 &actor,
-                Event::new(Some(scope.org().id()), actions::UPDATE, "deal")
-                    .entity(deal.public_id)
-                    .old(before)
-                    .new_values(after),
-            )?;
-            Ok::<_, AppError>(())
+                &deal,
+                Change {
+                    audit: actions::UPDATE,
+                    action: "edited",
+                    description: Some("Edited the deal".into()),
+                    old: Some(before),
+                    new: after,
+                },
+            )
         })?;
         Ok(Ok(deal.public_id))
     })
@@ -143,6 +117,25 @@ pub async fn update(
             &form_page(ctx, Some(deal), form, errors, &choices),
         ),
     }
+}
+
+/// The form's choices for an existing deal, with its current client even when archived, and
+/// that client's and project's public ids.
+fn choices_for(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    deal: &DealRecord,
+) -> Result<(Choices, PublicId, Option<PublicId>), AppError> {
+    let mut choices = load_choices(conn, scope)?;
+    let (client, client_name, project) = queries::form_ids(conn, deal)?;
+    if !choices
+        .clients
+        .iter()
+        .any(|(id, _, _)| *id == deal.client_id)
+    {
+        choices.clients.push((deal.client_id, client, client_name));
+    }
+    Ok((choices, client, project))
 }
 
 /// A deal's fields as its history records them, with the client and project by internal id.
@@ -203,7 +196,7 @@ pub async fn cancel(
     let request = scope_request(&ctx)?;
     let id = parse_id(&path)?;
     let reason = crate::web::form::optional(&form.reason, 1000);
-    let (actor, ip, ua) = (ctx.actor(), ctx.ip.clone(), ctx.user_agent.clone());
+    let actor = ctx.actor();
     let valid = match &reason {
         Ok(Some(r)) => Some(r.clone()),
         _ => None,
@@ -216,32 +209,18 @@ pub async fn cancel(
         };
         write_tx(conn, |conn| {
             queries::cancel(conn, deal.id)?;
-            let (old, new) = (
-                json!({ "status": deal.status }),
-                json!({ "status": "cancelled", "reason": reason }),
-            );
-            activity::record(
-                conn,
-                Activity {
-                    deal: &deal,
-                    user_id: scope.user_id(),
-                    action: "cancelled",
-                    description: Some(format!("Cancelled the deal: {reason}")),
-                    old: Some(old.clone()),
-                    new: Some(new.clone()),
-                    ip: Some(&ip),
-                    user_agent: ua.as_deref(),
-                },
-            )?;
-            audit::record(
+            activity::log(
                 conn,
                 &actor,
-                Event::new(Some(scope.org().id()), actions::UPDATE, "deal")
-                    .entity(deal.public_id)
-                    .old(old)
-                    .new_values(new),
-            )?;
-            Ok::<_, AppError>(())
+                &deal,
+                Change {
+                    audit: actions::UPDATE,
+                    action: "cancelled",
+                    description: Some(format!("Cancelled the deal: {reason}")),
+                    old: Some(json!({ "status": deal.status })),
+                    new: json!({ "status": "cancelled", "reason": reason }),
+                },
+            )
         })?;
         Ok((deal, true))
     })

@@ -15,12 +15,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use self::activity::Activity;
+use self::activity::Change;
 use self::form::{Choices, DealForm, METHODS, SOURCES, label};
 use self::queries::{DealRecord, NewDeal};
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
+use crate::audit::actions;
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::numbers;
@@ -174,7 +174,7 @@ async fn create(
     ctx.require(Permission::DealsCreate)?;
     let request = scope_request(&ctx)?;
     let form = form.into_inner();
-    let (actor, ip, ua) = (ctx.actor(), ctx.ip.clone(), ctx.user_agent.clone());
+    let actor = ctx.actor();
     let f = form.clone();
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -186,26 +186,17 @@ async fn create(
         let deal = write_tx(conn, |conn| {
             let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
             let deal = queries::insert(conn, &scope, &number, &new)?;
-            let values = audit_json(&new, &number);
-            activity::record(
+            activity::log(
                 conn,
-                Activity {
-                    deal: &deal,
-                    user_id: scope.user_id(),
+                &actor,
+                &deal,
+                Change {
+                    audit: actions::CREATE,
                     action: "created",
                     description: None,
                     old: None,
-                    new: Some(values.clone()),
-                    ip: Some(&ip),
-                    user_agent: ua.as_deref(),
+                    new: audit_json(&new, &number),
                 },
-            )?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.org().id()), actions::CREATE, "deal")
-                    .entity(deal.public_id)
-                    .new_values(values),
             )?;
             Ok::<_, AppError>(deal)
         })?;
