@@ -147,6 +147,7 @@ fn load_demo(conn: &mut AnyConnection, config: &Config) -> Result<String, String
         .unwrap_or_else(dealdesk::auth::passwords::temporary);
     let hash = auth::passwords::hash(&password)?;
     demo::load(conn, &hash).map_err(|e| format!("loading demo data failed: {e}"))?;
+    demo::write_receipts(conn, &config.upload_dir)?;
     Ok(password)
 }
 

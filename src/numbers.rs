@@ -26,6 +26,12 @@ pub const DEAL: Kind = Kind {
     width: 4,
 };
 
+pub const PAYMENT: Kind = Kind {
+    key: "payment",
+    prefix: "TXN",
+    width: 6,
+};
+
 impl Kind {
     pub fn format(self, n: i64) -> String {
         format!("{}{:0width$}", self.prefix, n, width = self.width)
@@ -60,5 +66,6 @@ mod tests {
     fn numbers_are_prefixed_and_padded() {
         assert_eq!(DEAL.format(1), "DLID0001");
         assert_eq!(DEAL.format(12_345), "DLID12345");
+        assert_eq!(PAYMENT.format(1), "TXN000001");
     }
 }

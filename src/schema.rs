@@ -99,6 +99,8 @@ diesel::table! {
         created_by_id -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        outstanding_minor -> BigInt,
+        balance_status -> Text,
     }
 }
 

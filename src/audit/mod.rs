@@ -391,12 +391,15 @@ pub mod actions {
     pub const UPDATE: &str = "update";
     pub const DELETE: &str = "delete";
     pub const EXPORT: &str = "export";
+    /// A sensitive file opened (a payment's receipt).
+    pub const VIEW: &str = "view";
     /// Every action the audit page offers as a filter.
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 15] = [
         CREATE,
         UPDATE,
         DELETE,
         EXPORT,
+        VIEW,
         LOGIN,
         LOGIN_FAILED,
         LOGOUT,

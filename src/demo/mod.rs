@@ -3,6 +3,9 @@
 //! printed at start always work.
 
 mod admin;
+mod payments;
+
+pub use self::payments::write_receipts;
 mod sales;
 
 use diesel::prelude::*;
@@ -95,6 +98,7 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
             let demo_traders = domain == "demo.test";
             sales::load(conn, scope, domain, if demo_traders { 150 } else { 30 })?;
             sales::load_deals(conn, scope, if demo_traders { 300 } else { 40 })?;
+            payments::load(conn, scope, domain)?;
         }
         Ok(())
     })

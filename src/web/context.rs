@@ -106,6 +106,14 @@ impl Ctx {
         self.user.timezone
     }
 
+    /// Today's date where this viewer is: the bound of payment dates, the default of new records.
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::db::now()
+            .and_utc()
+            .with_timezone(&self.timezone())
+            .date_naive()
+    }
+
     /// A stored UTC time as this viewer reads it (their zone, named; relative when recent).
     pub fn local_time(&self, t: Option<chrono::NaiveDateTime>) -> When {
         When::of(t, self.timezone(), crate::db::now())
@@ -212,6 +220,13 @@ impl Ctx {
                 href: "/sales/clients",
                 label: "Clients",
                 active: self.path.starts_with("/sales/clients"),
+            });
+        }
+        if self.can(Permission::PaymentsRecord) {
+            items.push(NavItem {
+                href: "/sales/payments",
+                label: "My payments",
+                active: self.path.starts_with("/sales/payments"),
             });
         }
         items

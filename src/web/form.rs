@@ -30,6 +30,13 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Adds another set of errors (those of a check made elsewhere).
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, message) in other.0 {
+            self.add(field, message);
+        }
+    }
+
     /// Records `Err` results as the field's error and gives back the value.
     pub fn check<T>(&mut self, field: &'static str, r: Result<T, String>) -> Option<T> {
         match r {

@@ -11,6 +11,7 @@ pub mod form;
 pub mod headers;
 pub mod pager;
 pub mod time;
+pub mod upload;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};

@@ -59,6 +59,7 @@ pub fn action_label(action: &str) -> &'static str {
         actions::UPDATE => "Changed",
         actions::DELETE => "Deleted",
         actions::EXPORT => "Exported",
+        actions::VIEW => "Opened",
         actions::LOGIN => "Signed in",
         actions::LOGIN_FAILED => "Failed sign-in",
         actions::LOGOUT => "Signed out",
@@ -77,7 +78,11 @@ pub fn action_label(action: &str) -> &'static str {
 pub fn kind_label(entity_type: &str) -> &'static str {
     match entity_type {
         "audit_log" => "audit log",
+        "call" => "call",
         "client" => "client",
+        "deal" => "deal",
+        "payment" => "payment",
+        "receipt" => "receipt",
         "loss_reason" => "loss reason",
         "organization" => "organization",
         "platform_admin" => "platform administrator",

@@ -24,6 +24,8 @@ pub struct ClientRecord {
     pub created_by_id: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub outstanding_minor: i64,
+    pub balance_status: String,
 }
 
 /// A list row: the client and who owns it.

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::queries::DealRecord;
 use crate::audit::{self, Actor, Event};
-use crate::db::{AnyConnection, now};
+use crate::db::{AnyConnection, PublicId, now};
 use crate::error::AppError;
 use crate::schema::{deal_activities, users};
 
@@ -21,6 +21,8 @@ pub struct Change<'a> {
     pub description: Option<String>,
     pub old: Option<Value>,
     pub new: Value,
+    /// The record the audit entry names when it is not the deal itself (a payment on it).
+    pub entity: Option<(&'a str, PublicId)>,
 }
 
 /// Records a change in the deal's activity log and in the audit log, in the caller's
@@ -45,7 +47,8 @@ pub fn log(
             deal_activities::created_at.eq(now()),
         ))
         .execute(conn)?;
-    let mut event = Event::new(Some(deal.organization_id), c.audit, "deal").entity(deal.public_id);
+    let (kind, id) = c.entity.unwrap_or(("deal", deal.public_id));
+    let mut event = Event::new(Some(deal.organization_id), c.audit, kind).entity(id);
     if let Some(old) = c.old {
         event = event.old(old);
     }

@@ -17,6 +17,7 @@ use crate::audit::{self, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
+use crate::sales::balance;
 use crate::sales::scope::RecordScope;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -67,6 +68,7 @@ pub async fn update(
     let id = parse_id(&path)?;
     let form = form.into_inner();
     let actor = ctx.actor();
+    let today = ctx.today();
     let f = form.clone();
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -87,6 +89,10 @@ pub async fn update(
         };
         write_tx(conn, |conn| {
             queries::update(conn, deal.id, &new)?;
+            balance::recompute(conn, deal.id, today)?;
+            if new.client_id != deal.client_id {
+                balance::recompute_client(conn, deal.client_id, today)?;
+            }
             activity::log(
                 conn,
                 &actor,
@@ -97,6 +103,7 @@ pub async fn update(
                     description: Some("Edited the deal".into()),
                     old: Some(before),
                     new: after,
+                    entity: None,
                 },
             )
         })?;
@@ -197,6 +204,7 @@ pub async fn cancel(
     let id = parse_id(&path)?;
     let reason = crate::web::form::optional(&form.reason, 1000);
     let actor = ctx.actor();
+    let today = ctx.today();
     let valid = match &reason {
         Ok(Some(r)) => Some(r.clone()),
         _ => None,
@@ -209,6 +217,7 @@ pub async fn cancel(
         };
         write_tx(conn, |conn| {
             queries::cancel(conn, deal.id)?;
+            balance::recompute(conn, deal.id, today)?;
             activity::log(
                 conn,
                 &actor,
@@ -219,6 +228,7 @@ pub async fn cancel(
                     description: Some(format!("Cancelled the deal: {reason}")),
                     old: Some(json!({ "status": deal.status })),
                     new: json!({ "status": "cancelled", "reason": reason }),
+                    entity: None,
                 },
             )
         })?;

@@ -2,7 +2,7 @@
 //! holds, numbered DLID0001… per organization by the one allocator (`numbers`), each with its
 //! activity log.
 
-mod activity;
+pub(crate) mod activity;
 mod change;
 pub mod form;
 mod list;
@@ -11,13 +11,15 @@ pub mod queries;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
 use self::activity::Change;
 use self::form::{Choices, DealForm, METHODS, SOURCES, label};
 use self::queries::{DealRecord, NewDeal};
+use super::balance;
+use super::payments::form as payment_form;
+use super::payments::queries::{self as payment_queries, PaymentRow};
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::actions;
@@ -125,13 +127,6 @@ pub struct NewQuery {
     client: Option<String>,
 }
 
-fn today(ctx: &Ctx) -> NaiveDate {
-    crate::db::now()
-        .and_utc()
-        .with_timezone(&ctx.timezone())
-        .date_naive()
-}
-
 async fn new(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -144,7 +139,7 @@ async fn new(
         load_choices(conn, &scope)
     })
     .await?;
-    let form = DealForm::blank(today(&ctx), query.into_inner().client);
+    let form = DealForm::blank(ctx.today(), query.into_inner().client);
     render(&form_page(
         ctx,
         None,
@@ -175,6 +170,7 @@ async fn create(
     let request = scope_request(&ctx)?;
     let form = form.into_inner();
     let actor = ctx.actor();
+    let today = ctx.today();
     let f = form.clone();
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -186,6 +182,7 @@ async fn create(
         let deal = write_tx(conn, |conn| {
             let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
             let deal = queries::insert(conn, &scope, &number, &new)?;
+            balance::recompute_client(conn, deal.client_id, today)?;
             activity::log(
                 conn,
                 &actor,
@@ -196,6 +193,7 @@ async fn create(
                     description: None,
                     old: None,
                     new: audit_json(&new, &number),
+                    entity: None,
                 },
             )?;
             Ok::<_, AppError>(deal)
@@ -235,7 +233,12 @@ struct ShowPage {
     amount: String,
     paid: String,
     outstanding: String,
+    pending: String,
     paid_percent: i64,
+    /// The deal's payments: the row, its amount and status in words.
+    payments: Vec<(PaymentRow, String, &'static str)>,
+    /// Why no payment can be recorded, if so.
+    closed: Option<&'static str>,
     status: &'static str,
     payment: &'static str,
     verification: &'static str,
@@ -251,14 +254,17 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
     let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
-    let (deal, (client_id, client_name, owner), activity) = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        let deal = queries::find(conn, &scope, id)?;
-        let names = queries::names(conn, &deal)?;
-        let activity = activity::of(conn, &deal)?;
-        Ok((deal, names, activity))
-    })
-    .await?;
+    let (deal, (client_id, client_name, owner), activity, payments, (_, pending)) =
+        db::run(&state.pool, move |conn| {
+            let scope = request.resolve(conn)?;
+            let deal = queries::find(conn, &scope, id)?;
+            let names = queries::names(conn, &deal)?;
+            let activity = activity::of(conn, &deal)?;
+            let payments = payment_queries::of_deal(conn, deal.organization_id, deal.id)?;
+            let committed = payment_queries::committed(conn, deal.id, &deal.currency, None)?;
+            Ok((deal, names, activity, payments, committed))
+        })
+        .await?;
     let activity = activity
         .into_iter()
         .map(|(t, action, description, first, last)| ActivityLine {
@@ -277,6 +283,16 @@ async fn show(
         amount: money(deal.amount_minor, &deal.currency),
         paid: money(deal.paid_minor, &deal.currency),
         outstanding: money(deal.amount_minor - deal.paid_minor, &deal.currency),
+        pending: money(pending, &deal.currency),
+        payments: payments
+            .into_iter()
+            .map(|p| {
+                let amount = money(p.amount_minor, &p.currency);
+                let status = payment_form::status_label(&p.status);
+                (p, amount, status)
+            })
+            .collect(),
+        closed: crate::sales::payments::closed(&deal),
         paid_percent: deal.paid_minor * 100 / deal.amount_minor.max(1),
         status: label(&deal.status),
         payment: label(&deal.payment_status),

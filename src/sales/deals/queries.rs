@@ -213,6 +213,14 @@ pub fn find(
         .first(conn)
 }
 
+/// The deal of the scope with this internal id (a payment's deal).
+pub fn find_id(conn: &mut AnyConnection, scope: &RecordScope, id: i64) -> QueryResult<DealRecord> {
+    scoped!(scope)
+        .filter(deals::id.eq(id))
+        .select(DealRecord::as_select())
+        .first(conn)
+}
+
 /// The clients a deal form offers: the active ones of the scope, by name.
 pub fn client_choices(
     conn: &mut AnyConnection,

@@ -190,6 +190,44 @@ impl Client {
         self.post_form(action, &all)
     }
 
+    /// Opens `page`, then POSTs `fields` and an optional file (field name, file name, bytes) as
+    /// `multipart/form-data`, the CSRF token first as the browser sends it.
+    pub fn submit_multipart(
+        &mut self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Resp {
+        let token = self.get(page).csrf();
+        let boundary = "dealdesk-test-boundary-7MA4YWxk";
+        let mut body = Vec::new();
+        for (name, value) in std::iter::once(&("csrf_token", token.as_str())).chain(fields) {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, filename, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.post_raw(
+            action,
+            &format!("multipart/form-data; boundary={boundary}"),
+            &body,
+        )
+    }
+
     pub fn login(&mut self, email: &str, password: &str) -> Resp {
         self.submit(
             "/login",

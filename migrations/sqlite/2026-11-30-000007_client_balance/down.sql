@@ -1,0 +1,4 @@
+DROP INDEX idx_payments_org_deal_status;
+DROP INDEX idx_clients_org_balance;
+ALTER TABLE clients DROP COLUMN balance_status;
+ALTER TABLE clients DROP COLUMN outstanding_minor;

@@ -1,0 +1,163 @@
+//! Payments on the demo deals, in every state a payment takes: waiting, verified, rejected with
+//! a reason, refunded, written off; a receipt on every third. The deals and clients then take
+//! their statuses from them through the one recomputation (`sales::balance`), as they would
+//! from payments recorded on the site.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::auth::users::find_by_email;
+use crate::db::{AnyConnection, PublicId, now};
+use crate::numbers;
+use crate::sales::balance;
+use crate::schema::{deals, payments};
+use crate::web::OrgScope;
+
+/// What happens on a deal, by its position: (share of the amount in %, final status, reason).
+/// Shares of a deal add up to at most 100.
+const PLANS: [&[(i64, &str, Option<&str>)]; 10] = [
+    &[],
+    &[(30, "pending", None)],
+    &[(40, "verified", None), (30, "pending", None)],
+    &[(100, "verified", None)],
+    &[
+        (50, "verified", None),
+        (50, "rejected", Some("insufficient_funds")),
+    ],
+    &[(30, "verified", None), (70, "verified", None)],
+    &[
+        (100, "rejected", Some("cheque_bounce")),
+        (100, "pending", None),
+    ],
+    &[(60, "verified", None), (40, "refunded", None)],
+    &[],
+    &[
+        (25, "verified", None),
+        (25, "pending", None),
+        (50, "bad_debt", None),
+    ],
+];
+
+const METHODS: [&str; 5] = ["bank_transfer", "card", "cash", "cheque", "wallet"];
+
+/// The file every demo receipt shows (a one-pixel PNG), written under `UPLOAD_DIR` by `serve
+/// --demo` (`write_receipts`).
+const RECEIPT_PNG: [u8; 67] = [
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+/// Loads the payments once per organization (nothing when it already has some).
+pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryResult<()> {
+    let existing: i64 = payments::table
+        .filter(payments::organization_id.eq(scope.id()))
+        .count()
+        .get_result(conn)?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let verifier = find_by_email(conn, &format!("verifier@{domain}"))?.map(|u| u.id);
+    let found: Vec<(i64, i64, String, NaiveDate, i64, String)> = deals::table
+        .filter(deals::organization_id.eq(scope.id()))
+        .filter(deals::status.ne("cancelled"))
+        .order(deals::id)
+        .select((
+            deals::id,
+            deals::amount_minor,
+            deals::currency,
+            deals::deal_date,
+            deals::created_by_id,
+            deals::status,
+        ))
+        .load(conn)?;
+    let t = now();
+    let today = t.date();
+    let mut clients = BTreeSet::new();
+    let mut n = 0_usize;
+    for (i, (deal_id, amount, currency, deal_date, owner, _)) in found.iter().enumerate() {
+        // Older deals are mostly settled; a write-off is rare.
+        let plan = match (i % PLANS.len(), (today - *deal_date).num_days()) {
+            (0 | 8, age) if age > 45 => PLANS[3],
+            (9, _) if i % 20 != 9 => PLANS[5],
+            (p, _) => PLANS[p],
+        };
+        for (k, (share, status, reason)) in plan.iter().enumerate() {
+            n += 1;
+            let start = (*deal_date).max(today - Duration::days(360));
+            let date = (start + Duration::days(3 + 9 * k as i64)).min(today);
+            let number = numbers::next(conn, scope, numbers::PAYMENT)?;
+            let method = METHODS[n % METHODS.len()];
+            let decided = *status != "pending";
+            let decided_at: Option<NaiveDateTime> = decided
+                .then(|| (date + Duration::days(1)).and_hms_opt(10, 30, 0))
+                .flatten()
+                .map(|d| d.min(t));
+            let created = date.and_hms_opt(9, 0, 0).unwrap_or(t).min(t);
+            let receipt = (n % 3 == 0).then(|| format!("demo{}{n}.png", scope.id()));
+            diesel::insert_into(payments::table)
+                .values((
+                    payments::public_id.eq(PublicId::new()),
+                    payments::organization_id.eq(scope.id()),
+                    payments::transaction_number.eq(&number),
+                    payments::deal_id.eq(deal_id),
+                    payments::amount_minor.eq(amount * share / 100),
+                    payments::currency.eq(currency),
+                    payments::category.eq(match (k, share) {
+                        (_, 100) => "final",
+                        (0, _) => "advance",
+                        _ => "partial",
+                    }),
+                    payments::method.eq(method),
+                    payments::status.eq(status),
+                    payments::payment_date.eq(date),
+                    payments::cheque_number
+                        .eq((method == "cheque").then(|| format!("CHQ-{}-{n:05}", scope.id()))),
+                    payments::bank_reference
+                        .eq((method == "bank_transfer").then(|| format!("BT{}{n:06}", scope.id()))),
+                    payments::receipt_path.eq(&receipt),
+                    payments::receipt_content_type.eq(receipt.as_ref().map(|_| "image/png")),
+                    payments::failure_reason.eq(reason),
+                    payments::verified_by_id.eq(verifier.filter(|_| decided)),
+                    payments::verified_at.eq(decided_at),
+                    payments::created_by_id.eq(owner),
+                    payments::created_at.eq(created),
+                    payments::updated_at.eq(decided_at.unwrap_or(created)),
+                ))
+                .execute(conn)?;
+        }
+        if !plan.is_empty() {
+            clients.insert(balance::recompute_deal(conn, *deal_id)?);
+        }
+    }
+    for client in clients {
+        balance::recompute_client(conn, client, today)?;
+    }
+    Ok(())
+}
+
+/// Writes the demo receipts' file under `upload_dir` for every demo payment that names one.
+pub fn write_receipts(conn: &mut AnyConnection, upload_dir: &Path) -> Result<usize, String> {
+    let names: Vec<Option<String>> = payments::table
+        .filter(payments::receipt_path.like("demo%"))
+        .select(payments::receipt_path)
+        .load(conn)
+        .map_err(|e| format!("reading demo receipts failed: {e}"))?;
+    let dir = upload_dir.join("receipts");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let mut written = 0;
+    for name in names.into_iter().flatten() {
+        let path = dir.join(&name);
+        if !path.exists() {
+            std::fs::write(&path, RECEIPT_PNG)
+                .map_err(|e| format!("write {}: {e}", path.display()))?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}

@@ -1,0 +1,355 @@
+//! The one recomputation of what follows from a deal's payments (DESIGN.md, "How records move"):
+//! the deal's `paid_minor`, `payment_status`, `verification_status`, `status` and
+//! `client_status`, and its client's outstanding balance, balance status and purchase total.
+//! Every change of a payment or of a deal's amount calls `recompute` in its own transaction, the
+//! verifier's decisions included, so no figure is ever derived anywhere else.
+//!
+//! The rules:
+//! - paid is the sum of verified payments (the amount received where the verifier recorded one),
+//!   never above the deal amount; refunded, rejected and bad-debt payments are not paid;
+//! - payment status: nothing paid → initial, part → partial, all → full;
+//! - verification status: a payment waiting for a decision → pending; else one verified →
+//!   verified; else one rejected (or refunded, or bad debt) → rejected; no payments → pending;
+//! - deal status: cancelled stays cancelled; fully paid → completed; a payment recorded that is
+//!   not rejected → in progress; else pending;
+//! - the client's outstanding balance is what its open deals still miss; its balance status is
+//!   clear when nothing is due, bad debt when a payment of its was written off as bad debt or
+//!   half or more of what it was billed is due past a due date, pending otherwise; every deal of
+//!   the client carries that status as its `client_status`;
+//! - the client's purchase total is the amount of its completed deals.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, now};
+use crate::schema::{clients, deals, payments};
+use crate::web::form::currency_exponent;
+
+/// What a payment counts for on its deal, in the deal's currency: its amount (or the amount
+/// received, where the verifier recorded one) as is in the same currency, else converted at the
+/// payment's exchange rate (× 10⁴), rounded half up once.
+pub fn counted_minor(
+    amount_minor: i64,
+    currency: &str,
+    exchange_rate_e4: i64,
+    deal_currency: &str,
+) -> i64 {
+    if currency == deal_currency {
+        return amount_minor;
+    }
+    let from = i128::from(10_i64.pow(currency_exponent(currency)));
+    let to = i128::from(10_i64.pow(currency_exponent(deal_currency)));
+    let numerator = i128::from(amount_minor) * i128::from(exchange_rate_e4) * to;
+    let denominator = 10_000 * from;
+    let rounded = (numerator + denominator / 2) / denominator;
+    i64::try_from(rounded).unwrap_or(i64::MAX)
+}
+
+/// The statuses of one deal, from its amount and its payments' (status, amount counted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealFigures {
+    pub paid_minor: i64,
+    pub payment_status: &'static str,
+    pub verification_status: &'static str,
+    pub status: &'static str,
+}
+
+pub fn deal_figures(
+    amount_minor: i64,
+    current_status: &str,
+    payments: &[(String, i64)],
+) -> DealFigures {
+    let verified: i64 = payments
+        .iter()
+        .filter(|(s, _)| s == "verified")
+        .map(|(_, a)| *a)
+        .sum();
+    let paid_minor = verified.clamp(0, amount_minor);
+    let has = |status: &str| payments.iter().any(|(s, _)| s == status);
+    let payment_status = match paid_minor {
+        0 => "initial",
+        p if p < amount_minor => "partial",
+        _ => "full",
+    };
+    let verification_status = if has("pending") || payments.is_empty() {
+        "pending"
+    } else if has("verified") {
+        "verified"
+    } else {
+        "rejected"
+    };
+    let status = if current_status == "cancelled" {
+        "cancelled"
+    } else if payment_status == "full" {
+        "completed"
+    } else if payments.iter().any(|(s, _)| s != "rejected") {
+        "in_progress"
+    } else {
+        "pending"
+    };
+    DealFigures {
+        paid_minor,
+        payment_status,
+        verification_status,
+        status,
+    }
+}
+
+/// One open or closed deal of a client, for its balance.
+pub struct ClientDeal {
+    pub amount_minor: i64,
+    pub paid_minor: i64,
+    pub status: String,
+    pub due_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientFigures {
+    pub outstanding_minor: i64,
+    pub balance_status: &'static str,
+    pub purchase_total_minor: i64,
+}
+
+pub fn client_figures(deals: &[ClientDeal], written_off: bool, today: NaiveDate) -> ClientFigures {
+    let open = deals.iter().filter(|d| d.status != "cancelled");
+    let (mut billed, mut outstanding, mut overdue) = (0_i64, 0_i64, 0_i64);
+    for d in open {
+        let due = (d.amount_minor - d.paid_minor).max(0);
+        billed += d.amount_minor;
+        outstanding += due;
+        if d.due_date.is_some_and(|date| date < today) {
+            overdue += due;
+        }
+    }
+    let balance_status = if outstanding == 0 && !written_off {
+        "clear"
+    } else if written_off || (overdue > 0 && overdue * 2 >= billed) {
+        "bad_debt"
+    } else {
+        "pending"
+    };
+    ClientFigures {
+        outstanding_minor: outstanding,
+        balance_status,
+        purchase_total_minor: deals
+            .iter()
+            .filter(|d| d.status == "completed")
+            .map(|d| d.amount_minor)
+            .sum(),
+    }
+}
+
+/// Recomputes the deal and its client from the payments as they now stand. Call it inside the
+/// transaction that changed a payment or the deal; `today` is the organization's date.
+pub fn recompute(conn: &mut AnyConnection, deal_id: i64, today: NaiveDate) -> QueryResult<()> {
+    let client_id = recompute_deal(conn, deal_id)?;
+    recompute_client(conn, client_id, today)
+}
+
+/// The deal's part of `recompute`, for loaders that then recompute each client once; gives the
+/// deal's client.
+pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<i64> {
+    let (amount, status, client_id, deal_currency): (i64, String, i64, String) = deals::table
+        .find(deal_id)
+        .select((
+            deals::amount_minor,
+            deals::status,
+            deals::client_id,
+            deals::currency,
+        ))
+        .first(conn)?;
+    let found: Vec<(String, i64, Option<i64>, String, i64)> = payments::table
+        .filter(payments::deal_id.eq(deal_id))
+        .select((
+            payments::status,
+            payments::amount_minor,
+            payments::received_amount_minor,
+            payments::currency,
+            payments::exchange_rate_e4,
+        ))
+        .load(conn)?;
+    let counted: Vec<(String, i64)> = found
+        .into_iter()
+        .map(|(s, amount, received, currency, rate)| {
+            let minor = received.unwrap_or(amount);
+            (s, counted_minor(minor, &currency, rate, &deal_currency))
+        })
+        .collect();
+    let f = deal_figures(amount, &status, &counted);
+    let t = now();
+    diesel::update(deals::table.find(deal_id))
+        .set((
+            deals::paid_minor.eq(f.paid_minor),
+            deals::payment_status.eq(f.payment_status),
+            deals::verification_status.eq(f.verification_status),
+            deals::status.eq(f.status),
+            deals::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(client_id)
+}
+
+/// The client's balance from its deals, copied onto each of them as `client_status`.
+pub fn recompute_client(
+    conn: &mut AnyConnection,
+    client_id: i64,
+    today: NaiveDate,
+) -> QueryResult<()> {
+    let rows: Vec<(i64, i64, String, Option<NaiveDate>)> = deals::table
+        .filter(deals::client_id.eq(client_id))
+        .select((
+            deals::amount_minor,
+            deals::paid_minor,
+            deals::status,
+            deals::due_date,
+        ))
+        .load(conn)?;
+    let client_deals: Vec<ClientDeal> = rows
+        .into_iter()
+        .map(|(amount_minor, paid_minor, status, due_date)| ClientDeal {
+            amount_minor,
+            paid_minor,
+            status,
+            due_date,
+        })
+        .collect();
+    let written_off: bool = diesel::select(diesel::dsl::exists(
+        payments::table
+            .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+            .filter(deals::client_id.eq(client_id))
+            .filter(payments::status.eq("bad_debt")),
+    ))
+    .get_result(conn)?;
+    let f = client_figures(&client_deals, written_off, today);
+    diesel::update(clients::table.find(client_id))
+        .set((
+            clients::outstanding_minor.eq(f.outstanding_minor),
+            clients::balance_status.eq(f.balance_status),
+            clients::purchase_total_minor.eq(f.purchase_total_minor),
+        ))
+        .execute(conn)?;
+    diesel::update(
+        deals::table
+            .filter(deals::client_id.eq(client_id))
+            .filter(deals::client_status.ne(f.balance_status)),
+    )
+    .set(deals::client_status.eq(f.balance_status))
+    .execute(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str, a: i64) -> (String, i64) {
+        (s.to_string(), a)
+    }
+
+    #[test]
+    fn foreign_payments_count_at_their_rate_rounded_once() {
+        assert_eq!(counted_minor(12_345, "USD", 9_999, "USD"), 12_345);
+        // 100.00 EUR at 1.0850 → 108.50 USD; 1,000 JPY at 0.0067 → 6.70 USD.
+        assert_eq!(counted_minor(10_000, "EUR", 10_850, "USD"), 10_850);
+        assert_eq!(counted_minor(1_000, "JPY", 67, "USD"), 670);
+        // 0.05 USD at 0.5 → 0.025 → 0.03 (half up).
+        assert_eq!(counted_minor(5, "EUR", 5_000, "USD"), 3);
+        // 10.000 BHD at 2.6500 → 26.5 JPY, which has no decimals: 27.
+        assert_eq!(counted_minor(10_000, "BHD", 26_500, "JPY"), 27);
+    }
+
+    #[test]
+    fn a_deal_follows_its_payments() {
+        let f = deal_figures(1000, "pending", &[]);
+        assert_eq!(
+            (
+                f.paid_minor,
+                f.payment_status,
+                f.verification_status,
+                f.status
+            ),
+            (0, "initial", "pending", "pending")
+        );
+        let f = deal_figures(1000, "pending", &[p("pending", 400)]);
+        assert_eq!((f.payment_status, f.status), ("initial", "in_progress"));
+        let f = deal_figures(
+            1000,
+            "in_progress",
+            &[p("verified", 400), p("rejected", 600)],
+        );
+        assert_eq!(
+            (f.paid_minor, f.payment_status, f.verification_status),
+            (400, "partial", "verified")
+        );
+        let f = deal_figures(1000, "in_progress", &[p("rejected", 600)]);
+        assert_eq!((f.verification_status, f.status), ("rejected", "pending"));
+        let f = deal_figures(
+            1000,
+            "in_progress",
+            &[p("verified", 400), p("verified", 600)],
+        );
+        assert_eq!(
+            (f.paid_minor, f.payment_status, f.status),
+            (1000, "full", "completed")
+        );
+        // Never more than the amount, and a cancelled deal stays cancelled.
+        let f = deal_figures(1000, "cancelled", &[p("verified", 1200)]);
+        assert_eq!((f.paid_minor, f.status), (1000, "cancelled"));
+        let f = deal_figures(1000, "completed", &[p("refunded", 1000)]);
+        assert_eq!(
+            (f.paid_minor, f.payment_status, f.status),
+            (0, "initial", "in_progress")
+        );
+    }
+
+    #[test]
+    fn a_client_is_clear_pending_or_bad_debt() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+        let deal = |amount, paid, status: &str, due: Option<i64>| ClientDeal {
+            amount_minor: amount,
+            paid_minor: paid,
+            status: status.into(),
+            due_date: due.map(|d| today + chrono::Duration::days(d)),
+        };
+        let f = client_figures(&[], false, today);
+        assert_eq!((f.outstanding_minor, f.balance_status), (0, "clear"));
+        let f = client_figures(
+            &[
+                deal(1000, 1000, "completed", None),
+                deal(500, 0, "cancelled", Some(-9)),
+            ],
+            false,
+            today,
+        );
+        assert_eq!(
+            (
+                f.outstanding_minor,
+                f.balance_status,
+                f.purchase_total_minor
+            ),
+            (0, "clear", 1000)
+        );
+        let f = client_figures(&[deal(1000, 0, "pending", Some(5))], false, today);
+        assert_eq!((f.outstanding_minor, f.balance_status), (1000, "pending"));
+        let f = client_figures(
+            &[
+                deal(1000, 0, "pending", Some(-1)),
+                deal(1000, 1000, "completed", None),
+            ],
+            false,
+            today,
+        );
+        assert_eq!(f.balance_status, "bad_debt", "half billed, overdue");
+        let f = client_figures(
+            &[
+                deal(900, 0, "pending", Some(-1)),
+                deal(1000, 1000, "completed", None),
+            ],
+            false,
+            today,
+        );
+        assert_eq!(f.balance_status, "pending", "under half overdue");
+        let f = client_figures(&[deal(1000, 1000, "completed", None)], true, today);
+        assert_eq!(f.balance_status, "bad_debt", "written off");
+    }
+}

@@ -1,0 +1,213 @@
+//! Changing a pending payment: its creator edits it (a new receipt replaces the old, or the old
+//! is removed) or deletes it. Once a verifier has decided it, it stays as it is (403).
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use super::form::PaymentForm;
+use super::queries::{self, PaymentRecord};
+use super::{audit_json, form_page, parse_id, read_form, receipt, rules};
+use crate::AppState;
+use crate::audit::{self, actions};
+use crate::db::{self, AnyConnection, write_tx};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::sales::balance;
+use crate::sales::deals::activity::{self, Change};
+use crate::sales::deals::queries::{self as deal_queries, DealRecord};
+use crate::sales::deals::{money, scope_request};
+use crate::sales::scope::RecordScope;
+use crate::web::form::{FormError, split};
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+
+/// The payment and its deal, when the user may change it: 404 outside the scope, 403 for
+/// someone else's or a decided payment.
+fn changeable(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    id: db::PublicId,
+) -> Result<(PaymentRecord, DealRecord), AppError> {
+    let payment = queries::find(conn, scope, id)?;
+    if !payment.can_change(scope.user_id()) {
+        return Err(AppError::Forbidden);
+    }
+    let deal = deal_queries::find_id(conn, scope, payment.deal_id)?;
+    Ok((payment, deal))
+}
+
+pub async fn edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsRecord)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let (payment, deal) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        changeable(conn, &scope, id)
+    })
+    .await?;
+    let form = PaymentForm::of(&payment);
+    render(&form_page(
+        ctx,
+        deal,
+        Some(payment),
+        form,
+        FieldErrors::default(),
+    ))
+}
+
+pub async fn update(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsRecord)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let (form, stored) = read_form(&state, payload).await?;
+    let actor = ctx.actor();
+    let today = ctx.today();
+    let f = form.clone();
+    let upload_dir = state.config.upload_dir.clone();
+    let (payment, deal, outcome) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let (payment, deal) = changeable(conn, &scope, id)?;
+        let mut errors = FieldErrors::default();
+        let values = f.validate(today, &deal.currency, &mut errors);
+        let new_receipt = match stored {
+            Ok(r) => r,
+            Err(e) => {
+                errors.merge(e);
+                None
+            }
+        };
+        let receipt_change = match (&new_receipt, f.remove_receipt == "1") {
+            (Some(r), _) => Some(Some(r)),
+            (None, true) => Some(None),
+            (None, false) => None,
+        };
+        let saved = match values.filter(|_| errors.is_empty()) {
+            None => Err(FormError::Invalid(errors)),
+            Some(v) => write_tx(conn, |conn| {
+                let rule_errors = rules::check(conn, &deal, &v, Some(payment.id))?;
+                if !rule_errors.is_empty() {
+                    return Err(FormError::Invalid(rule_errors));
+                }
+                let receipt_after = match receipt_change {
+                    Some(r) => r.map(|r| r.path.clone()),
+                    None => payment.receipt_path.clone(),
+                };
+                let before = audit_json(
+                    &queries::values_of(&payment),
+                    &payment.transaction_number,
+                    payment.receipt_path.as_deref(),
+                );
+                let after = audit_json(&v, &payment.transaction_number, receipt_after.as_deref());
+                let Some((old, new)) = audit::changes(&before, &after) else {
+                    return Ok(false);
+                };
+                queries::update(conn, payment.id, &v, receipt_change)
+                    .map_err(super::cheque_conflict)?;
+                balance::recompute(conn, deal.id, today)?;
+                activity::log(
+                    conn,
+                    &actor,
+                    &deal,
+                    Change {
+                        audit: actions::UPDATE,
+                        action: "payment_edited",
+                        description: Some(format!("Edited payment {}", payment.transaction_number)),
+                        old: Some(old),
+                        new,
+                        entity: Some(("payment", payment.public_id)),
+                    },
+                )?;
+                Ok(true)
+            }),
+        };
+        match (&saved, &new_receipt) {
+            // The replaced file is no longer referenced; the refused one never was.
+            (Ok(true), _) if receipt_change.is_some() => {
+                if let Some(old) = &payment.receipt_path {
+                    receipt::discard(&upload_dir, old);
+                }
+            }
+            (Ok(_), Some(r)) | (Err(_), Some(r)) => receipt::discard(&upload_dir, &r.path),
+            _ => {}
+        }
+        Ok((payment, deal, split(saved)?))
+    })
+    .await?;
+    match outcome {
+        Ok(changed) => {
+            if changed {
+                Flash::success(
+                    &ctx.session,
+                    format!("Payment {} is saved.", payment.transaction_number),
+                );
+            }
+            Ok(see_other(&format!("/sales/payments/{}", payment.public_id)))
+        }
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, deal, Some(payment), form, errors),
+        ),
+    }
+}
+
+pub async fn delete(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsRecord)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let actor = ctx.actor();
+    let today = ctx.today();
+    let upload_dir = state.config.upload_dir.clone();
+    let (payment, deal) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let (payment, deal) = changeable(conn, &scope, id)?;
+        write_tx(conn, |conn| {
+            queries::delete(conn, payment.id)?;
+            balance::recompute(conn, deal.id, today)?;
+            activity::log(
+                conn,
+                &actor,
+                &deal,
+                Change {
+                    audit: actions::DELETE,
+                    action: "payment_deleted",
+                    description: Some(format!(
+                        "Deleted payment {} of {}",
+                        payment.transaction_number,
+                        money(payment.amount_minor, &payment.currency)
+                    )),
+                    old: Some(audit_json(
+                        &queries::values_of(&payment),
+                        &payment.transaction_number,
+                        payment.receipt_path.as_deref(),
+                    )),
+                    new: json!({}),
+                    entity: Some(("payment", payment.public_id)),
+                },
+            )
+        })?;
+        if let Some(r) = &payment.receipt_path {
+            receipt::discard(&upload_dir, r);
+        }
+        Ok((payment, deal))
+    })
+    .await?;
+    Flash::success(
+        &ctx.session,
+        format!("Payment {} is deleted.", payment.transaction_number),
+    );
+    Ok(see_other(&format!("/sales/deals/{}", deal.public_id)))
+}

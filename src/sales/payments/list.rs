@@ -1,0 +1,154 @@
+//! `/sales/payments`, "My payments": what the user recorded, newest first, with each payment's
+//! status, filterable by status, method and payment date; keyset pages.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::form::{METHODS, label, status_label};
+use super::queries::{self, Filter, PaymentRow};
+use crate::AppState;
+use crate::db;
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::sales::deals::{money, options, scope_request};
+use crate::web::form::date;
+use crate::web::pager;
+use crate::web::{Ctx, FieldErrors, render_status};
+
+const PAGE_SIZE: i64 = 50;
+
+const STATUSES: [(&str, &str); 6] = [
+    ("", "Any status"),
+    ("pending", "Pending"),
+    ("verified", "Verified"),
+    ("rejected", "Rejected"),
+    ("refunded", "Refunded"),
+    ("bad_debt", "Bad debt"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub status: String,
+    pub method: String,
+    pub from: String,
+    pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+impl ListQuery {
+    fn filter(&self, e: &mut FieldErrors) -> Filter {
+        let status = match STATUSES.iter().find(|(v, _)| *v == self.status) {
+            Some(("", _)) => None,
+            Some((v, _)) => Some(v.to_string()),
+            None => {
+                e.add("status", "Choose from the list.");
+                None
+            }
+        };
+        let method = match self.method.as_str() {
+            "" => None,
+            m if METHODS.iter().any(|(v, _)| *v == m) => Some(m.to_string()),
+            _ => {
+                e.add("method", "Choose from the list.");
+                None
+            }
+        };
+        let f = Filter {
+            status,
+            method,
+            from: e.check("from", date(&self.from)).flatten(),
+            to: e.check("to", date(&self.to)).flatten(),
+            after: self.after.parse().ok(),
+        };
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && b < a
+        {
+            e.add("to", "The end date is before the start date.");
+        }
+        f
+    }
+}
+
+pub struct ListRow {
+    pub row: PaymentRow,
+    pub amount: String,
+    pub category: &'static str,
+    pub method: &'static str,
+    pub status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "sales/payments/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    errors: FieldErrors,
+    rows: Vec<ListRow>,
+    status_options: Vec<(String, String)>,
+    method_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+pub async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsRecord)?;
+    let request = scope_request(&ctx)?;
+    let query = query.into_inner();
+    let mut errors = FieldErrors::default();
+    let filter = query.filter(&mut errors);
+    let mut rows = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        Ok(queries::mine(conn, &scope, &filter, PAGE_SIZE + 1)?)
+    })
+    .await?;
+    let filters = ListQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/sales/payments",
+        &filters,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
+    let rows = rows
+        .into_iter()
+        .map(|row| ListRow {
+            amount: money(row.amount_minor, &row.currency),
+            category: label(&row.category),
+            method: label(&row.method),
+            status: status_label(&row.status),
+            row,
+        })
+        .collect();
+    let mut method_options = vec![(String::new(), "Any method".to_string())];
+    method_options.extend(options(&METHODS));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &ListPage {
+            ctx,
+            query,
+            errors,
+            rows,
+            status_options: options(&STATUSES),
+            method_options,
+            next: pages.next,
+            first: pages.first,
+        },
+    )
+}

@@ -1,0 +1,340 @@
+//! `/sales/payments` (payments.record): payments recorded on the deals of the user's scope,
+//! numbered TXN000001… per organization, with a receipt; the creator edits or deletes them while
+//! they wait for a verifier. Every change recomputes the deal and its client in the same
+//! transaction (`balance::recompute`) and lands in the deal's activity log and the audit log.
+
+mod change;
+pub mod form;
+mod list;
+pub mod queries;
+mod receipt;
+mod rules;
+
+pub use self::rules::closed;
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde_json::json;
+
+use self::form::{CATEGORIES, METHODS, PaymentForm, label};
+use self::queries::{PaymentRecord, PaymentValues, Receipt};
+use super::balance;
+use super::deals::activity::{self, Change};
+use super::deals::queries::{self as deal_queries, DealRecord};
+use super::deals::{money, options, scope_request};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, PublicId, write_tx};
+use crate::error::AppError;
+use crate::numbers;
+use crate::permissions::Permission;
+use crate::web::form::{FormError, is_unique_violation, split};
+use crate::web::upload::Upload;
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sales/payments", web::get().to(list::list))
+        .route("/sales/deals/{id}/payments/new", web::get().to(new))
+        .route("/sales/deals/{id}/payments", web::post().to(create))
+        .route("/sales/payments/{id}", web::get().to(show))
+        .route("/sales/payments/{id}", web::post().to(change::update))
+        .route("/sales/payments/{id}/edit", web::get().to(change::edit))
+        .route(
+            "/sales/payments/{id}/delete",
+            web::post().to(change::delete),
+        )
+        .route("/sales/payments/{id}/receipt", web::get().to(receipt));
+}
+
+fn parse_id(raw: &str) -> Result<PublicId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "sales/payments/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    deal: DealRecord,
+    /// The payment being edited; `None` for a new one.
+    payment: Option<PaymentRecord>,
+    form: PaymentForm,
+    errors: FieldErrors,
+    closed: Option<&'static str>,
+    /// "12,000.00 USD, of which 4,000.00 USD verified"
+    summary: String,
+    category_options: Vec<(String, String)>,
+    method_options: Vec<(String, String)>,
+    max_mb: usize,
+}
+
+fn form_page(
+    ctx: Ctx,
+    deal: DealRecord,
+    payment: Option<PaymentRecord>,
+    form: PaymentForm,
+    errors: FieldErrors,
+) -> FormPage {
+    FormPage {
+        ctx,
+        closed: rules::closed(&deal),
+        summary: format!(
+            "{}, of which {} verified",
+            money(deal.amount_minor, &deal.currency),
+            money(deal.paid_minor, &deal.currency)
+        ),
+        deal,
+        payment,
+        form,
+        errors,
+        category_options: options(&CATEGORIES),
+        method_options: options(&METHODS),
+        max_mb: receipt::MAX_BYTES / (1024 * 1024),
+    }
+}
+
+async fn new(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsRecord)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let deal = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        Ok(deal_queries::find(conn, &scope, id)?)
+    })
+    .await?;
+    let form = PaymentForm::blank(ctx.today(), &deal.currency, deal.payment_method.as_deref());
+    render(&form_page(ctx, deal, None, form, FieldErrors::default()))
+}
+
+/// The payment as the audit and activity logs keep it.
+pub(crate) fn audit_json(
+    v: &PaymentValues,
+    number: &str,
+    receipt: Option<&str>,
+) -> serde_json::Value {
+    json!({
+        "transaction_number": number,
+        "amount": money(v.amount_minor, &v.currency),
+        "exchange_rate": form::rate_to_input(v.exchange_rate_e4),
+        "category": v.category,
+        "method": v.method,
+        "payment_date": v.payment_date.to_string(),
+        "cheque_number": v.cheque_number,
+        "bank_reference": v.bank_reference,
+        "notes": v.notes,
+        "receipt": receipt,
+    })
+}
+
+/// Reads a payment form with its receipt; the receipt is stored at once when its bytes are an
+/// accepted type (`Err` with the field error when they are not).
+async fn read_form(
+    state: &AppState,
+    payload: Multipart,
+) -> Result<(PaymentForm, Result<Option<Receipt>, FieldErrors>), AppError> {
+    let upload = Upload::read(payload, "receipt", receipt::MAX_BYTES).await?;
+    let form: PaymentForm = upload.form()?;
+    let stored = match &upload.file {
+        None => Ok(None),
+        Some((bytes, _)) => match receipt::store(&state.config.upload_dir, bytes)? {
+            Some(r) => Ok(Some(r)),
+            None => {
+                let mut e = FieldErrors::default();
+                e.add("receipt", receipt::REFUSED);
+                Err(e)
+            }
+        },
+    };
+    Ok((form, stored))
+}
+
+/// Maps a duplicate cheque number that slipped past the check (two saved at once) to its
+/// field error.
+fn cheque_conflict(e: diesel::result::Error) -> FormError {
+    if is_unique_violation(&e) {
+        FormError::field(
+            "cheque_number",
+            "A payment with this cheque number is already recorded; check the number.",
+        )
+    } else {
+        e.into()
+    }
+}
+
+async fn create(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsRecord)?;
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let (form, stored) = read_form(&state, payload).await?;
+    let actor = ctx.actor();
+    let today = ctx.today();
+    let f = form.clone();
+    let upload_dir = state.config.upload_dir.clone();
+    let (deal, outcome) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let deal = deal_queries::find(conn, &scope, id)?;
+        let mut errors = FieldErrors::default();
+        let values = f.validate(today, &deal.currency, &mut errors);
+        let receipt = match stored {
+            Ok(r) => r,
+            Err(e) => {
+                errors.merge(e);
+                None
+            }
+        };
+        let saved = match values.filter(|_| errors.is_empty()) {
+            None => Err(FormError::Invalid(errors)),
+            Some(v) => write_tx(conn, |conn| {
+                let rule_errors = rules::check(conn, &deal, &v, None)?;
+                if !rule_errors.is_empty() {
+                    return Err(FormError::Invalid(rule_errors));
+                }
+                let number = numbers::next(conn, scope.org(), numbers::PAYMENT)?;
+                let payment = queries::insert(conn, &scope, deal.id, &number, &v, receipt.as_ref())
+                    .map_err(cheque_conflict)?;
+                balance::recompute(conn, deal.id, today)?;
+                activity::log(
+                    conn,
+                    &actor,
+                    &deal,
+                    Change {
+                        audit: actions::CREATE,
+                        action: "payment_recorded",
+                        description: Some(format!(
+                            "Recorded payment {number} of {} ({})",
+                            money(v.amount_minor, &v.currency),
+                            label(&v.category).to_lowercase()
+                        )),
+                        old: None,
+                        new: audit_json(&v, &number, receipt.as_ref().map(|r| r.path.as_str())),
+                        entity: Some(("payment", payment.public_id)),
+                    },
+                )?;
+                Ok(payment)
+            }),
+        };
+        if saved.is_err()
+            && let Some(r) = &receipt
+        {
+            receipt::discard(&upload_dir, &r.path);
+        }
+        Ok((deal, split(saved)?))
+    })
+    .await?;
+    match outcome {
+        Ok(payment) => {
+            Flash::success(
+                &ctx.session,
+                format!(
+                    "Payment {} is recorded and waits for a verifier.",
+                    payment.transaction_number
+                ),
+            );
+            Ok(see_other(&format!("/sales/deals/{}", deal.public_id)))
+        }
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, deal, None, form, errors),
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sales/payments/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    payment: PaymentRecord,
+    deal: DealRecord,
+    client: String,
+    creator: String,
+    amount: String,
+    counted: Option<String>,
+    rate: String,
+    can_change: bool,
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let (payment, deal, (_, client, _), creator) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let payment = queries::find(conn, &scope, id)?;
+        let deal = deal_queries::find_id(conn, &scope, payment.deal_id)?;
+        let names = deal_queries::names(conn, &deal)?;
+        let creator = crate::sales::clients::queries::owner_name(conn, payment.created_by_id)?;
+        Ok((payment, deal, names, creator))
+    })
+    .await?;
+    let counted = (payment.currency != deal.currency).then(|| {
+        money(
+            balance::counted_minor(
+                payment.amount_minor,
+                &payment.currency,
+                payment.exchange_rate_e4,
+                &deal.currency,
+            ),
+            &deal.currency,
+        )
+    });
+    render(&ShowPage {
+        amount: money(payment.amount_minor, &payment.currency),
+        rate: form::rate_to_input(payment.exchange_rate_e4),
+        can_change: payment.can_change(ctx.user.id) && ctx.can(Permission::PaymentsRecord),
+        ctx,
+        counted,
+        payment,
+        deal,
+        client,
+        creator,
+    })
+}
+
+/// The receipt, to users who see the payment; each opening is in the audit log.
+async fn receipt(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let id = parse_id(&path)?;
+    let actor = ctx.actor();
+    let payment = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let payment = queries::find(conn, &scope, id)?;
+        if payment.receipt_path.is_none() {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            conn,
+            &actor,
+            Event::new(Some(payment.organization_id), actions::VIEW, "receipt")
+                .entity(payment.public_id)
+                .new_values(json!({ "transaction_number": payment.transaction_number })),
+        )?;
+        Ok(payment)
+    })
+    .await?;
+    let (Some(name), Some(kind)) = (&payment.receipt_path, &payment.receipt_content_type) else {
+        return Err(AppError::NotFound);
+    };
+    receipt::response(
+        &state.config.upload_dir,
+        name,
+        kind,
+        &payment.transaction_number,
+    )
+}

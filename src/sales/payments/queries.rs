@@ -1,0 +1,347 @@
+//! Payments as the record scope shows them: a payment is seen by whoever sees its deal, so every
+//! query here goes through the scope's deals.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, PublicId, now};
+use crate::sales::balance::counted_minor;
+use crate::sales::scope::RecordScope;
+use crate::schema::{clients, deals, payments};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = payments)]
+pub struct PaymentRecord {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub organization_id: i64,
+    pub transaction_number: String,
+    pub deal_id: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub exchange_rate_e4: i64,
+    pub category: String,
+    pub method: String,
+    pub status: String,
+    pub payment_date: NaiveDate,
+    pub cheque_number: Option<String>,
+    pub bank_reference: Option<String>,
+    pub receipt_path: Option<String>,
+    pub receipt_content_type: Option<String>,
+    pub notes: Option<String>,
+    pub failure_reason: Option<String>,
+    pub received_amount_minor: Option<i64>,
+    pub verified_by_id: Option<i64>,
+    pub verified_at: Option<NaiveDateTime>,
+    pub created_by_id: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl PaymentRecord {
+    /// Its creator may change or delete it until a verifier decides it.
+    pub fn can_change(&self, user_id: i64) -> bool {
+        self.status == "pending" && self.created_by_id == user_id
+    }
+}
+
+/// A list row: the payment with its deal and client.
+#[derive(Debug, Clone, Queryable)]
+pub struct PaymentRow {
+    pub public_id: PublicId,
+    pub transaction_number: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub category: String,
+    pub method: String,
+    pub status: String,
+    pub payment_date: NaiveDate,
+    pub has_receipt: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub deal_public_id: PublicId,
+    pub deal_number: String,
+    pub client_name: String,
+}
+
+/// The scope's payments (through their deals), as a boxed query to add to.
+macro_rules! scoped {
+    ($scope:expr) => {{
+        let mut q = payments::table
+            .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+            .filter(payments::organization_id.eq($scope.org().id()))
+            .into_boxed();
+        if let Some(owners) = $scope.owners() {
+            q = q.filter(deals::created_by_id.eq_any(owners.to_vec()));
+        }
+        q
+    }};
+}
+
+/// One payment of the scope; outside it, not found.
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    public_id: PublicId,
+) -> QueryResult<PaymentRecord> {
+    scoped!(scope)
+        .filter(payments::public_id.eq(public_id))
+        .select(PaymentRecord::as_select())
+        .first(conn)
+}
+
+/// A deal's payments, oldest first (a deal has a handful).
+pub fn of_deal(conn: &mut AnyConnection, org: i64, deal_id: i64) -> QueryResult<Vec<PaymentRow>> {
+    payments::table
+        .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
+        .filter(payments::organization_id.eq(org))
+        .filter(payments::deal_id.eq(deal_id))
+        .order(payments::id)
+        .limit(200)
+        .select(row_columns())
+        .load(conn)
+}
+
+#[allow(clippy::type_complexity)]
+fn row_columns() -> (
+    payments::public_id,
+    payments::transaction_number,
+    payments::amount_minor,
+    payments::currency,
+    payments::category,
+    payments::method,
+    payments::status,
+    payments::payment_date,
+    payments::receipt_content_type,
+    payments::created_at,
+    deals::public_id,
+    deals::deal_number,
+    clients::name,
+) {
+    (
+        payments::public_id,
+        payments::transaction_number,
+        payments::amount_minor,
+        payments::currency,
+        payments::category,
+        payments::method,
+        payments::status,
+        payments::payment_date,
+        payments::receipt_content_type,
+        payments::created_at,
+        deals::public_id,
+        deals::deal_number,
+        clients::name,
+    )
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub method: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub after: Option<PublicId>,
+}
+
+/// The user's own payments, newest first, `limit` after the cursor (keyset on the creator index).
+pub fn mine(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    f: &Filter,
+    limit: i64,
+) -> QueryResult<Vec<PaymentRow>> {
+    let mut q = payments::table
+        .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
+        .filter(payments::organization_id.eq(scope.org().id()))
+        .filter(payments::created_by_id.eq(scope.user_id()))
+        .select(row_columns())
+        .into_boxed();
+    if let Some(s) = &f.status {
+        q = q.filter(payments::status.eq(s.clone()));
+    }
+    if let Some(m) = &f.method {
+        q = q.filter(payments::method.eq(m.clone()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(payments::payment_date.ge(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(payments::payment_date.le(d));
+    }
+    if let Some(after) = f.after {
+        let cursor: Option<i64> = payments::table
+            .filter(payments::organization_id.eq(scope.org().id()))
+            .filter(payments::created_by_id.eq(scope.user_id()))
+            .filter(payments::public_id.eq(after))
+            .select(payments::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = cursor {
+            q = q.filter(payments::id.lt(id));
+        }
+    }
+    q.order(payments::id.desc()).limit(limit).load(conn)
+}
+
+/// What the deal's verified and pending payments already count for, in the deal's currency,
+/// leaving out `except` (the payment being edited).
+pub fn committed(
+    conn: &mut AnyConnection,
+    deal_id: i64,
+    deal_currency: &str,
+    except: Option<i64>,
+) -> QueryResult<(i64, i64)> {
+    let rows: Vec<(i64, String, i64, Option<i64>, String, i64)> = payments::table
+        .filter(payments::deal_id.eq(deal_id))
+        .filter(payments::status.eq_any(["verified", "pending"]))
+        .select((
+            payments::id,
+            payments::status,
+            payments::amount_minor,
+            payments::received_amount_minor,
+            payments::currency,
+            payments::exchange_rate_e4,
+        ))
+        .load(conn)?;
+    let (mut verified, mut pending) = (0, 0);
+    for (id, status, amount, received, currency, rate) in rows {
+        if Some(id) == except {
+            continue;
+        }
+        let counted = counted_minor(received.unwrap_or(amount), &currency, rate, deal_currency);
+        if status == "verified" {
+            verified += counted;
+        } else {
+            pending += counted;
+        }
+    }
+    Ok((verified, pending))
+}
+
+/// Whether another payment of the organization carries this cheque number.
+pub fn cheque_taken(
+    conn: &mut AnyConnection,
+    org: i64,
+    number: &str,
+    except: Option<i64>,
+) -> QueryResult<bool> {
+    let mut q = payments::table
+        .filter(payments::organization_id.eq(org))
+        .filter(payments::cheque_number.eq(number))
+        .select(payments::id)
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(payments::id.ne(id));
+    }
+    Ok(q.first::<i64>(conn).optional()?.is_some())
+}
+
+/// A payment's values as the form gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentValues {
+    pub category: String,
+    pub method: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub exchange_rate_e4: i64,
+    pub payment_date: NaiveDate,
+    pub cheque_number: Option<String>,
+    pub bank_reference: Option<String>,
+    pub notes: Option<String>,
+}
+
+pub fn values_of(p: &PaymentRecord) -> PaymentValues {
+    PaymentValues {
+        category: p.category.clone(),
+        method: p.method.clone(),
+        amount_minor: p.amount_minor,
+        currency: p.currency.clone(),
+        exchange_rate_e4: p.exchange_rate_e4,
+        payment_date: p.payment_date,
+        cheque_number: p.cheque_number.clone(),
+        bank_reference: p.bank_reference.clone(),
+        notes: p.notes.clone(),
+    }
+}
+
+/// A stored receipt: the file's name under the receipts folder and its sniffed type.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub path: String,
+    pub content_type: String,
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    deal_id: i64,
+    number: &str,
+    v: &PaymentValues,
+    receipt: Option<&Receipt>,
+) -> QueryResult<PaymentRecord> {
+    let t = now();
+    diesel::insert_into(payments::table)
+        .values((
+            payments::public_id.eq(PublicId::new()),
+            payments::organization_id.eq(scope.org().id()),
+            payments::transaction_number.eq(number),
+            payments::deal_id.eq(deal_id),
+            payments::amount_minor.eq(v.amount_minor),
+            payments::currency.eq(&v.currency),
+            payments::exchange_rate_e4.eq(v.exchange_rate_e4),
+            payments::category.eq(&v.category),
+            payments::method.eq(&v.method),
+            payments::status.eq("pending"),
+            payments::payment_date.eq(v.payment_date),
+            payments::cheque_number.eq(&v.cheque_number),
+            payments::bank_reference.eq(&v.bank_reference),
+            payments::receipt_path.eq(receipt.map(|r| r.path.clone())),
+            payments::receipt_content_type.eq(receipt.map(|r| r.content_type.clone())),
+            payments::notes.eq(&v.notes),
+            payments::created_by_id.eq(scope.user_id()),
+            payments::created_at.eq(t),
+            payments::updated_at.eq(t),
+        ))
+        .returning(payments::all_columns)
+        .get_result(conn)
+}
+
+/// Saves an edit of a pending payment; `receipt` replaces the stored one when given
+/// (`Some(None)` removes it).
+pub fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    v: &PaymentValues,
+    receipt: Option<Option<&Receipt>>,
+) -> QueryResult<()> {
+    diesel::update(payments::table.find(id))
+        .set((
+            payments::amount_minor.eq(v.amount_minor),
+            payments::currency.eq(&v.currency),
+            payments::exchange_rate_e4.eq(v.exchange_rate_e4),
+            payments::category.eq(&v.category),
+            payments::method.eq(&v.method),
+            payments::payment_date.eq(v.payment_date),
+            payments::cheque_number.eq(&v.cheque_number),
+            payments::bank_reference.eq(&v.bank_reference),
+            payments::notes.eq(&v.notes),
+            payments::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if let Some(r) = receipt {
+        diesel::update(payments::table.find(id))
+            .set((
+                payments::receipt_path.eq(r.map(|r| r.path.clone())),
+                payments::receipt_content_type.eq(r.map(|r| r.content_type.clone())),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(payments::table.find(id)).execute(conn)?;
+    Ok(())
+}

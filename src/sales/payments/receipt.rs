@@ -1,0 +1,104 @@
+//! Receipts: a photo or PDF of the payment, at most 5 MB, its type decided by its bytes (a
+//! renamed HTML page is refused whatever its name says), stored outside the web root under
+//! `UPLOAD_DIR/receipts/` with a name of ours, and sent only to users who see the payment, as
+//! a download-safe response (`nosniff`, `Content-Disposition`, a sandboxing CSP).
+
+use std::path::{Path, PathBuf};
+
+use actix_web::HttpResponse;
+
+use super::queries::Receipt;
+use crate::error::AppError;
+use crate::web::upload::sniff;
+
+pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+
+pub const ACCEPTED: [(&str, &str); 4] = [
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/webp", "webp"),
+    ("application/pdf", "pdf"),
+];
+
+pub const REFUSED: &str =
+    "Attach a JPEG, PNG or WebP photo or a PDF (the file's content is checked, not its name).";
+
+pub fn dir(upload_dir: &Path) -> PathBuf {
+    upload_dir.join("receipts")
+}
+
+/// Writes the bytes when they are an accepted type; `None` when they are not.
+pub fn store(upload_dir: &Path, bytes: &[u8]) -> Result<Option<Receipt>, AppError> {
+    let Some((mime, ext)) = sniff(bytes, &ACCEPTED) else {
+        return Ok(None);
+    };
+    let dir = dir(upload_dir);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| AppError::internal(format!("create {}: {e}", dir.display())))?;
+    let name = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
+    let path = dir.join(&name);
+    std::fs::write(&path, bytes)
+        .map_err(|e| AppError::internal(format!("write {}: {e}", path.display())))?;
+    Ok(Some(Receipt {
+        path: name,
+        content_type: mime.to_string(),
+    }))
+}
+
+/// Removes a stored file no longer referenced; a failure only wastes space.
+pub fn discard(upload_dir: &Path, name: &str) {
+    if safe(name) {
+        let _ = std::fs::remove_file(dir(upload_dir).join(name));
+    }
+}
+
+/// Names are ours (a random hex name and an extension); anything else is refused.
+fn safe(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+}
+
+/// The stored file as a response named after the payment ("TXN000042.pdf").
+pub fn response(
+    upload_dir: &Path,
+    name: &str,
+    content_type: &str,
+    number: &str,
+) -> Result<HttpResponse, AppError> {
+    if !safe(name) {
+        return Err(AppError::NotFound);
+    }
+    let bytes = std::fs::read(dir(upload_dir).join(name)).map_err(|_| AppError::NotFound)?;
+    let ext = ACCEPTED
+        .iter()
+        .find(|(m, _)| *m == content_type)
+        .map_or("bin", |(_, e)| e);
+    let content_type = ACCEPTED
+        .iter()
+        .find(|(m, _)| *m == content_type)
+        .map_or("application/octet-stream", |(m, _)| m);
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"receipt-{number}.{ext}\""),
+        ))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_names_are_served() {
+        assert!(safe("0f3a9c.png"));
+        assert!(!safe("../secret"));
+        assert!(!safe(".env"));
+        assert!(!safe("a/b.png"));
+    }
+}

@@ -1,0 +1,82 @@
+//! Forms with a file (`multipart/form-data`): their text fields, cleaned like every other form
+//! (`clean.rs`) and readable by the same serde form structs, and one file, refused with 413 as
+//! soon as it passes its limit, so an oversized upload is never held in memory whole.
+
+use actix_multipart::Multipart;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::clean::clean_text;
+use crate::error::AppError;
+
+/// Text fields are short; more than this in one of them is not a form of ours.
+const FIELD_LIMIT: usize = 64 * 1024;
+
+pub struct Upload {
+    fields: Vec<(String, String)>,
+    /// The file's bytes and the name the browser gave; `None` when no file was chosen.
+    pub file: Option<(Vec<u8>, String)>,
+}
+
+impl Upload {
+    /// Reads every field: `file_field` as the file (at most `max_file` bytes), the rest as text.
+    pub async fn read(
+        mut payload: Multipart,
+        file_field: &str,
+        max_file: usize,
+    ) -> Result<Self, AppError> {
+        let bad = |e: actix_multipart::MultipartError| {
+            AppError::BadRequest(format!("The form could not be read ({e}). Try again."))
+        };
+        let mut fields = Vec::new();
+        let mut file = None;
+        while let Some(field) = payload.next().await {
+            let mut field = field.map_err(bad)?;
+            let name = field.name().unwrap_or_default().to_string();
+            let is_file = name == file_field;
+            let limit = if is_file { max_file } else { FIELD_LIMIT };
+            let filename = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .map(clean_text)
+                .unwrap_or_default();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(bad)?;
+                if bytes.len() + chunk.len() > limit {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if is_file {
+                if !bytes.is_empty() {
+                    file = Some((bytes, filename));
+                }
+            } else {
+                let text = String::from_utf8_lossy(&bytes);
+                fields.push((clean_text(&name), clean_text(&text)));
+            }
+        }
+        Ok(Self { fields, file })
+    }
+
+    /// The text fields as a form struct, as `web::Form` would give it.
+    pub fn form<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        let encoded = serde_urlencoded::to_string(&self.fields)
+            .map_err(|e| AppError::BadRequest(format!("The form could not be read ({e}).")))?;
+        serde_urlencoded::from_str(&encoded)
+            .map_err(|e| AppError::BadRequest(format!("The form could not be read ({e}).")))
+    }
+}
+
+/// What a stored file is, decided by its bytes: one of `accepted` (MIME type, extension).
+pub fn sniff(
+    bytes: &[u8],
+    accepted: &'static [(&'static str, &'static str)],
+) -> Option<(&'static str, &'static str)> {
+    let kind = infer::get(bytes)?;
+    accepted
+        .iter()
+        .find(|(mime, _)| *mime == kind.mime_type())
+        .copied()
+}
