@@ -3,6 +3,7 @@
 //! printed at start always work.
 
 mod admin;
+mod calls;
 mod payments;
 
 pub use self::payments::write_receipts;
@@ -99,6 +100,7 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
             sales::load(conn, scope, domain, if demo_traders { 150 } else { 30 })?;
             sales::load_deals(conn, scope, if demo_traders { 300 } else { 40 })?;
             payments::load(conn, scope, domain)?;
+            calls::load(conn, scope, if demo_traders { 800 } else { 120 })?;
         }
         Ok(())
     })

@@ -99,7 +99,9 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
                 .flatten()
                 .map(|d| d.min(t));
             let created = date.and_hms_opt(9, 0, 0).unwrap_or(t).min(t);
-            let receipt = n.is_multiple_of(3).then(|| format!("demo{}{n}.png", scope.id()));
+            let receipt = n
+                .is_multiple_of(3)
+                .then(|| format!("demo{}{n}.png", scope.id()));
             diesel::insert_into(payments::table)
                 .values((
                     payments::public_id.eq(PublicId::new()),

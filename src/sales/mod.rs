@@ -2,6 +2,7 @@
 //! rule of which rows a user sees; each kind of record has its folder (handlers, queries, form).
 
 pub mod balance;
+pub mod calls;
 pub mod clients;
 pub mod deals;
 pub mod payments;
@@ -12,5 +13,6 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(clients::configure)
         .configure(deals::configure)
-        .configure(payments::configure);
+        .configure(payments::configure)
+        .configure(calls::configure);
 }

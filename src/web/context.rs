@@ -222,6 +222,16 @@ impl Ctx {
                 active: self.path.starts_with("/sales/clients"),
             });
         }
+        if self
+            .perms
+            .any(&[Permission::CallsLog, Permission::CallsViewAll])
+        {
+            items.push(NavItem {
+                href: "/sales/calls",
+                label: "Calls",
+                active: self.path.starts_with("/sales/calls"),
+            });
+        }
         if self.can(Permission::PaymentsRecord) {
             items.push(NavItem {
                 href: "/sales/payments",

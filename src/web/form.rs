@@ -212,6 +212,34 @@ pub fn date(value: &str) -> Result<Option<NaiveDate>, String> {
         .map_err(|_| "Enter a date as YYYY-MM-DD.".into())
 }
 
+/// An optional date and time as `<input type="datetime-local">` sends it, read in the user's
+/// zone and returned in UTC, as times are stored.
+pub fn local_datetime(
+    value: &str,
+    tz: chrono_tz::Tz,
+) -> Result<Option<chrono::NaiveDateTime>, String> {
+    use chrono::TimeZone;
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let local = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| "Enter a date and time, such as 2026-11-30 14:30.".to_string())?;
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| Some(t.naive_utc()))
+        .ok_or_else(|| "That time does not exist in your time zone (a clock change).".into())
+}
+
+/// A stored UTC time for a `datetime-local` field in the user's zone.
+pub fn datetime_input(t: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
+    t.and_utc()
+        .with_timezone(&tz)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 /// The decimal exponent of an ISO 4217 currency (2 for USD, 0 for JPY, 3 for BHD).
 pub fn currency_exponent(code: &str) -> u32 {
     iso_currency::Currency::from_code(code)

@@ -15,6 +15,7 @@ mod browser;
 mod hardening;
 mod malformed;
 mod platform;
+mod sales_calls;
 mod sales_clients;
 mod sales_deals;
 mod sales_payments;

@@ -24,17 +24,19 @@ use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 /// The payment and its deal, when the user may change it: 404 outside the scope, 403 for
 /// someone else's or a decided payment.
+/// Also what the deal's other payments commit, for the form's summary.
 fn changeable(
     conn: &mut AnyConnection,
     scope: &RecordScope,
     id: db::PublicId,
-) -> Result<(PaymentRecord, DealRecord), AppError> {
+) -> Result<(PaymentRecord, DealRecord, (i64, i64)), AppError> {
     let payment = queries::find(conn, scope, id)?;
     if !payment.can_change(scope.user_id()) {
         return Err(AppError::Forbidden);
     }
     let deal = deal_queries::find_id(conn, scope, payment.deal_id)?;
-    Ok((payment, deal))
+    let committed = queries::committed(conn, deal.id, &deal.currency, Some(payment.id))?;
+    Ok((payment, deal, committed))
 }
 
 pub async fn edit(
@@ -45,7 +47,7 @@ pub async fn edit(
     ctx.require(Permission::PaymentsRecord)?;
     let request = scope_request(&ctx)?;
     let id = parse_id(&path)?;
-    let (payment, deal) = db::run(&state.pool, move |conn| {
+    let (payment, deal, committed) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         changeable(conn, &scope, id)
     })
@@ -54,6 +56,7 @@ pub async fn edit(
     render(&form_page(
         ctx,
         deal,
+        committed,
         Some(payment),
         form,
         FieldErrors::default(),
@@ -74,9 +77,9 @@ pub async fn update(
     let today = ctx.today();
     let f = form.clone();
     let upload_dir = state.config.upload_dir.clone();
-    let (payment, deal, outcome) = db::run(&state.pool, move |conn| {
+    let (payment, deal, committed, outcome) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let (payment, deal) = changeable(conn, &scope, id)?;
+        let (payment, deal, committed) = changeable(conn, &scope, id)?;
         let mut errors = FieldErrors::default();
         let values = f.validate(today, &deal.currency, &mut errors);
         let new_receipt = match stored {
@@ -140,7 +143,7 @@ pub async fn update(
             (Ok(_), Some(r)) | (Err(_), Some(r)) => receipt::discard(&upload_dir, &r.path),
             _ => {}
         }
-        Ok((payment, deal, split(saved)?))
+        Ok((payment, deal, committed, split(saved)?))
     })
     .await?;
     match outcome {
@@ -155,7 +158,7 @@ pub async fn update(
         }
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(ctx, deal, Some(payment), form, errors),
+            &form_page(ctx, deal, committed, Some(payment), form, errors),
         ),
     }
 }
@@ -173,7 +176,7 @@ pub async fn delete(
     let upload_dir = state.config.upload_dir.clone();
     let (payment, deal) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let (payment, deal) = changeable(conn, &scope, id)?;
+        let (payment, deal, _) = changeable(conn, &scope, id)?;
         write_tx(conn, |conn| {
             queries::delete(conn, payment.id)?;
             balance::recompute(conn, deal.id, today)?;

@@ -62,16 +62,28 @@ struct FormPage {
     form: PaymentForm,
     errors: FieldErrors,
     closed: Option<&'static str>,
-    /// "12,000.00 USD, of which 4,000.00 USD verified"
     summary: String,
     category_options: Vec<(String, String)>,
     method_options: Vec<(String, String)>,
     max_mb: usize,
 }
 
+/// "2,000.00 USD: 500.00 USD verified, 300.00 USD waiting; 1,200.00 USD left to record".
+fn summary(deal: &DealRecord, (verified, pending): (i64, i64)) -> String {
+    let left = (deal.amount_minor - verified - pending).max(0);
+    format!(
+        "{}: {} verified, {} waiting; {} left to record",
+        money(deal.amount_minor, &deal.currency),
+        money(verified, &deal.currency),
+        money(pending, &deal.currency),
+        money(left, &deal.currency)
+    )
+}
+
 fn form_page(
     ctx: Ctx,
     deal: DealRecord,
+    committed: (i64, i64),
     payment: Option<PaymentRecord>,
     form: PaymentForm,
     errors: FieldErrors,
@@ -79,11 +91,7 @@ fn form_page(
     FormPage {
         ctx,
         closed: rules::closed(&deal),
-        summary: format!(
-            "{}, of which {} verified",
-            money(deal.amount_minor, &deal.currency),
-            money(deal.paid_minor, &deal.currency)
-        ),
+        summary: summary(&deal, committed),
         deal,
         payment,
         form,
@@ -102,13 +110,22 @@ async fn new(
     ctx.require(Permission::PaymentsRecord)?;
     let request = scope_request(&ctx)?;
     let id = parse_id(&path)?;
-    let deal = db::run(&state.pool, move |conn| {
+    let (deal, committed) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        Ok(deal_queries::find(conn, &scope, id)?)
+        let deal = deal_queries::find(conn, &scope, id)?;
+        let committed = queries::committed(conn, deal.id, &deal.currency, None)?;
+        Ok((deal, committed))
     })
     .await?;
     let form = PaymentForm::blank(ctx.today(), &deal.currency, deal.payment_method.as_deref());
-    render(&form_page(ctx, deal, None, form, FieldErrors::default()))
+    render(&form_page(
+        ctx,
+        deal,
+        committed,
+        None,
+        form,
+        FieldErrors::default(),
+    ))
 }
 
 /// The payment as the audit and activity logs keep it.
@@ -180,9 +197,10 @@ async fn create(
     let today = ctx.today();
     let f = form.clone();
     let upload_dir = state.config.upload_dir.clone();
-    let (deal, outcome) = db::run(&state.pool, move |conn| {
+    let (deal, committed, outcome) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let deal = deal_queries::find(conn, &scope, id)?;
+        let committed = queries::committed(conn, deal.id, &deal.currency, None)?;
         let mut errors = FieldErrors::default();
         let values = f.validate(today, &deal.currency, &mut errors);
         let receipt = match stored {
@@ -228,7 +246,7 @@ async fn create(
         {
             receipt::discard(&upload_dir, &r.path);
         }
-        Ok((deal, split(saved)?))
+        Ok((deal, committed, split(saved)?))
     })
     .await?;
     match outcome {
@@ -244,7 +262,7 @@ async fn create(
         }
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(ctx, deal, None, form, errors),
+            &form_page(ctx, deal, committed, None, form, errors),
         ),
     }
 }

@@ -1,0 +1,442 @@
+//! `/sales/calls` (calls.log, or calls.view_all to look): the calls of the user's scope with
+//! filters and the metrics of the chosen range (default: the last 30 days) for the user, their
+//! team and, as the scope allows, each person and team; logging a call and editing one's own.
+
+pub mod form;
+pub mod metrics;
+pub mod queries;
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES, label, when_local};
+use self::metrics::Metrics;
+use self::queries::{CallRecord, CallRow, Filter};
+use super::deals::options;
+use super::deals::queries::{client_choices, owner_choices};
+use super::scope::{RecordScope, ScopeRequest};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::web::form::{date, datetime_input, local_datetime};
+use crate::web::pager;
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+
+const PAGE_SIZE: i64 = 50;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sales/calls", web::get().to(list))
+        .route("/sales/calls", web::post().to(create))
+        .route("/sales/calls/new", web::get().to(new))
+        .route("/sales/calls/{id}", web::post().to(update))
+        .route("/sales/calls/{id}/edit", web::get().to(edit));
+}
+
+fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
+    ctx.require_any(&[Permission::CallsLog, Permission::CallsViewAll])?;
+    ScopeRequest::of(ctx, Permission::CallsViewAll)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub from: String,
+    pub to: String,
+    pub call_type: String,
+    pub status: String,
+    pub outcome: String,
+    pub user: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+fn code(
+    list: &[(&str, &str)],
+    v: &str,
+    field: &'static str,
+    e: &mut FieldErrors,
+) -> Option<String> {
+    match v {
+        "" => None,
+        v if list.iter().any(|(c, _)| *c == v) => Some(v.to_string()),
+        _ => {
+            e.add(field, "Choose from the list.");
+            None
+        }
+    }
+}
+
+pub struct ListRow {
+    pub row: CallRow,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "sales/calls/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    errors: FieldErrors,
+    rows: Vec<ListRow>,
+    metrics: Metrics,
+    range: String,
+    user_options: Vec<(String, String)>,
+    type_options: Vec<(String, String)>,
+    status_options: Vec<(String, String)>,
+    outcome_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+fn with_any(first: &str, items: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), first.to_string())];
+    v.extend(options(items).into_iter().filter(|(c, _)| !c.is_empty()));
+    v
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let query = query.into_inner();
+    let tz = ctx.timezone();
+    let today = ctx.today();
+    let mut errors = FieldErrors::default();
+    let from_day = errors.check("from", date(&query.from)).flatten();
+    let to_day = errors.check("to", date(&query.to)).flatten();
+    let (from_day, to_day) = match (from_day, to_day) {
+        (None, None) => (today - Duration::days(29), today),
+        (Some(f), None) => (f, today.max(f)),
+        (None, Some(t)) => (t - Duration::days(29), t),
+        (Some(f), Some(t)) if t < f => {
+            errors.add("to", "The end date is before the start date.");
+            (f, f)
+        }
+        (Some(f), Some(t)) => (f, t),
+    };
+    let midnight = |d: chrono::NaiveDate| local_datetime(&format!("{d}T00:00"), tz).ok().flatten();
+    let (Some(from), Some(to)) = (midnight(from_day), midnight(to_day + Duration::days(1))) else {
+        return Err(AppError::BadRequest("That range cannot be read.".into()));
+    };
+    let mut filter = Filter {
+        from: Some(from),
+        to: Some(to),
+        call_type: code(&TYPES, &query.call_type, "call_type", &mut errors),
+        status: code(&STATUSES, &query.status, "status", &mut errors),
+        outcome: code(&OUTCOMES, &query.outcome, "outcome", &mut errors),
+        user: None,
+        after: query.after.parse().ok(),
+    };
+    let q = query.clone();
+    let (mut rows, owners, metrics) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let owners = owner_choices(conn, &scope)?;
+        if !q.user.is_empty() {
+            filter.user = Some(
+                owners
+                    .iter()
+                    .find(|(_, p, _)| p.to_string() == q.user)
+                    .map_or(-1, |(id, _, _)| *id),
+            );
+        }
+        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
+        let metrics = load_metrics(conn, &scope, from, to)?;
+        Ok((rows, owners, metrics))
+    })
+    .await?;
+    let filters = ListQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/sales/calls",
+        &filters,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
+    let rows = rows
+        .into_iter()
+        .map(|row| ListRow {
+            when: when_local(row.completed_at, tz),
+            row,
+        })
+        .collect();
+    let mut user_options = Vec::new();
+    if owners.len() > 1 {
+        user_options.push((String::new(), "Everyone".to_string()));
+        user_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &ListPage {
+            range: format!(
+                "{} to {}",
+                from_day.format("%d %b %Y"),
+                to_day.format("%d %b %Y")
+            ),
+            ctx,
+            query,
+            errors,
+            rows,
+            metrics,
+            user_options,
+            type_options: with_any("Any type", &TYPES),
+            status_options: with_any("Any status", &STATUSES),
+            outcome_options: with_any("Any outcome", &OUTCOMES),
+            next: pages.next,
+            first: pages.first,
+        },
+    )
+}
+
+fn load_metrics(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    from: chrono::NaiveDateTime,
+    to: chrono::NaiveDateTime,
+) -> Result<Metrics, AppError> {
+    let tallies = queries::tallies(conn, scope, from, to)?;
+    let mut ids: Vec<i64> = tallies.iter().map(|t| t.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let who: BTreeMap<i64, (String, Option<String>)> = queries::people(conn, scope, &ids)?
+        .into_iter()
+        .map(|(id, first, last, team)| (id, (format!("{first} {last}"), team)))
+        .collect();
+    let losses = queries::losses(conn, scope, from, to)?;
+    Ok(metrics::compute(&tallies, &who, &losses))
+}
+
+#[derive(Template)]
+#[template(path = "sales/calls/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    call: Option<CallRecord>,
+    form: CallForm,
+    errors: FieldErrors,
+    client_options: Vec<(String, String)>,
+    reason_options: Vec<(String, String)>,
+    type_options: Vec<(String, String)>,
+    status_options: Vec<(String, String)>,
+    outcome_options: Vec<(String, String)>,
+    /// "When (Europe/Berlin (CET))"
+    when_label: String,
+}
+
+fn load_choices(conn: &mut AnyConnection, scope: &RecordScope) -> Result<Choices, AppError> {
+    Ok(Choices {
+        clients: client_choices(conn, scope)?,
+        reasons: queries::reason_choices(conn, scope)?,
+    })
+}
+
+fn form_page(
+    ctx: Ctx,
+    call: Option<CallRecord>,
+    form: CallForm,
+    errors: FieldErrors,
+    c: &Choices,
+) -> FormPage {
+    let named = |first: &str, items: &[(i64, PublicId, String)]| {
+        let mut v = vec![(String::new(), first.to_string())];
+        v.extend(items.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+        v
+    };
+    FormPage {
+        when_label: format!("When ({})", ctx.timezone_label()),
+        ctx,
+        call,
+        form,
+        errors,
+        client_options: named("A prospect, not a client yet", &c.clients),
+        reason_options: named("Choose a reason", &c.reasons),
+        type_options: options(&TYPES),
+        status_options: options(&STATUSES),
+        outcome_options: options(&OUTCOMES),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    client: Option<String>,
+}
+
+async fn new(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::CallsLog)?;
+    let request = scope_request(&ctx)?;
+    let choices = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        load_choices(conn, &scope)
+    })
+    .await?;
+    let now_local = datetime_input(crate::db::now(), ctx.timezone());
+    let form = CallForm::blank(now_local, query.into_inner().client);
+    render(&form_page(
+        ctx,
+        None,
+        form,
+        FieldErrors::default(),
+        &choices,
+    ))
+}
+
+fn audit_json(v: &queries::CallValues) -> serde_json::Value {
+    json!({
+        "prospect": v.prospect_name,
+        "type": v.call_type,
+        "status": v.status,
+        "outcome": v.outcome,
+        "at": v.completed_at.to_string(),
+        "rescheduled_to": v.rescheduled_to.map(|t| t.to_string()),
+        "notes": v.notes,
+    })
+}
+
+async fn create(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<CallForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::CallsLog)?;
+    let request = scope_request(&ctx)?;
+    let form = form.into_inner();
+    let f = form.clone();
+    let actor = ctx.actor();
+    let tz = ctx.timezone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let choices = load_choices(conn, &scope)?;
+        let mut errors = FieldErrors::default();
+        let Some(v) = f.validate(&choices, tz, &mut errors) else {
+            return Ok(Err((errors, choices)));
+        };
+        write_tx(conn, |conn| {
+            let call = queries::insert(conn, &scope, &v)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.org().id()), actions::CREATE, "call")
+                    .entity(call.public_id)
+                    .new_values(audit_json(&v)),
+            )
+        })?;
+        Ok(Ok(()))
+    })
+    .await?;
+    match outcome {
+        Ok(()) => {
+            Flash::success(&ctx.session, "The call is logged.");
+            Ok(see_other("/sales/calls"))
+        }
+        Err((errors, choices)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, None, form, errors, &choices),
+        ),
+    }
+}
+
+/// One's own call of the scope: 404 outside it, 403 for a colleague's.
+fn own(conn: &mut AnyConnection, scope: &RecordScope, id: &str) -> Result<CallRecord, AppError> {
+    let id: PublicId = id.parse().map_err(|_| AppError::NotFound)?;
+    let call = queries::find(conn, scope, id)?;
+    if call.user_id != scope.user_id() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(call)
+}
+
+async fn edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::CallsLog)?;
+    let request = scope_request(&ctx)?;
+    let tz = ctx.timezone();
+    let (call, ids, choices) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let call = own(conn, &scope, &path)?;
+        let ids = queries::form_ids(conn, &call)?;
+        Ok((call, ids, load_choices(conn, &scope)?))
+    })
+    .await?;
+    let form = CallForm::of(&call, ids.0, ids.1, tz);
+    render(&form_page(
+        ctx,
+        Some(call),
+        form,
+        FieldErrors::default(),
+        &choices,
+    ))
+}
+
+async fn update(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<CallForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::CallsLog)?;
+    let request = scope_request(&ctx)?;
+    let form = form.into_inner();
+    let f = form.clone();
+    let actor = ctx.actor();
+    let tz = ctx.timezone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let call = own(conn, &scope, &path)?;
+        let choices = load_choices(conn, &scope)?;
+        let mut errors = FieldErrors::default();
+        let Some(v) = f.validate(&choices, tz, &mut errors) else {
+            return Ok(Err((call, errors, choices)));
+        };
+        write_tx(conn, |conn| {
+            queries::update(conn, call.id, &v)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(scope.org().id()), actions::UPDATE, "call")
+                    .entity(call.public_id)
+                    .new_values(audit_json(&v)),
+            )
+        })?;
+        Ok(Ok(()))
+    })
+    .await?;
+    match outcome {
+        Ok(()) => {
+            Flash::success(&ctx.session, "The call is saved.");
+            Ok(see_other("/sales/calls"))
+        }
+        Err((call, errors, choices)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, Some(call), form, errors, &choices),
+        ),
+    }
+}
+
+/// Words for the templates.
+pub fn word(code: &str) -> &'static str {
+    label(code)
+}

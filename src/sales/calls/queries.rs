@@ -1,0 +1,321 @@
+//! Calls as the record scope shows them (their caller is in the scope's owners); every query
+//! takes a `RecordScope` made with `calls.view_all` as the widening permission.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, PublicId, now};
+use crate::sales::scope::RecordScope;
+use crate::schema::{calls, clients, loss_reasons, teams, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = calls)]
+pub struct CallRecord {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub organization_id: i64,
+    pub user_id: i64,
+    pub client_id: Option<i64>,
+    pub prospect_name: String,
+    pub prospect_email: Option<String>,
+    pub prospect_phone: Option<String>,
+    pub call_type: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub loss_reason_id: Option<i64>,
+    pub notes: Option<String>,
+    pub duration_seconds: Option<i32>,
+    pub scheduled_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub rescheduled_to: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct CallRow {
+    pub public_id: PublicId,
+    pub prospect_name: String,
+    pub call_type: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub client_public_id: Option<PublicId>,
+}
+
+/// Calls of one caller with one status and outcome: (user, status, outcome, count).
+pub type Tally = (i64, String, Option<String>, i64);
+
+/// A caller: (user, first name, last name, team name).
+pub type Person = (i64, String, String, Option<String>);
+
+/// The scope's calls, as a boxed query to add to.
+macro_rules! scoped {
+    ($scope:expr) => {{
+        let mut q = calls::table
+            .filter(calls::organization_id.eq($scope.org().id()))
+            .into_boxed();
+        if let Some(owners) = $scope.owners() {
+            q = q.filter(calls::user_id.eq_any(owners.to_vec()));
+        }
+        q
+    }};
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub call_type: Option<String>,
+    pub status: Option<String>,
+    pub outcome: Option<String>,
+    /// A user of the scope; -1 for one it does not hold (no rows).
+    pub user: Option<i64>,
+    pub after: Option<PublicId>,
+}
+
+/// One page of calls, newest first (by id: the order they were logged), after the cursor.
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    f: &Filter,
+    limit: i64,
+) -> QueryResult<Vec<CallRow>> {
+    let mut q = scoped!(scope)
+        .inner_join(users::table.on(users::id.eq(calls::user_id)))
+        .left_join(clients::table.on(clients::id.nullable().eq(calls::client_id)))
+        .select((
+            calls::public_id,
+            calls::prospect_name,
+            calls::call_type,
+            calls::status,
+            calls::outcome,
+            calls::completed_at,
+            calls::user_id,
+            users::first_name,
+            users::last_name,
+            clients::public_id.nullable(),
+        ));
+    if let Some(t) = f.from {
+        q = q.filter(calls::completed_at.ge(t));
+    }
+    if let Some(t) = f.to {
+        q = q.filter(calls::completed_at.lt(t));
+    }
+    if let Some(v) = &f.call_type {
+        q = q.filter(calls::call_type.eq(v.clone()));
+    }
+    if let Some(v) = &f.status {
+        q = q.filter(calls::status.eq(v.clone()));
+    }
+    if let Some(v) = &f.outcome {
+        q = q.filter(calls::outcome.eq(v.clone()));
+    }
+    if let Some(u) = f.user {
+        q = q.filter(calls::user_id.eq(u));
+    }
+    if let Some(after) = f.after {
+        let cursor: Option<i64> = scoped!(scope)
+            .filter(calls::public_id.eq(after))
+            .select(calls::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = cursor {
+            q = q.filter(calls::id.lt(id));
+        }
+    }
+    q.order(calls::id.desc()).limit(limit).load(conn)
+}
+
+/// Counts of the scope's calls in `[from, to)` that took place (not in the future), by caller,
+/// status and outcome: the few rows the metrics are made from.
+pub fn tallies(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Tally>> {
+    let until = to.min(now());
+    // Grouped first, then boxed: diesel groups only unboxed statements.
+    let mut q = calls::table
+        .group_by((calls::user_id, calls::status, calls::outcome))
+        .select((
+            calls::user_id,
+            calls::status,
+            calls::outcome,
+            diesel::dsl::count_star(),
+        ))
+        .into_boxed()
+        .filter(calls::organization_id.eq(scope.org().id()))
+        .filter(calls::completed_at.ge(from))
+        .filter(calls::completed_at.lt(until));
+    if let Some(owners) = scope.owners() {
+        q = q.filter(calls::user_id.eq_any(owners.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// Lost calls by loss reason in the same range, with the reason's name.
+pub fn losses(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64)>> {
+    let until = to.min(now());
+    let mut q = calls::table
+        .inner_join(loss_reasons::table.on(loss_reasons::id.nullable().eq(calls::loss_reason_id)))
+        .group_by(loss_reasons::name)
+        .select((loss_reasons::name, diesel::dsl::count_star()))
+        .into_boxed()
+        .filter(calls::organization_id.eq(scope.org().id()))
+        .filter(calls::completed_at.ge(from))
+        .filter(calls::completed_at.lt(until))
+        .filter(calls::outcome.eq("lost"));
+    if let Some(owners) = scope.owners() {
+        q = q.filter(calls::user_id.eq_any(owners.to_vec()));
+    }
+    q.load(conn)
+}
+
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    public_id: PublicId,
+) -> QueryResult<CallRecord> {
+    scoped!(scope)
+        .filter(calls::public_id.eq(public_id))
+        .select(CallRecord::as_select())
+        .first(conn)
+}
+
+/// The organization's active loss reasons, for the form.
+pub fn reason_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+) -> QueryResult<Vec<(i64, PublicId, String)>> {
+    loss_reasons::table
+        .filter(loss_reasons::organization_id.eq(scope.org().id()))
+        .filter(loss_reasons::is_active.eq(true))
+        .order(loss_reasons::name)
+        .select((
+            loss_reasons::id,
+            loss_reasons::public_id,
+            loss_reasons::name,
+        ))
+        .load(conn)
+}
+
+/// The public ids of a call's client and loss reason, for its edit form.
+pub fn form_ids(
+    conn: &mut AnyConnection,
+    c: &CallRecord,
+) -> QueryResult<(Option<PublicId>, Option<PublicId>)> {
+    let client = match c.client_id {
+        Some(id) => clients::table
+            .find(id)
+            .select(clients::public_id)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let reason = match c.loss_reason_id {
+        Some(id) => loss_reasons::table
+            .find(id)
+            .select(loss_reasons::public_id)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok((client, reason))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallValues {
+    pub client_id: Option<i64>,
+    pub prospect_name: String,
+    pub prospect_email: Option<String>,
+    pub prospect_phone: Option<String>,
+    pub call_type: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub loss_reason_id: Option<i64>,
+    pub completed_at: NaiveDateTime,
+    pub rescheduled_to: Option<NaiveDateTime>,
+    pub duration_seconds: Option<i32>,
+    pub notes: Option<String>,
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    v: &CallValues,
+) -> QueryResult<CallRecord> {
+    let t = now();
+    diesel::insert_into(calls::table)
+        .values((
+            calls::public_id.eq(PublicId::new()),
+            calls::organization_id.eq(scope.org().id()),
+            calls::user_id.eq(scope.user_id()),
+            calls::client_id.eq(v.client_id),
+            calls::prospect_name.eq(&v.prospect_name),
+            calls::prospect_email.eq(&v.prospect_email),
+            calls::prospect_phone.eq(&v.prospect_phone),
+            calls::call_type.eq(&v.call_type),
+            calls::status.eq(&v.status),
+            calls::outcome.eq(&v.outcome),
+            calls::loss_reason_id.eq(v.loss_reason_id),
+            calls::notes.eq(&v.notes),
+            calls::duration_seconds.eq(v.duration_seconds),
+            calls::scheduled_at.eq(Some(v.completed_at)),
+            calls::completed_at.eq(Some(v.completed_at)),
+            calls::rescheduled_to.eq(v.rescheduled_to),
+            calls::created_at.eq(t),
+            calls::updated_at.eq(t),
+        ))
+        .returning(calls::all_columns)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut AnyConnection, id: i64, v: &CallValues) -> QueryResult<()> {
+    diesel::update(calls::table.find(id))
+        .set((
+            calls::client_id.eq(v.client_id),
+            calls::prospect_name.eq(&v.prospect_name),
+            calls::prospect_email.eq(&v.prospect_email),
+            calls::prospect_phone.eq(&v.prospect_phone),
+            calls::call_type.eq(&v.call_type),
+            calls::status.eq(&v.status),
+            calls::outcome.eq(&v.outcome),
+            calls::loss_reason_id.eq(v.loss_reason_id),
+            calls::notes.eq(&v.notes),
+            calls::duration_seconds.eq(v.duration_seconds),
+            calls::completed_at.eq(Some(v.completed_at)),
+            calls::rescheduled_to.eq(v.rescheduled_to),
+            calls::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The callers' names and teams, for the metrics' breakdowns.
+pub fn people(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    ids: &[i64],
+) -> QueryResult<Vec<Person>> {
+    users::table
+        .left_join(teams::table.on(teams::id.nullable().eq(users::team_id)))
+        .filter(users::organization_id.eq(scope.org().id()))
+        .filter(users::id.eq_any(ids.to_vec()))
+        .select((
+            users::id,
+            users::first_name,
+            users::last_name,
+            teams::name.nullable(),
+        ))
+        .load(conn)
+}
