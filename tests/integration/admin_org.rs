@@ -271,7 +271,8 @@ dual!(settings_are_validated_saved_and_audited, |app| {
     assert!(r.body.contains("so it cannot change"));
     diesel::connection::SimpleConnection::batch_execute(
         &mut *app.conn(),
-        "DELETE FROM deal_activities WHERE organization_id = 1; \
+        "DELETE FROM payments WHERE organization_id = 1; \
+         DELETE FROM deal_activities WHERE organization_id = 1; \
          DELETE FROM deals WHERE organization_id = 1;",
     )
     .expect("no deals");

@@ -17,7 +17,18 @@ fn org_id(app: &crate::common::TestApp, name: &str) -> String {
         .to_string()
 }
 
+/// Takes away the demo's payments and calls of Demo Traders, so its figures start from known
+/// values (the counters follow the deletes like any other change).
+fn without_demo_payments_and_calls(app: &crate::common::TestApp) {
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut *app.conn(),
+        "DELETE FROM payments WHERE organization_id = 1; DELETE FROM calls WHERE organization_id = 1;",
+    )
+    .expect("cleared");
+}
+
 dual!(platform_lists_figures_and_creates_an_organization, |app| {
+    without_demo_payments_and_calls(app);
     let mut platform = app.signed_in("platform@dealdesk.test");
     let list = platform.get("/platform");
     assert_eq!(list.status, 200);
@@ -206,6 +217,7 @@ dual!(
         // the platform's counters in step in the same transaction. The demo holds 300 deals.
         let org = "(SELECT id FROM organizations WHERE name = 'Demo Traders')";
         let user = "(SELECT id FROM users WHERE email = 'sales@demo.test')";
+        without_demo_payments_and_calls(app);
         let uuid = || PublicId::new().to_string();
         let sql = format!(
         "INSERT INTO clients (public_id, organization_id, name, created_by_id) VALUES ('{c}', {org}, 'Client A', {user});
