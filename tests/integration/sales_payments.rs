@@ -443,3 +443,71 @@ dual!(deleting_a_pending_payment_puts_the_deal_back, |app| {
     assert_eq!(left, 0);
     assert_eq!(deal_state(app, &deal).0, "pending");
 });
+
+dual!(the_client_page_and_list_follow_the_balance, |app| {
+    let mut sam = app.signed_in("sales@demo.test");
+    // A client of Sam's with no deal yet: clear; a deal makes it pending, with its outstanding.
+    let r = sam.submit(
+        "/sales/clients/new",
+        "/sales/clients",
+        &[
+            ("name", "Balance Test Ltd"),
+            ("email", ""),
+            ("phone", ""),
+            ("address", ""),
+            ("satisfaction", ""),
+            ("notes", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+    let client_url = r.location().to_string();
+    let client = client_url.rsplit('/').next().expect("id").to_string();
+    assert!(
+        strip_tags(&sam.get("/sales/clients?balance=clear&q=Balance+Test").body)
+            .contains("Balance Test Ltd")
+    );
+    let r = sam.submit(
+        "/sales/deals/new",
+        "/sales/deals",
+        &[
+            ("client", client.as_str()),
+            ("amount", "800"),
+            ("deal_date", "2026-11-01"),
+            ("due_date", ""),
+            ("source", "other"),
+            ("project", ""),
+            ("payment_method", ""),
+            ("description", ""),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let deal = r.location().to_string();
+    assert_eq!(
+        record(&mut sam, &deal, &pay("300", "advance", today()), None).status,
+        303
+    );
+    let pending = strip_tags(
+        &sam.get("/sales/clients?balance=pending&q=Balance+Test")
+            .body,
+    );
+    assert!(
+        pending.contains("Balance Test Ltd") && pending.contains("800.00 USD"),
+        "{pending}"
+    );
+    assert!(
+        !strip_tags(&sam.get("/sales/clients?balance=clear&q=Balance+Test").body)
+            .contains("Balance Test Ltd")
+    );
+    let page = strip_tags(&sam.get(&client_url).body);
+    assert!(page.contains("Outstanding 800.00 USD"), "{page}");
+    assert!(
+        page.contains("300.00 USD") && page.contains("Pending"),
+        "its payment"
+    );
+    // A colleague outside the scope sees neither the client nor its payment.
+    let mut lena = app.signed_in("lena.lopez@demo.test");
+    assert_eq!(lena.get(&client_url).status, 404);
+    assert!(
+        !strip_tags(&lena.get("/sales/clients?q=Balance+Test").body).contains("Balance Test Ltd")
+    );
+});

@@ -181,6 +181,34 @@ pub fn losses(
     q.load(conn)
 }
 
+/// The latest calls with a client that the scope sees.
+pub fn of_client(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    client_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<CallRow>> {
+    scoped!(scope)
+        .inner_join(users::table.on(users::id.eq(calls::user_id)))
+        .left_join(clients::table.on(clients::id.nullable().eq(calls::client_id)))
+        .filter(calls::client_id.eq(client_id))
+        .order(calls::id.desc())
+        .limit(limit)
+        .select((
+            calls::public_id,
+            calls::prospect_name,
+            calls::call_type,
+            calls::status,
+            calls::outcome,
+            calls::completed_at,
+            calls::user_id,
+            users::first_name,
+            users::last_name,
+            clients::public_id.nullable(),
+        ))
+        .load(conn)
+}
+
 pub fn find(
     conn: &mut AnyConnection,
     scope: &RecordScope,

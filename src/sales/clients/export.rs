@@ -29,6 +29,9 @@ pub async fn export(
     let tz = ctx.timezone();
     let body = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
+        let exponent = crate::web::form::currency_exponent(
+            &crate::sales::deals::queries::currency(conn, &scope)?,
+        );
         let mut file = CsvFile::new(&[
             "name",
             "email",
@@ -36,6 +39,8 @@ pub async fn export(
             "satisfaction",
             "owner",
             "status",
+            "outstanding",
+            "balance",
             "added",
         ])?;
         while file.rows < EXPORT_LIMIT {
@@ -50,6 +55,8 @@ pub async fn export(
                         .unwrap_or_default(),
                     cell(&format!("{} {}", r.owner_first, r.owner_last)),
                     (if r.is_active { "active" } else { "archived" }).to_string(),
+                    crate::web::form::minor_to_input(r.outstanding_minor, exponent),
+                    r.balance_status.clone(),
                     r.created_at
                         .and_utc()
                         .with_timezone(&tz)

@@ -15,6 +15,9 @@ use serde_json::json;
 
 use self::form::{ClientForm, SATISFACTION, audit_json};
 use self::queries::{Active, ClientRecord, ClientRow, ClientValues, Filter, Sort};
+use super::calls::queries::CallRow;
+use super::deals::queries::DealRow;
+use super::payments::queries::PaymentRow;
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
@@ -61,6 +64,7 @@ fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
 pub struct ListQuery {
     pub q: String,
     pub active: String,
+    pub balance: String,
     pub sort: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub after: String,
@@ -69,7 +73,16 @@ pub struct ListQuery {
 pub struct ListRow {
     pub row: ClientRow,
     pub added: When,
+    pub outstanding: String,
+    pub balance: &'static str,
 }
+
+pub(crate) const BALANCES: [(&str, &str); 4] = [
+    ("", "Any balance"),
+    ("clear", "Clear"),
+    ("pending", "Pending"),
+    ("bad_debt", "Bad debt"),
+];
 
 #[derive(Template)]
 #[template(path = "sales/clients/list.html")]
@@ -79,6 +92,7 @@ struct ListPage {
     rows: Vec<ListRow>,
     sees_others: bool,
     active_options: Vec<(String, String)>,
+    balance_options: Vec<(String, String)>,
     sort_options: Vec<(String, String)>,
     next: Option<String>,
     first: Option<String>,
@@ -93,10 +107,11 @@ async fn list(
     let request = scope_request(&ctx)?;
     let query = query.into_inner();
     let filter = query.filter();
-    let (rows, sees_others) = db::run(&state.pool, move |conn| {
+    let (rows, sees_others, currency) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
-        Ok((rows, scope.owners().is_none_or(|o| o.len() > 1)))
+        let currency = crate::sales::deals::queries::currency(conn, &scope)?;
+        Ok((rows, scope.owners().is_none_or(|o| o.len() > 1), currency))
     })
     .await?;
     let mut rows = rows;
@@ -116,6 +131,8 @@ async fn list(
         .into_iter()
         .map(|row| ListRow {
             added: ctx.local_time(Some(row.created_at)),
+            outstanding: crate::sales::deals::money(row.outstanding_minor, &currency),
+            balance: crate::sales::deals::form::label(&row.balance_status),
             row,
         })
         .collect();
@@ -134,6 +151,7 @@ async fn list(
             ("active", "Active"),
             ("archived", "Archived"),
         ]),
+        balance_options: options(&BALANCES),
         sort_options: options(&[("", "Name"), ("newest", "Newest first")]),
         next: pages.next,
         first: pages.first,
@@ -145,6 +163,10 @@ impl ListQuery {
         Filter {
             q: self.q.chars().take(100).collect(),
             active: Active::parse(&self.active),
+            balance: BALANCES
+                .iter()
+                .find(|(code, _)| !code.is_empty() && *code == self.balance)
+                .map(|(code, _)| code.to_string()),
             sort: Sort::parse(&self.sort),
             after: self.after.parse().ok(),
         }
@@ -237,6 +259,19 @@ struct ShowPage {
     duplicates: Vec<(PublicId, String)>,
     hidden_duplicates: i64,
     history: Vec<HistoryLine>,
+    money: Money,
+    /// The client's deals: row, amount, paid, outstanding.
+    deals: Vec<(DealRow, String, String, String)>,
+    payments: Vec<(PaymentRow, String)>,
+    /// Calls with the client, when the user may see calls: row and time.
+    calls: Option<Vec<(CallRow, String)>>,
+}
+
+/// The client's figures in words.
+struct Money {
+    purchase_total: String,
+    outstanding: String,
+    balance: &'static str,
 }
 
 struct Loaded {
@@ -244,14 +279,41 @@ struct Loaded {
     owner: String,
     duplicates: (Vec<(PublicId, String)>, i64),
     history: Vec<(chrono::NaiveDateTime, String, Option<String>)>,
+    currency: String,
+    deals: Vec<DealRow>,
+    payments: Vec<PaymentRow>,
+    calls: Option<Vec<CallRow>>,
 }
+
+/// How many deals, payments and calls the client's page lists (the latest).
+const RELATED: i64 = 20;
 
 fn load_page(
     conn: &mut AnyConnection,
     scope: &RecordScope,
+    calls_scope: Option<ScopeRequest>,
     id: PublicId,
 ) -> Result<Loaded, AppError> {
     let client = queries::find(conn, scope, id)?;
+    let currency = crate::sales::deals::queries::currency(conn, scope)?;
+    let deal_filter = crate::sales::deals::queries::Filter {
+        client: Some(client.public_id),
+        ..Default::default()
+    };
+    let deals = crate::sales::deals::queries::list(conn, scope, &deal_filter, RELATED)?;
+    let payments = crate::sales::payments::queries::of_client(conn, scope, client.id, RELATED)?;
+    let calls = match calls_scope {
+        Some(request) => {
+            let calls_scope = request.resolve(conn)?;
+            Some(crate::sales::calls::queries::of_client(
+                conn,
+                &calls_scope,
+                client.id,
+                RELATED,
+            )?)
+        }
+        None => None,
+    };
     let owner = queries::owner_name(conn, client.created_by_id)?;
     let duplicates = queries::duplicates(
         conn,
@@ -277,6 +339,10 @@ fn load_page(
         owner,
         duplicates,
         history,
+        currency,
+        deals,
+        payments,
+        calls,
     })
 }
 
@@ -286,12 +352,52 @@ async fn show(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
+    let calls_request = ctx
+        .perms
+        .any(&[Permission::CallsLog, Permission::CallsViewAll])
+        .then(|| ScopeRequest::of(&ctx, Permission::CallsViewAll))
+        .transpose()?;
     let id = parse_id(&path)?;
     let loaded = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        load_page(conn, &scope, id)
+        load_page(conn, &scope, calls_request, id)
     })
     .await?;
+    let currency = loaded.currency.clone();
+    let m = |minor: i64| crate::sales::deals::money(minor, &currency);
+    let money = Money {
+        purchase_total: m(loaded.client.purchase_total_minor),
+        outstanding: m(loaded.client.outstanding_minor),
+        balance: crate::sales::deals::form::label(&loaded.client.balance_status),
+    };
+    let deals = loaded
+        .deals
+        .into_iter()
+        .map(|d| {
+            let amount = crate::sales::deals::money(d.amount_minor, &d.currency);
+            let paid = crate::sales::deals::money(d.paid_minor, &d.currency);
+            let left = crate::sales::deals::money(d.amount_minor - d.paid_minor, &d.currency);
+            (d, amount, paid, left)
+        })
+        .collect();
+    let payments = loaded
+        .payments
+        .into_iter()
+        .map(|p| {
+            let amount = crate::sales::deals::money(p.amount_minor, &p.currency);
+            (p, amount)
+        })
+        .collect();
+    let tz = ctx.timezone();
+    let calls = loaded.calls.map(|calls| {
+        calls
+            .into_iter()
+            .map(|c| {
+                let when = crate::sales::calls::form::when_local(c.completed_at, tz);
+                (c, when)
+            })
+            .collect()
+    });
     let history = loaded
         .history
         .into_iter()
@@ -309,6 +415,10 @@ async fn show(
         duplicates: loaded.duplicates.0,
         hidden_duplicates: loaded.duplicates.1,
         history,
+        money,
+        deals,
+        payments,
+        calls,
     })
 }
 

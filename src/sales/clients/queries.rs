@@ -41,6 +41,8 @@ pub struct ClientRow {
     pub owner_first: String,
     pub owner_last: String,
     pub created_at: NaiveDateTime,
+    pub outstanding_minor: i64,
+    pub balance_status: String,
 }
 
 /// "★★★★☆" for 4 of 5; `None` when not rated.
@@ -97,6 +99,8 @@ impl Active {
 pub struct Filter {
     pub q: String,
     pub active: Active,
+    /// clear, pending or bad_debt (`sales::balance`).
+    pub balance: Option<String>,
     pub sort: Sort,
     /// Keyset cursor: the last row of the previous page.
     pub after: Option<PublicId>,
@@ -135,6 +139,8 @@ pub fn list(
             users::first_name,
             users::last_name,
             clients::created_at,
+            clients::outstanding_minor,
+            clients::balance_status,
         ));
     let term = f.q.trim();
     if !term.is_empty() {
@@ -146,6 +152,9 @@ pub fn list(
                 .or(clients::email.like(p.clone()).escape('\\'))
                 .or(clients::phone.like(p).escape('\\')),
         );
+    }
+    if let Some(b) = &f.balance {
+        q = q.filter(clients::balance_status.eq(b.clone()));
     }
     q = match f.active {
         Active::Any => q,

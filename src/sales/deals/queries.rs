@@ -58,6 +58,7 @@ pub struct DealRow {
     pub client_name: String,
     pub owner_first: String,
     pub owner_last: String,
+    pub paid_minor: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +132,7 @@ pub fn list(
             clients::name,
             users::first_name,
             users::last_name,
+            deals::paid_minor,
         ));
     if let Some(s) = &f.status {
         q = q.filter(deals::status.eq(s.clone()));

@@ -102,6 +102,22 @@ pub fn of_deal(conn: &mut AnyConnection, org: i64, deal_id: i64) -> QueryResult<
         .load(conn)
 }
 
+/// The latest payments on a client's deals that the scope sees.
+pub fn of_client(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    client_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<PaymentRow>> {
+    scoped!(scope)
+        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
+        .filter(deals::client_id.eq(client_id))
+        .order(payments::id.desc())
+        .limit(limit)
+        .select(row_columns())
+        .load(conn)
+}
+
 #[allow(clippy::type_complexity)]
 fn row_columns() -> (
     payments::public_id,
