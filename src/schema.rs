@@ -693,6 +693,7 @@ diesel::table! {
         created_by_id -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        counted_minor -> BigInt,
     }
 }
 
@@ -865,6 +866,33 @@ diesel::table! {
         is_counted -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sales_days (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        user_id -> BigInt,
+        day -> Date,
+        verified_count -> BigInt,
+        verified_minor -> BigInt,
+        pending_count -> BigInt,
+        pending_minor -> BigInt,
+        rejected_count -> BigInt,
+        rejected_minor -> BigInt,
+    }
+}
+
+diesel::table! {
+    sales_owner_stats (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        user_id -> BigInt,
+        open_deals -> BigInt,
+        outstanding_minor -> BigInt,
+        pending_payments -> BigInt,
+        pending_minor -> BigInt,
     }
 }
 
@@ -1150,6 +1178,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     provider_sync_logs,
     role_permissions,
     roles,
+    sales_days,
+    sales_owner_stats,
     sessions,
     streak_records,
     teams,

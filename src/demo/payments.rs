@@ -78,7 +78,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
         .load(conn)?;
     let t = now();
     let today = t.date();
-    let mut clients = BTreeSet::new();
+    let (mut clients, mut owners, mut days) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     let mut n = 0_usize;
     for (i, (deal_id, amount, currency, deal_date, owner, _)) in found.iter().enumerate() {
         // Older deals are mostly settled; a write-off is rare.
@@ -133,12 +133,20 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
                 ))
                 .execute(conn)?;
         }
-        if !plan.is_empty() {
-            clients.insert(balance::recompute_deal(conn, *deal_id)?);
-        }
+        // Every deal, paid or not: its client's balance and its owner's figures follow.
+        let keys = balance::recompute_deal(conn, *deal_id)?;
+        clients.insert(keys.client_id);
+        owners.insert(keys.owner_id);
+        days.extend(keys.days.into_iter().map(|d| (keys.owner_id, d)));
     }
     for client in clients {
         balance::recompute_client(conn, client, today)?;
+    }
+    for (owner, day) in days {
+        balance::recompute_day(conn, scope.id(), owner, day)?;
+    }
+    for owner in owners {
+        balance::recompute_owner(conn, scope.id(), owner)?;
     }
     Ok(())
 }

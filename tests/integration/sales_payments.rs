@@ -364,7 +364,7 @@ dual!(the_creator_changes_a_payment_until_it_is_decided, |app| {
         .first(&mut conn)
         .expect("deal");
     let today = chrono::Utc::now().date_naive();
-    dealdesk::sales::balance::recompute(&mut conn, deal_id, today).expect("recompute");
+    dealdesk::sales::balance::recompute(&mut conn, deal_id, today, &[]).expect("recompute");
     drop(conn);
     assert_eq!(
         deal_state(app, &deal),
@@ -406,7 +406,7 @@ dual!(the_creator_changes_a_payment_until_it_is_decided, |app| {
         .set(payments::status.eq("verified"))
         .execute(&mut conn)
         .expect("verify");
-    dealdesk::sales::balance::recompute(&mut conn, deal_id, today).expect("recompute");
+    dealdesk::sales::balance::recompute(&mut conn, deal_id, today, &[]).expect("recompute");
     drop(conn);
     let state = deal_state(app, &deal);
     assert_eq!(

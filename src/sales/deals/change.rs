@@ -89,7 +89,7 @@ pub async fn update(
         };
         write_tx(conn, |conn| {
             queries::update(conn, deal.id, &new)?;
-            balance::recompute(conn, deal.id, today)?;
+            balance::recompute(conn, deal.id, today, &[])?;
             if new.client_id != deal.client_id {
                 balance::recompute_client(conn, deal.client_id, today)?;
             }
@@ -217,7 +217,7 @@ pub async fn cancel(
         };
         write_tx(conn, |conn| {
             queries::cancel(conn, deal.id)?;
-            balance::recompute(conn, deal.id, today)?;
+            balance::recompute(conn, deal.id, today, &[])?;
             activity::log(
                 conn,
                 &actor,

@@ -182,7 +182,7 @@ async fn create(
         let deal = write_tx(conn, |conn| {
             let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
             let deal = queries::insert(conn, &scope, &number, &new)?;
-            balance::recompute_client(conn, deal.client_id, today)?;
+            balance::recompute(conn, deal.id, today, &[])?;
             activity::log(
                 conn,
                 &actor,

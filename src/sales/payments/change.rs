@@ -116,7 +116,7 @@ pub async fn update(
                 };
                 queries::update(conn, payment.id, &v, receipt_change)
                     .map_err(super::cheque_conflict)?;
-                balance::recompute(conn, deal.id, today)?;
+                balance::recompute(conn, deal.id, today, &[payment.payment_date])?;
                 activity::log(
                     conn,
                     &actor,
@@ -179,7 +179,7 @@ pub async fn delete(
         let (payment, deal, _) = changeable(conn, &scope, id)?;
         write_tx(conn, |conn| {
             queries::delete(conn, payment.id)?;
-            balance::recompute(conn, deal.id, today)?;
+            balance::recompute(conn, deal.id, today, &[payment.payment_date])?;
             activity::log(
                 conn,
                 &actor,

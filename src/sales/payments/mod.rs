@@ -220,7 +220,7 @@ async fn create(
                 let number = numbers::next(conn, scope.org(), numbers::PAYMENT)?;
                 let payment = queries::insert(conn, &scope, deal.id, &number, &v, receipt.as_ref())
                     .map_err(cheque_conflict)?;
-                balance::recompute(conn, deal.id, today)?;
+                balance::recompute(conn, deal.id, today, &[])?;
                 activity::log(
                     conn,
                     &actor,

@@ -36,6 +36,7 @@ pub struct PaymentRecord {
     pub created_by_id: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub counted_minor: i64,
 }
 
 impl PaymentRecord {

@@ -16,7 +16,13 @@
 //!   clear when nothing is due, bad debt when a payment of its was written off as bad debt or
 //!   half or more of what it was billed is due past a due date, pending otherwise; every deal of
 //!   the client carries that status as its `client_status`;
-//! - the client's purchase total is the amount of its completed deals.
+//! - the client's purchase total is the amount of its completed deals;
+//! - the deal owner's rollups (`rollups.rs`): payments per payment date and status, open deals
+//!   and payments waiting for a verifier, which the dashboards read.
+
+mod rollups;
+
+pub use self::rollups::{recompute_day, recompute_owner};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -139,42 +145,83 @@ pub fn client_figures(deals: &[ClientDeal], written_off: bool, today: NaiveDate)
     }
 }
 
-/// Recomputes the deal and its client from the payments as they now stand. Call it inside the
-/// transaction that changed a payment or the deal; `today` is the organization's date.
-pub fn recompute(conn: &mut AnyConnection, deal_id: i64, today: NaiveDate) -> QueryResult<()> {
-    let client_id = recompute_deal(conn, deal_id)?;
-    recompute_client(conn, client_id, today)
+/// Recomputes the deal, its client and its owner's rollups from the payments as they now stand.
+/// Call it inside the transaction that changed a payment or the deal; `today` is the
+/// organization's date; `touched` the payment dates a change moved a payment away from (an
+/// edited date, a deleted payment), whose day totals change too.
+pub fn recompute(
+    conn: &mut AnyConnection,
+    deal_id: i64,
+    today: NaiveDate,
+    touched: &[NaiveDate],
+) -> QueryResult<()> {
+    let keys = recompute_deal(conn, deal_id)?;
+    recompute_client(conn, keys.client_id, today)?;
+    let mut days = keys.days;
+    days.extend_from_slice(touched);
+    days.sort_unstable();
+    days.dedup();
+    for day in days {
+        recompute_day(conn, keys.organization_id, keys.owner_id, day)?;
+    }
+    recompute_owner(conn, keys.organization_id, keys.owner_id)
 }
 
-/// The deal's part of `recompute`, for loaders that then recompute each client once; gives the
-/// deal's client.
-pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<i64> {
-    let (amount, status, client_id, deal_currency): (i64, String, i64, String) = deals::table
+/// What a deal's recomputation touches beyond the deal.
+pub struct DealKeys {
+    pub organization_id: i64,
+    pub client_id: i64,
+    pub owner_id: i64,
+    /// The dates of its payments.
+    pub days: Vec<NaiveDate>,
+}
+
+/// The deal's part of `recompute` (and each payment's counted amount), for loaders that then
+/// recompute each client, day and owner once.
+pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<DealKeys> {
+    let (amount, status, client_id, deal_currency, organization_id, owner_id): (
+        i64,
+        String,
+        i64,
+        String,
+        i64,
+        i64,
+    ) = deals::table
         .find(deal_id)
         .select((
             deals::amount_minor,
             deals::status,
             deals::client_id,
             deals::currency,
+            deals::organization_id,
+            deals::created_by_id,
         ))
         .first(conn)?;
-    let found: Vec<(String, i64, Option<i64>, String, i64)> = payments::table
+    let found: Vec<PaymentFigures> = payments::table
         .filter(payments::deal_id.eq(deal_id))
         .select((
+            payments::id,
             payments::status,
             payments::amount_minor,
             payments::received_amount_minor,
             payments::currency,
             payments::exchange_rate_e4,
+            payments::counted_minor,
+            payments::payment_date,
         ))
         .load(conn)?;
-    let counted: Vec<(String, i64)> = found
-        .into_iter()
-        .map(|(s, amount, received, currency, rate)| {
-            let minor = received.unwrap_or(amount);
-            (s, counted_minor(minor, &currency, rate, &deal_currency))
-        })
-        .collect();
+    let mut counted = Vec::with_capacity(found.len());
+    let mut days = Vec::with_capacity(found.len());
+    for (id, s, amount, received, currency, rate, stored, day) in found {
+        let minor = counted_minor(received.unwrap_or(amount), &currency, rate, &deal_currency);
+        if minor != stored {
+            diesel::update(payments::table.find(id))
+                .set(payments::counted_minor.eq(minor))
+                .execute(conn)?;
+        }
+        counted.push((s, minor));
+        days.push(day);
+    }
     let f = deal_figures(amount, &status, &counted);
     let t = now();
     diesel::update(deals::table.find(deal_id))
@@ -186,8 +233,26 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<i64
             deals::updated_at.eq(t),
         ))
         .execute(conn)?;
-    Ok(client_id)
+    Ok(DealKeys {
+        organization_id,
+        client_id,
+        owner_id,
+        days,
+    })
 }
+
+/// A payment as the recomputation reads it: id, status, amount, amount received, currency,
+/// rate, counted amount as stored, payment date.
+type PaymentFigures = (
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    i64,
+    i64,
+    NaiveDate,
+);
 
 /// The client's balance from its deals, copied onto each of them as `client_status`.
 pub fn recompute_client(
