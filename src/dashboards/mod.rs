@@ -10,7 +10,6 @@ use crate::web::{Ctx, render};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
-        .route("/sales", web::get().to(sales))
         .route("/verifier", web::get().to(verifier))
         .route("/partner", web::get().to(partner))
         .route("/reports", web::get().to(reports));
@@ -61,17 +60,6 @@ async fn area(
 ) -> Result<HttpResponse, AppError> {
     ctx.require_any(any_of)?;
     page(ctx, title, summary)
-}
-
-async fn sales(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let perms = [DealsCreate, PaymentsRecord, CallsLog, ClientsManage];
-    area(
-        ctx,
-        &perms,
-        "Sales",
-        "Clients, deals, payments and calls, with your targets and streak.",
-    )
-    .await
 }
 
 async fn verifier(ctx: Ctx) -> Result<HttpResponse, AppError> {

@@ -4,6 +4,7 @@
 pub mod balance;
 pub mod calls;
 pub mod clients;
+mod dashboard;
 pub mod deals;
 pub mod payments;
 pub mod scope;
@@ -14,5 +15,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(clients::configure)
         .configure(deals::configure)
         .configure(payments::configure)
-        .configure(calls::configure);
+        .configure(calls::configure)
+        .configure(dashboard::configure);
 }

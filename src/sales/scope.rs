@@ -92,4 +92,15 @@ impl RecordScope {
     pub fn sees_everyone(&self) -> bool {
         self.owners.is_none()
     }
+
+    /// The same scope narrowed to one of its people (a manager looking at one salesperson);
+    /// `None` when the scope does not hold them.
+    pub fn only(&self, user_id: i64) -> Option<RecordScope> {
+        let holds = self.owners.as_ref().is_none_or(|o| o.contains(&user_id));
+        holds.then(|| RecordScope {
+            org: self.org,
+            user_id: self.user_id,
+            owners: Some(vec![user_id]),
+        })
+    }
 }

@@ -1,5 +1,5 @@
 //! End to end in a real browser: Debian's headless Chromium driven through WebDriver
-//! (chromedriver) signs in through the form and sees the dashboard.
+//! (chromedriver) signs in through the forms, works the sales area and the admin area.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -86,7 +86,19 @@ fn in_browser(backend: Backend, body: impl AsyncFnOnce(&TestApp, &fantoccini::Cl
     });
 }
 
-fn sign_in_in_a_real_browser(backend: Backend) {
+/// Waits for `css` on the page the last click led to, and gives the page's text.
+async fn page_with(browser: &fantoccini::Client, css: &str) -> String {
+    browser
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    browser.source().await.expect("source")
+}
+
+/// A salesperson, in the browser: signs in, adds a client, a deal for it, records a payment
+/// with a receipt file and sees it pending on the dashboard; a colleague sees none of it.
+fn salesperson_records_a_payment(backend: Backend) {
     in_browser(backend, async |app, browser| {
         browser
             .goto(&format!("{}/sales", app.base))
@@ -96,19 +108,64 @@ fn sign_in_in_a_real_browser(backend: Backend) {
         fill(browser, "#f-email", "sales@demo.test").await;
         fill(browser, "#f-password", DEMO_PASSWORD).await;
         click(browser, "button[type=submit]").await;
-        browser
-            .wait()
-            .for_element(Locator::Css("dl.facts"))
-            .await
-            .expect("dashboard");
+        let html = page_with(browser, "svg.chart").await;
         let url = browser.current_url().await.expect("url");
         assert_eq!(url.path(), "/sales");
-        let html = browser.source().await.expect("source");
+        assert!(html.contains("Sam Seller") && html.contains("Your sales"));
+
+        browser
+            .goto(&format!("{}/sales/clients/new", app.base))
+            .await
+            .expect("open");
+        fill(browser, "#f-name", "Browser Bakery").await;
+        click(browser, "main form button[type=submit]").await;
+        page_with(browser, "#deals-title").await;
+        click(browser, "a[href^='/sales/deals/new?client=']").await;
+        fill(browser, "#f-amount", "1,200").await;
+        click(browser, "main form button[type=submit]").await;
+        let deal = page_with(browser, "#payments-title").await;
+        assert!(deal.contains("Browser Bakery") && deal.contains("1,200.00 USD"));
+        click(browser, "a[href$='/payments/new']").await;
+        fill(browser, "#f-amount", "300").await;
+        fill(browser, "#f-bank_reference", "BB-300").await;
+        let receipt = tempfile::Builder::new()
+            .suffix(".png")
+            .tempfile()
+            .expect("receipt file");
+        std::fs::write(receipt.path(), crate::common::PNG).expect("write receipt");
+        fill(browser, "#f-receipt", &receipt.path().display().to_string()).await;
+        click(browser, "main form button[type=submit]").await;
+        let deal = page_with(browser, "#payments-title").await;
         assert!(
-            html.contains("Sam Seller")
-                && html.contains("Demo Traders")
-                && html.contains("Salesperson")
+            deal.contains("is recorded and waits for a verifier"),
+            "{deal}"
         );
+        let number = deal
+            .split("Payment ")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .expect("payment number")
+            .to_string();
+        assert!(number.starts_with("TXN"), "{number}");
+        assert!(deal.contains("/receipt\">Open</a>"), "the receipt is attached");
+        browser
+            .goto(&format!("{}/sales", app.base))
+            .await
+            .expect("open");
+        let dashboard = page_with(browser, "svg.chart").await;
+        assert!(
+            dashboard.contains(&number) && dashboard.contains("Pending"),
+            "the new payment is on the dashboard, pending"
+        );
+        sign_out(browser).await;
+        sign_in(browser, &app.base, "lena.lopez@demo.test", DEMO_PASSWORD).await;
+        let theirs = page_with(browser, "svg.chart").await;
+        assert!(!theirs.contains(&number) && !theirs.contains("Browser Bakery"));
+        browser
+            .goto(&format!("{}/sales/payments", app.base))
+            .await
+            .expect("open");
+        assert!(!page_with(browser, "main h1").await.contains(&number));
         if let Ok(png) = browser.screenshot().await {
             let _ = std::fs::write(
                 concat!(env!("CARGO_MANIFEST_DIR"), "/target/browser-dashboard.png"),
@@ -308,11 +365,11 @@ fn browser_admin_creates_a_user_who_signs_in_postgres() {
 }
 
 #[test]
-fn browser_signs_in_and_sees_the_dashboard_sqlite() {
-    sign_in_in_a_real_browser(Backend::Sqlite);
+fn browser_salesperson_records_a_payment_a_colleague_does_not_see_sqlite() {
+    salesperson_records_a_payment(Backend::Sqlite);
 }
 
 #[test]
-fn browser_signs_in_and_sees_the_dashboard_postgres() {
-    sign_in_in_a_real_browser(Backend::Postgres);
+fn browser_salesperson_records_a_payment_a_colleague_does_not_see_postgres() {
+    salesperson_records_a_payment(Backend::Postgres);
 }

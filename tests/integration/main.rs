@@ -17,6 +17,7 @@ mod malformed;
 mod platform;
 mod sales_calls;
 mod sales_clients;
+mod sales_dashboard;
 mod sales_deals;
 mod sales_payments;
 mod schema;

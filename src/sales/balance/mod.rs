@@ -243,16 +243,7 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
 
 /// A payment as the recomputation reads it: id, status, amount, amount received, currency,
 /// rate, counted amount as stored, payment date.
-type PaymentFigures = (
-    i64,
-    String,
-    i64,
-    Option<i64>,
-    String,
-    i64,
-    i64,
-    NaiveDate,
-);
+type PaymentFigures = (i64, String, i64, Option<i64>, String, i64, i64, NaiveDate);
 
 /// The client's balance from its deals, copied onto each of them as `client_status`.
 pub fn recompute_client(

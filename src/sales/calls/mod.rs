@@ -206,7 +206,7 @@ async fn list(
     )
 }
 
-fn load_metrics(
+pub(crate) fn load_metrics(
     conn: &mut AnyConnection,
     scope: &RecordScope,
     from: chrono::NaiveDateTime,

@@ -103,6 +103,20 @@ pub fn of_deal(conn: &mut AnyConnection, org: i64, deal_id: i64) -> QueryResult<
         .load(conn)
 }
 
+/// The latest payments on the scope's deals, newest first.
+pub fn latest(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    limit: i64,
+) -> QueryResult<Vec<PaymentRow>> {
+    scoped!(scope)
+        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
+        .order(payments::id.desc())
+        .limit(limit)
+        .select(row_columns())
+        .load(conn)
+}
+
 /// The latest payments on a client's deals that the scope sees.
 pub fn of_client(
     conn: &mut AnyConnection,

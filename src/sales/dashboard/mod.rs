@@ -1,0 +1,352 @@
+//! `/sales`: the salesperson's dashboard, and a manager's for the organization (or one
+//! salesperson of it). Every figure is the user's scope over the chosen period with its change
+//! against the period before; money comes from the rollups `sales::balance` keeps (a few rows
+//! per person and day), never from adding up payments per request.
+
+mod chart;
+mod figures;
+mod period;
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Deserialize;
+
+use self::figures::DayRow;
+use self::period::{KINDS, Period};
+use super::calls::metrics::Metrics;
+use super::deals::{money, options};
+use super::payments::queries::PaymentRow;
+use super::scope::ScopeRequest;
+use crate::AppState;
+use crate::db::{self, PublicId};
+use crate::error::AppError;
+use crate::permissions::Permission::{self, *};
+use crate::web::{Ctx, FieldErrors, render_status};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sales", web::get().to(show));
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DashboardQuery {
+    pub period: String,
+    pub from: String,
+    pub to: String,
+    /// One salesperson of the scope (a manager's view of them).
+    pub user: String,
+}
+
+/// Counts and sums of payments by status over a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub verified: (i64, i64),
+    pub pending: (i64, i64),
+    pub rejected: (i64, i64),
+}
+
+impl Totals {
+    fn add(&mut self, r: &DayRow) {
+        self.verified.0 += r.verified_count;
+        self.verified.1 += r.verified_minor;
+        self.pending.0 += r.pending_count;
+        self.pending.1 += r.pending_minor;
+        self.rejected.0 += r.rejected_count;
+        self.rejected.1 += r.rejected_minor;
+    }
+}
+
+/// "+12.5 % on the previous period", "new", or "no change".
+pub fn change(now: i64, before: i64) -> String {
+    match (now, before) {
+        (n, b) if n == b => "no change on the previous period".into(),
+        (_, 0) => "none in the previous period".into(),
+        (n, b) => {
+            let tenths = ((n - b) as i128 * 1000 / b as i128) as i64;
+            let sign = if tenths > 0 { "+" } else { "−" };
+            let t = tenths.abs();
+            format!("{sign}{}.{} % on the previous period", t / 10, t % 10)
+        }
+    }
+}
+
+/// One figure of the dashboard: its label, value and change.
+pub struct Figure {
+    pub label: &'static str,
+    pub value: String,
+    pub detail: String,
+    pub change: String,
+}
+
+#[derive(Template)]
+#[template(path = "sales/dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    query: DashboardQuery,
+    errors: FieldErrors,
+    heading: String,
+    range: String,
+    figures: Vec<Figure>,
+    /// Verified this month against the monthly target: (verified, target, percent).
+    target: Option<(String, String, i64)>,
+    open_deals: i64,
+    outstanding: String,
+    waiting: i64,
+    waiting_sum: String,
+    latest: Vec<(PaymentRow, String)>,
+    top_clients: Vec<(PublicId, String, String, String)>,
+    calls: Option<Metrics>,
+    chart: String,
+    buckets: Vec<(String, String)>,
+    /// (team, verified sum), best first; for a manager only.
+    ranking: Vec<(String, String)>,
+    people_options: Vec<(String, String)>,
+    period_options: Vec<(String, String)>,
+}
+
+struct Loaded {
+    /// Day rows covering the period, the previous one and this month.
+    rows: Vec<DayRow>,
+    waiting: [i64; 4],
+    latest: Vec<PaymentRow>,
+    top: Vec<(PublicId, String, i64, i64)>,
+    target: Option<i64>,
+    currency: String,
+    calls: Option<Metrics>,
+    people: Vec<(i64, PublicId, String)>,
+    teams: BTreeMap<i64, Option<String>>,
+    /// The salesperson looked at, by name.
+    looking_at: Option<String>,
+    sees_everyone: bool,
+}
+
+const PERMS: [Permission; 4] = [DealsCreate, PaymentsRecord, CallsLog, ClientsManage];
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<DashboardQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_any(&PERMS)?;
+    let request = ScopeRequest::of(&ctx, DealsViewAll)?;
+    let calls_request = ctx
+        .perms
+        .any(&[CallsLog, CallsViewAll])
+        .then(|| ScopeRequest::of(&ctx, CallsViewAll))
+        .transpose()?;
+    let query = query.into_inner();
+    let today = ctx.today();
+    let mut errors = FieldErrors::default();
+    let current = period::parse(&query.period, &query.from, &query.to, today, &mut errors);
+    let previous = current.previous();
+    let month = Period {
+        start: today.with_day(1).unwrap_or(today),
+        end: today,
+    };
+    let tz = ctx.timezone();
+    let user = query.user.clone();
+    let l = db::run(&state.pool, move |conn| {
+        let full = request.resolve(conn)?;
+        let people = super::deals::queries::owner_choices(conn, &full)?;
+        let chosen = people
+            .iter()
+            .find(|(_, p, _)| !user.is_empty() && p.to_string() == user);
+        let scope = match chosen {
+            Some((id, _, _)) => full.only(*id).ok_or(AppError::NotFound)?,
+            None if !user.is_empty() => return Err(AppError::NotFound),
+            None => full.clone(),
+        };
+        let from = previous.start.min(month.start);
+        let rows = figures::days(conn, &scope, from, current.end.max(today))?;
+        let calls = match calls_request {
+            Some(r) => {
+                let calls_scope = r.resolve(conn)?;
+                let calls_scope = match chosen {
+                    Some((id, _, _)) => calls_scope.only(*id),
+                    None => Some(calls_scope),
+                };
+                match calls_scope {
+                    Some(s) => {
+                        let midnight = |d: NaiveDate| {
+                            crate::web::form::local_datetime(&format!("{d}T00:00"), tz)
+                                .ok()
+                                .flatten()
+                        };
+                        match (
+                            midnight(current.start),
+                            midnight(current.end + Duration::days(1)),
+                        ) {
+                            (Some(a), Some(b)) => Some(super::calls::load_metrics(conn, &s, a, b)?),
+                            _ => None,
+                        }
+                    }
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        let user_ids: Vec<i64> = people.iter().map(|(id, _, _)| *id).collect();
+        let teams = super::calls::queries::people(conn, &full, &user_ids)?
+            .into_iter()
+            .map(|(id, _, _, team)| (id, team))
+            .collect();
+        Ok(Loaded {
+            waiting: figures::waiting(conn, &scope)?,
+            latest: super::payments::queries::latest(conn, &scope, 8)?,
+            top: figures::top_clients(conn, &scope, 5)?,
+            target: figures::target(conn, &scope)?,
+            currency: super::deals::queries::currency(conn, &scope)?,
+            looking_at: chosen.map(|(_, _, name)| name.clone()),
+            sees_everyone: scope.sees_everyone(),
+            rows,
+            calls,
+            people,
+            teams,
+        })
+    })
+    .await?;
+    let page = build(ctx, query, errors, current, previous, month, l);
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(status, &page)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    ctx: Ctx,
+    query: DashboardQuery,
+    errors: FieldErrors,
+    current: Period,
+    previous: Period,
+    month: Period,
+    l: Loaded,
+) -> DashboardPage {
+    let m = |minor: i64| money(minor, &l.currency);
+    let (mut now, mut before, mut this_month) = (Totals::default(), Totals::default(), 0_i64);
+    let mut buckets = chart::buckets(&current);
+    let mut by_user: BTreeMap<i64, i64> = BTreeMap::new();
+    for r in &l.rows {
+        if current.contains(r.day) {
+            now.add(r);
+            chart::add(&mut buckets, r.day, r.verified_minor);
+            *by_user.entry(r.user_id).or_default() += r.verified_minor;
+        }
+        if previous.contains(r.day) {
+            before.add(r);
+        }
+        if month.contains(r.day) {
+            this_month += r.verified_minor;
+        }
+    }
+    let figure = |label, (count, minor): (i64, i64), (bc, bm): (i64, i64)| Figure {
+        label,
+        value: m(minor),
+        detail: format!(
+            "{} ({bc} in the previous period)",
+            crate::web::count(count, "payment", "payments")
+        ),
+        change: change(minor, bm),
+    };
+    let figures = vec![
+        figure("Verified sales", now.verified, before.verified),
+        figure("Pending", now.pending, before.pending),
+        figure("Rejected", now.rejected, before.rejected),
+    ];
+    let target = l.target.filter(|t| *t > 0).map(|t| {
+        let percent = (this_month * 100 / t).clamp(0, 100);
+        (m(this_month), m(t), percent)
+    });
+    let heading = match (&l.looking_at, l.sees_everyone) {
+        (Some(name), _) => format!("Sales of {name}"),
+        (None, true) => "Sales of the organization".into(),
+        (None, false) if l.people.len() > 1 => "Sales of your team".into(),
+        (None, false) => "Your sales".into(),
+    };
+    let mut ranking: BTreeMap<String, i64> = BTreeMap::new();
+    if l.sees_everyone && l.looking_at.is_none() {
+        for (user, minor) in &by_user {
+            let team = l
+                .teams
+                .get(user)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| "No team".into());
+            *ranking.entry(team).or_default() += minor;
+        }
+    }
+    let mut ranking: Vec<(String, i64)> = ranking.into_iter().collect();
+    ranking.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let title = format!(
+        "Verified sales, {} to {}",
+        current.start.format("%d %b %Y"),
+        current.end.format("%d %b %Y")
+    );
+    let svg = chart::svg(&title, &buckets, m);
+    let mut people_options = Vec::new();
+    if l.people.len() > 1 {
+        people_options.push((String::new(), "Everyone I see".to_string()));
+        people_options.extend(l.people.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+    }
+    DashboardPage {
+        range: format!(
+            "{} to {} (compared with {} to {})",
+            current.start.format("%d %b %Y"),
+            current.end.format("%d %b %Y"),
+            previous.start.format("%d %b %Y"),
+            previous.end.format("%d %b %Y")
+        ),
+        heading,
+        figures,
+        target,
+        open_deals: l.waiting[0],
+        outstanding: m(l.waiting[1]),
+        waiting: l.waiting[2],
+        waiting_sum: m(l.waiting[3]),
+        latest: l
+            .latest
+            .into_iter()
+            .map(|p| {
+                let amount = money(p.amount_minor, &p.currency);
+                (p, amount)
+            })
+            .collect(),
+        top_clients: l
+            .top
+            .into_iter()
+            .map(|(id, name, total, owed)| (id, name, m(total), m(owed)))
+            .collect(),
+        calls: l.calls,
+        chart: svg,
+        buckets: buckets
+            .iter()
+            .map(|b| (b.label.clone(), m(b.minor)))
+            .collect(),
+        ranking: ranking.into_iter().map(|(t, v)| (t, m(v))).collect(),
+        people_options,
+        period_options: options(&KINDS),
+        ctx,
+        query,
+        errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_read_as_percentages_of_the_previous_period() {
+        assert_eq!(change(150, 100), "+50.0 % on the previous period");
+        assert_eq!(change(50, 200), "−75.0 % on the previous period");
+        assert_eq!(change(7, 0), "none in the previous period");
+        assert_eq!(change(0, 0), "no change on the previous period");
+        assert_eq!(change(1, 3), "−66.6 % on the previous period");
+    }
+}
