@@ -143,7 +143,7 @@ dual!(a_new_payment_shows_as_awaiting_verification, |app| {
         .first(&mut app.conn())
         .expect("payment");
     assert!(
-        text.contains(&format!("{number}")) && text.contains("250.00 USD Pending"),
+        text.contains(&number) && text.contains("250.00 USD Pending"),
         "{text}"
     );
 });
