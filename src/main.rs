@@ -43,15 +43,28 @@ enum Command {
     },
     /// Verify the audit log's hash chains and report the first broken link of each.
     AuditVerify,
-    /// Fill an organization with users and audit entries, to measure pages at scale.
+    /// Fill an organization with users, audit entries, clients, deals, payments and calls, to
+    /// measure pages at scale (every count defaults to 0).
     GenerateLoad {
         /// The organization's exact name.
         #[arg(long, default_value = "Demo Traders")]
         organization: String,
-        #[arg(long, default_value_t = 10_000)]
+        #[arg(long, default_value_t = 0)]
         users: usize,
-        #[arg(long, default_value_t = 1_000_000)]
+        #[arg(long, default_value_t = 0)]
         audit_entries: usize,
+        /// Clients, owned by the organization's salespeople and managers in turn.
+        #[arg(long, default_value_t = 0)]
+        clients: usize,
+        /// Deals over the last year, on the organization's clients.
+        #[arg(long, default_value_t = 0)]
+        deals: usize,
+        /// Payments, spread over the new deals (about this many in all).
+        #[arg(long, default_value_t = 0)]
+        payments: usize,
+        /// Calls over the last six months.
+        #[arg(long, default_value_t = 0)]
+        calls: usize,
     },
 }
 
@@ -113,6 +126,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             organization,
             users,
             audit_entries,
+            clients,
+            deals,
+            payments,
+            calls,
         } => {
             let started = std::time::Instant::now();
             let ids = loadgen::users(&mut conn, &organization, users)?;
@@ -126,6 +143,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 "{audit_entries} audit entries added in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            let sizes = loadgen::Sizes {
+                clients,
+                deals,
+                payments,
+                calls,
+            };
+            loadgen::sales(&mut conn, &organization, sizes)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { demo } => {

@@ -38,8 +38,13 @@ impl Kind {
     }
 }
 
-/// The next number of `kind` in the organization, formatted ("DLID0042").
-pub fn next(conn: &mut AnyConnection, org: OrgScope, kind: Kind) -> QueryResult<String> {
+/// Takes `count` numbers of `kind` at once (a bulk load); gives the first, unformatted.
+pub fn next_block(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    kind: Kind,
+    count: i64,
+) -> QueryResult<i64> {
     diesel::sql_query(
         "INSERT INTO number_sequences (organization_id, kind, last_value) VALUES ($1, $2, 0) \
          ON CONFLICT (organization_id, kind) DO NOTHING",
@@ -47,15 +52,20 @@ pub fn next(conn: &mut AnyConnection, org: OrgScope, kind: Kind) -> QueryResult<
     .bind::<BigInt, _>(org.id())
     .bind::<Text, _>(kind.key)
     .execute(conn)?;
-    let n: i64 = diesel::update(
+    let last: i64 = diesel::update(
         number_sequences::table
             .filter(number_sequences::organization_id.eq(org.id()))
             .filter(number_sequences::kind.eq(kind.key)),
     )
-    .set(number_sequences::last_value.eq(number_sequences::last_value + 1))
+    .set(number_sequences::last_value.eq(number_sequences::last_value + count))
     .returning(number_sequences::last_value)
     .get_result(conn)?;
-    Ok(kind.format(n))
+    Ok(last - count + 1)
+}
+
+/// The next number of `kind` in the organization, formatted ("DLID0042").
+pub fn next(conn: &mut AnyConnection, org: OrgScope, kind: Kind) -> QueryResult<String> {
+    Ok(kind.format(next_block(conn, org, kind, 1)?))
 }
 
 #[cfg(test)]

@@ -147,7 +147,10 @@ fn salesperson_records_a_payment(backend: Backend) {
             .expect("payment number")
             .to_string();
         assert!(number.starts_with("TXN"), "{number}");
-        assert!(deal.contains("/receipt\">Open</a>"), "the receipt is attached");
+        assert!(
+            deal.contains("/receipt\">Open</a>"),
+            "the receipt is attached"
+        );
         browser
             .goto(&format!("{}/sales", app.base))
             .await

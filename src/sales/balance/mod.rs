@@ -198,6 +198,7 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
         ))
         .first(conn)?;
     let found: Vec<PaymentFigures> = payments::table
+        .filter(payments::organization_id.eq(organization_id))
         .filter(payments::deal_id.eq(deal_id))
         .select((
             payments::id,
@@ -251,7 +252,13 @@ pub fn recompute_client(
     client_id: i64,
     today: NaiveDate,
 ) -> QueryResult<()> {
+    // Every query names the organization: the indexes lead with it.
+    let org: i64 = clients::table
+        .find(client_id)
+        .select(clients::organization_id)
+        .first(conn)?;
     let rows: Vec<(i64, i64, String, Option<NaiveDate>)> = deals::table
+        .filter(deals::organization_id.eq(org))
         .filter(deals::client_id.eq(client_id))
         .select((
             deals::amount_minor,
@@ -272,8 +279,9 @@ pub fn recompute_client(
     let written_off: bool = diesel::select(diesel::dsl::exists(
         payments::table
             .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
-            .filter(deals::client_id.eq(client_id))
-            .filter(payments::status.eq("bad_debt")),
+            .filter(payments::organization_id.eq(org))
+            .filter(payments::status.eq("bad_debt"))
+            .filter(deals::client_id.eq(client_id)),
     ))
     .get_result(conn)?;
     let f = client_figures(&client_deals, written_off, today);
@@ -286,6 +294,7 @@ pub fn recompute_client(
         .execute(conn)?;
     diesel::update(
         deals::table
+            .filter(deals::organization_id.eq(org))
             .filter(deals::client_id.eq(client_id))
             .filter(deals::client_status.ne(f.balance_status)),
     )

@@ -261,7 +261,7 @@ async fn show(
             let names = queries::names(conn, &deal)?;
             let activity = activity::of(conn, &deal)?;
             let payments = payment_queries::of_deal(conn, deal.organization_id, deal.id)?;
-            let committed = payment_queries::committed(conn, deal.id, &deal.currency, None)?;
+            let committed = payment_queries::committed(conn, &deal, None)?;
             Ok((deal, names, activity, payments, committed))
         })
         .await?;

@@ -35,7 +35,7 @@ fn changeable(
         return Err(AppError::Forbidden);
     }
     let deal = deal_queries::find_id(conn, scope, payment.deal_id)?;
-    let committed = queries::committed(conn, deal.id, &deal.currency, Some(payment.id))?;
+    let committed = queries::committed(conn, &deal, Some(payment.id))?;
     Ok((payment, deal, committed))
 }
 

@@ -113,7 +113,7 @@ async fn new(
     let (deal, committed) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let deal = deal_queries::find(conn, &scope, id)?;
-        let committed = queries::committed(conn, deal.id, &deal.currency, None)?;
+        let committed = queries::committed(conn, &deal, None)?;
         Ok((deal, committed))
     })
     .await?;
@@ -200,7 +200,7 @@ async fn create(
     let (deal, committed, outcome) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let deal = deal_queries::find(conn, &scope, id)?;
-        let committed = queries::committed(conn, deal.id, &deal.currency, None)?;
+        let committed = queries::committed(conn, &deal, None)?;
         let mut errors = FieldErrors::default();
         let values = f.validate(today, &deal.currency, &mut errors);
         let receipt = match stored {

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
 use crate::sales::balance::counted_minor;
+use crate::sales::deals::queries::DealRecord;
 use crate::sales::scope::RecordScope;
 use crate::schema::{clients, deals, payments};
 
@@ -220,12 +221,13 @@ pub fn mine(
 /// leaving out `except` (the payment being edited).
 pub fn committed(
     conn: &mut AnyConnection,
-    deal_id: i64,
-    deal_currency: &str,
+    deal: &DealRecord,
     except: Option<i64>,
 ) -> QueryResult<(i64, i64)> {
+    let deal_currency = deal.currency.as_str();
     let rows: Vec<(i64, String, i64, Option<i64>, String, i64)> = payments::table
-        .filter(payments::deal_id.eq(deal_id))
+        .filter(payments::organization_id.eq(deal.organization_id))
+        .filter(payments::deal_id.eq(deal.id))
         .filter(payments::status.eq_any(["verified", "pending"]))
         .select((
             payments::id,

@@ -23,7 +23,7 @@ pub fn check(
         e.add("deal", message);
         return Ok(e);
     }
-    let (verified, pending) = queries::committed(conn, deal.id, &deal.currency, except)?;
+    let (verified, pending) = queries::committed(conn, deal, except)?;
     let this = counted_minor(
         v.amount_minor,
         &v.currency,

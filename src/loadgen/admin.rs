@@ -1,7 +1,6 @@
-//! `dealdesk generate-load`: fills one organization with many users and a long audit history,
-//! to measure the admin pages at scale. The audit rows form a valid hash chain continuing the
-//! organization's own, so the verification and every filter behave as on real data. Rows go in
-//! as multi-row INSERTs of generated values only (no user input reaches this SQL).
+//! Many users and a long audit history, for the admin pages. The audit rows form a valid hash
+//! chain continuing the organization's own, so the verification and every filter behave as on
+//! real data.
 
 use chrono::Duration;
 use diesel::connection::SimpleConnection;
