@@ -146,7 +146,7 @@ fn plan(i: usize, per_deal: usize) -> Vec<(i64, &'static str)> {
     const STATES: [&str; 7] = [
         "verified", "verified", "pending", "verified", "rejected", "verified", "refunded",
     ];
-    let k = per_deal + usize::from(i % 3 == 0 && per_deal > 0)
+    let k = per_deal + usize::from(i.is_multiple_of(3) && per_deal > 0)
         - usize::from(i % 3 == 1 && per_deal > 1);
     if i % 4 == 3 && k > 0 {
         let share = 100 / k as i64;
