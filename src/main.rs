@@ -75,7 +75,7 @@ enum Command {
 fn tune_allocator() {
     // SAFETY: mallopt only sets allocator parameters; called once before any other thread runs.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_ARENA_MAX, 8);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
@@ -259,6 +259,11 @@ fn audit_verify(conn: &mut AnyConnection) -> Result<ExitCode, String> {
 
 fn serve(config: Config, pool: Pool, demo_password: Option<String>) -> Result<ExitCode, String> {
     let bind = config.bind;
+    // Database work runs on the workers' blocking threads, each needing a pooled connection: as
+    // many threads as connections, so a request never wakes a thread only to wait for one (with
+    // actix's default of hundreds, the threads spent more time switching than working).
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let blocking = (config.pool_size as usize / workers).max(1);
     let state = web::Data::new(AppState {
         pool,
         config: Arc::new(config),
@@ -266,6 +271,8 @@ fn serve(config: Config, pool: Pool, demo_password: Option<String>) -> Result<Ex
     actix_web::rt::System::new()
         .block_on(async move {
             let server = HttpServer::new(move || server::build_app(state.clone()))
+                .workers(workers)
+                .worker_max_blocking_threads(blocking)
                 .bind(bind)
                 .map_err(|e| {
                     std::io::Error::new(e.kind(), format!("cannot listen on {bind} (BIND): {e}"))

@@ -1,3 +1,6 @@
+DROP INDEX idx_calls_org_metrics;
+DROP INDEX idx_deals_org_date;
+DROP INDEX idx_deals_org_amount;
 DROP TABLE sales_owner_stats;
 DROP TABLE sales_days;
 DROP INDEX idx_payments_org_date;

@@ -61,3 +61,9 @@ INSERT INTO sales_owner_stats (organization_id, user_id, open_deals, outstanding
 SELECT d.organization_id, d.created_by_id, COUNT(*), SUM(d.amount_minor - d.paid_minor)
 FROM deals d WHERE d.status IN ('pending', 'in_progress')
 GROUP BY d.organization_id, d.created_by_id;
+
+-- The deals list's other orders (amount, deal date) walk an index from the cursor, as the
+-- newest-first order does; the call metrics read only an index.
+CREATE INDEX idx_deals_org_amount ON deals (organization_id, amount_minor, id);
+CREATE INDEX idx_deals_org_date ON deals (organization_id, deal_date, id);
+CREATE INDEX idx_calls_org_metrics ON calls (organization_id, completed_at, user_id, status, outcome);
