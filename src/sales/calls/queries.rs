@@ -52,6 +52,34 @@ pub type Tally = (i64, String, Option<String>, i64);
 /// A caller: (user, first name, last name, team name).
 pub type Person = (i64, String, String, Option<String>);
 
+/// The columns of a `CallRow`.
+#[allow(clippy::type_complexity)]
+fn row_columns() -> (
+    calls::public_id,
+    calls::prospect_name,
+    calls::call_type,
+    calls::status,
+    calls::outcome,
+    calls::completed_at,
+    calls::user_id,
+    users::first_name,
+    users::last_name,
+    diesel::dsl::Nullable<clients::public_id>,
+) {
+    (
+        calls::public_id,
+        calls::prospect_name,
+        calls::call_type,
+        calls::status,
+        calls::outcome,
+        calls::completed_at,
+        calls::user_id,
+        users::first_name,
+        users::last_name,
+        clients::public_id.nullable(),
+    )
+}
+
 /// The scope's calls, as a boxed query to add to.
 macro_rules! scoped {
     ($scope:expr) => {{
@@ -87,18 +115,7 @@ pub fn list(
     let mut q = scoped!(scope)
         .inner_join(users::table.on(users::id.eq(calls::user_id)))
         .left_join(clients::table.on(clients::id.nullable().eq(calls::client_id)))
-        .select((
-            calls::public_id,
-            calls::prospect_name,
-            calls::call_type,
-            calls::status,
-            calls::outcome,
-            calls::completed_at,
-            calls::user_id,
-            users::first_name,
-            users::last_name,
-            clients::public_id.nullable(),
-        ));
+        .select(row_columns());
     if let Some(t) = f.from {
         q = q.filter(calls::completed_at.ge(t));
     }
@@ -194,18 +211,7 @@ pub fn of_client(
         .filter(calls::client_id.eq(client_id))
         .order(calls::id.desc())
         .limit(limit)
-        .select((
-            calls::public_id,
-            calls::prospect_name,
-            calls::call_type,
-            calls::status,
-            calls::outcome,
-            calls::completed_at,
-            calls::user_id,
-            users::first_name,
-            users::last_name,
-            clients::public_id.nullable(),
-        ))
+        .select(row_columns())
         .load(conn)
 }
 

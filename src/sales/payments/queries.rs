@@ -5,7 +5,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::sales::balance::counted_minor;
 use crate::sales::deals::queries::DealRecord;
 use crate::sales::scope::RecordScope;
 use crate::schema::{clients, deals, payments};
@@ -217,33 +216,25 @@ pub fn mine(
     q.order(payments::id.desc()).limit(limit).load(conn)
 }
 
-/// What the deal's verified and pending payments already count for, in the deal's currency,
-/// leaving out `except` (the payment being edited).
+/// What the deal's verified and pending payments already count for, in the deal's currency
+/// (their `counted_minor`, kept by `balance::recompute`), leaving out `except` (the payment
+/// being edited).
 pub fn committed(
     conn: &mut AnyConnection,
     deal: &DealRecord,
     except: Option<i64>,
 ) -> QueryResult<(i64, i64)> {
-    let deal_currency = deal.currency.as_str();
-    let rows: Vec<(i64, String, i64, Option<i64>, String, i64)> = payments::table
+    let rows: Vec<(i64, String, i64)> = payments::table
         .filter(payments::organization_id.eq(deal.organization_id))
         .filter(payments::deal_id.eq(deal.id))
         .filter(payments::status.eq_any(["verified", "pending"]))
-        .select((
-            payments::id,
-            payments::status,
-            payments::amount_minor,
-            payments::received_amount_minor,
-            payments::currency,
-            payments::exchange_rate_e4,
-        ))
+        .select((payments::id, payments::status, payments::counted_minor))
         .load(conn)?;
     let (mut verified, mut pending) = (0, 0);
-    for (id, status, amount, received, currency, rate) in rows {
+    for (id, status, counted) in rows {
         if Some(id) == except {
             continue;
         }
-        let counted = counted_minor(received.unwrap_or(amount), &currency, rate, deal_currency);
         if status == "verified" {
             verified += counted;
         } else {
