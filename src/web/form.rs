@@ -30,6 +30,15 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// The status of a page shown with these errors: 422 when there are any, else 200.
+    pub fn status(&self) -> actix_web::http::StatusCode {
+        if self.is_empty() {
+            actix_web::http::StatusCode::OK
+        } else {
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     /// Adds another set of errors (those of a check made elsewhere).
     pub fn merge(&mut self, other: FieldErrors) {
         for (field, message) in other.0 {
@@ -230,6 +239,17 @@ pub fn local_datetime(
         .earliest()
         .map(|t| Some(t.naive_utc()))
         .ok_or_else(|| "That time does not exist in your time zone (a clock change).".into())
+}
+
+/// The UTC bounds of the user's days `from` to `to` (inclusive): from the first's midnight to
+/// the midnight after the last; `None` when a midnight does not exist there (a clock change).
+pub fn local_days(
+    from: NaiveDate,
+    to: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
+    let midnight = |d: NaiveDate| local_datetime(&format!("{d}T00:00"), tz).ok().flatten();
+    Some((midnight(from)?, midnight(to + chrono::Duration::days(1))?))
 }
 
 /// A stored UTC time for a `datetime-local` field in the user's zone.

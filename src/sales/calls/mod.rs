@@ -15,7 +15,7 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES, label, when_local};
+use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES, when_local};
 use self::metrics::Metrics;
 use self::queries::{CallRecord, CallRow, Filter};
 use super::deals::options;
@@ -26,7 +26,7 @@ use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::web::form::{date, datetime_input, local_datetime};
+use crate::web::form::{date, datetime_input, local_days};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -124,8 +124,7 @@ async fn list(
         }
         (Some(f), Some(t)) => (f, t),
     };
-    let midnight = |d: chrono::NaiveDate| local_datetime(&format!("{d}T00:00"), tz).ok().flatten();
-    let (Some(from), Some(to)) = (midnight(from_day), midnight(to_day + Duration::days(1))) else {
+    let Some((from, to)) = local_days(from_day, to_day, tz) else {
         return Err(AppError::BadRequest("That range cannot be read.".into()));
     };
     let mut filter = Filter {
@@ -178,13 +177,8 @@ async fn list(
         user_options.push((String::new(), "Everyone".to_string()));
         user_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_status(
-        status,
+        errors.status(),
         &ListPage {
             range: format!(
                 "{} to {}",
@@ -434,9 +428,4 @@ async fn update(
             &form_page(ctx, Some(call), form, errors, &choices),
         ),
     }
-}
-
-/// Words for the templates.
-pub fn word(code: &str) -> &'static str {
-    label(code)
 }

@@ -9,10 +9,9 @@ mod period;
 
 use std::collections::BTreeMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::Datelike;
 use serde::Deserialize;
 
 use self::figures::DayRow;
@@ -25,6 +24,7 @@ use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::permissions::Permission::{self, *};
+use crate::web::form::local_days;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -160,8 +160,16 @@ async fn show(
             None if !user.is_empty() => return Err(AppError::NotFound),
             None => full.clone(),
         };
-        let from = previous.start.min(month.start);
-        let rows = figures::days(conn, &scope, from, current.end.max(today))?;
+        // The two periods' days, and this month's (for the target) when outside them.
+        let span = Period {
+            start: previous.start,
+            end: current.end,
+        };
+        let mut rows = figures::days(conn, &scope, span.start, span.end)?;
+        if !(span.contains(month.start) && span.contains(month.end)) {
+            let month_rows = figures::days(conn, &scope, month.start, month.end)?;
+            rows.extend(month_rows.into_iter().filter(|r| !span.contains(r.day)));
+        }
         let calls = match calls_request {
             Some(r) => {
                 let calls_scope = r.resolve(conn)?;
@@ -169,22 +177,9 @@ async fn show(
                     Some((id, _, _)) => calls_scope.only(*id),
                     None => Some(calls_scope),
                 };
-                match calls_scope {
-                    Some(s) => {
-                        let midnight = |d: NaiveDate| {
-                            crate::web::form::local_datetime(&format!("{d}T00:00"), tz)
-                                .ok()
-                                .flatten()
-                        };
-                        match (
-                            midnight(current.start),
-                            midnight(current.end + Duration::days(1)),
-                        ) {
-                            (Some(a), Some(b)) => Some(super::calls::load_metrics(conn, &s, a, b)?),
-                            _ => None,
-                        }
-                    }
-                    None => None,
+                match (calls_scope, local_days(current.start, current.end, tz)) {
+                    (Some(s), Some((a, b))) => Some(super::calls::load_metrics(conn, &s, a, b)?),
+                    _ => None,
                 }
             }
             None => None,
@@ -210,12 +205,7 @@ async fn show(
     })
     .await?;
     let page = build(ctx, query, errors, current, previous, month, l);
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_status(status, &page)
+    render_status(page.errors.status(), &page)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,7 +1,6 @@
 //! `/sales/deals` and its CSV: the scope's deals with filters (status, payment, verification,
 //! client, owner, date and amount ranges) in three keyset orders.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -193,13 +192,8 @@ pub async fn list(
         owner_options.push((String::new(), "Everyone".to_string()));
         owner_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_status(
-        status,
+        errors.status(),
         &ListPage {
             ctx,
             export: format!(

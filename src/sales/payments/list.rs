@@ -1,7 +1,6 @@
 //! `/sales/payments`, "My payments": what the user recorded, newest first, with each payment's
 //! status, filterable by status, method and payment date; keyset pages.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -133,13 +132,8 @@ pub async fn list(
         .collect();
     let mut method_options = vec![(String::new(), "Any method".to_string())];
     method_options.extend(options(&METHODS));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     render_status(
-        status,
+        errors.status(),
         &ListPage {
             ctx,
             query,
