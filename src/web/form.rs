@@ -46,6 +46,23 @@ impl FieldErrors {
         }
     }
 
+    /// Adds another set of errors under other field names (`rename` maps theirs to ours);
+    /// fields `rename` leaves out land on `fallback`.
+    pub fn merge_renamed(
+        &mut self,
+        other: FieldErrors,
+        rename: &[(&str, &'static str)],
+        fallback: &'static str,
+    ) {
+        for (field, message) in other.0 {
+            let ours = rename
+                .iter()
+                .find(|(theirs, _)| *theirs == field)
+                .map_or(fallback, |(_, ours)| ours);
+            self.add(ours, message);
+        }
+    }
+
     /// Records `Err` results as the field's error and gives back the value.
     pub fn check<T>(&mut self, field: &'static str, r: Result<T, String>) -> Option<T> {
         match r {

@@ -369,3 +369,62 @@ dual!(deal_filters_and_the_export_keep_to_the_scope, |app| {
     assert_eq!(exported, 1);
     assert_eq!(lena.get("/sales/deals/export.csv?min=lots").status, 400);
 });
+
+dual!(a_new_deal_brings_its_new_client_along, |app| {
+    let mut sam = app.signed_in("sales@demo.test");
+    let clients_before: i64 = clients::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    // A bad e-mail for the new client: nothing is created, the typed values stay.
+    let mut fields = deal_form("", "900");
+    fields.extend([
+        ("new_client_name", "Harbour Lights Ltd"),
+        ("new_client_email", "not-an-address"),
+        ("new_client_phone", ""),
+    ]);
+    let r = sam.submit("/sales/deals/new", "/sales/deals", &fields);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("value=\"Harbour Lights Ltd\""));
+    assert!(strip_tags(&r.body).contains("e-mail"), "the e-mail error");
+    // Both an existing client and a new one: which is meant is asked.
+    let existing = own_client(app, "sales@demo.test");
+    let mut both = deal_form(&existing, "900");
+    both.push(("new_client_name", "Harbour Lights Ltd"));
+    let r = sam.submit("/sales/deals/new", "/sales/deals", &both);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("not both"));
+    let after_refusals: i64 = clients::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(after_refusals, clients_before);
+
+    fields[9] = ("new_client_email", "buyer@harbour.test");
+    let r = sam.submit("/sales/deals/new", "/sales/deals", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = strip_tags(&sam.get(r.location()).body);
+    assert!(page.contains("Harbour Lights Ltd"), "{page}");
+    let (owner, email): (String, Option<String>) = clients::table
+        .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
+        .filter(clients::name.eq("Harbour Lights Ltd"))
+        .select((users::email, clients::email))
+        .first(&mut app.conn())
+        .expect("the new client");
+    assert_eq!(owner, "sales@demo.test");
+    assert_eq!(email.as_deref(), Some("buyer@harbour.test"));
+    let deal_client: String = deals::table
+        .inner_join(clients::table)
+        .order(deals::id.desc())
+        .select(clients::name)
+        .first(&mut app.conn())
+        .expect("deal");
+    assert_eq!(deal_client, "Harbour Lights Ltd");
+    let audited: i64 = audit_log::table
+        .filter(audit_log::entity_type.eq("client"))
+        .filter(audit_log::action.eq("create"))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(audited, 1);
+});

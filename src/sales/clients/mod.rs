@@ -20,7 +20,7 @@ use super::deals::queries::DealRow;
 use super::payments::queries::PaymentRow;
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
+use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -31,7 +31,7 @@ use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sales/clients", web::get().to(list))
-        .route("/sales/clients", web::post().to(create))
+        .route("/sales/clients", web::post().to(add))
         .route("/sales/clients/new", web::get().to(new))
         .route("/sales/clients/export.csv", web::get().to(export::export))
         .route("/sales/clients/{id}", web::get().to(show))
@@ -208,7 +208,26 @@ async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ))
 }
 
-async fn create(
+/// Adds a client with its audit entry; inside the caller's transaction (the client form's,
+/// or a new deal's that brings its client along).
+pub(crate) fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: &RecordScope,
+    values: &ClientValues,
+) -> Result<ClientRecord, AppError> {
+    let client = queries::insert(conn, scope, values)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(scope.org().id()), actions::CREATE, "client")
+            .entity(client.public_id)
+            .new_values(audit_json(values)),
+    )?;
+    Ok(client)
+}
+
+async fn add(
     ctx: Ctx,
     state: web::Data<AppState>,
     form: web::Form<ClientForm>,
@@ -225,17 +244,7 @@ async fn create(
     let actor = ctx.actor();
     let created = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        write_tx(conn, |conn| {
-            let client = queries::insert(conn, &scope, &values)?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.org().id()), actions::CREATE, "client")
-                    .entity(client.public_id)
-                    .new_values(audit_json(&values)),
-            )?;
-            Ok::<_, AppError>(client)
-        })
+        write_tx(conn, |conn| create(conn, &actor, &scope, &values))
     })
     .await?;
     Flash::success(&ctx.session, format!("Client {} is added.", created.name));

@@ -78,7 +78,7 @@ pub async fn update(
         }
         let (choices, _, _) = choices_for(conn, &scope, &deal)?;
         let mut errors = FieldErrors::default();
-        let Some(new) = f.validate(&choices, &mut errors) else {
+        let Some((new, _)) = f.validate(&choices, &mut errors) else {
             return Ok(Err(Some((deal, errors, choices))));
         };
         let Some((before, after)) = audit::changes(
@@ -133,7 +133,7 @@ fn choices_for(
     scope: &RecordScope,
     deal: &DealRecord,
 ) -> Result<(Choices, PublicId, Option<PublicId>), AppError> {
-    let mut choices = load_choices(conn, scope)?;
+    let mut choices = load_choices(conn, scope, false)?;
     let (client, client_name, project) = queries::form_ids(conn, deal)?;
     if !choices
         .clients

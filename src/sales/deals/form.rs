@@ -5,6 +5,8 @@ use serde::Deserialize;
 
 use super::queries::NewDeal;
 use crate::db::PublicId;
+use crate::sales::clients::form::ClientForm;
+use crate::sales::clients::queries::ClientValues;
 use crate::web::FieldErrors;
 use crate::web::form;
 
@@ -54,11 +56,17 @@ pub struct DealForm {
     pub project: String,
     pub payment_method: String,
     pub description: String,
+    /// A client typed in on a new deal, created with it, when no existing one is chosen.
+    pub new_client_name: String,
+    pub new_client_email: String,
+    pub new_client_phone: String,
 }
 
 /// What the form may point at: the scope's clients and the organization's running projects.
 pub struct Choices {
     pub clients: Vec<(i64, PublicId, String)>,
+    /// Whether the user may add a client from the deal form (clients.manage, on a new deal).
+    pub inline_client: bool,
     pub projects: Vec<(i64, PublicId, String)>,
     pub currency: String,
     pub exponent: u32,
@@ -72,14 +80,34 @@ fn pick(items: &[(i64, PublicId, String)], value: &str) -> Option<i64> {
 }
 
 impl DealForm {
-    pub fn validate(&self, c: &Choices, e: &mut FieldErrors) -> Option<NewDeal> {
-        let client = pick(&c.clients, self.client.trim());
-        if client.is_none() {
-            e.add(
-                "client",
-                "Choose one of your clients (add the client first if it is new).",
-            );
-        }
+    /// The deal, and the client to create with it when one was typed in; the deal's
+    /// `client_id` is then set once that client exists.
+    pub fn validate(
+        &self,
+        c: &Choices,
+        e: &mut FieldErrors,
+    ) -> Option<(NewDeal, Option<ClientValues>)> {
+        let typed = self.new_client_name.trim().len()
+            + self.new_client_email.trim().len()
+            + self.new_client_phone.trim().len()
+            > 0;
+        let (client, new_client) = match (self.client.trim(), typed && c.inline_client) {
+            ("", true) => (Some(0), self.inline_client(e)),
+            (_, true) => {
+                e.add(
+                    "new_client_name",
+                    "Choose an existing client or type a new one, not both.",
+                );
+                (None, None)
+            }
+            (chosen, false) => {
+                let found = pick(&c.clients, chosen);
+                if found.is_none() {
+                    e.add("client", "Choose one of your clients, or add a new one below.");
+                }
+                (found, None)
+            }
+        };
         let amount = match form::scaled_decimal(&self.amount, c.exponent, i64::MAX / 100) {
             Ok(Some(a)) if a > 0 => Some(a),
             Ok(_) => {
@@ -134,7 +162,7 @@ impl DealForm {
             },
         };
         let description = e.check("description", form::optional(&self.description, 2000));
-        Some(NewDeal {
+        let deal = NewDeal {
             client_id: client?,
             project_id: project?,
             amount_minor: amount?,
@@ -144,8 +172,29 @@ impl DealForm {
             deal_date: deal_date?,
             due_date,
             source: source?,
-        })
-        .filter(|_| e.is_empty())
+        };
+        e.is_empty().then_some((deal, new_client))
+    }
+
+    /// The typed-in client, checked by the client form's own rules.
+    fn inline_client(&self, e: &mut FieldErrors) -> Option<ClientValues> {
+        let form = ClientForm {
+            name: self.new_client_name.clone(),
+            email: self.new_client_email.clone(),
+            phone: self.new_client_phone.clone(),
+            ..ClientForm::default()
+        };
+        let mut client_errors = FieldErrors::default();
+        let values = form.validate(&mut client_errors);
+        e.merge_renamed(
+            client_errors,
+            &[
+                ("email", "new_client_email"),
+                ("phone", "new_client_phone"),
+            ],
+            "new_client_name",
+        );
+        values
     }
 
     /// The form of an existing deal.
@@ -164,6 +213,7 @@ impl DealForm {
             project: project.map(|p| p.to_string()).unwrap_or_default(),
             payment_method: d.payment_method.clone().unwrap_or_default(),
             description: d.description.clone().unwrap_or_default(),
+            ..Self::default()
         }
     }
 
@@ -185,6 +235,7 @@ mod tests {
     fn choices() -> Choices {
         Choices {
             clients: vec![(7, PublicId::new(), "Northwind".into())],
+            inline_client: true,
             projects: Vec::new(),
             currency: "USD".into(),
             exponent: 2,

@@ -18,6 +18,7 @@ use self::activity::Change;
 use self::form::{Choices, DealForm, METHODS, SOURCES, label};
 use self::queries::{DealRecord, NewDeal};
 use super::balance;
+use super::clients;
 use super::payments::form as payment_form;
 use super::payments::queries::{self as payment_queries, PaymentRow};
 use super::scope::{RecordScope, ScopeRequest};
@@ -75,19 +76,24 @@ struct FormPage {
     form: DealForm,
     errors: FieldErrors,
     currency: String,
+    inline_client: bool,
     client_options: Vec<(String, String)>,
     project_options: Vec<(String, String)>,
     source_options: Vec<(String, String)>,
     method_options: Vec<(String, String)>,
 }
 
+/// `inline_client`: whether the form may add a client (a new deal, by someone with
+/// clients.manage).
 pub(crate) fn load_choices(
     conn: &mut AnyConnection,
     scope: &RecordScope,
+    inline_client: bool,
 ) -> Result<Choices, AppError> {
     let currency = queries::currency(conn, scope)?;
     Ok(Choices {
         clients: queries::client_choices(conn, scope)?,
+        inline_client,
         projects: queries::project_choices(conn, scope)?,
         exponent: currency_exponent(&currency),
         currency,
@@ -115,6 +121,7 @@ fn form_page(
         form,
         errors,
         currency: c.currency.clone(),
+        inline_client: c.inline_client,
         client_options,
         project_options,
         source_options: options(&SOURCES),
@@ -134,9 +141,10 @@ async fn new(
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::DealsCreate)?;
     let request = scope_request(&ctx)?;
+    let inline = ctx.perms.contains(Permission::ClientsManage);
     let choices = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        load_choices(conn, &scope)
+        load_choices(conn, &scope, inline)
     })
     .await?;
     let form = DealForm::blank(ctx.today(), query.into_inner().client);
@@ -172,14 +180,18 @@ async fn create(
     let actor = ctx.actor();
     let today = ctx.today();
     let f = form.clone();
+    let inline = ctx.perms.contains(Permission::ClientsManage);
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let choices = load_choices(conn, &scope)?;
+        let choices = load_choices(conn, &scope, inline)?;
         let mut errors = FieldErrors::default();
-        let Some(new) = f.validate(&choices, &mut errors) else {
+        let Some((mut new, new_client)) = f.validate(&choices, &mut errors) else {
             return Ok(Err((errors, choices)));
         };
         let deal = write_tx(conn, |conn| {
+            if let Some(values) = &new_client {
+                new.client_id = clients::create(conn, &actor, &scope, values)?.id;
+            }
             let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
             let deal = queries::insert(conn, &scope, &number, &new)?;
             balance::recompute(conn, deal.id, today, &[])?;
