@@ -3,37 +3,35 @@
 //! team and, as the scope allows, each person and team; logging a call and editing one's own.
 
 pub mod form;
+mod list;
 pub mod metrics;
 pub mod queries;
 
-use std::collections::BTreeMap;
+pub(crate) use self::list::load_metrics;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Duration;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
-use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES, when_local};
-use self::metrics::Metrics;
-use self::queries::{CallRecord, CallRow, Filter};
+use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES};
+use self::queries::CallRecord;
 use super::deals::options;
-use super::deals::queries::{client_choices, owner_choices};
+use super::deals::queries::client_choices;
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::web::form::{date, datetime_input, local_days};
-use crate::web::pager;
+use crate::web::form::datetime_input;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 const PAGE_SIZE: i64 = 50;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sales/calls", web::get().to(list))
+    cfg.route("/sales/calls", web::get().to(list::list))
         .route("/sales/calls", web::post().to(create))
         .route("/sales/calls/new", web::get().to(new))
         .route("/sales/calls/{id}", web::post().to(update))
@@ -43,179 +41,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
     ctx.require_any(&[Permission::CallsLog, Permission::CallsViewAll])?;
     ScopeRequest::of(ctx, Permission::CallsViewAll)
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ListQuery {
-    pub from: String,
-    pub to: String,
-    pub call_type: String,
-    pub status: String,
-    pub outcome: String,
-    pub user: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub after: String,
-}
-
-fn code(
-    list: &[(&str, &str)],
-    v: &str,
-    field: &'static str,
-    e: &mut FieldErrors,
-) -> Option<String> {
-    match v {
-        "" => None,
-        v if list.iter().any(|(c, _)| *c == v) => Some(v.to_string()),
-        _ => {
-            e.add(field, "Choose from the list.");
-            None
-        }
-    }
-}
-
-pub struct ListRow {
-    pub row: CallRow,
-    pub when: String,
-}
-
-#[derive(Template)]
-#[template(path = "sales/calls/list.html")]
-struct ListPage {
-    ctx: Ctx,
-    query: ListQuery,
-    errors: FieldErrors,
-    rows: Vec<ListRow>,
-    metrics: Metrics,
-    range: String,
-    user_options: Vec<(String, String)>,
-    type_options: Vec<(String, String)>,
-    status_options: Vec<(String, String)>,
-    outcome_options: Vec<(String, String)>,
-    next: Option<String>,
-    first: Option<String>,
-}
-
-fn with_any(first: &str, items: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut v = vec![(String::new(), first.to_string())];
-    v.extend(options(items).into_iter().filter(|(c, _)| !c.is_empty()));
-    v
-}
-
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let request = scope_request(&ctx)?;
-    let query = query.into_inner();
-    let tz = ctx.timezone();
-    let today = ctx.today();
-    let mut errors = FieldErrors::default();
-    let from_day = errors.check("from", date(&query.from)).flatten();
-    let to_day = errors.check("to", date(&query.to)).flatten();
-    let (from_day, to_day) = match (from_day, to_day) {
-        (None, None) => (today - Duration::days(29), today),
-        (Some(f), None) => (f, today.max(f)),
-        (None, Some(t)) => (t - Duration::days(29), t),
-        (Some(f), Some(t)) if t < f => {
-            errors.add("to", "The end date is before the start date.");
-            (f, f)
-        }
-        (Some(f), Some(t)) => (f, t),
-    };
-    let Some((from, to)) = local_days(from_day, to_day, tz) else {
-        return Err(AppError::BadRequest("That range cannot be read.".into()));
-    };
-    let mut filter = Filter {
-        from: Some(from),
-        to: Some(to),
-        call_type: code(&TYPES, &query.call_type, "call_type", &mut errors),
-        status: code(&STATUSES, &query.status, "status", &mut errors),
-        outcome: code(&OUTCOMES, &query.outcome, "outcome", &mut errors),
-        user: None,
-        after: query.after.parse().ok(),
-    };
-    let q = query.clone();
-    let (mut rows, owners, metrics) = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        let owners = owner_choices(conn, &scope)?;
-        if !q.user.is_empty() {
-            filter.user = Some(
-                owners
-                    .iter()
-                    .find(|(_, p, _)| p.to_string() == q.user)
-                    .map_or(-1, |(id, _, _)| *id),
-            );
-        }
-        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
-        let metrics = load_metrics(conn, &scope, from, to)?;
-        Ok((rows, owners, metrics))
-    })
-    .await?;
-    let filters = ListQuery {
-        after: String::new(),
-        ..query.clone()
-    };
-    let pages = pager::keyset(
-        "/sales/calls",
-        &filters,
-        &query.after,
-        &mut rows,
-        PAGE_SIZE as usize,
-        |r| r.public_id.to_string(),
-    );
-    let rows = rows
-        .into_iter()
-        .map(|row| ListRow {
-            when: when_local(row.completed_at, tz),
-            row,
-        })
-        .collect();
-    let mut user_options = Vec::new();
-    if owners.len() > 1 {
-        user_options.push((String::new(), "Everyone".to_string()));
-        user_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
-    }
-    render_status(
-        errors.status(),
-        &ListPage {
-            range: format!(
-                "{} to {}",
-                from_day.format("%d %b %Y"),
-                to_day.format("%d %b %Y")
-            ),
-            ctx,
-            query,
-            errors,
-            rows,
-            metrics,
-            user_options,
-            type_options: with_any("Any type", &TYPES),
-            status_options: with_any("Any status", &STATUSES),
-            outcome_options: with_any("Any outcome", &OUTCOMES),
-            next: pages.next,
-            first: pages.first,
-        },
-    )
-}
-
-pub(crate) fn load_metrics(
-    conn: &mut AnyConnection,
-    scope: &RecordScope,
-    from: chrono::NaiveDateTime,
-    to: chrono::NaiveDateTime,
-) -> Result<Metrics, AppError> {
-    let tallies = queries::tallies(conn, scope, from, to)?;
-    let mut ids: Vec<i64> = tallies.iter().map(|t| t.0).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let who: BTreeMap<i64, (String, Option<String>)> = queries::people(conn, scope, &ids)?
-        .into_iter()
-        .map(|(id, first, last, team)| (id, (format!("{first} {last}"), team)))
-        .collect();
-    let losses = queries::losses(conn, scope, from, to)?;
-    Ok(metrics::compute(&tallies, &who, &losses))
 }
 
 #[derive(Template)]

@@ -103,7 +103,10 @@ impl DealForm {
             (chosen, false) => {
                 let found = pick(&c.clients, chosen);
                 if found.is_none() {
-                    e.add("client", "Choose one of your clients, or add a new one below.");
+                    e.add(
+                        "client",
+                        "Choose one of your clients, or add a new one below.",
+                    );
                 }
                 (found, None)
             }
@@ -188,10 +191,7 @@ impl DealForm {
         let values = form.validate(&mut client_errors);
         e.merge_renamed(
             client_errors,
-            &[
-                ("email", "new_client_email"),
-                ("phone", "new_client_phone"),
-            ],
+            &[("email", "new_client_email"), ("phone", "new_client_phone")],
             "new_client_name",
         );
         values

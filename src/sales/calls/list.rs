@@ -1,0 +1,195 @@
+//! The calls list: filters, keyset pages and the metrics over the chosen range.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use super::form::{OUTCOMES, STATUSES, TYPES, when_local};
+use super::metrics::{self, Metrics};
+use super::queries::{self, CallRow, Filter};
+use super::{PAGE_SIZE, scope_request};
+use crate::AppState;
+use crate::db::{self, AnyConnection};
+use crate::error::AppError;
+use crate::sales::deals::options;
+use crate::sales::deals::queries::owner_choices;
+use crate::sales::scope::RecordScope;
+use crate::web::form::{date, local_days};
+use crate::web::pager;
+use crate::web::{Ctx, FieldErrors, render_status};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub from: String,
+    pub to: String,
+    pub call_type: String,
+    pub status: String,
+    pub outcome: String,
+    pub user: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+fn code(
+    list: &[(&str, &str)],
+    v: &str,
+    field: &'static str,
+    e: &mut FieldErrors,
+) -> Option<String> {
+    match v {
+        "" => None,
+        v if list.iter().any(|(c, _)| *c == v) => Some(v.to_string()),
+        _ => {
+            e.add(field, "Choose from the list.");
+            None
+        }
+    }
+}
+
+pub struct ListRow {
+    pub row: CallRow,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "sales/calls/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    errors: FieldErrors,
+    rows: Vec<ListRow>,
+    metrics: Metrics,
+    range: String,
+    user_options: Vec<(String, String)>,
+    type_options: Vec<(String, String)>,
+    status_options: Vec<(String, String)>,
+    outcome_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+fn with_any(first: &str, items: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), first.to_string())];
+    v.extend(options(items).into_iter().filter(|(c, _)| !c.is_empty()));
+    v
+}
+
+pub(super) async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let query = query.into_inner();
+    let tz = ctx.timezone();
+    let today = ctx.today();
+    let mut errors = FieldErrors::default();
+    let from_day = errors.check("from", date(&query.from)).flatten();
+    let to_day = errors.check("to", date(&query.to)).flatten();
+    let (from_day, to_day) = match (from_day, to_day) {
+        (None, None) => (today - Duration::days(29), today),
+        (Some(f), None) => (f, today.max(f)),
+        (None, Some(t)) => (t - Duration::days(29), t),
+        (Some(f), Some(t)) if t < f => {
+            errors.add("to", "The end date is before the start date.");
+            (f, f)
+        }
+        (Some(f), Some(t)) => (f, t),
+    };
+    let Some((from, to)) = local_days(from_day, to_day, tz) else {
+        return Err(AppError::BadRequest("That range cannot be read.".into()));
+    };
+    let mut filter = Filter {
+        from: Some(from),
+        to: Some(to),
+        call_type: code(&TYPES, &query.call_type, "call_type", &mut errors),
+        status: code(&STATUSES, &query.status, "status", &mut errors),
+        outcome: code(&OUTCOMES, &query.outcome, "outcome", &mut errors),
+        user: None,
+        after: query.after.parse().ok(),
+    };
+    let q = query.clone();
+    let (mut rows, owners, metrics) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let owners = owner_choices(conn, &scope)?;
+        if !q.user.is_empty() {
+            filter.user = Some(
+                owners
+                    .iter()
+                    .find(|(_, p, _)| p.to_string() == q.user)
+                    .map_or(-1, |(id, _, _)| *id),
+            );
+        }
+        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
+        let metrics = load_metrics(conn, &scope, from, to)?;
+        Ok((rows, owners, metrics))
+    })
+    .await?;
+    let filters = ListQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/sales/calls",
+        &filters,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
+    let rows = rows
+        .into_iter()
+        .map(|row| ListRow {
+            when: when_local(row.completed_at, tz),
+            row,
+        })
+        .collect();
+    let mut user_options = Vec::new();
+    if owners.len() > 1 {
+        user_options.push((String::new(), "Everyone".to_string()));
+        user_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+    }
+    render_status(
+        errors.status(),
+        &ListPage {
+            range: format!(
+                "{} to {}",
+                from_day.format("%d %b %Y"),
+                to_day.format("%d %b %Y")
+            ),
+            ctx,
+            query,
+            errors,
+            rows,
+            metrics,
+            user_options,
+            type_options: with_any("Any type", &TYPES),
+            status_options: with_any("Any status", &STATUSES),
+            outcome_options: with_any("Any outcome", &OUTCOMES),
+            next: pages.next,
+            first: pages.first,
+        },
+    )
+}
+
+pub(crate) fn load_metrics(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    from: chrono::NaiveDateTime,
+    to: chrono::NaiveDateTime,
+) -> Result<Metrics, AppError> {
+    let tallies = queries::tallies(conn, scope, from, to)?;
+    let mut ids: Vec<i64> = tallies.iter().map(|t| t.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let who: BTreeMap<i64, (String, Option<String>)> = queries::people(conn, scope, &ids)?
+        .into_iter()
+        .map(|(id, first, last, team)| (id, (format!("{first} {last}"), team)))
+        .collect();
+    let losses = queries::losses(conn, scope, from, to)?;
+    Ok(metrics::compute(&tallies, &who, &losses))
+}
