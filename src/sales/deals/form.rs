@@ -269,6 +269,8 @@ mod tests {
         }
         .validate(&c, &mut e)
         .expect("valid");
+        assert!(ok.1.is_none(), "no client typed in");
+        let ok = ok.0;
         assert_eq!((ok.client_id, ok.amount_minor), (7, 125_050));
         assert_eq!(ok.payment_method, None);
     }
