@@ -1,0 +1,55 @@
+//! The organization's settings as stored.
+
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, PublicId};
+use crate::schema::organizations;
+use crate::web::OrgScope;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Settings {
+    pub public_id: PublicId,
+    pub name: String,
+    pub description: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub logo_path: Option<String>,
+    pub currency: String,
+    pub timezone: String,
+    pub working_days_mask: i32,
+    pub tax_rate_bp: i32,
+    pub default_commission_bp: i32,
+    pub target_bonus_bp: i32,
+    pub second_approval_threshold_minor: Option<i64>,
+    pub sales_goal_minor: Option<i64>,
+    pub low_stock_warning: i32,
+    pub low_stock_critical: i32,
+}
+
+pub fn load(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<Settings> {
+    organizations::table
+        .find(scope.id())
+        .select((
+            organizations::public_id,
+            organizations::name,
+            organizations::description,
+            organizations::email,
+            organizations::phone,
+            organizations::address,
+            organizations::website,
+            organizations::logo_path,
+            organizations::currency,
+            organizations::timezone,
+            organizations::working_days_mask,
+            organizations::tax_rate_bp,
+            organizations::default_commission_bp,
+            organizations::target_bonus_bp,
+            organizations::second_approval_threshold_minor,
+            organizations::sales_goal_minor,
+            organizations::low_stock_warning,
+            organizations::low_stock_critical,
+        ))
+        .first(conn)
+}
