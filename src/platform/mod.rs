@@ -1,7 +1,9 @@
 //! `/platform` (platform admins): organizations with their figures; create one with its first
 //! admin; edit; deactivate (every session of its users ends, sign-in is refused) and reactivate.
 
+mod form;
 pub mod queries;
+mod status;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -10,17 +12,17 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use self::form::{OrgForm, validate_admin, validate_org};
 use self::queries::{Filter, OrgLine, OrgRecord};
+use self::status::{confirm_deactivate, deactivate, reactivate};
 use crate::AppState;
-use crate::admin::ConfirmPage;
 use crate::audit::{self, Event, actions};
 use crate::auth::passwords;
 use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::orgs::{self, NewOrganization};
-use crate::schema::{organizations, sessions, users};
-use crate::web::count;
-use crate::web::form::{self, FormError, split};
+use crate::schema::organizations;
+use crate::web::form::{FormError, currencies, split};
 use crate::web::pager::{self, Pages};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -112,17 +114,6 @@ async fn list(
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct OrgForm {
-    pub name: String,
-    pub currency: String,
-    pub timezone: String,
-    pub admin_first_name: String,
-    pub admin_last_name: String,
-    pub admin_email: String,
-}
-
 #[derive(Template)]
 #[template(path = "platform/form.html")]
 struct FormPage {
@@ -140,32 +131,9 @@ fn form_page(ctx: Ctx, org: Option<OrgRecord>, form: OrgForm, errors: FieldError
         org,
         form,
         errors,
-        currencies: form::currencies(),
+        currencies: currencies(),
         first_admin: None,
     }
-}
-
-struct ValidOrg {
-    name: String,
-    currency: String,
-    timezone: String,
-}
-
-fn validate_org(f: &OrgForm, e: &mut FieldErrors) -> Option<ValidOrg> {
-    let name = e.check(
-        "name",
-        form::required(&f.name, "the organization's name", 100),
-    );
-    if !form::is_currency(f.currency.trim()) {
-        e.add("currency", "Choose a currency from the list (ISO 4217).");
-    }
-    let timezone = e.check("timezone", form::required_timezone(&f.timezone));
-    Some(ValidOrg {
-        name: name?,
-        currency: f.currency.trim().to_string(),
-        timezone: timezone?,
-    })
-    .filter(|_| e.is_empty())
 }
 
 async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -187,18 +155,8 @@ async fn create(
     let f = form.into_inner();
     let mut e = FieldErrors::default();
     let org = validate_org(&f, &mut e);
-    let first = e.check(
-        "admin_first_name",
-        form::required(&f.admin_first_name, "the admin's first name", 150),
-    );
-    let last = e.check(
-        "admin_last_name",
-        form::required(&f.admin_last_name, "the admin's last name", 150),
-    );
-    let email = e.check("admin_email", form::email(&f.admin_email));
-    let (Some(org), Some(first), Some(last), Some(email), true) =
-        (org, first, last, email, e.is_empty())
-    else {
+    let admin = validate_admin(&f, &mut e);
+    let (Some(org), Some((first, last, email)), true) = (org, admin, e.is_empty()) else {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(ctx, None, f, e),
@@ -378,118 +336,4 @@ async fn update(
             &form_page(ctx, Some(org), f, errors),
         ),
     }
-}
-
-async fn confirm_deactivate(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    ctx.require_platform_admin()?;
-    let raw = path.into_inner();
-    let org = db::run(&state.pool, move |c| find(c, &raw)).await?;
-    render(&ConfirmPage {
-        title: format!("Deactivate {}?", org.name),
-        message: "Every user of this organization is signed out at their next request and \
-                  cannot sign in until you reactivate it. Its data is kept."
-            .into(),
-        action: format!("/platform/organizations/{}/deactivate", org.public_id),
-        button: "Deactivate organization",
-        cancel: format!("/platform/organizations/{}", org.public_id),
-        danger: true,
-        ctx,
-    })
-}
-
-fn set_active(
-    conn: &mut AnyConnection,
-    actor: &audit::Actor,
-    org: &OrgRecord,
-    active: bool,
-) -> Result<usize, AppError> {
-    write_tx(conn, |conn| {
-        diesel::update(organizations::table.find(org.id))
-            .set((
-                organizations::is_active.eq(active),
-                organizations::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-        // Sessions of an inactive organization are refused anyway; revoking them also makes
-        // the users' session lists say why.
-        let ended = if active {
-            0
-        } else {
-            let user_ids = users::table
-                .filter(users::organization_id.eq(org.id))
-                .select(users::id);
-            diesel::update(
-                sessions::table
-                    .filter(sessions::user_id.eq_any(user_ids))
-                    .filter(sessions::revoked_at.is_null()),
-            )
-            .set((
-                sessions::revoked_at.eq(now()),
-                sessions::revoked_reason.eq("organization_deactivated"),
-            ))
-            .execute(conn)?
-        };
-        audit::record(
-            conn,
-            actor,
-            Event::new(Some(org.id), actions::UPDATE, "organization")
-                .entity(org.public_id)
-                .old(json!({ "is_active": org.is_active }))
-                .new_values(json!({ "is_active": active, "sessions_ended": ended })),
-        )?;
-        Ok(ended)
-    })
-}
-
-async fn deactivate(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    ctx.require_platform_admin()?;
-    let raw = path.into_inner();
-    let actor = ctx.actor();
-    let (org, ended) = db::run(&state.pool, move |conn| {
-        let org = find(conn, &raw)?;
-        let ended = set_active(conn, &actor, &org, false)?;
-        Ok((org, ended))
-    })
-    .await?;
-    Flash::success(
-        &ctx.session,
-        format!(
-            "{} is deactivated; {} ended.",
-            org.name,
-            count(ended as i64, "session", "sessions")
-        ),
-    );
-    Ok(see_other(&format!(
-        "/platform/organizations/{}",
-        org.public_id
-    )))
-}
-
-async fn reactivate(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    ctx.require_platform_admin()?;
-    let raw = path.into_inner();
-    let actor = ctx.actor();
-    let org = db::run(&state.pool, move |conn| {
-        let org = find(conn, &raw)?;
-        set_active(conn, &actor, &org, true)?;
-        Ok(org)
-    })
-    .await?;
-    Flash::success(&ctx.session, format!("{} is active again.", org.name));
-    Ok(see_other(&format!(
-        "/platform/organizations/{}",
-        org.public_id
-    )))
 }
