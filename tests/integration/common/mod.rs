@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 
 use actix_web::{HttpServer, web};
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl};
 
 use dealdesk::config::Config;
 use dealdesk::db::{self, DbUrl, Pool, PooledConn};
@@ -64,12 +64,117 @@ pub struct TestDb {
     pg_name: Option<String>,
 }
 
+/// A database holding the migrations and the demo data, made once per test process and
+/// backend. Each test's database is a copy of it (a file copy, or PostgreSQL's `CREATE DATABASE
+/// … TEMPLATE`): a few milliseconds, where loading the demo takes a second or more.
+fn demo_template(backend: Backend) -> &'static str {
+    static SQLITE: OnceLock<String> = OnceLock::new();
+    static POSTGRES: OnceLock<String> = OnceLock::new();
+    let (cell, prefix) = match backend {
+        Backend::Sqlite => (&SQLITE, "demo-template-"),
+        Backend::Postgres => (&POSTGRES, "dealdesk_tmpl_"),
+    };
+    cell.get_or_init(|| {
+        let name = format!("{prefix}{}", std::process::id());
+        let url = match backend {
+            Backend::Sqlite => {
+                let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+                for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                    let file = entry.file_name().to_string_lossy().into_owned();
+                    if stale(&file, prefix) || file.starts_with(&name) {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
+                DbUrl::Sqlite(
+                    dir.join(format!("{name}.db"))
+                        .to_string_lossy()
+                        .into_owned(),
+                )
+            }
+            Backend::Postgres => {
+                let mut admin = pg_admin();
+                let existing: Vec<String> = diesel::sql_query(
+                    "SELECT datname AS name FROM pg_database WHERE datname LIKE 'dealdesk_tmpl_%'",
+                )
+                .load::<DbName>(&mut admin)
+                .expect("list templates")
+                .into_iter()
+                .map(|d| d.name)
+                .collect();
+                for old in existing {
+                    if stale(&old, prefix) || old == name {
+                        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {old}"));
+                    }
+                }
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create template database");
+                DbUrl::Postgres(pg_url(&name))
+            }
+        };
+        let mut conn = url.establish().expect("template connection");
+        db::run_migrations(&mut conn).expect("migrations");
+        dealdesk::demo::load(&mut conn, demo_hash()).expect("demo data");
+        if backend == Backend::Sqlite {
+            // Everything into the main file, so that copying it copies it all.
+            conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                .expect("checkpoint");
+        }
+        // Closed before any copy: PostgreSQL copies only a database nobody is connected to.
+        drop(conn);
+        match url {
+            DbUrl::Sqlite(path) => path,
+            DbUrl::Postgres(_) => name,
+        }
+    })
+}
+
+/// A template left by a test process that has ended.
+fn stale(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+}
+
+#[derive(diesel::QueryableByName)]
+struct DbName {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+fn pg_admin() -> PgConnection {
+    PgConnection::establish(&pg_admin_url()).expect("PostgreSQL admin connection")
+}
+
+fn pg_url(name: &str) -> String {
+    let admin_url = pg_admin_url();
+    let base = admin_url.split('?').next().unwrap_or_default();
+    format!(
+        "{}/{name}",
+        base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base)
+    )
+}
+
 impl TestDb {
+    /// An empty, migrated database.
     pub fn new(backend: Backend) -> Option<Self> {
+        Self::make(backend, false)
+    }
+
+    /// A migrated database holding the demo data.
+    pub fn with_demo(backend: Backend) -> Option<Self> {
+        Self::make(backend, true)
+    }
+
+    fn make(backend: Backend, demo: bool) -> Option<Self> {
         let (url, dir, pg_name) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let path = dir.path().join("test.db");
+                if demo {
+                    std::fs::copy(demo_template(backend), &path).expect("copy the demo template");
+                }
                 (
                     DbUrl::Sqlite(path.to_string_lossy().into_owned()),
                     Some(dir),
@@ -81,22 +186,21 @@ impl TestDb {
                     return None;
                 }
                 let name = format!("dealdesk_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin =
-                    PgConnection::establish(&pg_admin_url()).expect("PostgreSQL admin connection");
-                admin
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                let create = if demo {
+                    format!("CREATE DATABASE {name} TEMPLATE {}", demo_template(backend))
+                } else {
+                    format!("CREATE DATABASE {name}")
+                };
+                pg_admin()
+                    .batch_execute(&create)
                     .expect("create test database");
-                let admin_url = pg_admin_url();
-                let base = admin_url.split('?').next().unwrap_or_default();
-                let url = format!(
-                    "{}/{name}",
-                    base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base)
-                );
-                (DbUrl::Postgres(url), None, Some(name))
+                (DbUrl::Postgres(pg_url(&name)), None, Some(name))
             }
         };
         let pool = db::build_pool(&url, 4).expect("pool");
-        db::run_migrations(&mut pool.get().expect("connection")).expect("migrations");
+        if !demo {
+            db::run_migrations(&mut pool.get().expect("connection")).expect("migrations");
+        }
         Some(Self {
             url,
             pool,
@@ -139,8 +243,7 @@ impl TestApp {
     /// A server on a fresh database with the demo data loaded; `None` when this backend is
     /// unavailable locally (see `postgres_available`).
     pub fn start(backend: Backend) -> Option<Self> {
-        let db = TestDb::new(backend)?;
-        dealdesk::demo::load(&mut db.conn(), demo_hash()).expect("demo data");
+        let db = TestDb::with_demo(backend)?;
         let config = Config {
             database: db.url.clone(),
             pool_size: 4,
