@@ -98,7 +98,7 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
             admin::load(conn, scope, domain, password_hash)?;
             let demo_traders = domain == "demo.test";
             sales::load(conn, scope, domain, if demo_traders { 150 } else { 30 })?;
-            sales::load_deals(conn, scope, if demo_traders { 300 } else { 40 })?;
+            sales::load_deals(conn, scope, if demo_traders { 1_500 } else { 40 })?;
             payments::load(conn, scope, domain)?;
             calls::load(conn, scope, if demo_traders { 800 } else { 120 })?;
         }

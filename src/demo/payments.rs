@@ -13,7 +13,7 @@ use crate::auth::users::find_by_email;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::numbers;
 use crate::sales::balance;
-use crate::schema::{deals, payments};
+use crate::schema::{deal_activities, deals, payments};
 use crate::web::OrgScope;
 
 /// What happens on a deal, by its position: (share of the amount in %, final status, reason).
@@ -132,6 +132,33 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
                     payments::updated_at.eq(decided_at.unwrap_or(created)),
                 ))
                 .execute(conn)?;
+            let amount_text = crate::sales::deals::money(amount * share / 100, currency);
+            let mut lines = vec![(
+                *owner,
+                "payment_recorded",
+                format!("Recorded payment {number} of {amount_text}"),
+                created,
+            )];
+            if let (Some(by), Some(at)) = (verifier, decided_at) {
+                let what = match (*status, reason) {
+                    ("verified", _) => format!("Verified payment {number}"),
+                    (_, Some(r)) => format!("Rejected payment {number}: {}", r.replace('_', " ")),
+                    (s, None) => format!("Marked payment {number} as {}", s.replace('_', " ")),
+                };
+                lines.push((by, "payment_decided", what, at));
+            }
+            for (user, action, description, at) in lines {
+                diesel::insert_into(deal_activities::table)
+                    .values((
+                        deal_activities::organization_id.eq(scope.id()),
+                        deal_activities::deal_id.eq(deal_id),
+                        deal_activities::user_id.eq(user),
+                        deal_activities::action.eq(action),
+                        deal_activities::description.eq(description),
+                        deal_activities::created_at.eq(at),
+                    ))
+                    .execute(conn)?;
+            }
         }
         // Every deal, paid or not: its client's balance and its owner's figures follow.
         let keys = balance::recompute_deal(conn, *deal_id)?;

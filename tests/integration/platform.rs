@@ -41,7 +41,7 @@ dual!(platform_lists_figures_and_creates_an_organization, |app| {
         .collect();
     assert_eq!(
         row,
-        ["14", "12", "300", "0.00 USD"],
+        ["14", "12", "1500", "0.00 USD"],
         "users, active users, deals, verified revenue"
     );
     assert!(
@@ -214,7 +214,7 @@ dual!(
     organization_figures_follow_deals_payments_and_calls,
     |app| {
         // Payments and calls have no pages yet; the rows go in as they will, and the triggers keep
-        // the platform's counters in step in the same transaction. The demo holds 300 deals.
+        // the platform's counters in step in the same transaction. The demo holds 1,500 deals.
         let org = "(SELECT id FROM organizations WHERE name = 'Demo Traders')";
         let user = "(SELECT id FROM users WHERE email = 'sales@demo.test')";
         without_demo_payments_and_calls(app);
@@ -246,7 +246,7 @@ dual!(
         // 10000 EUR cents at 1.1 = 110.00 USD, plus 25.00 USD verified later.
         assert_eq!(
             figures(&mut platform),
-            ["14", "12", "301", "135.00 USD", "3", "66.7 %", "50.0 %"]
+            ["14", "12", "1501", "135.00 USD", "3", "66.7 %", "50.0 %"]
         );
         diesel::connection::SimpleConnection::batch_execute(
         &mut *app.conn(),
@@ -255,7 +255,7 @@ dual!(
     .expect("changes");
         assert_eq!(
             figures(&mut platform),
-            ["14", "12", "301", "25.00 USD", "3", "100.0 %", "33.3 %"]
+            ["14", "12", "1501", "25.00 USD", "3", "100.0 %", "33.3 %"]
         );
     }
 );

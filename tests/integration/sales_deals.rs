@@ -48,7 +48,7 @@ dual!(
         assert_eq!(r.status, 303, "{}", r.body);
         let page = sam.get(r.location());
         let text = strip_tags(&page.body);
-        assert!(text.contains("Deal DLID0301 is created."), "{text}");
+        assert!(text.contains("Deal DLID1501 is created."), "{text}");
         assert!(text.contains("1,250.50 USD") && text.contains("Outstanding 1,250.50 USD"));
         assert!(text.contains("Created the deal, by Sam Seller"));
         let deal_url = r.location().to_string();
@@ -62,7 +62,7 @@ dual!(
             ))
             .first(&mut app.conn())
             .expect("deal");
-        assert_eq!((number.as_str(), amount), ("DLID0301", 125_050));
+        assert_eq!((number.as_str(), amount), ("DLID1501", 125_050));
         let activities: i64 = deal_activities::table
             .filter(deal_activities::deal_id.eq(id))
             .count()
@@ -80,13 +80,13 @@ dual!(
             .select(organization_stats::deals_total)
             .first(&mut app.conn())
             .expect("stats");
-        assert_eq!(counted, 301, "the demo's 300 and this one");
+        assert_eq!(counted, 1501, "the demo's 1,500 and this one");
         assert_eq!(
             sam.get("/sales/deals")
                 .column("Deal")
                 .first()
                 .map(String::as_str),
-            Some("DLID0301")
+            Some("DLID1501")
         );
 
         // A colleague sees nothing of it; the manager does, with its owner.
@@ -94,10 +94,10 @@ dual!(
         assert_eq!(lena.get(&deal_url).status, 404);
         let hers = lena.get("/sales/deals");
         assert!(!hers.column("Deal").is_empty(), "her own demo deals");
-        assert!(!hers.body.contains("DLID0301"));
+        assert!(!hers.body.contains("DLID1501"));
         let mut max = app.signed_in("manager@demo.test");
         let list = max.get("/sales/deals");
-        assert_eq!(list.cell(">DLID0301</a>", "Owner"), "Sam Seller");
+        assert_eq!(list.cell(">DLID1501</a>", "Owner"), "Sam Seller");
         assert_eq!(max.get(&deal_url).status, 200);
         let sam_id: i64 = users::table
             .filter(users::email.eq("sales@demo.test"))
@@ -135,7 +135,7 @@ dual!(the_deal_form_refuses_bad_input_and_keeps_it, |app| {
         .count()
         .get_result(&mut app.conn())
         .expect("count");
-    assert_eq!(none, 340, "the demo's deals only");
+    assert_eq!(none, 1540, "the demo's deals only");
     // A colleague's client is not even offered.
     let form = sam.get("/sales/deals/new");
     assert!(!form.body.contains(&colleague_client));
@@ -175,7 +175,7 @@ dual!(deal_numbers_stay_unique_under_concurrent_creators, |app| {
     });
     let unique: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!(unique.len(), 60, "no number twice");
-    let expected: BTreeSet<String> = (301..=360).map(|n| format!("DLID{n:04}")).collect();
+    let expected: BTreeSet<String> = (1501..=1560).map(|n| format!("DLID{n:04}")).collect();
     assert_eq!(
         unique.into_iter().cloned().collect::<BTreeSet<_>>(),
         expected
@@ -206,13 +206,13 @@ dual!(deal_numbers_stay_unique_under_concurrent_creators, |app| {
     });
     let made: Vec<String> = deals::table
         .filter(deals::organization_id.eq(org.id()))
-        .filter(deals::deal_number.gt("DLID0300"))
+        .filter(deals::deal_number.gt("DLID1500"))
         .select(deals::deal_number)
         .load(&mut app.conn())
         .expect("deals");
     let unique: BTreeSet<&String> = made.iter().collect();
     assert_eq!((made.len(), unique.len()), (12, 12));
-    assert!(made.iter().all(|n| n.as_str() > "DLID0360"));
+    assert!(made.iter().all(|n| n.as_str() > "DLID1560"));
 });
 
 dual!(
