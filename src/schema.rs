@@ -54,6 +54,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    call_days (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        user_id -> BigInt,
+        day -> Date,
+        status -> Text,
+        outcome -> Text,
+        loss_reason_id -> BigInt,
+        calls -> BigInt,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use crate::db::PublicIdSql;
 
@@ -1141,6 +1154,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_verifications,
     auth_tokens,
+    call_days,
     calls,
     clients,
     commissions,

@@ -72,5 +72,5 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, count: usize) -> QueryRes
             ))
             .execute(conn)?;
     }
-    Ok(())
+    crate::sales::calls::rollup::rebuild(conn, scope.id())
 }

@@ -356,7 +356,9 @@ fn add_calls(conn: &mut AnyConnection, scope: OrgScope, count: usize) -> Result<
          call_type, status, outcome, loss_reason_id, scheduled_at, completed_at, created_at, \
          updated_at)",
         &rows,
-    )
+    )?;
+    crate::sales::calls::rollup::rebuild(conn, scope.id())
+        .map_err(|e| format!("rebuilding the call rollup failed: {e}"))
 }
 
 #[cfg(test)]

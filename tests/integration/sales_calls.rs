@@ -159,3 +159,78 @@ dual!(call_metrics_count_the_range_and_divide_safely, |app| {
             .contains("Calls 0")
     );
 });
+
+dual!(
+    call_metrics_follow_edits_across_days_and_range_edges,
+    |app| {
+        let mut sam = app.signed_in("sales@demo.test");
+        let range = "/sales/calls?from=2020-03-01&to=2020-03-31";
+        // The range's first and last evenings (partial UTC days at its ends, whatever the zone)
+        // and a day in its middle.
+        for (name, when) in [
+            ("Early", "2020-03-01T00:30"),
+            ("Middle", "2020-03-15T12:00"),
+            ("Late", "2020-03-31T23:30"),
+        ] {
+            let mut fields = call(name, "completed", "won", "");
+            fields[8] = ("when", when);
+            assert_eq!(
+                sam.submit("/sales/calls/new", "/sales/calls", &fields)
+                    .status,
+                303
+            );
+        }
+        let text = strip_tags(&sam.get(range).body);
+        assert!(
+            text.contains("Calls 3") && text.contains("Close rate 100 %"),
+            "{text}"
+        );
+        // Nothing of the days just outside.
+        let before = strip_tags(&sam.get("/sales/calls?from=2020-02-01&to=2020-02-29").body);
+        let after = strip_tags(&sam.get("/sales/calls?from=2020-04-01&to=2020-04-30").body);
+        assert!(before.contains("Calls 0") && after.contains("Calls 0"));
+
+        // The middle call becomes a loss and moves to April: both months follow at once.
+        let reason: PublicId = loss_reasons::table
+            .filter(loss_reasons::organization_id.eq(1))
+            .filter(loss_reasons::is_active.eq(true))
+            .select(loss_reasons::public_id)
+            .first(&mut app.conn())
+            .expect("reason");
+        let id: PublicId = calls::table
+            .filter(calls::prospect_name.eq("Middle"))
+            .select(calls::public_id)
+            .first(&mut app.conn())
+            .expect("call");
+        let reason = reason.to_string();
+        let mut fields = call("Middle", "completed", "lost", &reason);
+        fields[8] = ("when", "2020-04-10T12:00");
+        let edit = format!("/sales/calls/{id}/edit");
+        let r = sam.submit(&edit, &format!("/sales/calls/{id}"), &fields);
+        assert_eq!(r.status, 303, "{}", r.body);
+        let march = strip_tags(&sam.get(range).body);
+        assert!(
+            march.contains("Calls 2") && march.contains("Close rate 100 %"),
+            "{march}"
+        );
+        let april = strip_tags(&sam.get("/sales/calls?from=2020-04-01&to=2020-04-30").body);
+        assert!(
+            april.contains("Calls 1") && april.contains("Close rate 0 %"),
+            "{april}"
+        );
+
+        // The rollup holds every call that took place, once.
+        let counted: i64 = dealdesk::schema::call_days::table
+            .select(dealdesk::schema::call_days::calls)
+            .load::<i64>(&mut app.conn())
+            .expect("rollup")
+            .iter()
+            .sum();
+        let calls_made: i64 = calls::table
+            .filter(calls::completed_at.is_not_null())
+            .count()
+            .get_result(&mut app.conn())
+            .expect("count");
+        assert_eq!(counted, calls_made);
+    }
+);

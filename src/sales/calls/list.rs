@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::form::{OUTCOMES, STATUSES, TYPES, when_local};
 use super::metrics::{self, Metrics};
-use super::queries::{self, CallRow, Filter};
+use super::queries::{self, CallRow, Filter, Tally};
+use super::rollup;
 use super::{PAGE_SIZE, scope_request};
 use crate::AppState;
 use crate::db::{self, AnyConnection};
@@ -182,14 +183,28 @@ pub(crate) fn load_metrics(
     from: chrono::NaiveDateTime,
     to: chrono::NaiveDateTime,
 ) -> Result<Metrics, AppError> {
-    let tallies = queries::tallies(conn, scope, from, to)?;
-    let mut ids: Vec<i64> = tallies.iter().map(|t| t.0).collect();
+    let counts = rollup::counts(conn, scope, from, to)?;
+    let tallies: Vec<Tally> = counts
+        .iter()
+        .map(|c| (c.user_id, c.status.clone(), c.outcome.clone(), c.calls))
+        .collect();
+    let mut ids: Vec<i64> = counts.iter().map(|c| c.user_id).collect();
     ids.sort_unstable();
     ids.dedup();
     let who: BTreeMap<i64, (String, Option<String>)> = queries::people(conn, scope, &ids)?
         .into_iter()
         .map(|(id, first, last, team)| (id, (format!("{first} {last}"), team)))
         .collect();
-    let losses = queries::losses(conn, scope, from, to)?;
+    let mut lost: BTreeMap<i64, i64> = BTreeMap::new();
+    for c in &counts {
+        if let (Some("lost"), Some(reason)) = (c.outcome.as_deref(), c.loss_reason_id) {
+            *lost.entry(reason).or_default() += c.calls;
+        }
+    }
+    let reasons: Vec<i64> = lost.keys().copied().collect();
+    let losses: Vec<(String, i64)> = queries::reason_names(conn, scope, &reasons)?
+        .into_iter()
+        .map(|(id, name)| (name, lost.get(&id).copied().unwrap_or(0)))
+        .collect();
     Ok(metrics::compute(&tallies, &who, &losses))
 }

@@ -6,6 +6,7 @@ pub mod form;
 mod list;
 pub mod metrics;
 pub mod queries;
+pub mod rollup;
 
 pub(crate) use self::list::load_metrics;
 
@@ -152,6 +153,12 @@ async fn create(
         };
         write_tx(conn, |conn| {
             let call = queries::insert(conn, &scope, &v)?;
+            rollup::recompute_day(
+                conn,
+                call.organization_id,
+                call.user_id,
+                v.completed_at.date(),
+            )?;
             audit::record(
                 conn,
                 &actor,
@@ -232,6 +239,10 @@ async fn update(
         };
         write_tx(conn, |conn| {
             queries::update(conn, call.id, &v)?;
+            let days = call.completed_at.map(|t| t.date()).into_iter();
+            for day in days.chain([v.completed_at.date()]) {
+                rollup::recompute_day(conn, call.organization_id, call.user_id, day)?;
+            }
             audit::record(
                 conn,
                 &actor,

@@ -147,55 +147,17 @@ pub fn list(
     q.order(calls::id.desc()).limit(limit).load(conn)
 }
 
-/// Counts of the scope's calls in `[from, to)` that took place (not in the future), by caller,
-/// status and outcome: the few rows the metrics are made from.
-pub fn tallies(
+/// The names of the organization's loss reasons among `ids`.
+pub fn reason_names(
     conn: &mut AnyConnection,
     scope: &RecordScope,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> QueryResult<Vec<Tally>> {
-    let until = to.min(now());
-    // Grouped first, then boxed: diesel groups only unboxed statements.
-    let mut q = calls::table
-        .group_by((calls::user_id, calls::status, calls::outcome))
-        .select((
-            calls::user_id,
-            calls::status,
-            calls::outcome,
-            diesel::dsl::count_star(),
-        ))
-        .into_boxed()
-        .filter(calls::organization_id.eq(scope.org().id()))
-        .filter(calls::completed_at.ge(from))
-        .filter(calls::completed_at.lt(until));
-    if let Some(owners) = scope.owners() {
-        q = q.filter(calls::user_id.eq_any(owners.to_vec()));
-    }
-    q.load(conn)
-}
-
-/// Lost calls by loss reason in the same range, with the reason's name.
-pub fn losses(
-    conn: &mut AnyConnection,
-    scope: &RecordScope,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> QueryResult<Vec<(String, i64)>> {
-    let until = to.min(now());
-    let mut q = calls::table
-        .inner_join(loss_reasons::table.on(loss_reasons::id.nullable().eq(calls::loss_reason_id)))
-        .group_by(loss_reasons::name)
-        .select((loss_reasons::name, diesel::dsl::count_star()))
-        .into_boxed()
-        .filter(calls::organization_id.eq(scope.org().id()))
-        .filter(calls::completed_at.ge(from))
-        .filter(calls::completed_at.lt(until))
-        .filter(calls::outcome.eq("lost"));
-    if let Some(owners) = scope.owners() {
-        q = q.filter(calls::user_id.eq_any(owners.to_vec()));
-    }
-    q.load(conn)
+    ids: &[i64],
+) -> QueryResult<Vec<(i64, String)>> {
+    loss_reasons::table
+        .filter(loss_reasons::organization_id.eq(scope.org().id()))
+        .filter(loss_reasons::id.eq_any(ids))
+        .select((loss_reasons::id, loss_reasons::name))
+        .load(conn)
 }
 
 /// The latest calls with a client that the scope sees.
