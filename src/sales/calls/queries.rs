@@ -135,16 +135,24 @@ pub fn list(
         q = q.filter(calls::user_id.eq(u));
     }
     if let Some(after) = f.after {
-        let cursor: Option<i64> = scoped!(scope)
+        let cursor: Option<(Option<NaiveDateTime>, i64)> = scoped!(scope)
             .filter(calls::public_id.eq(after))
-            .select(calls::id)
+            .select((calls::completed_at, calls::id))
             .first(conn)
             .optional()?;
-        if let Some(id) = cursor {
-            q = q.filter(calls::id.lt(id));
+        if let Some((Some(at), id)) = cursor {
+            q = q.filter(
+                calls::completed_at
+                    .lt(at)
+                    .or(calls::completed_at.eq(at).and(calls::id.lt(id))),
+            );
         }
     }
-    q.order(calls::id.desc()).limit(limit).load(conn)
+    // Latest first by when the call took place: the index on (organization, time) is walked
+    // from the end and stops at the page's last row, however many calls the range holds.
+    q.order((calls::completed_at.desc(), calls::id.desc()))
+        .limit(limit)
+        .load(conn)
 }
 
 /// The names of the organization's loss reasons among `ids`.
