@@ -44,6 +44,8 @@ pub struct SessionUser {
     pub organization_name: Option<String>,
     pub role_name: Option<String>,
     pub timezone: Tz,
+    /// The organization's currency, read with the session so pages need not ask again.
+    pub currency: Option<iso_currency::Currency>,
 }
 
 impl SessionUser {
@@ -80,6 +82,7 @@ struct SessionRow {
     organization_name: Option<String>,
     organization_active: Option<bool>,
     organization_timezone: Option<String>,
+    organization_currency: Option<String>,
     role_name: Option<String>,
     profile_timezone: Option<String>,
 }
@@ -111,6 +114,7 @@ pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>
             organizations::name.nullable(),
             organizations::is_active.nullable(),
             organizations::timezone.nullable(),
+            organizations::currency.nullable(),
             roles::name.nullable(),
             user_profiles::timezone.nullable(),
         ))
@@ -175,6 +179,10 @@ pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>
             organization_name: row.organization_name,
             role_name: row.role_name,
             timezone,
+            currency: row
+                .organization_currency
+                .as_deref()
+                .and_then(iso_currency::Currency::from_code),
         },
         perms,
         unread,

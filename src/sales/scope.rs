@@ -6,6 +6,8 @@
 
 use diesel::prelude::*;
 
+use iso_currency::Currency;
+
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -19,6 +21,7 @@ pub struct ScopeRequest {
     org: OrgScope,
     user_id: i64,
     view_all: bool,
+    currency: Currency,
 }
 
 impl ScopeRequest {
@@ -29,6 +32,7 @@ impl ScopeRequest {
             org: ctx.scope()?,
             user_id: ctx.user.id,
             view_all: ctx.can(widen),
+            currency: ctx.user.currency.unwrap_or(Currency::USD),
         })
     }
 
@@ -38,6 +42,7 @@ impl ScopeRequest {
                 org: self.org,
                 user_id: self.user_id,
                 owners: None,
+                currency: self.currency,
             });
         }
         // A lead sees the members of the teams they lead (active or not: their records stay).
@@ -62,6 +67,7 @@ impl ScopeRequest {
             org: self.org,
             user_id: self.user_id,
             owners: Some(owners),
+            currency: self.currency,
         })
     }
 }
@@ -72,6 +78,7 @@ pub struct RecordScope {
     org: OrgScope,
     user_id: i64,
     owners: Option<Vec<i64>>,
+    currency: Currency,
 }
 
 impl RecordScope {
@@ -89,6 +96,11 @@ impl RecordScope {
         self.owners.as_deref()
     }
 
+    /// The organization's currency, that deals are in and figures add up in.
+    pub fn currency(&self) -> &'static str {
+        self.currency.code()
+    }
+
     pub fn sees_everyone(&self) -> bool {
         self.owners.is_none()
     }
@@ -101,6 +113,7 @@ impl RecordScope {
             org: self.org,
             user_id: self.user_id,
             owners: Some(vec![user_id]),
+            currency: self.currency,
         })
     }
 }

@@ -29,9 +29,7 @@ pub async fn export(
     let tz = ctx.timezone();
     let body = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let exponent = crate::web::form::currency_exponent(
-            &crate::sales::deals::queries::currency(conn, &scope)?,
-        );
+        let exponent = crate::web::form::currency_exponent(scope.currency());
         let mut file = CsvFile::new(&[
             "name",
             "email",

@@ -106,7 +106,7 @@ async fn list(
     let (rows, sees_others, currency) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
-        let currency = crate::sales::deals::queries::currency(conn, &scope)?;
+        let currency = scope.currency().to_string();
         Ok((rows, scope.owners().is_none_or(|o| o.len() > 1), currency))
     })
     .await?;

@@ -71,7 +71,7 @@ fn load_page(
     id: PublicId,
 ) -> Result<Loaded, AppError> {
     let client = queries::find(conn, scope, id)?;
-    let currency = crate::sales::deals::queries::currency(conn, scope)?;
+    let currency = scope.currency().to_string();
     let deal_filter = crate::sales::deals::queries::Filter {
         client: Some(client.public_id),
         ..Default::default()

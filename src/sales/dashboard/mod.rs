@@ -194,7 +194,7 @@ async fn show(
             latest: super::payments::queries::latest(conn, &scope, 8)?,
             top: figures::top_clients(conn, &scope, 5)?,
             target: figures::target(conn, &scope)?,
-            currency: super::deals::queries::currency(conn, &scope)?,
+            currency: scope.currency().to_string(),
             looking_at: chosen.map(|(_, _, name)| name.clone()),
             sees_everyone: scope.sees_everyone(),
             rows,

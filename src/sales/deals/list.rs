@@ -160,7 +160,7 @@ pub async fn list(
     let q = query.clone();
     let (mut rows, owners, currency, errors) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let currency = queries::currency(conn, &scope)?;
+        let currency = scope.currency().to_string();
         let owners = queries::owner_choices(conn, &scope)?;
         let mut errors = FieldErrors::default();
         let filter = q.filter(currency_exponent(&currency), &owners, &mut errors);
@@ -230,7 +230,7 @@ pub async fn export(
     let actor = ctx.actor();
     let body = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let currency = queries::currency(conn, &scope)?;
+        let currency = scope.currency().to_string();
         let owners = queries::owner_choices(conn, &scope)?;
         let mut errors = FieldErrors::default();
         let mut filter = query.filter(currency_exponent(&currency), &owners, &mut errors);

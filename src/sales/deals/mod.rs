@@ -90,7 +90,7 @@ pub(crate) fn load_choices(
     scope: &RecordScope,
     inline_client: bool,
 ) -> Result<Choices, AppError> {
-    let currency = queries::currency(conn, scope)?;
+    let currency = scope.currency().to_string();
     Ok(Choices {
         clients: queries::client_choices(conn, scope)?,
         inline_client,

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
 use crate::sales::scope::RecordScope;
-use crate::schema::{clients, deals, organizations, projects, users};
+use crate::schema::{clients, deals, projects, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = deals)]
@@ -278,14 +278,6 @@ pub fn project_choices(
         .select((projects::id, projects::public_id, projects::name))
         .order(projects::name)
         .load(conn)
-}
-
-/// The organization's currency, the default (and for now only) currency of its deals.
-pub fn currency(conn: &mut AnyConnection, scope: &RecordScope) -> QueryResult<String> {
-    organizations::table
-        .find(scope.org().id())
-        .select(organizations::currency)
-        .first(conn)
 }
 
 #[derive(Debug, Clone)]
