@@ -92,7 +92,11 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             let start = (*deal_date).max(today - Duration::days(360));
             let date = (start + Duration::days(3 + 9 * k as i64)).min(today);
             let number = numbers::next(conn, scope, numbers::PAYMENT)?;
-            let method = METHODS[n % METHODS.len()];
+            // A bounced cheque was a cheque.
+            let method = match reason {
+                Some("cheque_bounce") => "cheque",
+                _ => METHODS[n % METHODS.len()],
+            };
             let decided = *status != "pending";
             let decided_at: Option<NaiveDateTime> = decided
                 .then(|| (date + Duration::days(1)).and_hms_opt(10, 30, 0))
