@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use crate::web::FieldErrors;
 use crate::web::form;
+use crate::web::money;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -27,7 +28,7 @@ pub(super) fn validate_org(f: &OrgForm, e: &mut FieldErrors) -> Option<ValidOrg>
         "name",
         form::required(&f.name, "the organization's name", 100),
     );
-    if !form::is_currency(f.currency.trim()) {
+    if !money::is_currency(f.currency.trim()) {
         e.add("currency", "Choose a currency from the list (ISO 4217).");
     }
     let timezone = e.check("timezone", form::required_timezone(&f.timezone));

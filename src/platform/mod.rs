@@ -22,7 +22,8 @@ use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::orgs::{self, NewOrganization};
 use crate::schema::organizations;
-use crate::web::form::{FormError, currencies, split};
+use crate::web::form::{FormError, split};
+use crate::web::money::currencies;
 use crate::web::pager::{self, Pages};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 

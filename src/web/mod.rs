@@ -9,6 +9,7 @@ pub mod export;
 pub mod flash;
 pub mod form;
 pub mod headers;
+pub mod money;
 pub mod pager;
 pub mod time;
 pub mod upload;

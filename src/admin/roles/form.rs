@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::permissions::{ALL, Permission, PermissionSet};
 use crate::web::FieldErrors;
 use crate::web::form;
+use crate::web::money;
 
 pub struct PermItem {
     pub key: &'static str,
@@ -84,7 +85,7 @@ impl RoleForm {
             description: role.description.clone().unwrap_or_default(),
             commission_rate: role
                 .commission_rate_bp
-                .map(|bp| form::bp_to_percent(bp.into()))
+                .map(|bp| money::bp_to_percent(bp.into()))
                 .unwrap_or_default(),
             is_active: role.is_active,
             permissions: perms,
@@ -106,7 +107,7 @@ pub(super) fn audit_json(v: &ValidRole) -> Value {
     json!({
         "name": v.name,
         "description": v.description,
-        "commission_rate": v.commission_rate_bp.map(|bp| format!("{}%", form::bp_to_percent(bp.into()))),
+        "commission_rate": v.commission_rate_bp.map(|bp| format!("{}%", money::bp_to_percent(bp.into()))),
         "is_active": v.is_active,
         "permissions": keys,
     })
@@ -139,7 +140,7 @@ pub(super) fn validate(
     let mut e = FieldErrors::default();
     let name = e.check("name", form::required(&f.name, "a name", 50));
     let description = e.check("description", form::optional(&f.description, 500));
-    let commission = e.check("commission_rate", form::percent_bp(&f.commission_rate));
+    let commission = e.check("commission_rate", money::percent_bp(&f.commission_rate));
     match (name, description, commission, e.is_empty()) {
         (Some(name), Some(description), Some(commission), true) => Ok(Ok(ValidRole {
             name,

@@ -7,6 +7,7 @@ use super::DAYS;
 use super::queries::Settings;
 use crate::web::FieldErrors;
 use crate::web::form;
+use crate::web::money;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -50,7 +51,7 @@ impl SettingsForm {
     }
 
     pub(super) fn of(s: &Settings) -> Self {
-        let exp = form::currency_exponent(&s.currency);
+        let exp = money::currency_exponent(&s.currency);
         let day = |i: u32| (s.working_days_mask & (1 << i) != 0).then(|| "on".to_string());
         Self {
             name: s.name.clone(),
@@ -68,16 +69,16 @@ impl SettingsForm {
             day_4: day(4),
             day_5: day(5),
             day_6: day(6),
-            tax_rate: form::bp_to_percent(s.tax_rate_bp.into()),
-            default_commission: form::bp_to_percent(s.default_commission_bp.into()),
-            target_bonus: form::bp_to_percent(s.target_bonus_bp.into()),
+            tax_rate: money::bp_to_percent(s.tax_rate_bp.into()),
+            default_commission: money::bp_to_percent(s.default_commission_bp.into()),
+            target_bonus: money::bp_to_percent(s.target_bonus_bp.into()),
             second_approval_threshold: s
                 .second_approval_threshold_minor
-                .map(|m| form::minor_to_input(m, exp))
+                .map(|m| money::minor_to_input(m, exp))
                 .unwrap_or_default(),
             sales_goal: s
                 .sales_goal_minor
-                .map(|m| form::minor_to_input(m, exp))
+                .map(|m| money::minor_to_input(m, exp))
                 .unwrap_or_default(),
             low_stock_warning: s.low_stock_warning.to_string(),
             low_stock_critical: s.low_stock_critical.to_string(),
@@ -106,7 +107,7 @@ pub(super) struct Valid {
 }
 
 pub(super) fn count(value: &str, field: &'static str, e: &mut FieldErrors) -> i32 {
-    match form::scaled_decimal(value, 0, 1_000_000) {
+    match money::scaled_decimal(value, 0, 1_000_000) {
         Ok(Some(v)) => v as i32,
         Ok(None) => {
             e.add(field, "Enter a whole number (0 or more).");
@@ -120,7 +121,7 @@ pub(super) fn count(value: &str, field: &'static str, e: &mut FieldErrors) -> i3
 }
 
 pub(super) fn percent(value: &str, field: &'static str, e: &mut FieldErrors) -> i32 {
-    match form::percent_bp(value) {
+    match money::percent_bp(value) {
         Ok(v) => v.unwrap_or(0) as i32,
         Err(msg) => {
             e.add(field, msg);
@@ -149,7 +150,7 @@ pub(super) fn validate(f: &SettingsForm) -> Result<Valid, FieldErrors> {
         e.add("website", "Enter the full address, starting with https://.");
     }
     let currency = f.currency.trim().to_string();
-    if !form::is_currency(&currency) {
+    if !money::is_currency(&currency) {
         e.add("currency", "Choose a currency from the list (ISO 4217).");
     }
     let timezone = e
@@ -167,8 +168,8 @@ pub(super) fn validate(f: &SettingsForm) -> Result<Valid, FieldErrors> {
     let tax_rate_bp = percent(&f.tax_rate, "tax_rate", &mut e);
     let default_commission_bp = percent(&f.default_commission, "default_commission", &mut e);
     let target_bonus_bp = percent(&f.target_bonus, "target_bonus", &mut e);
-    let exp = form::currency_exponent(&currency);
-    let money = |v: &str| form::scaled_decimal(v, exp, i64::MAX / 10_000);
+    let exp = money::currency_exponent(&currency);
+    let money = |v: &str| money::scaled_decimal(v, exp, i64::MAX / 10_000);
     let threshold = e
         .check(
             "second_approval_threshold",
@@ -236,12 +237,12 @@ pub(super) fn validate(f: &SettingsForm) -> Result<Valid, FieldErrors> {
 }
 
 pub(super) fn audit_json(v: &Valid) -> Value {
-    let exp = form::currency_exponent(&v.currency);
+    let exp = money::currency_exponent(&v.currency);
     let days: Vec<&str> = (0..7)
         .filter(|i| v.working_days_mask & (1 << i) != 0)
         .map(|i| DAYS[i])
         .collect();
-    let pct = |bp: i32| format!("{}%", form::bp_to_percent(bp.into()));
+    let pct = |bp: i32| format!("{}%", money::bp_to_percent(bp.into()));
     json!({
         "name": v.name,
         "description": v.description,
@@ -255,8 +256,8 @@ pub(super) fn audit_json(v: &Valid) -> Value {
         "tax_rate": pct(v.tax_rate_bp),
         "default_commission": pct(v.default_commission_bp),
         "target_bonus": pct(v.target_bonus_bp),
-        "second_approval_threshold": v.second_approval_threshold_minor.map(|m| form::minor_to_input(m, exp)),
-        "sales_goal": v.sales_goal_minor.map(|m| form::minor_to_input(m, exp)),
+        "second_approval_threshold": v.second_approval_threshold_minor.map(|m| money::minor_to_input(m, exp)),
+        "sales_goal": v.sales_goal_minor.map(|m| money::minor_to_input(m, exp)),
         "low_stock_warning": v.low_stock_warning,
         "low_stock_critical": v.low_stock_critical,
     })

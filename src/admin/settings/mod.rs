@@ -13,7 +13,8 @@ use crate::db::{self, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::organizations;
-use crate::web::form::{FormError, currencies, split};
+use crate::web::form::{FormError, split};
+use crate::web::money::currencies;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 mod form;

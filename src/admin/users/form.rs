@@ -13,6 +13,7 @@ use crate::permissions::{Permission, PermissionSet};
 use crate::schema::{role_permissions, roles};
 use crate::web::OrgScope;
 use crate::web::form::{self, FieldErrors};
+use crate::web::money;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -82,7 +83,7 @@ pub fn load_choices(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<Ch
         teams: queries::team_choices(conn, scope)?,
         partners: queries::partner_choices(conn, scope)?,
         distributors: queries::distributor_choices(conn, scope)?,
-        exponent: form::currency_exponent(&currency),
+        exponent: money::currency_exponent(&currency),
         currency,
     })
 }
@@ -154,11 +155,11 @@ impl Choices {
             team: Self::public_of(&self.teams, u.team_id),
             sales_target: u
                 .sales_target_minor
-                .map(|m| form::minor_to_input(m, self.exponent))
+                .map(|m| money::minor_to_input(m, self.exponent))
                 .unwrap_or_default(),
             commission_rate: u
                 .commission_rate_bp
-                .map(|bp| form::bp_to_percent(bp.into()))
+                .map(|bp| money::bp_to_percent(bp.into()))
                 .unwrap_or_default(),
             partner: Self::public_of(&self.partners, u.partner_id),
             distributor: Self::public_of(&self.distributors, u.distributor_id),
@@ -177,8 +178,8 @@ impl Choices {
             "team": Self::name_of(&self.teams, v.team_id),
             "partner": Self::name_of(&self.partners, v.partner_id),
             "distributor": Self::name_of(&self.distributors, v.distributor_id),
-            "sales_target": v.sales_target_minor.map(|m| form::minor_to_input(m, self.exponent)),
-            "commission_rate": v.commission_rate_bp.map(|bp| format!("{}%", form::bp_to_percent(bp.into()))),
+            "sales_target": v.sales_target_minor.map(|m| money::minor_to_input(m, self.exponent)),
+            "commission_rate": v.commission_rate_bp.map(|bp| format!("{}%", money::bp_to_percent(bp.into()))),
             "is_active": v.is_active,
         })
     }
@@ -275,11 +276,11 @@ pub fn validate(
     let sales_target_minor = e
         .check(
             "sales_target",
-            form::scaled_decimal(&f.sales_target, choices.exponent, i64::MAX / 10_000),
+            money::scaled_decimal(&f.sales_target, choices.exponent, i64::MAX / 10_000),
         )
         .flatten();
     let commission_rate_bp = e
-        .check("commission_rate", form::percent_bp(&f.commission_rate))
+        .check("commission_rate", money::percent_bp(&f.commission_rate))
         .flatten()
         .and_then(|bp| i32::try_from(bp).ok());
     if let Some(r) = role {

@@ -29,7 +29,7 @@ use diesel::prelude::*;
 
 use crate::db::{AnyConnection, now};
 use crate::schema::{clients, deals, payments};
-use crate::web::form::currency_exponent;
+use crate::web::money::currency_exponent;
 
 /// What a payment counts for on its deal, in the deal's currency: its amount (or the amount
 /// received, where the verifier recorded one) as is in the same currency, else converted at the

@@ -10,6 +10,7 @@ use super::queries::{CallRecord, CallValues};
 use crate::db::PublicId;
 use crate::web::FieldErrors;
 use crate::web::form;
+use crate::web::money;
 
 pub const TYPES: [(&str, &str); 2] = [("outbound", "Outbound"), ("inbound", "Inbound")];
 pub const STATUSES: [(&str, &str); 3] = [
@@ -206,7 +207,7 @@ impl CallForm {
             }
             _ => Some(None),
         };
-        let duration = match form::scaled_decimal(&self.duration_minutes, 0, 24 * 60) {
+        let duration = match money::scaled_decimal(&self.duration_minutes, 0, 24 * 60) {
             Ok(m) => Some(m.map(|m| (m * 60) as i32)),
             Err(_) => {
                 e.add("duration_minutes", "Enter whole minutes, up to a day.");

@@ -29,7 +29,7 @@ pub async fn export(
     let tz = ctx.timezone();
     let body = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let exponent = crate::web::form::currency_exponent(scope.currency());
+        let exponent = crate::web::money::currency_exponent(scope.currency());
         let mut file = CsvFile::new(&[
             "name",
             "email",
@@ -53,7 +53,7 @@ pub async fn export(
                         .unwrap_or_default(),
                     cell(&format!("{} {}", r.owner_first, r.owner_last)),
                     (if r.is_active { "active" } else { "archived" }).to_string(),
-                    crate::web::form::minor_to_input(r.outstanding_minor, exponent),
+                    crate::web::money::minor_to_input(r.outstanding_minor, exponent),
                     r.balance_status.clone(),
                     r.created_at
                         .and_utc()

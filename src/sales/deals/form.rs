@@ -9,6 +9,7 @@ use crate::sales::clients::form::ClientForm;
 use crate::sales::clients::queries::ClientValues;
 use crate::web::FieldErrors;
 use crate::web::form;
+use crate::web::money;
 
 pub const SOURCES: [(&str, &str); 5] = [
     ("other", "Other"),
@@ -111,7 +112,7 @@ impl DealForm {
                 (found, None)
             }
         };
-        let amount = match form::scaled_decimal(&self.amount, c.exponent, i64::MAX / 100) {
+        let amount = match money::scaled_decimal(&self.amount, c.exponent, i64::MAX / 100) {
             Ok(Some(a)) if a > 0 => Some(a),
             Ok(_) => {
                 e.add("amount", "Enter an amount greater than zero.");
@@ -206,7 +207,7 @@ impl DealForm {
     ) -> Self {
         Self {
             client: client.to_string(),
-            amount: form::minor_to_input(d.amount_minor, exponent),
+            amount: money::minor_to_input(d.amount_minor, exponent),
             deal_date: d.deal_date.to_string(),
             due_date: d.due_date.map(|d| d.to_string()).unwrap_or_default(),
             source: d.source.clone(),

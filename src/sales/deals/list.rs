@@ -12,7 +12,8 @@ use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::web::export::{CsvFile, cell, csv_response};
-use crate::web::form::{currency_exponent, date, scaled_decimal};
+use crate::web::form::date;
+use crate::web::money::{currency_exponent, scaled_decimal};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -257,7 +258,7 @@ pub async fn export(
                 file.row([
                     r.deal_number.clone(),
                     cell(&r.client_name),
-                    crate::web::form::minor_to_input(
+                    crate::web::money::minor_to_input(
                         r.amount_minor,
                         currency_exponent(&r.currency),
                     ),

@@ -28,7 +28,7 @@ use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::numbers;
 use crate::permissions::Permission;
-use crate::web::form::{currency_exponent, minor_to_display};
+use crate::web::money::{currency_exponent, minor_to_display};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 

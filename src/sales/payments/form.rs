@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::queries::{PaymentRecord, PaymentValues};
 use crate::web::FieldErrors;
 use crate::web::form;
+use crate::web::money;
 
 pub const CATEGORIES: [(&str, &str); 3] = [
     ("advance", "Advance"),
@@ -83,11 +84,11 @@ impl PaymentForm {
     }
 
     pub fn of(p: &PaymentRecord) -> Self {
-        let exponent = form::currency_exponent(&p.currency);
+        let exponent = money::currency_exponent(&p.currency);
         Self {
             category: p.category.clone(),
             method: p.method.clone(),
-            amount: form::minor_to_input(p.amount_minor, exponent),
+            amount: money::minor_to_input(p.amount_minor, exponent),
             currency: p.currency.clone(),
             exchange_rate: rate_to_input(p.exchange_rate_e4),
             payment_date: p.payment_date.to_string(),
@@ -116,14 +117,14 @@ impl PaymentForm {
         let currency = self.currency.trim().to_ascii_uppercase();
         let currency = if currency.is_empty() {
             Some(deal_currency.to_string())
-        } else if form::is_currency(&currency) {
+        } else if money::is_currency(&currency) {
             Some(currency)
         } else {
             e.add("currency", "Enter a currency code such as USD or EUR.");
             None
         };
-        let exponent = form::currency_exponent(currency.as_deref().unwrap_or(deal_currency));
-        let amount = match form::scaled_decimal(&self.amount, exponent, 1_000_000_000_000_000) {
+        let exponent = money::currency_exponent(currency.as_deref().unwrap_or(deal_currency));
+        let amount = match money::scaled_decimal(&self.amount, exponent, 1_000_000_000_000_000) {
             Ok(Some(a)) if a > 0 => Some(a),
             Ok(_) => {
                 e.add("amount", "Enter an amount greater than zero.");
@@ -136,7 +137,7 @@ impl PaymentForm {
         };
         let rate = match currency.as_deref() {
             Some(c) if c == deal_currency => Some(10_000),
-            _ => match form::scaled_decimal(&self.exchange_rate, 4, 1_000_000_000_000) {
+            _ => match money::scaled_decimal(&self.exchange_rate, 4, 1_000_000_000_000) {
                 Ok(Some(r)) if r > 0 => Some(r),
                 Ok(_) => {
                     e.add(
@@ -209,7 +210,7 @@ impl PaymentForm {
 
 /// 10850 → "1.085": a rate as typed.
 pub fn rate_to_input(e4: i64) -> String {
-    let s = form::minor_to_input(e4, 4);
+    let s = money::minor_to_input(e4, 4);
     match s.split_once('.') {
         Some((whole, frac)) if frac.trim_end_matches('0').is_empty() => whole.to_string(),
         Some((whole, frac)) => format!("{whole}.{}", frac.trim_end_matches('0')),

@@ -1,0 +1,167 @@
+//! Amounts as people type and read them: exact decimals scaled to minor units, percentages as
+//! basis points, and ISO 4217 currencies with their exponents.
+
+use std::str::FromStr;
+
+use bigdecimal::{BigDecimal, ToPrimitive};
+
+/// A non-negative decimal with at most `scale` decimals, returned multiplied by 10^scale:
+/// "1,250.5" with scale 2 is 125050. Thousands separators (comma, space, underscore) are allowed.
+pub fn scaled_decimal(value: &str, scale: u32, max: i64) -> Result<Option<i64>, String> {
+    let cleaned: String = value
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_'))
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    let number = |msg: &str| -> String {
+        if scale == 0 {
+            format!("Enter a whole number{msg}.")
+        } else {
+            format!("Enter a number with at most {scale} decimals{msg}.")
+        }
+    };
+    let d = BigDecimal::from_str(&cleaned).map_err(|_| number(""))?;
+    if cleaned.contains(['e', 'E']) {
+        return Err(number(""));
+    }
+    if cleaned.starts_with('-') {
+        return Err("Enter a number that is not negative.".into());
+    }
+    let scaled = &d * BigDecimal::from(10_i64.pow(scale));
+    if !scaled.is_integer() {
+        return Err(number(""));
+    }
+    match scaled.to_i64() {
+        Some(v) if v <= max => Ok(Some(v)),
+        _ => Err("That number is too large.".into()),
+    }
+}
+
+/// A percentage 0–100 with up to 2 decimals, as basis points (5.25 % = 525).
+pub fn percent_bp(value: &str) -> Result<Option<i64>, String> {
+    match scaled_decimal(value.trim().trim_end_matches('%'), 2, 10_000) {
+        Err(e) if e.contains("too large") => Err("Enter a percentage from 0 to 100.".into()),
+        other => other,
+    }
+}
+
+/// Formats basis points back into the percentage people typed: 525 → "5.25", 500 → "5".
+pub fn bp_to_percent(bp: i64) -> String {
+    let (whole, frac) = (bp / 100, bp % 100);
+    match frac {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
+}
+
+/// Formats minor units with the currency's exponent for a form field: 125050 → "1250.50".
+pub fn minor_to_input(minor: i64, exponent: u32) -> String {
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let unit = 10_i64.pow(exponent);
+    format!(
+        "{}.{:0width$}",
+        minor / unit,
+        minor % unit,
+        width = exponent as usize
+    )
+}
+
+/// Formats minor units for reading, with thousands separators: 125050 → "1,250.50".
+pub fn minor_to_display(minor: i64, exponent: u32) -> String {
+    let plain = minor_to_input(minor.abs(), exponent);
+    let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if minor < 0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// The decimal exponent of an ISO 4217 currency (2 for USD, 0 for JPY, 3 for BHD).
+pub fn currency_exponent(code: &str) -> u32 {
+    // Every amount on a list page asks; the crate's lookup walks its whole table, so the
+    // common currencies answer first.
+    match code {
+        "USD" | "EUR" | "GBP" | "CHF" | "CAD" | "AUD" | "INR" | "CNY" | "NPR" | "ZAR" => return 2,
+        "JPY" | "KRW" => return 0,
+        _ => {}
+    }
+    iso_currency::Currency::from_code(code)
+        .and_then(|c| c.exponent())
+        .map(u32::from)
+        .unwrap_or(2)
+}
+
+/// Whether people pay with this ISO 4217 currency (not a fund, metal, test or retired code).
+fn in_use(c: &iso_currency::Currency) -> bool {
+    !c.is_fund() && !c.is_special() && c.is_superseded().is_none() && c.exponent().is_some()
+}
+
+/// The currencies of `in_use`, by code, for a select list.
+pub fn currencies() -> Vec<(String, String)> {
+    use iso_currency::IntoEnumIterator;
+    let mut out: Vec<(String, String)> = iso_currency::Currency::iter()
+        .filter(in_use)
+        .map(|c| (c.code().to_string(), format!("{} — {}", c.code(), c.name())))
+        .collect();
+    out.sort();
+    out
+}
+
+pub fn is_currency(code: &str) -> bool {
+    iso_currency::Currency::from_code(code).is_some_and(|c| in_use(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_scale_exactly_and_refuse_what_does_not_fit() {
+        assert_eq!(scaled_decimal("1,250.5", 2, i64::MAX), Ok(Some(125_050)));
+        assert_eq!(scaled_decimal(" 7 ", 0, i64::MAX), Ok(Some(7)));
+        assert_eq!(scaled_decimal("", 2, i64::MAX), Ok(None));
+        assert!(scaled_decimal("1.234", 2, i64::MAX).is_err());
+        assert!(scaled_decimal("-1", 2, i64::MAX).is_err());
+        assert!(scaled_decimal("1e3", 2, i64::MAX).is_err());
+        assert!(scaled_decimal("abc", 2, i64::MAX).is_err());
+        assert!(scaled_decimal("99999999999999999999", 2, i64::MAX).is_err());
+    }
+
+    #[test]
+    fn percentages_are_basis_points_and_round_trip() {
+        assert_eq!(percent_bp("5.25"), Ok(Some(525)));
+        assert_eq!(percent_bp("12%"), Ok(Some(1200)));
+        assert!(percent_bp("100.01").is_err());
+        assert_eq!(bp_to_percent(525), "5.25");
+        assert_eq!(bp_to_percent(550), "5.5");
+        assert_eq!(bp_to_percent(500), "5");
+        assert_eq!(bp_to_percent(5), "0.05");
+    }
+
+    #[test]
+    fn money_formats_with_the_currency_exponent() {
+        assert_eq!(minor_to_input(125_050, 2), "1250.50");
+        assert_eq!(minor_to_input(7, 2), "0.07");
+        assert_eq!(minor_to_input(1500, 0), "1500");
+        assert_eq!(minor_to_display(123_456_789, 2), "1,234,567.89");
+        assert_eq!(minor_to_display(-100_000, 0), "-100,000");
+        assert_eq!(currency_exponent("JPY"), 0);
+        assert_eq!(currency_exponent("BHD"), 3);
+        assert!(is_currency("EUR") && !is_currency("XAU") && !is_currency("ABC"));
+    }
+}
