@@ -1,6 +1,7 @@
 //! `/admin/audit` (audit.view): the organization's audit log with filters, keyset pages, old and
 //! new values side by side, a CSV export (itself audited) and the hash chain's verification.
 
+mod changes;
 pub mod present;
 pub mod queries;
 
