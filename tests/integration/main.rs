@@ -15,6 +15,7 @@ mod browser;
 mod hardening;
 mod malformed;
 mod platform;
+mod query_counts;
 mod sales_calls;
 mod sales_clients;
 mod sales_dashboard;

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod lookup;
+pub mod queries;
 
 use std::net::TcpListener;
 use std::sync::{Arc, OnceLock, mpsc};
@@ -243,6 +244,7 @@ impl TestApp {
     /// A server on a fresh database with the demo data loaded; `None` when this backend is
     /// unavailable locally (see `postgres_available`).
     pub fn start(backend: Backend) -> Option<Self> {
+        queries::install();
         let db = TestDb::with_demo(backend)?;
         let config = Config {
             database: db.url.clone(),

@@ -1,0 +1,85 @@
+//! Every sales page runs the same number of queries whatever the data holds: no query per row,
+//! no count that grows with the tables. Counted through diesel's instrumentation on the test
+//! server's own connections, before and after the organization grows; on both databases.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use diesel::prelude::*;
+
+use crate::common::{Client, TestApp, queries};
+use crate::dual;
+use dealdesk::db::PublicId;
+use dealdesk::schema::{deals, users};
+
+/// The queries one request of `path` runs: the fewer of two requests, since a session's
+/// last-seen time is written at most once a minute.
+fn queries_of(client: &mut Client, counter: &AtomicU64, path: &str) -> u64 {
+    (0..2)
+        .map(|_| {
+            let before = counter.load(Ordering::SeqCst);
+            let r = client.get(path);
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+            counter.load(Ordering::SeqCst) - before
+        })
+        .min()
+        .unwrap_or(u64::MAX)
+}
+
+fn pages(app: &TestApp) -> Vec<String> {
+    let deal: PublicId = deals::table
+        .inner_join(users::table.on(users::id.eq(deals::created_by_id)))
+        .filter(users::email.eq("sales@demo.test"))
+        .order(deals::id)
+        .select(deals::public_id)
+        .first(&mut app.conn())
+        .expect("a deal of the salesperson");
+    [
+        "/sales",
+        "/sales?period=year",
+        "/sales/deals",
+        "/sales/deals?status=in_progress&min=100&sort=amount",
+        "/sales/clients",
+        "/sales/payments",
+        "/sales/calls",
+        &format!("/sales/deals/{deal}"),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn measure(app: &TestApp, counter: &AtomicU64) -> BTreeMap<(String, String), u64> {
+    let mut out = BTreeMap::new();
+    for who in ["manager@demo.test", "sales@demo.test"] {
+        let mut client = app.signed_in(who);
+        for page in pages(app) {
+            let n = queries_of(&mut client, counter, &page);
+            out.insert((who.to_string(), page), n);
+        }
+    }
+    out
+}
+
+dual!(sales_pages_run_as_many_queries_at_any_size, |app| {
+    let counter = queries::count(&app.db.url);
+    let small = measure(app, &counter);
+    dealdesk::loadgen::sales(
+        &mut app.conn(),
+        "Demo Traders",
+        dealdesk::loadgen::Sizes {
+            clients: 200,
+            deals: 1_500,
+            payments: 3_000,
+            calls: 800,
+        },
+    )
+    .expect("more data");
+    let large = measure(app, &counter);
+    queries::forget(&app.db.url);
+
+    assert!(
+        small.values().all(|n| (3..=24).contains(n)),
+        "a handful of queries a page: {small:?}"
+    );
+    assert_eq!(small, large, "the same queries with twice the data");
+});
