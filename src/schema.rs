@@ -221,6 +221,9 @@ diesel::table! {
         created_by_id -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        exchange_rate_e4 -> BigInt,
+        amount_org_minor -> BigInt,
+        paid_org_minor -> BigInt,
     }
 }
 
@@ -707,6 +710,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         counted_minor -> BigInt,
+        counted_org_minor -> BigInt,
     }
 }
 

@@ -167,6 +167,7 @@ pub fn load_deals(conn: &mut AnyConnection, scope: OrgScope, count: usize) -> Qu
                 deals::deal_number.eq(&number),
                 deals::client_id.eq(client_id),
                 deals::amount_minor.eq(amount),
+                deals::amount_org_minor.eq(amount),
                 deals::currency.eq(&currency),
                 deals::description.eq((i % 3 == 0).then_some("Quarterly supply contract")),
                 deals::payment_method.eq(methods[i % methods.len()]),

@@ -214,12 +214,13 @@ fn add_deals_and_payments(
         let f = balance::deal_figures(amount, "pending", &counted);
         let public_id = PublicId::new();
         rows.push(format!(
-            "('{public_id}', {}, '{}', {client}, {amount}, '{currency}', '{}', '{}', '{}', {}, {}, {}, 'other', {owner}, {}, {})",
+            "('{public_id}', {}, '{}', {client}, {amount}, {amount}, '{currency}', '{}', '{}', '{}', {}, {}, {}, {}, 'other', {owner}, {}, {})",
             scope.id(),
             DEAL.format(first + i as i64),
             f.status,
             f.payment_status,
             f.verification_status,
+            f.paid_minor,
             f.paid_minor,
             sql_date(deal_date),
             if i % 2 == 0 { sql_date(deal_date + Duration::days(30)) } else { "NULL".into() },
@@ -237,8 +238,8 @@ fn add_deals_and_payments(
     insert_all(
         conn,
         "INSERT INTO deals (public_id, organization_id, deal_number, client_id, amount_minor, \
-         currency, status, payment_status, verification_status, paid_minor, deal_date, due_date, \
-         source, created_by_id, created_at, updated_at)",
+         amount_org_minor, currency, status, payment_status, verification_status, paid_minor, \
+         paid_org_minor, deal_date, due_date, source, created_by_id, created_at, updated_at)",
         &rows,
     )?;
     let ids: HashMap<PublicId, i64> = deals::table
@@ -262,7 +263,7 @@ fn add_deals_and_payments(
             let minor = p.amount * share / 100;
             let decided = *status != "pending";
             rows.push(format!(
-                "('{}', {}, '{}', {deal_id}, {minor}, '{currency}', {}, 'cash', '{status}', {}, {}, {}, {minor}, {}, {}, {})",
+                "('{}', {}, '{}', {deal_id}, {minor}, '{currency}', {}, 'cash', '{status}', {}, {}, {}, {minor}, {minor}, {}, {}, {})",
                 PublicId::new(),
                 scope.id(),
                 PAYMENT.format(first_txn + n),
@@ -288,7 +289,7 @@ fn add_deals_and_payments(
         conn,
         "INSERT INTO payments (public_id, organization_id, transaction_number, deal_id, \
          amount_minor, currency, category, method, status, payment_date, failure_reason, \
-         verified_at, counted_minor, created_by_id, created_at, updated_at)",
+         verified_at, counted_minor, counted_org_minor, created_by_id, created_at, updated_at)",
         &rows,
     )?;
     // What follows from the new rows, by the site's own recomputation.

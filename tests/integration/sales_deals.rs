@@ -428,3 +428,84 @@ dual!(a_new_deal_brings_its_new_client_along, |app| {
         .expect("count");
     assert_eq!(audited, 1);
 });
+
+dual!(a_deal_in_another_currency_counts_at_its_rate, |app| {
+    let mut sam = app.signed_in("sales@demo.test");
+    let mut fields = deal_form("", "1,000.00");
+    fields.extend([
+        ("new_client_name", "Euro Buyer GmbH"),
+        ("currency", "EUR"),
+        ("exchange_rate", ""),
+    ]);
+    // Another currency needs its rate to the organization's.
+    let r = sam.submit("/sales/deals/new", "/sales/deals", &fields);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("worth in USD"), "{}", strip_tags(&r.body));
+    let last = fields.len() - 1;
+    fields[last] = ("exchange_rate", "1.1");
+    let r = sam.submit("/sales/deals/new", "/sales/deals", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let deal_url = r.location().to_string();
+    let page = strip_tags(&sam.get(&deal_url).body);
+    assert!(page.contains("1,000.00 EUR"), "{page}");
+    assert!(page.contains("1,100.00 USD in the organization"), "{page}");
+    let (deal_id, amount_org): (i64, i64) = deals::table
+        .order(deals::id.desc())
+        .select((deals::id, deals::amount_org_minor))
+        .first(&mut app.conn())
+        .expect("deal");
+    assert_eq!(amount_org, 110_000);
+    let outstanding: i64 = clients::table
+        .filter(clients::name.eq("Euro Buyer GmbH"))
+        .select(clients::outstanding_minor)
+        .first(&mut app.conn())
+        .expect("client");
+    assert_eq!(outstanding, 110_000, "the client owes in USD");
+
+    // A payment in the deal's currency counts at the deal's rate in USD.
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(2)).to_string();
+    let r = sam.submit_multipart(
+        &format!("{deal_url}/payments/new"),
+        &format!("{deal_url}/payments"),
+        &[
+            ("category", "advance"),
+            ("method", "cash"),
+            ("amount", "400"),
+            ("currency", "EUR"),
+            ("exchange_rate", ""),
+            ("payment_date", yesterday.as_str()),
+            ("cheque_number", ""),
+            ("bank_reference", ""),
+            ("notes", ""),
+        ],
+        None,
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (counted, counted_org): (i64, i64) = dealdesk::schema::payments::table
+        .filter(dealdesk::schema::payments::deal_id.eq(deal_id))
+        .select((
+            dealdesk::schema::payments::counted_minor,
+            dealdesk::schema::payments::counted_org_minor,
+        ))
+        .first(&mut app.conn())
+        .expect("payment");
+    assert_eq!((counted, counted_org), (40_000, 44_000));
+
+    // With a payment on it, the deal keeps its currency.
+    let edit = format!("{deal_url}/edit");
+    let client = own_client_named(app, "Euro Buyer GmbH");
+    let mut change = deal_form(&client, "1,000.00");
+    change.extend([("currency", "USD"), ("exchange_rate", "")]);
+    let r = sam.submit(&edit, &deal_url, &change);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("keeps that currency"));
+});
+
+fn own_client_named(app: &TestApp, name: &str) -> String {
+    clients::table
+        .filter(clients::name.eq(name))
+        .select(clients::public_id)
+        .first::<PublicId>(&mut app.conn())
+        .expect("client")
+        .to_string()
+}

@@ -28,7 +28,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, now};
-use crate::schema::{clients, deals, payments};
+use crate::schema::{clients, deals, organizations, payments};
 use crate::web::money::currency_exponent;
 
 /// What a payment counts for on its deal, in the deal's currency: its amount (or the amount
@@ -102,6 +102,7 @@ pub fn deal_figures(
 }
 
 /// One open or closed deal of a client, for its balance.
+/// A deal of the client, its amounts in the organization's currency.
 pub struct ClientDeal {
     pub amount_minor: i64,
     pub paid_minor: i64,
@@ -179,24 +180,32 @@ pub struct DealKeys {
 /// The deal's part of `recompute` (and each payment's counted amount), for loaders that then
 /// recompute each client, day and owner once.
 pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<DealKeys> {
-    let (amount, status, client_id, deal_currency, organization_id, owner_id): (
-        i64,
-        String,
-        i64,
-        String,
-        i64,
-        i64,
-    ) = deals::table
-        .find(deal_id)
+    let deal: DealFacts = deals::table
+        .inner_join(organizations::table)
+        .filter(deals::id.eq(deal_id))
         .select((
             deals::amount_minor,
             deals::status,
             deals::client_id,
             deals::currency,
+            deals::exchange_rate_e4,
+            organizations::currency,
             deals::organization_id,
             deals::created_by_id,
         ))
         .first(conn)?;
+    let (
+        amount,
+        status,
+        client_id,
+        deal_currency,
+        deal_rate,
+        org_currency,
+        organization_id,
+        owner_id,
+    ) = deal;
+    // The deal's currency to the organization's, with the same one rounding.
+    let in_org = |minor: i64| counted_minor(minor, &deal_currency, deal_rate, &org_currency);
     let found: Vec<PaymentFigures> = payments::table
         .filter(payments::organization_id.eq(organization_id))
         .filter(payments::deal_id.eq(deal_id))
@@ -207,7 +216,7 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
             payments::received_amount_minor,
             payments::currency,
             payments::exchange_rate_e4,
-            payments::counted_minor,
+            (payments::counted_minor, payments::counted_org_minor),
             payments::payment_date,
         ))
         .load(conn)?;
@@ -215,9 +224,13 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
     let mut days = Vec::with_capacity(found.len());
     for (id, s, amount, received, currency, rate, stored, day) in found {
         let minor = counted_minor(received.unwrap_or(amount), &currency, rate, &deal_currency);
-        if minor != stored {
+        let figures = (minor, in_org(minor));
+        if figures != stored {
             diesel::update(payments::table.find(id))
-                .set(payments::counted_minor.eq(minor))
+                .set((
+                    payments::counted_minor.eq(figures.0),
+                    payments::counted_org_minor.eq(figures.1),
+                ))
                 .execute(conn)?;
         }
         counted.push((s, minor));
@@ -228,6 +241,8 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
     diesel::update(deals::table.find(deal_id))
         .set((
             deals::paid_minor.eq(f.paid_minor),
+            deals::amount_org_minor.eq(in_org(amount)),
+            deals::paid_org_minor.eq(in_org(f.paid_minor)),
             deals::payment_status.eq(f.payment_status),
             deals::verification_status.eq(f.verification_status),
             deals::status.eq(f.status),
@@ -242,9 +257,22 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
     })
 }
 
+/// A deal as the recomputation reads it: amount, status, client, currency, rate to the
+/// organization's currency, the organization's currency, organization, owner.
+type DealFacts = (i64, String, i64, String, i64, String, i64, i64);
+
 /// A payment as the recomputation reads it: id, status, amount, amount received, currency,
-/// rate, counted amount as stored, payment date.
-type PaymentFigures = (i64, String, i64, Option<i64>, String, i64, i64, NaiveDate);
+/// rate, counted amounts as stored (deal's and organization's currency), payment date.
+type PaymentFigures = (
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    i64,
+    (i64, i64),
+    NaiveDate,
+);
 
 /// The client's balance from its deals, copied onto each of them as `client_status`.
 pub fn recompute_client(
@@ -261,8 +289,8 @@ pub fn recompute_client(
         .filter(deals::organization_id.eq(org))
         .filter(deals::client_id.eq(client_id))
         .select((
-            deals::amount_minor,
-            deals::paid_minor,
+            deals::amount_org_minor,
+            deals::paid_org_minor,
             deals::status,
             deals::due_date,
         ))

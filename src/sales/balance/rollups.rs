@@ -23,7 +23,7 @@ pub fn recompute_day(
         .filter(payments::organization_id.eq(organization_id))
         .filter(payments::payment_date.eq(day))
         .filter(deals::created_by_id.eq(owner_id))
-        .select((payments::status, payments::counted_minor))
+        .select((payments::status, payments::counted_org_minor))
         .load(conn)?;
     let mut t = [0_i64; 6];
     for (status, minor) in rows {
@@ -70,7 +70,7 @@ pub fn recompute_owner(
         .filter(deals::status.eq_any(["pending", "in_progress"]))
         .select((
             count_star(),
-            sql::<Nullable<BigInt>>("CAST(SUM(amount_minor - paid_minor) AS BIGINT)"),
+            sql::<Nullable<BigInt>>("CAST(SUM(amount_org_minor - paid_org_minor) AS BIGINT)"),
         ))
         .first(conn)?;
     let (waiting, waiting_minor): (i64, Option<i64>) = payments::table
@@ -80,7 +80,7 @@ pub fn recompute_owner(
         .filter(deals::created_by_id.eq(owner_id))
         .select((
             count_star(),
-            sql::<Nullable<BigInt>>("CAST(SUM(payments.counted_minor) AS BIGINT)"),
+            sql::<Nullable<BigInt>>("CAST(SUM(payments.counted_org_minor) AS BIGINT)"),
         ))
         .first(conn)?;
     diesel::sql_query(

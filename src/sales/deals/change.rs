@@ -18,6 +18,7 @@ use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::balance;
+use crate::sales::payments::queries as payment_queries;
 use crate::sales::scope::RecordScope;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -81,6 +82,19 @@ pub async fn update(
         let Some((new, _)) = f.validate(&choices, &mut errors) else {
             return Ok(Err(Some((deal, errors, choices))));
         };
+        // Payments carry their rate to the deal's currency: it cannot change under them.
+        if new.currency != deal.currency
+            && !payment_queries::of_deal(conn, deal.organization_id, deal.id)?.is_empty()
+        {
+            errors.add(
+                "currency",
+                format!(
+                    "The deal has payments in {}: it keeps that currency.",
+                    deal.currency
+                ),
+            );
+            return Ok(Err(Some((deal, errors, choices))));
+        }
         let Some((before, after)) = audit::changes(
             &audited(&queries::as_new(&deal), &deal.deal_number),
             &audited(&new, &deal.deal_number),

@@ -7,9 +7,11 @@ use super::queries::NewDeal;
 use crate::db::PublicId;
 use crate::sales::clients::form::ClientForm;
 use crate::sales::clients::queries::ClientValues;
+use crate::sales::payments::form::{currency_and_rate, rate_to_input};
 use crate::web::FieldErrors;
 use crate::web::form;
 use crate::web::money;
+use crate::web::money::currency_exponent;
 
 pub const SOURCES: [(&str, &str); 5] = [
     ("other", "Other"),
@@ -57,6 +59,9 @@ pub struct DealForm {
     pub project: String,
     pub payment_method: String,
     pub description: String,
+    /// The deal's currency (empty: the organization's) and, for another, its rate to it.
+    pub currency: String,
+    pub exchange_rate: String,
     /// A client typed in on a new deal, created with it, when no existing one is chosen.
     pub new_client_name: String,
     pub new_client_email: String,
@@ -112,7 +117,10 @@ impl DealForm {
                 (found, None)
             }
         };
-        let amount = match money::scaled_decimal(&self.amount, c.exponent, i64::MAX / 100) {
+        let (currency, exchange_rate_e4) =
+            currency_and_rate(&self.currency, &self.exchange_rate, &c.currency, e);
+        let exponent = currency.as_deref().map_or(c.exponent, currency_exponent);
+        let amount = match money::scaled_decimal(&self.amount, exponent, i64::MAX / 100) {
             Ok(Some(a)) if a > 0 => Some(a),
             Ok(_) => {
                 e.add("amount", "Enter an amount greater than zero.");
@@ -170,7 +178,8 @@ impl DealForm {
             client_id: client?,
             project_id: project?,
             amount_minor: amount?,
-            currency: c.currency.clone(),
+            currency: currency?,
+            exchange_rate_e4: exchange_rate_e4?,
             description: description?,
             payment_method: payment_method?,
             deal_date: deal_date?,
@@ -208,6 +217,8 @@ impl DealForm {
         Self {
             client: client.to_string(),
             amount: money::minor_to_input(d.amount_minor, exponent),
+            currency: d.currency.clone(),
+            exchange_rate: rate_to_input(d.exchange_rate_e4),
             deal_date: d.deal_date.to_string(),
             due_date: d.due_date.map(|d| d.to_string()).unwrap_or_default(),
             source: d.source.clone(),
@@ -219,9 +230,10 @@ impl DealForm {
     }
 
     /// A blank form: today's date, the client given in the address if any.
-    pub fn blank(today: NaiveDate, client: Option<String>) -> Self {
+    pub fn blank(today: NaiveDate, client: Option<String>, currency: &str) -> Self {
         Self {
             client: client.unwrap_or_default(),
+            currency: currency.to_string(),
             deal_date: today.to_string(),
             source: "other".into(),
             ..Self::default()

@@ -76,6 +76,7 @@ struct FormPage {
     form: DealForm,
     errors: FieldErrors,
     currency: String,
+    currency_options: Vec<(String, String)>,
     inline_client: bool,
     client_options: Vec<(String, String)>,
     project_options: Vec<(String, String)>,
@@ -121,6 +122,7 @@ fn form_page(
         form,
         errors,
         currency: c.currency.clone(),
+        currency_options: crate::web::money::currencies(),
         inline_client: c.inline_client,
         client_options,
         project_options,
@@ -147,7 +149,7 @@ async fn new(
         load_choices(conn, &scope, inline)
     })
     .await?;
-    let form = DealForm::blank(ctx.today(), query.into_inner().client);
+    let form = DealForm::blank(ctx.today(), query.into_inner().client, &choices.currency);
     render(&form_page(
         ctx,
         None,
@@ -166,6 +168,7 @@ pub(crate) fn audit_json(d: &NewDeal, number: &str) -> serde_json::Value {
         "source": d.source,
         "payment_method": d.payment_method,
         "description": d.description,
+        "exchange_rate": payment_form::rate_to_input(d.exchange_rate_e4),
     })
 }
 
@@ -243,6 +246,8 @@ struct ShowPage {
     client_name: String,
     owner: String,
     amount: String,
+    /// For a deal in another currency: what it counts for in the organization's, and at what rate.
+    in_org: Option<String>,
     paid: String,
     outstanding: String,
     pending: String,
@@ -291,8 +296,17 @@ async fn show(
     let pick = |items: &[(&str, &'static str)], v: &str| {
         items.iter().find(|(k, _)| *k == v).map_or("—", |(_, l)| *l)
     };
+    let org_currency = ctx.user.currency.map_or("", |c| c.code());
     render(&ShowPage {
         amount: money(deal.amount_minor, &deal.currency),
+        in_org: (deal.currency != org_currency).then(|| {
+            format!(
+                "{} in the organization's currency, at {} {org_currency} per {}",
+                money(deal.amount_org_minor, org_currency),
+                payment_form::rate_to_input(deal.exchange_rate_e4),
+                deal.currency
+            )
+        }),
         paid: money(deal.paid_minor, &deal.currency),
         outstanding: money(deal.amount_minor - deal.paid_minor, &deal.currency),
         pending: money(pending, &deal.currency),

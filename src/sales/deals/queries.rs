@@ -32,6 +32,11 @@ pub struct DealRecord {
     pub created_by_id: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// One unit of the deal's currency in the organization's, × 10⁴ (10,000 when the same).
+    pub exchange_rate_e4: i64,
+    /// The amount and what is paid, in the organization's currency (kept by `sales::balance`).
+    pub amount_org_minor: i64,
+    pub paid_org_minor: i64,
 }
 
 impl DealRecord {
@@ -150,10 +155,10 @@ pub fn list(
         q = q.filter(deals::created_by_id.eq(o));
     }
     if let Some(m) = f.min {
-        q = q.filter(deals::amount_minor.ge(m));
+        q = q.filter(deals::amount_org_minor.ge(m));
     }
     if let Some(m) = f.max {
-        q = q.filter(deals::amount_minor.le(m));
+        q = q.filter(deals::amount_org_minor.le(m));
     }
     if let Some(d) = f.from {
         q = q.filter(deals::deal_date.ge(d));
@@ -164,7 +169,7 @@ pub fn list(
     let cursor: Option<(i64, NaiveDate, i64)> = match f.after {
         Some(p) => scoped!(scope)
             .filter(deals::public_id.eq(p))
-            .select((deals::id, deals::deal_date, deals::amount_minor))
+            .select((deals::id, deals::deal_date, deals::amount_org_minor))
             .first(conn)
             .optional()?,
         None => None,
@@ -191,12 +196,12 @@ pub fn list(
         Sort::Amount => {
             if let Some((id, _, amount)) = cursor {
                 q = q.filter(
-                    deals::amount_minor
+                    deals::amount_org_minor
                         .lt(amount)
-                        .or(deals::amount_minor.eq(amount).and(deals::id.lt(id))),
+                        .or(deals::amount_org_minor.eq(amount).and(deals::id.lt(id))),
                 );
             }
-            q.order((deals::amount_minor.desc(), deals::id.desc()))
+            q.order((deals::amount_org_minor.desc(), deals::id.desc()))
                 .limit(limit)
                 .load(conn)
         }
@@ -286,6 +291,8 @@ pub struct NewDeal {
     pub project_id: Option<i64>,
     pub amount_minor: i64,
     pub currency: String,
+    /// One unit of `currency` in the organization's currency, × 10⁴.
+    pub exchange_rate_e4: i64,
     pub description: Option<String>,
     pub payment_method: Option<String>,
     pub deal_date: NaiveDate,
@@ -309,6 +316,7 @@ pub fn insert(
             deals::project_id.eq(d.project_id),
             deals::amount_minor.eq(d.amount_minor),
             deals::currency.eq(&d.currency),
+            deals::exchange_rate_e4.eq(d.exchange_rate_e4),
             deals::description.eq(&d.description),
             deals::payment_method.eq(&d.payment_method),
             deals::deal_date.eq(d.deal_date),
@@ -329,6 +337,7 @@ pub fn as_new(d: &DealRecord) -> NewDeal {
         project_id: d.project_id,
         amount_minor: d.amount_minor,
         currency: d.currency.clone(),
+        exchange_rate_e4: d.exchange_rate_e4,
         description: d.description.clone(),
         payment_method: d.payment_method.clone(),
         deal_date: d.deal_date,
@@ -344,6 +353,8 @@ pub fn update(conn: &mut AnyConnection, id: i64, d: &NewDeal) -> QueryResult<()>
             deals::client_id.eq(d.client_id),
             deals::project_id.eq(d.project_id),
             deals::amount_minor.eq(d.amount_minor),
+            deals::currency.eq(&d.currency),
+            deals::exchange_rate_e4.eq(d.exchange_rate_e4),
             deals::description.eq(&d.description),
             deals::payment_method.eq(&d.payment_method),
             deals::deal_date.eq(d.deal_date),

@@ -114,15 +114,8 @@ impl PaymentForm {
         if method.is_none() {
             e.add("method", "Choose how the client paid.");
         }
-        let currency = self.currency.trim().to_ascii_uppercase();
-        let currency = if currency.is_empty() {
-            Some(deal_currency.to_string())
-        } else if money::is_currency(&currency) {
-            Some(currency)
-        } else {
-            e.add("currency", "Enter a currency code such as USD or EUR.");
-            None
-        };
+        let (currency, rate) =
+            currency_and_rate(&self.currency, &self.exchange_rate, deal_currency, e);
         let exponent = money::currency_exponent(currency.as_deref().unwrap_or(deal_currency));
         let amount = match money::scaled_decimal(&self.amount, exponent, 1_000_000_000_000_000) {
             Ok(Some(a)) if a > 0 => Some(a),
@@ -134,23 +127,6 @@ impl PaymentForm {
                 e.add("amount", msg);
                 None
             }
-        };
-        let rate = match currency.as_deref() {
-            Some(c) if c == deal_currency => Some(10_000),
-            _ => match money::scaled_decimal(&self.exchange_rate, 4, 1_000_000_000_000) {
-                Ok(Some(r)) if r > 0 => Some(r),
-                Ok(_) => {
-                    e.add(
-                        "exchange_rate",
-                        format!("Enter what one unit is worth in {deal_currency}, above zero."),
-                    );
-                    None
-                }
-                Err(msg) => {
-                    e.add("exchange_rate", msg);
-                    None
-                }
-            },
         };
         let payment_date = match form::date(&self.payment_date) {
             Ok(Some(d)) if d > today => {
@@ -209,6 +185,44 @@ impl PaymentForm {
 }
 
 /// 10850 → "1.085": a rate as typed.
+/// A currency typed as its code (empty: `target`) and, for any other than `target`, its rate
+/// to it (what one unit is worth, × 10⁴): the fields `currency` and `exchange_rate` of the
+/// payment form and of the deal form.
+pub(crate) fn currency_and_rate(
+    currency: &str,
+    exchange_rate: &str,
+    target: &str,
+    e: &mut FieldErrors,
+) -> (Option<String>, Option<i64>) {
+    let currency = currency.trim().to_ascii_uppercase();
+    let currency = if currency.is_empty() {
+        Some(target.to_string())
+    } else if money::is_currency(&currency) {
+        Some(currency)
+    } else {
+        e.add("currency", "Enter a currency code such as USD or EUR.");
+        None
+    };
+    let rate = match currency.as_deref() {
+        Some(c) if c == target => Some(10_000),
+        _ => match money::scaled_decimal(exchange_rate, 4, 1_000_000_000_000) {
+            Ok(Some(r)) if r > 0 => Some(r),
+            Ok(_) => {
+                e.add(
+                    "exchange_rate",
+                    format!("Enter what one unit is worth in {target}, above zero."),
+                );
+                None
+            }
+            Err(msg) => {
+                e.add("exchange_rate", msg);
+                None
+            }
+        },
+    };
+    (currency, rate)
+}
+
 pub fn rate_to_input(e4: i64) -> String {
     let s = money::minor_to_input(e4, 4);
     match s.split_once('.') {

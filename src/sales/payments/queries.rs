@@ -37,6 +37,8 @@ pub struct PaymentRecord {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub counted_minor: i64,
+    /// What it counts for in the organization's currency (kept by `sales::balance`).
+    pub counted_org_minor: i64,
 }
 
 impl PaymentRecord {
