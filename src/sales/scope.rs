@@ -36,6 +36,11 @@ impl ScopeRequest {
         })
     }
 
+    /// The organization's currency (as `RecordScope::currency`), before the scope is resolved.
+    pub fn currency(&self) -> &'static str {
+        self.currency.code()
+    }
+
     pub fn resolve(self, conn: &mut AnyConnection) -> QueryResult<RecordScope> {
         if self.view_all {
             return Ok(RecordScope {
@@ -96,7 +101,8 @@ impl RecordScope {
         self.owners.as_deref()
     }
 
-    /// The organization's currency, that deals are in and figures add up in.
+    /// The organization's currency, that balances and rollups add up in (a deal may be in
+    /// another, at its rate).
     pub fn currency(&self) -> &'static str {
         self.currency.code()
     }

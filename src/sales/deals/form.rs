@@ -11,7 +11,6 @@ use crate::sales::payments::form::{currency_and_rate, rate_to_input};
 use crate::web::FieldErrors;
 use crate::web::form;
 use crate::web::money;
-use crate::web::money::currency_exponent;
 
 pub const SOURCES: [(&str, &str); 5] = [
     ("other", "Other"),
@@ -74,6 +73,7 @@ pub struct Choices {
     /// Whether the user may add a client from the deal form (clients.manage, on a new deal).
     pub inline_client: bool,
     pub projects: Vec<(i64, PublicId, String)>,
+    /// The organization's currency: a deal's default, and what another one is rated against.
     pub currency: String,
     pub exponent: u32,
 }
@@ -111,7 +111,11 @@ impl DealForm {
                 if found.is_none() {
                     e.add(
                         "client",
-                        "Choose one of your clients, or add a new one below.",
+                        if c.inline_client {
+                            "Choose one of your clients, or add a new one below."
+                        } else {
+                            "Choose one of your clients."
+                        },
                     );
                 }
                 (found, None)
@@ -119,7 +123,9 @@ impl DealForm {
         };
         let (currency, exchange_rate_e4) =
             currency_and_rate(&self.currency, &self.exchange_rate, &c.currency, e);
-        let exponent = currency.as_deref().map_or(c.exponent, currency_exponent);
+        let exponent = currency
+            .as_deref()
+            .map_or(c.exponent, money::currency_exponent);
         let amount = match money::scaled_decimal(&self.amount, exponent, i64::MAX / 100) {
             Ok(Some(a)) if a > 0 => Some(a),
             Ok(_) => {

@@ -271,6 +271,7 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
     let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let org_currency = request.currency();
     let (deal, (client_id, client_name, owner), activity, payments, (_, pending)) =
         db::run(&state.pool, move |conn| {
             let scope = request.resolve(conn)?;
@@ -296,7 +297,6 @@ async fn show(
     let pick = |items: &[(&str, &'static str)], v: &str| {
         items.iter().find(|(k, _)| *k == v).map_or("—", |(_, l)| *l)
     };
-    let org_currency = ctx.user.currency.map_or("", |c| c.code());
     render(&ShowPage {
         amount: money(deal.amount_minor, &deal.currency),
         in_org: (deal.currency != org_currency).then(|| {
