@@ -85,16 +85,36 @@ struct SessionRow {
     organization_currency: Option<String>,
     role_name: Option<String>,
     profile_timezone: Option<String>,
+    unread: Option<i64>,
+    permission: Option<String>,
 }
 
 /// Looks a cookie token up; `None` when it is unknown, revoked, expired or idle too long, or
 /// when the user or their organization is inactive.
 pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>> {
-    let row: Option<SessionRow> = sessions::table
+    // One statement for everything a page needs: a row per permission of the (active) role, the
+    // unread count beside it. Each request pays for this, so it is kept to one round trip.
+    let unread = user_notifications::table
+        .filter(
+            user_notifications::organization_id
+                .nullable()
+                .eq(users::organization_id),
+        )
+        .filter(user_notifications::user_id.eq(users::id))
+        .filter(user_notifications::is_read.eq(false))
+        .select(count_star())
+        .single_value();
+    let rows: Vec<SessionRow> = sessions::table
         .inner_join(users::table.on(users::id.eq(sessions::user_id)))
         .left_join(organizations::table.on(organizations::id.nullable().eq(users::organization_id)))
         .left_join(roles::table.on(roles::id.nullable().eq(users::role_id)))
         .left_join(user_profiles::table.on(user_profiles::user_id.eq(users::id)))
+        .left_join(
+            role_permissions::table.on(role_permissions::role_id
+                .nullable()
+                .eq(users::role_id)
+                .and(roles::is_active.nullable().eq(Some(true)))),
+        )
         .filter(sessions::token_hash.eq(hash_token(token)))
         .select((
             sessions::id,
@@ -117,10 +137,12 @@ pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>
             organizations::currency.nullable(),
             roles::name.nullable(),
             user_profiles::timezone.nullable(),
+            unread,
+            role_permissions::permission.nullable(),
         ))
-        .first(conn)
-        .optional()?;
-    let Some(row) = row else {
+        .load(conn)?;
+    let perms = PermissionSet::from_keys(rows.iter().filter_map(|r| r.permission.as_deref()));
+    let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
     let t = now();
@@ -138,27 +160,7 @@ pub fn load(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<Loaded>
             .set(sessions::last_seen_at.eq(t))
             .execute(conn)?;
     }
-    let perms = match row.role_id {
-        Some(role_id) => {
-            let keys: Vec<String> = role_permissions::table
-                .inner_join(roles::table)
-                .filter(role_permissions::role_id.eq(role_id))
-                .filter(roles::is_active.eq(true))
-                .select(role_permissions::permission)
-                .load(conn)?;
-            PermissionSet::from_keys(keys.iter().map(String::as_str))
-        }
-        None => PermissionSet::default(),
-    };
-    let unread = match row.organization_id {
-        Some(org) => user_notifications::table
-            .filter(user_notifications::organization_id.eq(org))
-            .filter(user_notifications::user_id.eq(row.user_id))
-            .filter(user_notifications::is_read.eq(false))
-            .select(count_star())
-            .first(conn)?,
-        None => 0,
-    };
+    let unread = row.unread.unwrap_or(0);
     let timezone = row
         .profile_timezone
         .or(row.organization_timezone)

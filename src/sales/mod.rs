@@ -3,6 +3,7 @@
 
 pub mod balance;
 pub mod calls;
+pub mod choices;
 pub mod clients;
 mod dashboard;
 pub mod deals;

@@ -18,8 +18,8 @@ use serde_json::json;
 
 use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES};
 use self::queries::CallRecord;
+use super::choices::client_choices;
 use super::deals::options;
-use super::deals::queries::client_choices;
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::{self, Event, actions};

@@ -151,7 +151,7 @@ async fn show(
     let user = query.user.clone();
     let l = db::run(&state.pool, move |conn| {
         let full = request.resolve(conn)?;
-        let people = super::deals::queries::owner_choices(conn, &full)?;
+        let people = super::choices::owner_choices(conn, &full)?;
         let chosen = people
             .iter()
             .find(|(_, p, _)| !user.is_empty() && p.to_string() == user);

@@ -162,7 +162,7 @@ pub async fn list(
     let (mut rows, owners, currency, errors) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let currency = scope.currency().to_string();
-        let owners = queries::owner_choices(conn, &scope)?;
+        let owners = crate::sales::choices::owner_choices(conn, &scope)?;
         let mut errors = FieldErrors::default();
         let filter = q.filter(currency_exponent(&currency), &owners, &mut errors);
         let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
@@ -232,7 +232,7 @@ pub async fn export(
     let body = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let currency = scope.currency().to_string();
-        let owners = queries::owner_choices(conn, &scope)?;
+        let owners = crate::sales::choices::owner_choices(conn, &scope)?;
         let mut errors = FieldErrors::default();
         let mut filter = query.filter(currency_exponent(&currency), &owners, &mut errors);
         if !errors.is_empty() {

@@ -93,9 +93,9 @@ pub(crate) fn load_choices(
 ) -> Result<Choices, AppError> {
     let currency = scope.currency().to_string();
     Ok(Choices {
-        clients: queries::client_choices(conn, scope)?,
+        clients: crate::sales::choices::client_choices(conn, scope)?,
         inline_client,
-        projects: queries::project_choices(conn, scope)?,
+        projects: crate::sales::choices::project_choices(conn, scope)?,
         exponent: currency_exponent(&currency),
         currency,
     })

@@ -1,0 +1,65 @@
+//! The select options of the sales area's forms and filters: each takes the record scope, so a
+//! form never offers a client or a person the user may not see.
+
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, PublicId};
+use crate::sales::scope::RecordScope;
+use crate::schema::{clients, projects, users};
+
+/// The clients a deal form offers: the active ones of the scope, by name.
+pub fn client_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+) -> QueryResult<Vec<(i64, PublicId, String)>> {
+    let mut q = clients::table
+        .filter(clients::organization_id.eq(scope.org().id()))
+        .filter(clients::is_active.eq(true))
+        .select((clients::id, clients::public_id, clients::name))
+        .order((clients::name, clients::id))
+        .limit(1_000)
+        .into_boxed();
+    if let Some(owners) = scope.owners() {
+        q = q.filter(clients::created_by_id.eq_any(owners.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// The people whose deals the scope holds, for the owner filter (only oneself for most).
+pub fn owner_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+) -> QueryResult<Vec<(i64, PublicId, String)>> {
+    let mut q = users::table
+        .filter(users::organization_id.eq(scope.org().id()))
+        .select((
+            users::id,
+            users::public_id,
+            users::first_name,
+            users::last_name,
+        ))
+        .order((users::last_name, users::first_name, users::id))
+        .limit(500)
+        .into_boxed();
+    if let Some(owners) = scope.owners() {
+        q = q.filter(users::id.eq_any(owners.to_vec()));
+    }
+    let found: Vec<(i64, PublicId, String, String)> = q.load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|(id, p, first, last)| (id, p, format!("{first} {last}")))
+        .collect())
+}
+
+/// The organization's projects still running, for the deal form.
+pub fn project_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+) -> QueryResult<Vec<(i64, PublicId, String)>> {
+    projects::table
+        .filter(projects::organization_id.eq(scope.org().id()))
+        .filter(projects::status.eq_any(["active", "on_hold"]))
+        .select((projects::id, projects::public_id, projects::name))
+        .order(projects::name)
+        .load(conn)
+}
