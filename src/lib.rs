@@ -11,7 +11,9 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod health;
+pub mod invoices;
 pub mod loadgen;
+pub mod notifications;
 pub mod numbers;
 pub mod orgs;
 pub mod permissions;
@@ -19,6 +21,7 @@ pub mod platform;
 pub mod sales;
 pub mod schema;
 pub mod server;
+pub mod verification;
 pub mod web;
 
 use std::sync::Arc;

@@ -45,17 +45,36 @@ pub fn next_block(
     kind: Kind,
     count: i64,
 ) -> QueryResult<i64> {
+    take(conn, org, kind.key, count)
+}
+
+/// Invoices are numbered per organization and year: INV-2026-0001, INV-2027-0001.
+pub fn invoice_format(year: i32, n: i64) -> String {
+    format!("INV-{year}-{n:04}")
+}
+
+/// Takes `count` invoice numbers of `year` at once; gives the first, unformatted.
+pub fn next_invoice_block(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    year: i32,
+    count: i64,
+) -> QueryResult<i64> {
+    take(conn, org, &format!("invoice-{year}"), count)
+}
+
+fn take(conn: &mut AnyConnection, org: OrgScope, key: &str, count: i64) -> QueryResult<i64> {
     diesel::sql_query(
         "INSERT INTO number_sequences (organization_id, kind, last_value) VALUES ($1, $2, 0) \
          ON CONFLICT (organization_id, kind) DO NOTHING",
     )
     .bind::<BigInt, _>(org.id())
-    .bind::<Text, _>(kind.key)
+    .bind::<Text, _>(key)
     .execute(conn)?;
     let last: i64 = diesel::update(
         number_sequences::table
             .filter(number_sequences::organization_id.eq(org.id()))
-            .filter(number_sequences::kind.eq(kind.key)),
+            .filter(number_sequences::kind.eq(key)),
     )
     .set(number_sequences::last_value.eq(number_sequences::last_value + count))
     .returning(number_sequences::last_value)
@@ -77,5 +96,7 @@ mod tests {
         assert_eq!(DEAL.format(1), "DLID0001");
         assert_eq!(DEAL.format(12_345), "DLID12345");
         assert_eq!(PAYMENT.format(1), "TXN000001");
+        assert_eq!(invoice_format(2026, 1), "INV-2026-0001");
+        assert_eq!(invoice_format(2026, 12_345), "INV-2026-12345");
     }
 }

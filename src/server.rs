@@ -119,6 +119,8 @@ pub fn build_app(
         .configure(crate::admin::configure)
         .configure(crate::platform::configure)
         .configure(crate::sales::configure)
+        .configure(crate::verification::configure)
+        .configure(crate::notifications::configure)
         .configure(crate::web::assets::configure)
         .default_service(web::to(not_found))
         // Outermost last: logging sees everything; security headers go on every response,

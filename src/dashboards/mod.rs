@@ -10,7 +10,6 @@ use crate::web::{Ctx, render};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
-        .route("/verifier", web::get().to(verifier))
         .route("/partner", web::get().to(partner))
         .route("/reports", web::get().to(reports));
 }
@@ -60,17 +59,6 @@ async fn area(
 ) -> Result<HttpResponse, AppError> {
     ctx.require_any(any_of)?;
     page(ctx, title, summary)
-}
-
-async fn verifier(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let perms = [PaymentsVerify, InvoicesManage];
-    area(
-        ctx,
-        &perms,
-        "Verification",
-        "The queue of payments to verify, invoices and verification metrics.",
-    )
-    .await
 }
 
 async fn partner(ctx: Ctx) -> Result<HttpResponse, AppError> {

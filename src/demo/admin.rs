@@ -13,13 +13,14 @@ use crate::schema::{loss_reasons, organizations, projects, roles, teams, users};
 use crate::web::OrgScope;
 
 /// (first name, last name, local part, role key, active)
-const PEOPLE: [(&str, &str, &str, &str, bool); 6] = [
+const PEOPLE: [(&str, &str, &str, &str, bool); 7] = [
     ("Lena", "Lopez", "lena.lopez", "sales", true),
     ("Omar", "Okafor", "omar.okafor", "sales", true),
     ("Priya", "Patel", "priya.patel", "sales", true),
     ("Hugo", "Hansen", "hugo.hansen", "manager", true),
     ("Ivan", "Ingram", "ivan.ingram", "sales", false),
     ("Greta", "Gold", "greta.gold", "verifier", false),
+    ("Nadia", "Nguyen", "nadia.nguyen", "verifier", true),
 ];
 
 const LOSS_REASONS: [(&str, &str, bool); 5] = [

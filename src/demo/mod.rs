@@ -8,6 +8,7 @@ mod payments;
 
 pub use self::payments::write_receipts;
 mod sales;
+mod verification;
 
 use diesel::prelude::*;
 
@@ -100,6 +101,7 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
             sales::load(conn, scope, domain, if demo_traders { 150 } else { 30 })?;
             sales::load_deals(conn, scope, if demo_traders { 1_500 } else { 40 })?;
             payments::load(conn, scope, domain)?;
+            verification::load(conn, scope, domain)?;
             calls::load(conn, scope, if demo_traders { 800 } else { 120 })?;
         }
         Ok(())

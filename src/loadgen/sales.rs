@@ -98,6 +98,11 @@ pub fn sales(conn: &mut AnyConnection, org_name: &str, sizes: Sizes) -> Result<(
         started,
     );
     let started = std::time::Instant::now();
+    let invoiced = conn
+        .transaction(|c| crate::invoices::backfill(c, scope))
+        .map_err(err)?;
+    timed(&format!("{invoiced} invoices added"), started);
+    let started = std::time::Instant::now();
     add_calls(conn, scope, sizes.calls)?;
     timed(&format!("{} calls added", sizes.calls), started);
     Ok(())

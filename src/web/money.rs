@@ -5,6 +5,9 @@ use std::str::FromStr;
 
 use bigdecimal::{BigDecimal, ToPrimitive};
 
+/// The error of a number above the field's maximum.
+pub const TOO_LARGE: &str = "That number is too large.";
+
 /// A non-negative decimal with at most `scale` decimals, returned multiplied by 10^scale:
 /// "1,250.5" with scale 2 is 125050. Thousands separators (comma, space, underscore) are allowed.
 pub fn scaled_decimal(value: &str, scale: u32, max: i64) -> Result<Option<i64>, String> {
@@ -36,14 +39,14 @@ pub fn scaled_decimal(value: &str, scale: u32, max: i64) -> Result<Option<i64>, 
     }
     match scaled.to_i64() {
         Some(v) if v <= max => Ok(Some(v)),
-        _ => Err("That number is too large.".into()),
+        _ => Err(TOO_LARGE.into()),
     }
 }
 
 /// A percentage 0–100 with up to 2 decimals, as basis points (5.25 % = 525).
 pub fn percent_bp(value: &str) -> Result<Option<i64>, String> {
     match scaled_decimal(value.trim().trim_end_matches('%'), 2, 10_000) {
-        Err(e) if e.contains("too large") => Err("Enter a percentage from 0 to 100.".into()),
+        Err(e) if e == TOO_LARGE => Err("Enter a percentage from 0 to 100.".into()),
         other => other,
     }
 }

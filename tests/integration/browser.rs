@@ -343,17 +343,13 @@ fn admin_creates_a_user_who_signs_in(backend: Backend) {
         click(browser, "main form button[type=submit]").await;
         browser
             .wait()
-            .for_element(Locator::Css("dl.facts"))
+            .for_element(Locator::Css("table.rtable"))
             .await
-            .expect("dashboard");
+            .expect("the verification queue");
         let url = browser.current_url().await.expect("url");
         assert_eq!(url.path(), "/verifier");
         let html = browser.source().await.expect("source");
-        assert!(
-            html.contains("Rita Reviewer")
-                && html.contains("Verify payments")
-                && !html.contains("payments.verify")
-        );
+        assert!(html.contains("Rita Reviewer") && html.contains("Verification queue"));
     });
 }
 

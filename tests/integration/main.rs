@@ -25,3 +25,4 @@ mod schema;
 mod security;
 mod sessions;
 mod static_files;
+mod verification;

@@ -11,7 +11,7 @@ use dealdesk::db::PublicId;
 use dealdesk::schema::{audit_log, clients, deals, payments, users};
 
 /// A new deal of `amount` for the user's first active client; its page's address.
-fn new_deal(c: &mut Client, app: &TestApp, email: &str, amount: &str) -> String {
+pub(crate) fn new_deal(c: &mut Client, app: &TestApp, email: &str, amount: &str) -> String {
     let client: PublicId = clients::table
         .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
         .filter(users::email.eq(email))
@@ -39,12 +39,16 @@ fn new_deal(c: &mut Client, app: &TestApp, email: &str, amount: &str) -> String 
 }
 
 /// A payment date valid in any of the demo users' zones: two days back.
-fn today() -> &'static str {
+pub(crate) fn today() -> &'static str {
     static DAY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DAY.get_or_init(|| (chrono::Utc::now().date_naive() - chrono::Duration::days(2)).to_string())
 }
 
-fn pay<'a>(amount: &'a str, category: &'a str, date: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn pay<'a>(
+    amount: &'a str,
+    category: &'a str,
+    date: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("category", category),
         ("method", "bank_transfer"),
@@ -58,7 +62,7 @@ fn pay<'a>(amount: &'a str, category: &'a str, date: &'a str) -> Vec<(&'a str, &
     ]
 }
 
-fn record(
+pub(crate) fn record(
     c: &mut Client,
     deal: &str,
     fields: &[(&str, &str)],

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::sales::scope::RecordScope;
 use crate::schema::{clients, deals, projects, users};
+use crate::web::OrgScope;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = deals)]
@@ -223,6 +224,15 @@ pub fn find(
 /// The deal of the scope with this internal id (a payment's deal).
 pub fn find_id(conn: &mut AnyConnection, scope: &RecordScope, id: i64) -> QueryResult<DealRecord> {
     scoped!(scope)
+        .filter(deals::id.eq(id))
+        .select(DealRecord::as_select())
+        .first(conn)
+}
+
+/// A deal of the organization, for work that acts on all of it (a verifier's decision).
+pub fn find_in_org(conn: &mut AnyConnection, org: OrgScope, id: i64) -> QueryResult<DealRecord> {
+    deals::table
+        .filter(deals::organization_id.eq(org.id()))
         .filter(deals::id.eq(id))
         .select(DealRecord::as_select())
         .first(conn)

@@ -117,6 +117,7 @@ pub async fn update(
                 queries::update(conn, payment.id, &v, receipt_change)
                     .map_err(super::cheque_conflict)?;
                 balance::recompute(conn, deal.id, today, &[payment.payment_date])?;
+                crate::invoices::sync(conn, payment.id)?;
                 activity::log(
                     conn,
                     &actor,

@@ -7,7 +7,7 @@ mod change;
 pub mod form;
 mod list;
 pub mod queries;
-mod receipt;
+pub(crate) mod receipt;
 mod rules;
 
 pub use self::rules::closed;
@@ -25,7 +25,7 @@ use super::deals::activity::{self, Change};
 use super::deals::queries::{self as deal_queries, DealRecord};
 use super::deals::{money, options, scope_request};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
+use crate::audit::actions;
 use crate::db::{self, PublicId, write_tx};
 use crate::error::AppError;
 use crate::numbers;
@@ -221,6 +221,7 @@ async fn create(
                 let payment = queries::insert(conn, &scope, deal.id, &number, &v, receipt.as_ref())
                     .map_err(cheque_conflict)?;
                 balance::recompute(conn, deal.id, today, &[])?;
+                crate::invoices::sync(conn, payment.id)?;
                 activity::log(
                     conn,
                     &actor,
@@ -279,6 +280,9 @@ struct ShowPage {
     counted: Option<String>,
     rate: String,
     can_change: bool,
+    invoice: Option<String>,
+    /// The verifiers' decisions: (step, decision, who, comment).
+    decisions: Vec<(i32, String, String, Option<String>)>,
 }
 
 async fn show(
@@ -288,15 +292,24 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
     let id = parse_id(&path)?;
-    let (payment, deal, (_, client, _), creator) = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        let payment = queries::find(conn, &scope, id)?;
-        let deal = deal_queries::find_id(conn, &scope, payment.deal_id)?;
-        let names = deal_queries::names(conn, &deal)?;
-        let creator = crate::sales::clients::queries::owner_name(conn, payment.created_by_id)?;
-        Ok((payment, deal, names, creator))
-    })
-    .await?;
+    let (payment, deal, (_, client, _), creator, invoice, decisions) =
+        db::run(&state.pool, move |conn| {
+            let scope = request.resolve(conn)?;
+            let payment = queries::find(conn, &scope, id)?;
+            let deal = deal_queries::find_id(conn, &scope, payment.deal_id)?;
+            let names = deal_queries::names(conn, &deal)?;
+            let creator = crate::sales::clients::queries::owner_name(conn, payment.created_by_id)?;
+            let invoice = crate::invoices::queries::summary(conn, payment.id)?;
+            let decisions = crate::verification::queries::approvals(conn, payment.id)?
+                .into_iter()
+                .map(|a| {
+                    let who = format!("{} {}", a.first_name, a.last_name);
+                    (a.step, a.decision, who, a.comments)
+                })
+                .collect::<Vec<_>>();
+            Ok((payment, deal, names, creator, invoice, decisions))
+        })
+        .await?;
     let counted = (payment.currency != deal.currency).then(|| {
         money(
             balance::counted_minor(
@@ -312,6 +325,10 @@ async fn show(
         amount: money(payment.amount_minor, &payment.currency),
         rate: form::rate_to_input(payment.exchange_rate_e4),
         can_change: payment.can_change(ctx.user.id) && ctx.can(Permission::PaymentsRecord),
+        invoice: invoice
+            .as_ref()
+            .map(crate::invoices::queries::InvoiceSummary::line),
+        decisions,
         ctx,
         counted,
         payment,
@@ -333,26 +350,9 @@ async fn receipt(
     let payment = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let payment = queries::find(conn, &scope, id)?;
-        if payment.receipt_path.is_none() {
-            return Err(AppError::NotFound);
-        }
-        audit::record(
-            conn,
-            &actor,
-            Event::new(Some(payment.organization_id), actions::VIEW, "receipt")
-                .entity(payment.public_id)
-                .new_values(json!({ "transaction_number": payment.transaction_number })),
-        )?;
+        receipt::audit_view(conn, &actor, &payment)?;
         Ok(payment)
     })
     .await?;
-    let (Some(name), Some(kind)) = (&payment.receipt_path, &payment.receipt_content_type) else {
-        return Err(AppError::NotFound);
-    };
-    receipt::response(
-        &state.config.upload_dir,
-        name,
-        kind,
-        &payment.transaction_number,
-    )
+    receipt::of_payment(&state.config.upload_dir, &payment)
 }

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use actix_web::HttpResponse;
 
-use super::queries::Receipt;
+use serde_json::json;
+
+use super::queries::{PaymentRecord, Receipt};
+use crate::audit::{self, Actor, Event, actions};
+use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::web::upload::sniff;
 
@@ -59,8 +63,36 @@ fn safe(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
 }
 
+/// Notes in the audit log that `actor` opened the payment's receipt (a sensitive read); not found
+/// when the payment has none.
+pub fn audit_view(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    payment: &PaymentRecord,
+) -> Result<(), AppError> {
+    if payment.receipt_path.is_none() {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(payment.organization_id), actions::VIEW, "receipt")
+            .entity(payment.public_id)
+            .new_values(json!({ "transaction_number": payment.transaction_number })),
+    )?;
+    Ok(())
+}
+
+/// The payment's receipt as a response.
+pub fn of_payment(upload_dir: &Path, payment: &PaymentRecord) -> Result<HttpResponse, AppError> {
+    let (Some(name), Some(kind)) = (&payment.receipt_path, &payment.receipt_content_type) else {
+        return Err(AppError::NotFound);
+    };
+    response(upload_dir, name, kind, &payment.transaction_number)
+}
+
 /// The stored file as a response named after the payment ("TXN000042.pdf").
-pub fn response(
+fn response(
     upload_dir: &Path,
     name: &str,
     content_type: &str,

@@ -1,0 +1,159 @@
+//! What the verifiers did with the demo payments: an approval step for every decided payment
+//! (two, by different verifiers, above the organization's threshold), payments above it waiting
+//! for their second approval, every payment's invoice, and the salespeople's notifications of the
+//! last month's decisions, about half of them read.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::auth::users::find_by_email;
+use crate::db::{AnyConnection, PublicId, now};
+use crate::invoices;
+use crate::notifications::{self, Note};
+use crate::schema::{payment_approvals, payments, user_notifications};
+use crate::verification::form::reason_label;
+use crate::verification::queries::second_approval_threshold;
+use crate::web::OrgScope;
+
+/// A payment as the demo decides it.
+type Decided = (
+    i64,
+    PublicId,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+    i64,
+    NaiveDateTime,
+);
+
+/// Loads the decisions once per organization (nothing when it already has some).
+pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryResult<()> {
+    invoices::backfill(conn, scope)?;
+    let existing: i64 = payment_approvals::table
+        .filter(payment_approvals::organization_id.eq(scope.id()))
+        .count()
+        .get_result(conn)?;
+    let first = find_by_email(conn, &format!("verifier@{domain}"))?.map(|u| u.id);
+    let second = find_by_email(conn, &format!("nadia.nguyen@{domain}"))?.map(|u| u.id);
+    let (0, Some(first)) = (existing, first) else {
+        return Ok(());
+    };
+    let threshold = second_approval_threshold(conn, scope)?;
+    let found: Vec<Decided> = payments::table
+        .filter(payments::organization_id.eq(scope.id()))
+        .order(payments::id)
+        .select((
+            payments::id,
+            payments::public_id,
+            payments::transaction_number,
+            payments::counted_org_minor,
+            payments::status,
+            payments::failure_reason,
+            payments::verified_at,
+            payments::created_by_id,
+            payments::created_at,
+        ))
+        .load(conn)?;
+    let t = now();
+    let mut pending_above = 0;
+    for (id, public_id, number, counted, status, reason, decided_at, owner, created) in found {
+        let above = threshold.is_some_and(|th| counted > th);
+        let steps: Vec<(i64, &str, Option<String>)> = match status.as_str() {
+            "pending" if above => {
+                // Every other large payment has had its first approval.
+                pending_above += 1;
+                if pending_above % 2 == 0 {
+                    continue;
+                }
+                vec![(first, "approved", None)]
+            }
+            "pending" => continue,
+            "rejected" => {
+                let why = reason_label(reason.as_deref().unwrap_or("other"));
+                vec![(
+                    first,
+                    "rejected",
+                    Some(format!("{why}: checked with the bank.")),
+                )]
+            }
+            _ => {
+                let mut s = vec![(first, "approved", None)];
+                if let (true, Some(second)) = (above, second) {
+                    s.push((second, "approved", Some("Second approval.".into())));
+                }
+                s
+            }
+        };
+        let at = decided_at.unwrap_or(created + Duration::hours(2));
+        for (k, (by, decision, comment)) in steps.iter().enumerate() {
+            diesel::insert_into(payment_approvals::table)
+                .values((
+                    payment_approvals::public_id.eq(PublicId::new()),
+                    payment_approvals::organization_id.eq(scope.id()),
+                    payment_approvals::payment_id.eq(id),
+                    payment_approvals::approver_id.eq(by),
+                    payment_approvals::step.eq(k as i32 + 1),
+                    payment_approvals::decision.eq(decision),
+                    payment_approvals::comments.eq(comment),
+                    payment_approvals::created_at.eq(at.min(t)),
+                ))
+                .execute(conn)?;
+        }
+        if status == "pending" || t - at > Duration::days(30) {
+            continue;
+        }
+        let (kind, title, message) = match status.as_str() {
+            "verified" => (
+                "payment_verified",
+                format!("Payment {number} verified"),
+                "Its invoice is issued.".to_string(),
+            ),
+            "rejected" => (
+                "payment_rejected",
+                format!("Payment {number} rejected"),
+                format!(
+                    "Rejected: {}.",
+                    reason_label(reason.as_deref().unwrap_or("other"))
+                ),
+            ),
+            _ => (
+                "payment_refunded",
+                format!("Payment {number} marked {}", status.replace('_', " ")),
+                "Its deal and client figures no longer count it.".to_string(),
+            ),
+        };
+        notifications::notify(
+            conn,
+            scope,
+            owner,
+            Note {
+                kind,
+                title,
+                message,
+                link: Some(format!("/sales/payments/{public_id}")),
+                priority: if status == "rejected" {
+                    "high"
+                } else {
+                    "medium"
+                },
+            },
+        )?;
+    }
+    // The salespeople have read about half of them.
+    let notes: Vec<i64> = user_notifications::table
+        .inner_join(crate::schema::notifications::table)
+        .filter(user_notifications::organization_id.eq(scope.id()))
+        .filter(crate::schema::notifications::kind.like("payment_%"))
+        .select(user_notifications::id)
+        .load(conn)?;
+    let half: Vec<i64> = notes.into_iter().step_by(2).collect();
+    diesel::update(user_notifications::table.filter(user_notifications::id.eq_any(half)))
+        .set((
+            user_notifications::is_read.eq(true),
+            user_notifications::read_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! The invoice rows: kept in step with their payments by `sync`, created in bulk for loaded data
+//! by `backfill`.
+
+use chrono::{Datelike, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use super::{figures, status_for};
+use crate::db::{AnyConnection, PublicId, now};
+use crate::numbers::{invoice_format, next_invoice_block};
+use crate::schema::{invoices, organizations, payments};
+use crate::web::OrgScope;
+
+/// What an invoice is made from: its payment as it now stands and the organization's tax rate.
+#[derive(Queryable)]
+struct Source {
+    organization_id: i64,
+    status: String,
+    amount_minor: i64,
+    received_amount_minor: Option<i64>,
+    currency: String,
+    verified_at: Option<NaiveDateTime>,
+    tax_rate_bp: i32,
+}
+
+fn source(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Source> {
+    payments::table
+        .inner_join(organizations::table)
+        .filter(payments::id.eq(payment_id))
+        .select((
+            payments::organization_id,
+            payments::status,
+            payments::amount_minor,
+            payments::received_amount_minor,
+            payments::currency,
+            payments::verified_at,
+            organizations::tax_rate_bp,
+        ))
+        .first(conn)
+}
+
+/// Brings the payment's invoice in step with it, creating it (and taking its number) when the
+/// payment has none yet. Call it in the transaction of every change of a payment.
+pub fn sync(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<()> {
+    let p = source(conn, payment_id)?;
+    let status = status_for(&p.status);
+    let amount = p.received_amount_minor.unwrap_or(p.amount_minor);
+    let (tax, total) = figures(amount, p.tax_rate_bp);
+    let issued_at = (status == "issued").then(|| p.verified_at.unwrap_or_else(now));
+    let t = now();
+    let existing: Option<(i64, String)> = invoices::table
+        .filter(invoices::payment_id.eq(payment_id))
+        .select((invoices::id, invoices::status))
+        .first(conn)
+        .optional()?;
+    match existing {
+        None => {
+            let org = OrgScope::trusted(p.organization_id);
+            let year = t.year();
+            let n = next_invoice_block(conn, org, year, 1)?;
+            diesel::insert_into(invoices::table)
+                .values((
+                    invoices::public_id.eq(PublicId::new()),
+                    invoices::organization_id.eq(p.organization_id),
+                    invoices::payment_id.eq(payment_id),
+                    invoices::invoice_number.eq(invoice_format(year, n)),
+                    invoices::amount_minor.eq(amount),
+                    invoices::tax_rate_bp.eq(p.tax_rate_bp),
+                    invoices::tax_minor.eq(tax),
+                    invoices::total_minor.eq(total),
+                    invoices::currency.eq(&p.currency),
+                    invoices::status.eq(status),
+                    invoices::issued_at.eq(issued_at),
+                    invoices::created_at.eq(t),
+                    invoices::updated_at.eq(t),
+                ))
+                .execute(conn)?;
+        }
+        // A waiting invoice shows what it will say; issuing fixes its figures.
+        Some((id, current)) if current == "pending" => {
+            diesel::update(invoices::table.find(id))
+                .set((
+                    invoices::amount_minor.eq(amount),
+                    invoices::tax_rate_bp.eq(p.tax_rate_bp),
+                    invoices::tax_minor.eq(tax),
+                    invoices::total_minor.eq(total),
+                    invoices::currency.eq(&p.currency),
+                    invoices::status.eq(status),
+                    invoices::issued_at.eq(issued_at),
+                    invoices::updated_at.eq(t),
+                ))
+                .execute(conn)?;
+        }
+        Some((id, current)) if current != status => {
+            diesel::update(invoices::table.find(id))
+                .set((invoices::status.eq(status), invoices::updated_at.eq(t)))
+                .execute(conn)?;
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// A payment without its invoice yet.
+#[derive(Queryable)]
+struct Uninvoiced {
+    id: i64,
+    status: String,
+    amount_minor: i64,
+    received_amount_minor: Option<i64>,
+    currency: String,
+    verified_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+}
+
+/// Gives every payment of the organization that has no invoice its invoice, as `sync` would,
+/// numbered in payment order within the year the payment was recorded. For loaded data (the demo,
+/// `generate-load`): numbers are taken in blocks and rows written a thousand to a statement.
+pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
+    let rate: i32 = organizations::table
+        .find(org.id())
+        .select(organizations::tax_rate_bp)
+        .first(conn)?;
+    let missing: Vec<Uninvoiced> = payments::table
+        .left_join(invoices::table)
+        .filter(payments::organization_id.eq(org.id()))
+        .filter(invoices::id.is_null())
+        .order(payments::id)
+        .select((
+            payments::id,
+            payments::status,
+            payments::amount_minor,
+            payments::received_amount_minor,
+            payments::currency,
+            payments::verified_at,
+            payments::created_at,
+        ))
+        .load(conn)?;
+    let mut years: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
+    for p in &missing {
+        *years.entry(p.created_at.year()).or_default() += 1;
+    }
+    let mut next = std::collections::BTreeMap::new();
+    for (year, count) in years {
+        next.insert(year, next_invoice_block(conn, org, year, count)?);
+    }
+    let t = now();
+    let rows: Vec<String> = missing
+        .iter()
+        .map(|p| {
+            let year = p.created_at.year();
+            let n = next.get_mut(&year).map_or(0, |n| {
+                *n += 1;
+                *n - 1
+            });
+            let status = status_for(&p.status);
+            let amount = p.received_amount_minor.unwrap_or(p.amount_minor);
+            let (tax, total) = figures(amount, rate);
+            let issued = match (status, p.verified_at) {
+                ("pending" | "rejected", _) => "NULL".to_string(),
+                (_, Some(at)) => sql_time(at),
+                (_, None) => sql_time(p.created_at),
+            };
+            format!(
+                "('{}', {}, {}, '{}', {amount}, {rate}, {tax}, {total}, '{}', '{status}', {issued}, {}, {})",
+                PublicId::new(),
+                org.id(),
+                p.id,
+                invoice_format(year, n),
+                p.currency.replace('\'', ""),
+                sql_time(p.created_at),
+                sql_time(t),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(1_000) {
+        let sql = format!(
+            "INSERT INTO invoices (public_id, organization_id, payment_id, invoice_number, \
+             amount_minor, tax_rate_bp, tax_minor, total_minor, currency, status, issued_at, \
+             created_at, updated_at) VALUES {}",
+            chunk.join(",")
+        );
+        conn.batch_execute(&sql)?;
+    }
+    Ok(rows.len())
+}
+
+fn sql_time(t: NaiveDateTime) -> String {
+    format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.6f"))
+}
+
+/// An invoice as a payment's page shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct InvoiceSummary {
+    pub public_id: PublicId,
+    pub invoice_number: String,
+    pub status: String,
+    pub amount_minor: i64,
+    pub tax_rate_bp: i32,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub currency: String,
+    pub issued_at: Option<NaiveDateTime>,
+}
+
+impl InvoiceSummary {
+    /// "INV-2026-0007 (issued): 100.00 USD + 18 % tax 18.00 USD = 118.00 USD".
+    pub fn line(&self) -> String {
+        let money = |m: i64| crate::sales::deals::money(m, &self.currency);
+        format!(
+            "{} ({}): {} + {} % tax {} = {}",
+            self.invoice_number,
+            self.status,
+            money(self.amount_minor),
+            crate::web::money::bp_to_percent(self.tax_rate_bp.into()),
+            money(self.tax_minor),
+            money(self.total_minor)
+        )
+    }
+}
+
+/// The payment's invoice.
+pub fn summary(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Option<InvoiceSummary>> {
+    invoices::table
+        .filter(invoices::payment_id.eq(payment_id))
+        .select((
+            invoices::public_id,
+            invoices::invoice_number,
+            invoices::status,
+            invoices::amount_minor,
+            invoices::tax_rate_bp,
+            invoices::tax_minor,
+            invoices::total_minor,
+            invoices::currency,
+            invoices::issued_at,
+        ))
+        .first(conn)
+        .optional()
+}

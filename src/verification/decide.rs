@@ -1,0 +1,248 @@
+//! A verifier's decision and everything it sets off, in one transaction (DESIGN.md, "Approval",
+//! "On verification"): the approval step, the payment's status, the deal's and the client's
+//! figures (`sales::balance::recompute`), the invoice (`invoices::sync`), the owner's
+//! notification, the deal's activity line and the audit entry. If any of it fails, none of it
+//! happened.
+//!
+//! Two verifiers deciding one payment at once: each step of a payment is unique
+//! (`payment_approvals (payment_id, step)`) and the status moves only from pending, so exactly one
+//! decision lands; the other is refused with the payment as it now stands.
+
+use actix_web::http::StatusCode;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::form::{Decision, reason_label};
+use super::queries;
+use crate::audit::{Actor, actions};
+use crate::db::{AnyConnection, PublicId, now, write_tx};
+use crate::error::AppError;
+use crate::invoices;
+use crate::notifications::{self, Note};
+use crate::sales::balance;
+use crate::sales::deals::activity::{self, Change};
+use crate::sales::deals::money;
+use crate::sales::deals::queries::find_in_org;
+use crate::sales::payments::form::status_label;
+use crate::schema::{payment_approvals, payments};
+use crate::web::form::is_unique_violation;
+use crate::web::{FieldErrors, OrgScope};
+
+/// What a decision did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Verified,
+    /// Approved once; above the threshold a second, different verifier must approve too.
+    AwaitingSecond,
+    Rejected,
+}
+
+/// Why a decision was not taken, with the status it answers.
+#[derive(Debug)]
+pub enum Refused {
+    Invalid(FieldErrors),
+    /// The decision cannot be taken by this verifier or no longer applies.
+    Not(StatusCode, String),
+    App(AppError),
+}
+
+impl From<diesel::result::Error> for Refused {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::App(e.into())
+    }
+}
+
+impl From<AppError> for Refused {
+    fn from(e: AppError) -> Self {
+        Self::App(e)
+    }
+}
+
+const RACED: &str =
+    "Another verifier decided this payment at the same moment; here it is as it now stands.";
+
+/// Who decides, and where.
+pub struct Verifier {
+    pub org: OrgScope,
+    pub user_id: i64,
+    pub actor: Actor,
+    /// The organization's date today, for the recomputation's day figures.
+    pub today: NaiveDate,
+}
+
+pub fn decide(
+    conn: &mut AnyConnection,
+    who: &Verifier,
+    payment: PublicId,
+    decision: &Decision,
+) -> Result<Outcome, Refused> {
+    write_tx(conn, |conn| {
+        let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
+        if p.created_by_id == who.user_id {
+            return Err(Refused::Not(
+                StatusCode::FORBIDDEN,
+                "You recorded this payment, so another verifier must decide it.".into(),
+            ));
+        }
+        if p.status != "pending" {
+            return Err(Refused::Not(
+                StatusCode::CONFLICT,
+                format!(
+                    "This payment was {} before your decision; here it is as it now stands.",
+                    status_label(&p.status).to_lowercase()
+                ),
+            ));
+        }
+        let approvals = queries::approvals(conn, p.id)?;
+        if approvals.iter().any(|a| a.approver_id == who.user_id) {
+            return Err(Refused::Not(
+                StatusCode::CONFLICT,
+                "You approved this payment already; a second, different verifier must approve it."
+                    .into(),
+            ));
+        }
+        let step = approvals.len() as i32 + 1;
+        let threshold = queries::second_approval_threshold(conn, who.org)?;
+        let needs_second = step == 1 && threshold.is_some_and(|t| p.counted_org_minor > t);
+        let (verdict, comment) = match decision {
+            Decision::Approve { comment, .. } => ("approved", comment.clone()),
+            Decision::Reject { comment, .. } => ("rejected", Some(comment.clone())),
+        };
+        diesel::insert_into(payment_approvals::table)
+            .values((
+                payment_approvals::public_id.eq(PublicId::new()),
+                payment_approvals::organization_id.eq(who.org.id()),
+                payment_approvals::payment_id.eq(p.id),
+                payment_approvals::approver_id.eq(who.user_id),
+                payment_approvals::step.eq(step),
+                payment_approvals::decision.eq(verdict),
+                payment_approvals::comments.eq(&comment),
+                payment_approvals::created_at.eq(now()),
+            ))
+            .execute(conn)
+            .map_err(|e| {
+                // Another verifier's decision took this step first (PostgreSQL, where both read
+                // the payment as pending before either wrote).
+                if is_unique_violation(&e) {
+                    Refused::Not(StatusCode::CONFLICT, RACED.into())
+                } else {
+                    e.into()
+                }
+            })?;
+        let t = now();
+        let (outcome, status, failure, received) = match decision {
+            Decision::Approve { received, .. } if needs_second => {
+                (Outcome::AwaitingSecond, "pending", None, *received)
+            }
+            Decision::Approve { received, .. } => (
+                Outcome::Verified,
+                "verified",
+                None,
+                received.or(p.received_amount_minor),
+            ),
+            Decision::Reject { reason, .. } => (
+                Outcome::Rejected,
+                "rejected",
+                Some(reason.as_str()),
+                p.received_amount_minor,
+            ),
+        };
+        let decided = outcome != Outcome::AwaitingSecond;
+        // Only from pending: a decision that lost a race changes nothing.
+        let moved = diesel::update(
+            payments::table
+                .filter(payments::id.eq(p.id))
+                .filter(payments::status.eq("pending")),
+        )
+        .set((
+            payments::status.eq(status),
+            payments::failure_reason.eq(failure),
+            payments::received_amount_minor.eq(received),
+            payments::verified_by_id.eq(decided.then_some(who.user_id)),
+            payments::verified_at.eq(decided.then_some(t)),
+            payments::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+        if moved == 0 {
+            return Err(Refused::Not(StatusCode::CONFLICT, RACED.into()));
+        }
+        balance::recompute(conn, p.deal_id, who.today, &[])?;
+        invoices::sync(conn, p.id)?;
+        let deal = find_in_org(conn, who.org, p.deal_id)?;
+        let amount = money(received.unwrap_or(p.amount_minor), &p.currency);
+        let number = &p.transaction_number;
+        let (kind, title, message, line) = match decision {
+            Decision::Approve { .. } if needs_second => (
+                "payment_needs_second_approval",
+                format!("Payment {number} needs a second approval"),
+                format!(
+                    "One verifier approved {amount} on deal {}; above the organization's \
+                     threshold a second verifier must approve it too.",
+                    deal.deal_number
+                ),
+                format!("Approved payment {number} (first of two approvals)"),
+            ),
+            Decision::Approve { .. } => (
+                "payment_verified",
+                format!("Payment {number} verified"),
+                format!(
+                    "{amount} on deal {} is verified and its invoice issued.",
+                    deal.deal_number
+                ),
+                format!("Verified payment {number} ({amount})"),
+            ),
+            Decision::Reject { reason, comment } => (
+                "payment_rejected",
+                format!("Payment {number} rejected"),
+                format!(
+                    "{} on deal {} was rejected: {}. {comment}",
+                    money(p.amount_minor, &p.currency),
+                    deal.deal_number,
+                    reason_label(reason)
+                ),
+                format!(
+                    "Rejected payment {number}: {}",
+                    reason_label(reason).to_lowercase()
+                ),
+            ),
+        };
+        notifications::notify(
+            conn,
+            who.org,
+            p.created_by_id,
+            Note {
+                kind,
+                title,
+                message,
+                link: Some(format!("/sales/payments/{}", p.public_id)),
+                priority: if outcome == Outcome::Rejected {
+                    "high"
+                } else {
+                    "medium"
+                },
+            },
+        )?;
+        activity::log(
+            conn,
+            &who.actor,
+            &deal,
+            Change {
+                audit: actions::UPDATE,
+                action: "payment_decided",
+                description: Some(line),
+                old: Some(json!({ "status": p.status, "received": p.received_amount_minor })),
+                new: json!({
+                    "status": status,
+                    "step": step,
+                    "decision": verdict,
+                    "failure_reason": failure,
+                    "received": received,
+                    "comment": comment,
+                }),
+                entity: Some(("payment", p.public_id)),
+            },
+        )?;
+        Ok(outcome)
+    })
+}

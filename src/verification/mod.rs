@@ -1,0 +1,277 @@
+//! `/verifier` (payments.verify): the verifier's queue and decisions. A verifier sees every
+//! payment of the organization, opens one beside its receipt and approves it (recording the
+//! amount actually received when it differs) or rejects it with a failure reason and a comment.
+//! `decide` carries a decision through everything it sets off, in one transaction.
+
+pub mod decide;
+pub mod form;
+pub mod queries;
+mod queue;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use self::decide::{Outcome, Refused, Verifier};
+use self::form::{DecisionForm, FAILURE_REASONS, reason_label};
+use self::queries::ApprovalRow;
+use crate::AppState;
+use crate::db::{self, PublicId};
+use crate::error::AppError;
+use crate::invoices;
+use crate::permissions::Permission;
+use crate::sales::deals::queries::{DealRecord, find_in_org, names};
+use crate::sales::deals::{money, options};
+use crate::sales::payments::form::{label, rate_to_input, status_label};
+use crate::sales::payments::queries::PaymentRecord;
+use crate::sales::payments::receipt;
+use crate::web::money::{currency_exponent, minor_to_input};
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/verifier", web::get().to(queue::queue))
+        .route("/verifier/payments/{id}", web::get().to(show))
+        .route("/verifier/payments/{id}/decision", web::post().to(decision))
+        .route(
+            "/verifier/payments/{id}/receipt",
+            web::get().to(receipt_file),
+        );
+}
+
+fn parse_id(raw: &str) -> Result<PublicId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+pub struct Step {
+    pub row: ApprovalRow,
+    pub who: String,
+    pub when: When,
+}
+
+#[derive(Template)]
+#[template(path = "verification/payment.html")]
+struct PaymentPage {
+    ctx: Ctx,
+    payment: PaymentRecord,
+    deal: DealRecord,
+    client: String,
+    seller: String,
+    amount: String,
+    received: Option<String>,
+    rate: String,
+    category: &'static str,
+    method: &'static str,
+    status: &'static str,
+    failure: Option<&'static str>,
+    /// "DLID0042: 2,000.00 USD, 500.00 USD verified so far".
+    deal_line: String,
+    /// "INV-2026-0007 (issued): 100.00 USD + 18 % tax 18.00 USD = 118.00 USD".
+    invoice_line: Option<String>,
+    steps: Vec<Step>,
+    /// Why this verifier cannot decide it, when they cannot.
+    blocked: Option<String>,
+    /// A refusal or conflict to show above the form.
+    notice: Option<String>,
+    form: DecisionForm,
+    errors: FieldErrors,
+    reason_options: Vec<(String, String)>,
+    is_image: bool,
+}
+
+/// Everything the payment page shows, as it now stands.
+struct Loaded {
+    payment: PaymentRecord,
+    deal: DealRecord,
+    client: String,
+    seller: String,
+    invoice: Option<invoices::queries::InvoiceSummary>,
+    approvals: Vec<ApprovalRow>,
+}
+
+fn load(
+    conn: &mut db::AnyConnection,
+    org: crate::web::OrgScope,
+    id: PublicId,
+) -> Result<Loaded, AppError> {
+    let payment = queries::find(conn, org, id)?;
+    let deal = find_in_org(conn, org, payment.deal_id)?;
+    let (_, client, _) = names(conn, &deal)?;
+    let seller = crate::sales::clients::queries::owner_name(conn, payment.created_by_id)?;
+    let invoice = invoices::queries::summary(conn, payment.id)?;
+    let approvals = queries::approvals(conn, payment.id)?;
+    Ok(Loaded {
+        payment,
+        deal,
+        client,
+        seller,
+        invoice,
+        approvals,
+    })
+}
+
+fn page(
+    ctx: Ctx,
+    l: Loaded,
+    form: DecisionForm,
+    errors: FieldErrors,
+    notice: Option<String>,
+) -> PaymentPage {
+    let p = &l.payment;
+    let blocked = if p.status != "pending" {
+        Some(format!(
+            "This payment is {}; there is nothing to decide.",
+            status_label(&p.status).to_lowercase()
+        ))
+    } else if p.created_by_id == ctx.user.id {
+        Some("You recorded this payment, so another verifier must decide it.".into())
+    } else if l.approvals.iter().any(|a| a.approver_id == ctx.user.id) {
+        Some("You approved this payment; a second, different verifier must approve it too.".into())
+    } else {
+        None
+    };
+    let steps = l
+        .approvals
+        .into_iter()
+        .map(|row| Step {
+            who: format!("{} {}", row.first_name, row.last_name),
+            when: ctx.local_time(Some(row.created_at)),
+            row,
+        })
+        .collect();
+    PaymentPage {
+        amount: money(p.amount_minor, &p.currency),
+        received: p.received_amount_minor.map(|r| money(r, &p.currency)),
+        rate: rate_to_input(p.exchange_rate_e4),
+        category: label(&p.category),
+        method: label(&p.method),
+        status: status_label(&p.status),
+        failure: p.failure_reason.as_deref().map(reason_label),
+        is_image: p
+            .receipt_content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("image/")),
+        blocked,
+        notice,
+        steps,
+        form,
+        errors,
+        reason_options: {
+            let mut o = vec![(String::new(), "Choose a reason".to_string())];
+            o.extend(options(&FAILURE_REASONS));
+            o
+        },
+        deal_line: format!(
+            "{}: {}, {} verified so far",
+            l.deal.deal_number,
+            money(l.deal.amount_minor, &l.deal.currency),
+            money(l.deal.paid_minor, &l.deal.currency)
+        ),
+        invoice_line: l
+            .invoice
+            .as_ref()
+            .map(invoices::queries::InvoiceSummary::line),
+        client: l.client,
+        seller: l.seller,
+        deal: l.deal,
+        payment: l.payment,
+        ctx,
+    }
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsVerify)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let loaded = db::run(&state.pool, move |conn| load(conn, org, id)).await?;
+    let form = DecisionForm {
+        decision: "approve".into(),
+        received: minor_to_input(
+            loaded.payment.amount_minor,
+            currency_exponent(&loaded.payment.currency),
+        ),
+        ..DecisionForm::default()
+    };
+    render_status(
+        StatusCode::OK,
+        &page(ctx, loaded, form, FieldErrors::default(), None),
+    )
+}
+
+async fn decision(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsVerify)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let form = form.into_inner();
+    let who = Verifier {
+        org,
+        user_id: ctx.user.id,
+        actor: ctx.actor(),
+        today: ctx.today(),
+    };
+    let f = form.clone();
+    // A refused decision comes back with the payment as it now stands, to show beside it.
+    let result = db::run(&state.pool, move |conn| {
+        let payment = queries::find(conn, org, id)?;
+        let refused = match f.validate(payment.amount_minor, &payment.currency) {
+            Err(e) => Refused::Invalid(e),
+            Ok(d) => match decide::decide(conn, &who, id, &d) {
+                Ok(outcome) => return Ok(Ok(outcome)),
+                Err(Refused::App(e)) => return Err(e),
+                Err(refused) => refused,
+            },
+        };
+        Ok(Err((refused, load(conn, org, id)?)))
+    })
+    .await?;
+    match result {
+        Ok(outcome) => {
+            let message = match outcome {
+                Outcome::Verified => "Payment verified; its invoice is issued.",
+                Outcome::AwaitingSecond => {
+                    "Approved. Above the organization's threshold, a second verifier must approve it too."
+                }
+                Outcome::Rejected => "Payment rejected; the salesperson is told why.",
+            };
+            Flash::success(&ctx.session, message);
+            Ok(see_other("/verifier"))
+        }
+        Err((Refused::Invalid(errors), l)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(ctx, l, form, errors, None),
+        ),
+        Err((Refused::Not(status, message), l)) => render_status(
+            status,
+            &page(ctx, l, form, FieldErrors::default(), Some(message)),
+        ),
+        Err((Refused::App(e), _)) => Err(e),
+    }
+}
+
+/// The receipt, to a verifier; each opening is in the audit log.
+async fn receipt_file(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsVerify)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let actor = ctx.actor();
+    let payment = db::run(&state.pool, move |conn| {
+        let payment = queries::find(conn, org, id)?;
+        receipt::audit_view(conn, &actor, &payment)?;
+        Ok(payment)
+    })
+    .await?;
+    receipt::of_payment(&state.config.upload_dir, &payment)
+}

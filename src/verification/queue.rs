@@ -1,0 +1,189 @@
+//! `/verifier`: the organization's payments waiting for a decision, oldest first, with those
+//! waiting for a second approval marked; filters by status, method, amount, salesperson and
+//! payment date; keyset pages.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::queries::{self, Filter, QueueRow};
+use crate::AppState;
+use crate::db::{self, PublicId};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::sales::deals::{money, options};
+use crate::sales::payments::form::{METHODS, label, status_label};
+use crate::web::form::date;
+use crate::web::money::{currency_exponent, scaled_decimal};
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, pager, render_status};
+
+const PAGE_SIZE: i64 = 50;
+
+const STATUSES: [(&str, &str); 5] = [
+    ("pending", "Waiting for a decision"),
+    ("verified", "Verified"),
+    ("rejected", "Rejected"),
+    ("refunded", "Refunded"),
+    ("bad_debt", "Bad debt"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct QueueQuery {
+    pub status: String,
+    pub method: String,
+    pub min: String,
+    pub max: String,
+    pub seller: String,
+    pub from: String,
+    pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+impl QueueQuery {
+    fn filter(
+        &self,
+        currency: &str,
+        sellers: &[(i64, PublicId, String)],
+        e: &mut FieldErrors,
+    ) -> Filter {
+        let status = match self.status.as_str() {
+            "" => "pending".to_string(),
+            s if STATUSES.iter().any(|(v, _)| *v == s) => s.to_string(),
+            _ => {
+                e.add("status", "Choose from the list.");
+                "pending".to_string()
+            }
+        };
+        let method = match self.method.as_str() {
+            "" => None,
+            m if METHODS.iter().any(|(v, _)| *v == m) => Some(m.to_string()),
+            _ => {
+                e.add("method", "Choose from the list.");
+                None
+            }
+        };
+        let exponent = currency_exponent(currency);
+        let amount = |v: &str| scaled_decimal(v, exponent, i64::MAX / 2);
+        let seller = match self.seller.as_str() {
+            "" => None,
+            s => Some(
+                sellers
+                    .iter()
+                    .find(|(_, p, _)| p.to_string() == s)
+                    .map_or(-1, |(id, _, _)| *id),
+            ),
+        };
+        let f = Filter {
+            status,
+            method,
+            min: e.check("min", amount(&self.min)).flatten(),
+            max: e.check("max", amount(&self.max)).flatten(),
+            seller,
+            from: e.check("from", date(&self.from)).flatten(),
+            to: e.check("to", date(&self.to)).flatten(),
+            after: self.after.parse().ok(),
+        };
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && b < a
+        {
+            e.add("to", "The end date is before the start date.");
+        }
+        if let (Some(a), Some(b)) = (f.min, f.max)
+            && b < a
+        {
+            e.add("max", "The largest amount is below the smallest.");
+        }
+        f
+    }
+}
+
+pub struct Row {
+    pub row: QueueRow,
+    pub amount: String,
+    pub method: &'static str,
+    pub status: &'static str,
+    pub seller: String,
+    pub arrived: When,
+    pub awaiting_second: bool,
+}
+
+#[derive(Template)]
+#[template(path = "verification/queue.html")]
+struct QueuePage {
+    ctx: Ctx,
+    query: QueueQuery,
+    errors: FieldErrors,
+    rows: Vec<Row>,
+    currency: &'static str,
+    status_options: Vec<(String, String)>,
+    method_options: Vec<(String, String)>,
+    seller_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+pub async fn queue(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<QueueQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsVerify)?;
+    let org = ctx.scope()?;
+    let currency = ctx.user.currency.map_or("USD", |c| c.code());
+    let query = query.into_inner();
+    let q = query.clone();
+    let (sellers, mut rows, errors) = db::run(&state.pool, move |conn| {
+        let sellers = queries::sellers(conn, org)?;
+        let mut errors = FieldErrors::default();
+        let filter = q.filter(currency, &sellers, &mut errors);
+        let rows = queries::queue(conn, org, &filter, PAGE_SIZE + 1)?;
+        Ok((sellers, rows, errors))
+    })
+    .await?;
+    let filters = QueueQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/verifier",
+        &filters,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
+    let rows = rows
+        .into_iter()
+        .map(|row| Row {
+            amount: money(row.amount_minor, &row.currency),
+            method: label(&row.method),
+            status: status_label(&row.status),
+            seller: format!("{} {}", row.seller_first, row.seller_last),
+            arrived: ctx.local_time(Some(row.created_at)),
+            awaiting_second: row.status == "pending" && row.first_approver.is_some(),
+            row,
+        })
+        .collect();
+    let mut method_options = vec![(String::new(), "Any method".to_string())];
+    method_options.extend(options(&METHODS));
+    let mut seller_options = vec![(String::new(), "Anyone".to_string())];
+    seller_options.extend(sellers.into_iter().map(|(_, p, n)| (p.to_string(), n)));
+    render_status(
+        errors.status(),
+        &QueuePage {
+            ctx,
+            query,
+            errors,
+            rows,
+            currency,
+            status_options: options(&STATUSES),
+            method_options,
+            seller_options,
+            next: pages.next,
+            first: pages.first,
+        },
+    )
+}
