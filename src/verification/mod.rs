@@ -7,6 +7,7 @@ pub mod decide;
 pub mod form;
 pub mod queries;
 mod queue;
+mod reversal;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -15,6 +16,7 @@ use askama::Template;
 use self::decide::{Outcome, Refused, Verifier};
 use self::form::{DecisionForm, FAILURE_REASONS, reason_label};
 use self::queries::ApprovalRow;
+use self::reversal::ReversalForm;
 use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::error::AppError;
@@ -33,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/verifier", web::get().to(queue::queue))
         .route("/verifier/payments/{id}", web::get().to(show))
         .route("/verifier/payments/{id}/decision", web::post().to(decision))
+        .route("/verifier/payments/{id}/reversal", web::post().to(reversal))
         .route(
             "/verifier/payments/{id}/receipt",
             web::get().to(receipt_file),
@@ -75,6 +78,10 @@ struct PaymentPage {
     notice: Option<String>,
     form: DecisionForm,
     errors: FieldErrors,
+    /// A verified payment may be taken back (refunded, bad debt) by another verifier.
+    can_reverse: bool,
+    reversal: ReversalForm,
+    reversal_errors: FieldErrors,
     reason_options: Vec<(String, String)>,
     is_image: bool,
 }
@@ -110,14 +117,18 @@ fn load(
     })
 }
 
-fn page(
-    ctx: Ctx,
-    l: Loaded,
-    form: DecisionForm,
+/// The forms of the page as the user left them, with their errors.
+#[derive(Default)]
+struct Forms {
+    decision: DecisionForm,
     errors: FieldErrors,
-    notice: Option<String>,
-) -> PaymentPage {
+    reversal: ReversalForm,
+    reversal_errors: FieldErrors,
+}
+
+fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPage {
     let p = &l.payment;
+    let can_reverse = p.status == "verified" && p.created_by_id != ctx.user.id;
     let blocked = if p.status != "pending" {
         Some(format!(
             "This payment is {}; there is nothing to decide.",
@@ -154,8 +165,11 @@ fn page(
         blocked,
         notice,
         steps,
-        form,
-        errors,
+        form: forms.decision,
+        errors: forms.errors,
+        can_reverse,
+        reversal: forms.reversal,
+        reversal_errors: forms.reversal_errors,
         reason_options: {
             let mut o = vec![(String::new(), "Choose a reason".to_string())];
             o.extend(options(&FAILURE_REASONS));
@@ -188,18 +202,18 @@ async fn show(
     let org = ctx.scope()?;
     let id = parse_id(&path)?;
     let loaded = db::run(&state.pool, move |conn| load(conn, org, id)).await?;
-    let form = DecisionForm {
-        decision: "approve".into(),
-        received: minor_to_input(
-            loaded.payment.amount_minor,
-            currency_exponent(&loaded.payment.currency),
-        ),
-        ..DecisionForm::default()
+    let forms = Forms {
+        decision: DecisionForm {
+            decision: "approve".into(),
+            received: minor_to_input(
+                loaded.payment.amount_minor,
+                currency_exponent(&loaded.payment.currency),
+            ),
+            ..DecisionForm::default()
+        },
+        ..Forms::default()
     };
-    render_status(
-        StatusCode::OK,
-        &page(ctx, loaded, form, FieldErrors::default(), None),
-    )
+    render_status(StatusCode::OK, &page(ctx, loaded, forms, None))
 }
 
 async fn decision(
@@ -245,15 +259,79 @@ async fn decision(
             Flash::success(&ctx.session, message);
             Ok(see_other("/verifier"))
         }
-        Err((Refused::Invalid(errors), l)) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &page(ctx, l, form, errors, None),
-        ),
-        Err((Refused::Not(status, message), l)) => render_status(
-            status,
-            &page(ctx, l, form, FieldErrors::default(), Some(message)),
-        ),
-        Err((Refused::App(e), _)) => Err(e),
+        Err((refused, l)) => {
+            let forms = Forms {
+                decision: form,
+                ..Forms::default()
+            };
+            refusal(ctx, l, forms, refused, |f, e| f.errors = e)
+        }
+    }
+}
+
+/// The page again with why the action was refused: its field errors (422), or the message with
+/// its status (403, 409).
+fn refusal(
+    ctx: Ctx,
+    l: Loaded,
+    mut forms: Forms,
+    refused: Refused,
+    set_errors: impl FnOnce(&mut Forms, FieldErrors),
+) -> Result<HttpResponse, AppError> {
+    match refused {
+        Refused::Invalid(errors) => {
+            set_errors(&mut forms, errors);
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(ctx, l, forms, None))
+        }
+        Refused::Not(status, message) => render_status(status, &page(ctx, l, forms, Some(message))),
+        Refused::App(e) => Err(e),
+    }
+}
+
+async fn reversal(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ReversalForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::PaymentsVerify)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let form = form.into_inner();
+    let who = Verifier {
+        org,
+        user_id: ctx.user.id,
+        actor: ctx.actor(),
+        today: ctx.today(),
+    };
+    let f = form.clone();
+    let result = db::run(&state.pool, move |conn| {
+        queries::find(conn, org, id)?;
+        match reversal::reverse(conn, &who, id, &f) {
+            Ok(to) => Ok(Ok(to)),
+            Err(Refused::App(e)) => Err(e),
+            Err(refused) => Ok(Err((refused, load(conn, org, id)?))),
+        }
+    })
+    .await?;
+    match result {
+        Ok(to) => {
+            Flash::success(
+                &ctx.session,
+                format!(
+                    "Payment marked {}; its deal, client and invoice follow.",
+                    status_label(to).to_lowercase()
+                ),
+            );
+            Ok(see_other(&format!("/verifier/payments/{id}")))
+        }
+        Err((refused, l)) => {
+            let forms = Forms {
+                reversal: form,
+                ..Forms::default()
+            };
+            refusal(ctx, l, forms, refused, |f, e| f.reversal_errors = e)
+        }
     }
 }
 

@@ -464,3 +464,61 @@ dual!(a_failing_step_leaves_nothing_changed, |app| {
         .expect("count");
     assert_eq!(notes_after, notes_before);
 });
+
+dual!(a_refund_takes_a_verified_payment_back_everywhere, |app| {
+    let (id, number, deal) = pending_payment(app, "400");
+    let mut nadia = app.signed_in("nadia.nguyen@demo.test");
+    let page = format!("/verifier/payments/{id}");
+    let action = format!("{page}/reversal");
+    // Only a verified payment can be taken back.
+    let r = nadia.submit(
+        &page,
+        &action,
+        &[("to", "refunded"), ("reason", "Returned")],
+    );
+    assert_eq!(r.status, 409);
+    assert_eq!(decide(&mut nadia, id, &approve("")).status, 303);
+    let deal_id: PublicId = deal
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("id");
+    let paid = |app: &TestApp| -> (i64, String) {
+        deals::table
+            .filter(deals::public_id.eq(deal_id))
+            .select((deals::paid_minor, deals::payment_status))
+            .first(&mut app.conn())
+            .expect("deal")
+    };
+    assert_eq!(paid(app), (40_000, "partial".into()));
+    // A reason is required; the choice is kept.
+    let r = nadia.submit(&page, &action, &[("to", "bad_debt"), ("reason", "  ")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("value=\"bad_debt\" checked"));
+    assert!(strip_tags(&r.body).contains("Enter the reason."));
+    let r = nadia.submit(
+        &page,
+        &action,
+        &[
+            ("to", "refunded"),
+            ("reason", "Client cancelled the order."),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+    let (status, _, invoice, ..) = state(app, id);
+    assert_eq!(
+        (status.as_str(), invoice.as_str()),
+        ("refunded", "refunded")
+    );
+    assert_eq!(paid(app), (0, "initial".into()));
+    let notes = unread(app, "sales@demo.test", "payment_refunded");
+    assert_eq!(notes[0].0, format!("Payment {number} refunded"));
+    assert!(notes[0].1.ends_with("Client cancelled the order."));
+    let timeline = strip_tags(&app.signed_in("sales@demo.test").get(&deal).body);
+    assert!(
+        timeline.contains(&format!(
+            "Payment {number} refunded: Client cancelled the order."
+        )),
+        "{timeline}"
+    );
+});
