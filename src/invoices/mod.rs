@@ -5,56 +5,203 @@
 //! the payment is verified (on the amount received, where the verifier recorded one), rejected
 //! with it, refunded with it, void when it is written off as bad debt. Once issued its figures
 //! never change again; only its status follows.
+//!
+//! `/invoices`: verifiers and invoice managers see the organization's; a salesperson those of
+//! the deals their scope holds. Each invoice has a page that prints cleanly and a PDF.
 
+mod list;
+pub mod pdf;
 pub mod queries;
+pub mod rules;
 
 pub use self::queries::{backfill, sync};
+pub use self::rules::{figures, status_for, tax_minor};
 
-/// The invoice status that follows from a payment status.
-pub fn status_for(payment_status: &str) -> &'static str {
-    match payment_status {
-        "verified" => "issued",
-        "rejected" => "rejected",
-        "refunded" => "refunded",
-        "bad_debt" => "void",
-        _ => "pending",
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use self::pdf::Document;
+use self::queries::{InvoiceDetail, Seen};
+use crate::AppState;
+use crate::db::{self, AnyConnection, PublicId};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::sales::deals::money;
+use crate::sales::payments::form::label;
+use crate::sales::scope::ScopeRequest;
+use crate::web::money::bp_to_percent;
+use crate::web::{Ctx, render};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/invoices", web::get().to(list::list))
+        .route("/invoices/{id}", web::get().to(show))
+        .route("/invoices/{id}/pdf", web::get().to(download));
+}
+
+/// How the viewer's invoices are found, before the database is asked.
+#[derive(Debug, Clone, Copy)]
+enum Viewer {
+    Organization(crate::web::OrgScope),
+    Scope(ScopeRequest),
+}
+
+impl Viewer {
+    fn of(ctx: &Ctx) -> Result<Self, AppError> {
+        if ctx
+            .perms
+            .any(&[Permission::PaymentsVerify, Permission::InvoicesManage])
+        {
+            return Ok(Self::Organization(ctx.scope()?));
+        }
+        ctx.require_any(&[Permission::PaymentsRecord, Permission::DealsViewAll])?;
+        Ok(Self::Scope(ScopeRequest::of(
+            ctx,
+            Permission::DealsViewAll,
+        )?))
+    }
+
+    fn resolve(self, conn: &mut AnyConnection) -> Result<Seen, AppError> {
+        Ok(match self {
+            Self::Organization(org) => Seen { org, owners: None },
+            Self::Scope(request) => {
+                let scope = request.resolve(conn)?;
+                Seen {
+                    org: scope.org(),
+                    owners: scope.owners().map(<[i64]>::to_vec),
+                }
+            }
+        })
     }
 }
 
-/// Tax on an amount at a rate in basis points (1 % = 100), exact and rounded half up once.
-pub fn tax_minor(amount_minor: i64, rate_bp: i32) -> i64 {
-    let exact = i128::from(amount_minor) * i128::from(rate_bp);
-    let rounded = (exact + 5_000).div_euclid(10_000);
-    i64::try_from(rounded).unwrap_or(i64::MAX)
+fn parse_id(raw: &str) -> Result<PublicId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
 }
 
-/// (tax, total) of an invoice on `amount_minor`.
-pub fn figures(amount_minor: i64, rate_bp: i32) -> (i64, i64) {
-    let tax = tax_minor(amount_minor, rate_bp);
-    (tax, amount_minor.saturating_add(tax))
+fn status_label(code: &str) -> &'static str {
+    match code {
+        "issued" => "Issued",
+        "rejected" => "Rejected",
+        "refunded" => "Refunded",
+        "void" => "Void",
+        _ => "Pending",
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tax_is_rounded_half_up_once() {
-        // 18 % of 10.05 = 1.809 → 1.81; of 0.25 = 0.045 → 0.05 (half up), of 0.24 = 0.0432 → 0.04.
-        assert_eq!(figures(1_005, 1_800), (181, 1_186));
-        assert_eq!(tax_minor(25, 1_800), 5);
-        assert_eq!(tax_minor(24, 1_800), 4);
-        // 7.25 % of 333.33 = 24.1664... → 24.17
-        assert_eq!(tax_minor(33_333, 725), 2_417);
-        assert_eq!(figures(50_000, 0), (0, 50_000));
+/// The invoice's text, the same on the page and in the PDF.
+fn document(i: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
+    let m = |minor: i64| money(minor, &i.currency);
+    let seller = [
+        Some(i.org_name.clone()),
+        i.org_address.clone(),
+        i.org_email.clone(),
+        i.org_phone.clone(),
+        i.org_website.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let buyer = [
+        Some(i.client_name.clone()),
+        i.client_address.clone(),
+        i.client_email.clone(),
+        i.client_phone.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let issued = i.issued_at.map_or_else(
+        || "not yet: the payment waits for verification".to_string(),
+        |t| {
+            t.and_utc()
+                .with_timezone(&timezone)
+                .format("%-d %b %Y")
+                .to_string()
+        },
+    );
+    Document {
+        title: format!("Invoice {}", i.invoice_number),
+        seller,
+        buyer,
+        facts: vec![
+            ("Issued".into(), issued),
+            ("Status".into(), status_label(&i.status).into()),
+            ("Payment".into(), i.transaction_number.clone()),
+            ("Deal".into(), i.deal_number.clone()),
+            (
+                "Paid on".into(),
+                i.payment_date.format("%-d %b %Y").to_string(),
+            ),
+            ("Method".into(), label(&i.method).into()),
+        ],
+        lines: vec![
+            (
+                format!("Payment {} on deal {}", i.transaction_number, i.deal_number),
+                m(i.amount_minor),
+            ),
+            (
+                format!("Tax at {} %", bp_to_percent(i.tax_rate_bp.into())),
+                m(i.tax_minor),
+            ),
+        ],
+        total: ("Total".into(), m(i.total_minor)),
     }
+}
 
-    #[test]
-    fn invoices_follow_their_payment() {
-        assert_eq!(status_for("pending"), "pending");
-        assert_eq!(status_for("verified"), "issued");
-        assert_eq!(status_for("rejected"), "rejected");
-        assert_eq!(status_for("refunded"), "refunded");
-        assert_eq!(status_for("bad_debt"), "void");
-    }
+#[derive(Template)]
+#[template(path = "invoices/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    invoice: InvoiceDetail,
+    doc: Document,
+    status: &'static str,
+    /// The payment's page for this viewer: the verifier's or the salesperson's.
+    payment_href: String,
+}
+
+async fn load(ctx: &Ctx, state: &AppState, raw: &str) -> Result<InvoiceDetail, AppError> {
+    let viewer = Viewer::of(ctx)?;
+    let id = parse_id(raw)?;
+    db::run(&state.pool, move |conn| {
+        let seen = viewer.resolve(conn)?;
+        Ok(queries::find(conn, &seen, id)?)
+    })
+    .await
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let invoice = load(&ctx, &state, &path).await?;
+    let area = if ctx.can(Permission::PaymentsVerify) {
+        "verifier"
+    } else {
+        "sales"
+    };
+    render(&ShowPage {
+        doc: document(&invoice, ctx.timezone()),
+        status: status_label(&invoice.status),
+        payment_href: format!("/{area}/payments/{}", invoice.payment_public_id),
+        invoice,
+        ctx,
+    })
+}
+
+async fn download(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let invoice = load(&ctx, &state, &path).await?;
+    let bytes = pdf::render(&document(&invoice, ctx.timezone()), &invoice)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}.pdf\"", invoice.invoice_number),
+        ))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(bytes))
 }

@@ -69,8 +69,7 @@ struct PaymentPage {
     failure: Option<&'static str>,
     /// "DLID0042: 2,000.00 USD, 500.00 USD verified so far".
     deal_line: String,
-    /// "INV-2026-0007 (issued): 100.00 USD + 18 % tax 18.00 USD = 118.00 USD".
-    invoice_line: Option<String>,
+    invoice: Option<invoices::queries::InvoiceSummary>,
     steps: Vec<Step>,
     /// Why this verifier cannot decide it, when they cannot.
     blocked: Option<String>,
@@ -181,10 +180,7 @@ fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPag
             money(l.deal.amount_minor, &l.deal.currency),
             money(l.deal.paid_minor, &l.deal.currency)
         ),
-        invoice_line: l
-            .invoice
-            .as_ref()
-            .map(invoices::queries::InvoiceSummary::line),
+        invoice: l.invoice,
         client: l.client,
         seller: l.seller,
         deal: l.deal,

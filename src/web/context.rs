@@ -158,8 +158,10 @@ impl Ctx {
         {
             add("/sales", "Sales");
         }
-        if self.perms.any(&[PaymentsVerify, InvoicesManage]) {
+        if self.can(PaymentsVerify) {
             add("/verifier", "Verification");
+        } else if self.can(InvoicesManage) {
+            add("/invoices", "Invoices");
         }
         if self
             .perms
@@ -242,6 +244,29 @@ impl Ctx {
         items
     }
 
+    /// The verification area's sections this user's permissions open (none for others).
+    pub fn verification_nav(&self) -> Vec<NavItem> {
+        let mut items = Vec::new();
+        if self.can(Permission::PaymentsVerify) {
+            items.push(NavItem {
+                href: "/verifier",
+                label: "Queue",
+                active: self.path.starts_with("/verifier"),
+            });
+        }
+        if self
+            .perms
+            .any(&[Permission::PaymentsVerify, Permission::InvoicesManage])
+        {
+            items.push(NavItem {
+                href: "/invoices",
+                label: "Invoices",
+                active: self.path.starts_with("/invoices"),
+            });
+        }
+        items
+    }
+
     pub fn display_name(&self) -> String {
         self.user.display_name()
     }
@@ -274,8 +299,10 @@ pub fn home_for(user: &SessionUser, perms: PermissionSet) -> &'static str {
         "/platform"
     } else if perms.any(&[OrgManage, UsersManage, RolesManage]) {
         "/admin"
-    } else if perms.any(&[PaymentsVerify, InvoicesManage]) {
+    } else if perms.contains(PaymentsVerify) {
         "/verifier"
+    } else if perms.contains(InvoicesManage) {
+        "/invoices"
     } else if perms.any(&[DealsCreate, PaymentsRecord, CallsLog]) {
         "/sales"
     } else if perms.any(&[LeadsManage, OrdersCreate, OrdersFulfill, ContractsManage]) {

@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod browser;
 mod hardening;
+mod invoices;
 mod malformed;
 mod platform;
 mod query_counts;

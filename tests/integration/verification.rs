@@ -208,7 +208,10 @@ dual!(
             body.contains("This payment was verified before your decision"),
             "{body}"
         );
-        assert!(body.contains("This payment is verified; there is nothing to decide."));
+        assert!(
+            !body.contains("Save the decision"),
+            "no decision form on a decided payment"
+        );
     }
 );
 

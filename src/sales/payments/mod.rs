@@ -280,7 +280,7 @@ struct ShowPage {
     counted: Option<String>,
     rate: String,
     can_change: bool,
-    invoice: Option<String>,
+    invoice: Option<crate::invoices::queries::InvoiceSummary>,
     /// The verifiers' decisions: (step, decision, who, comment).
     decisions: Vec<(i32, String, String, Option<String>)>,
 }
@@ -325,9 +325,7 @@ async fn show(
         amount: money(payment.amount_minor, &payment.currency),
         rate: form::rate_to_input(payment.exchange_rate_e4),
         can_change: payment.can_change(ctx.user.id) && ctx.can(Permission::PaymentsRecord),
-        invoice: invoice
-            .as_ref()
-            .map(crate::invoices::queries::InvoiceSummary::line),
+        invoice,
         decisions,
         ctx,
         counted,

@@ -3,7 +3,9 @@
 
 pub struct Resp {
     pub status: u16,
+    /// The body as text (invalid UTF-8 replaced); `bytes` holds it as sent.
     pub body: String,
+    pub bytes: Vec<u8>,
     pub headers: Vec<(String, String)>,
 }
 
@@ -130,10 +132,11 @@ impl Client {
             }
         }
         let status = resp.status().as_u16();
-        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        let bytes = resp.body_mut().read_to_vec().unwrap_or_default();
         Resp {
             status,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
             headers,
         }
     }

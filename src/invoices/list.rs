@@ -1,0 +1,133 @@
+//! `/invoices`: the invoices the viewer sees, newest first, filterable by status, number and
+//! date; keyset pages.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::queries::{self, Filter, InvoiceRow};
+use super::{Viewer, status_label};
+use crate::AppState;
+use crate::db;
+use crate::error::AppError;
+use crate::sales::deals::{money, options};
+use crate::web::form::date;
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, pager, render_status};
+
+const PAGE_SIZE: i64 = 50;
+
+const STATUSES: [(&str, &str); 6] = [
+    ("", "Any status"),
+    ("pending", "Pending"),
+    ("issued", "Issued"),
+    ("rejected", "Rejected"),
+    ("refunded", "Refunded"),
+    ("void", "Void"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub status: String,
+    pub number: String,
+    pub from: String,
+    pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+impl ListQuery {
+    fn filter(&self, e: &mut FieldErrors) -> Filter {
+        let status = match STATUSES.iter().find(|(v, _)| *v == self.status) {
+            Some(("", _)) => None,
+            Some((v, _)) => Some(v.to_string()),
+            None => {
+                e.add("status", "Choose from the list.");
+                None
+            }
+        };
+        let number = self.number.trim();
+        let f = Filter {
+            status,
+            number: (!number.is_empty()).then(|| number.chars().take(40).collect()),
+            from: e.check("from", date(&self.from)).flatten(),
+            to: e.check("to", date(&self.to)).flatten(),
+            after: self.after.parse().ok(),
+        };
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && b < a
+        {
+            e.add("to", "The end date is before the start date.");
+        }
+        f
+    }
+}
+
+pub struct Row {
+    pub row: InvoiceRow,
+    pub total: String,
+    pub status: &'static str,
+    pub issued: When,
+}
+
+#[derive(Template)]
+#[template(path = "invoices/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    errors: FieldErrors,
+    rows: Vec<Row>,
+    status_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+pub async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = Viewer::of(&ctx)?;
+    let query = query.into_inner();
+    let mut errors = FieldErrors::default();
+    let filter = query.filter(&mut errors);
+    let mut rows = db::run(&state.pool, move |conn| {
+        let seen = viewer.resolve(conn)?;
+        Ok(queries::list(conn, &seen, &filter, PAGE_SIZE + 1)?)
+    })
+    .await?;
+    let filters = ListQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/invoices",
+        &filters,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
+    let rows = rows
+        .into_iter()
+        .map(|row| Row {
+            total: money(row.total_minor, &row.currency),
+            status: status_label(&row.status),
+            issued: ctx.local_time(row.issued_at),
+            row,
+        })
+        .collect();
+    render_status(
+        errors.status(),
+        &ListPage {
+            ctx,
+            query,
+            errors,
+            rows,
+            status_options: options(&STATUSES),
+            next: pages.next,
+            first: pages.first,
+        },
+    )
+}

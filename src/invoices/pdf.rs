@@ -1,0 +1,99 @@
+//! The invoice as a PDF (printpdf, with the PDF standard fonts: nothing to ship, and Latin
+//! scripts render; text those fonts cannot show comes out as "?").
+
+use printpdf::{BuiltinFont, IndirectFontRef, Mm, PdfDocument, PdfLayerReference};
+
+use super::queries::InvoiceDetail;
+use crate::error::AppError;
+
+/// What the invoice says, line by line, as the page and the PDF share it.
+pub struct Document {
+    pub title: String,
+    pub seller: Vec<String>,
+    pub buyer: Vec<String>,
+    pub facts: Vec<(String, String)>,
+    pub lines: Vec<(String, String)>,
+    pub total: (String, String),
+}
+
+fn pdf_err(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(format!("the invoice PDF could not be made: {e}"))
+}
+
+/// The standard fonts speak WinAnsi: characters beyond it become "?".
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if (c as u32) < 0x100 || "–—‘’“”•…€ŠšŽžŒœŸƒ".contains(c) {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+struct Pen<'a> {
+    layer: PdfLayerReference,
+    regular: &'a IndirectFontRef,
+    bold: &'a IndirectFontRef,
+    y: f32,
+}
+
+impl Pen<'_> {
+    fn text(&mut self, s: &str, size: f32, x: f32, bold: bool) {
+        let font = if bold { self.bold } else { self.regular };
+        self.layer
+            .use_text(printable(s), size, Mm(x), Mm(self.y), font);
+    }
+
+    fn line(&mut self, s: &str, size: f32, bold: bool) {
+        self.text(s, size, 20.0, bold);
+        self.y -= size * 0.5;
+    }
+
+    fn pair(&mut self, left: &str, right: &str, bold: bool) {
+        self.text(left, 10.0, 20.0, bold);
+        self.text(right, 10.0, 130.0, bold);
+        self.y -= 6.0;
+    }
+}
+
+pub fn render(doc: &Document, invoice: &InvoiceDetail) -> Result<Vec<u8>, AppError> {
+    let (pdf, page, layer) =
+        PdfDocument::new(printable(&doc.title), Mm(210.0), Mm(297.0), "Invoice");
+    let regular = pdf
+        .add_builtin_font(BuiltinFont::Helvetica)
+        .map_err(pdf_err)?;
+    let bold = pdf
+        .add_builtin_font(BuiltinFont::HelveticaBold)
+        .map_err(pdf_err)?;
+    let mut pen = Pen {
+        layer: pdf.get_page(page).get_layer(layer),
+        regular: &regular,
+        bold: &bold,
+        y: 272.0,
+    };
+    pen.line(&doc.title, 20.0, true);
+    pen.y -= 4.0;
+    for (k, s) in doc.seller.iter().enumerate() {
+        pen.line(s, 10.0, k == 0);
+    }
+    pen.y -= 6.0;
+    pen.line("Bill to", 10.0, true);
+    for s in &doc.buyer {
+        pen.line(s, 10.0, false);
+    }
+    pen.y -= 6.0;
+    for (k, v) in &doc.facts {
+        pen.pair(k, v, false);
+    }
+    pen.y -= 6.0;
+    for (k, v) in &doc.lines {
+        pen.pair(k, v, false);
+    }
+    pen.pair(&doc.total.0, &doc.total.1, true);
+    pen.y -= 10.0;
+    pen.line(&format!("Status: {}", invoice.status), 9.0, false);
+    pdf.save_to_bytes().map_err(pdf_err)
+}

@@ -1,0 +1,50 @@
+//! The rules of an invoice's figures and status, as pure functions.
+
+/// The invoice status that follows from a payment status.
+pub fn status_for(payment_status: &str) -> &'static str {
+    match payment_status {
+        "verified" => "issued",
+        "rejected" => "rejected",
+        "refunded" => "refunded",
+        "bad_debt" => "void",
+        _ => "pending",
+    }
+}
+
+/// Tax on an amount at a rate in basis points (1 % = 100), exact and rounded half up once.
+pub fn tax_minor(amount_minor: i64, rate_bp: i32) -> i64 {
+    let exact = i128::from(amount_minor) * i128::from(rate_bp);
+    let rounded = (exact + 5_000).div_euclid(10_000);
+    i64::try_from(rounded).unwrap_or(i64::MAX)
+}
+
+/// (tax, total) of an invoice on `amount_minor`.
+pub fn figures(amount_minor: i64, rate_bp: i32) -> (i64, i64) {
+    let tax = tax_minor(amount_minor, rate_bp);
+    (tax, amount_minor.saturating_add(tax))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tax_is_rounded_half_up_once() {
+        // 18 % of 10.05 = 1.809 → 1.81; of 0.25 = 0.045 → 0.05 (half up), of 0.24 = 0.0432 → 0.04.
+        assert_eq!(figures(1_005, 1_800), (181, 1_186));
+        assert_eq!(tax_minor(25, 1_800), 5);
+        assert_eq!(tax_minor(24, 1_800), 4);
+        // 7.25 % of 333.33 = 24.1664... → 24.17
+        assert_eq!(tax_minor(33_333, 725), 2_417);
+        assert_eq!(figures(50_000, 0), (0, 50_000));
+    }
+
+    #[test]
+    fn invoices_follow_their_payment() {
+        assert_eq!(status_for("pending"), "pending");
+        assert_eq!(status_for("verified"), "issued");
+        assert_eq!(status_for("rejected"), "rejected");
+        assert_eq!(status_for("refunded"), "refunded");
+        assert_eq!(status_for("bad_debt"), "void");
+    }
+}
