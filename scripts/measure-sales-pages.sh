@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Measures the sales pages at scale: a fresh database with the demo data plus 10,000 clients,
-# 100,000 deals, 300,000 payments and 100,000 calls in "Demo Traders" (`dealdesk generate-load`),
-# then, signed in as a manager (the whole organization) and as a salesperson (their own), wrk with
-# 32 connections for 10 s per page (requests/s, p50, p99) and with one connection (the median of
-# one request alone).
+# Measures the sales and verification pages at scale: a fresh database with the demo data plus
+# 10,000 clients, 100,000 deals, 300,000 payments (with their invoices) and 100,000 calls in
+# "Demo Traders" (`dealdesk generate-load`), then, signed in as a manager (the whole
+# organization), as a salesperson (their own) and as a verifier (the queue, a payment, invoices),
+# wrk with 32 connections for 10 s per page (requests/s, p50, p99) and with one connection (the
+# median of one request alone).
 # Usage: cargo build --release && scripts/measure-sales-pages.sh sqlite|postgres
 # Needs wrk (apt-get install wrk), curl, and psql for PostgreSQL.
 set -euo pipefail
@@ -57,13 +58,16 @@ cookie_of() {
 }
 manager=$(cookie_of manager@demo.test)
 seller=$(cookie_of sales@demo.test)
-for c in "$manager" "$seller"; do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $c" "http://127.0.0.1:$port/sales")" = 200 ] ||
+verifier=$(cookie_of verifier@demo.test)
+for c in "$manager" "$seller" "$verifier"; do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $c" "http://127.0.0.1:$port/account")" = 200 ] ||
     { echo "signing in failed" >&2; exit 1; }
 done
 
 deep=$(sql "SELECT public_id FROM deals WHERE organization_id = 1 ORDER BY id DESC LIMIT 1 OFFSET 60000")
 deal=$(sql "SELECT d.public_id FROM deals d JOIN users u ON u.id = d.created_by_id WHERE u.email = 'sales@demo.test' ORDER BY d.id DESC LIMIT 1")
+pending=$(sql "SELECT public_id FROM payments WHERE organization_id = 1 AND status = 'pending' ORDER BY id DESC LIMIT 1")
+invoice=$(sql "SELECT public_id FROM invoices WHERE organization_id = 1 ORDER BY id DESC LIMIT 1 OFFSET 1000")
 
 printf "%-12s %-58s %6s %10s %9s %9s %12s\n" who page status "req/s" p50 p99 "alone, p50"
 measure() {
@@ -88,3 +92,9 @@ for who in manager seller; do
   measure "$who" "$cookie" "/sales/payments"
   measure "$who" "$cookie" "/sales/calls"
 done
+measure verifier "$verifier" "/verifier"
+measure verifier "$verifier" "/verifier?status=verified&method=cash"
+measure verifier "$verifier" "/verifier/payments/$pending"
+measure verifier "$verifier" "/invoices"
+measure verifier "$verifier" "/invoices?status=issued"
+measure verifier "$verifier" "/invoices/$invoice"

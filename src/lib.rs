@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod commissions;
 pub mod config;
 pub mod dashboards;
 pub mod db;

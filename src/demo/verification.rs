@@ -1,16 +1,17 @@
 //! What the verifiers did with the demo payments: an approval step for every decided payment
 //! (two, by different verifiers, above the organization's threshold), payments above it waiting
-//! for their second approval, every payment's invoice, and the salespeople's notifications of the
+//! for their second approval, every payment's invoice, each deal's commission (the older ones
+//! approved or paid), and the salespeople's notifications of the
 //! last month's decisions, about half of them read.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::auth::users::find_by_email;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::invoices;
 use crate::notifications::{self, Note};
-use crate::schema::{payment_approvals, payments, user_notifications};
+use crate::schema::{commissions, deals, payment_approvals, payments, user_notifications};
 use crate::verification::form::reason_label;
 use crate::verification::queries::second_approval_threshold;
 use crate::web::OrgScope;
@@ -141,6 +142,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             },
         )?;
     }
+    commissions(conn, scope, t)?;
     // The salespeople have read about half of them.
     let notes: Vec<i64> = user_notifications::table
         .inner_join(crate::schema::notifications::table)
@@ -155,5 +157,31 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             user_notifications::read_at.eq(t),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Every deal's commission as the decisions left it; the older ones approved, the oldest paid.
+fn commissions(conn: &mut AnyConnection, scope: OrgScope, t: NaiveDateTime) -> QueryResult<()> {
+    let paid: Vec<(i64, NaiveDate)> = deals::table
+        .filter(deals::organization_id.eq(scope.id()))
+        .filter(deals::paid_minor.gt(0))
+        .order(deals::id)
+        .select((deals::id, deals::deal_date))
+        .load(conn)?;
+    for (deal, date) in &paid {
+        crate::commissions::sync(conn, *deal)?;
+        let age = (t.date() - *date).num_days();
+        let (status, paid_at) = match age {
+            a if a > 90 => ("paid", Some(t - Duration::days(a - 60))),
+            a if a > 45 => ("approved", None),
+            _ => continue,
+        };
+        diesel::update(commissions::table.filter(commissions::deal_id.eq(deal)))
+            .set((
+                commissions::status.eq(status),
+                commissions::paid_at.eq(paid_at),
+            ))
+            .execute(conn)?;
+    }
     Ok(())
 }

@@ -246,6 +246,24 @@ pub struct Seen {
     pub owners: Option<Vec<i64>>,
 }
 
+/// The invoices `seen` holds, joined to their payment, deal, client and organization, as a
+/// boxed query to add to.
+macro_rules! visible {
+    ($seen:expr) => {{
+        let mut q = invoices::table
+            .inner_join(payments::table)
+            .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+            .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
+            .inner_join(organizations::table.on(organizations::id.eq(invoices::organization_id)))
+            .filter(invoices::organization_id.eq($seen.org.id()))
+            .into_boxed();
+        if let Some(owners) = &$seen.owners {
+            q = q.filter(deals::created_by_id.eq_any(owners.clone()));
+        }
+        q
+    }};
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub status: Option<String>,
@@ -277,26 +295,17 @@ pub fn list(
     f: &Filter,
     limit: i64,
 ) -> QueryResult<Vec<InvoiceRow>> {
-    let mut q = invoices::table
-        .inner_join(payments::table)
-        .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
-        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
-        .filter(invoices::organization_id.eq(seen.org.id()))
-        .select((
-            invoices::public_id,
-            invoices::invoice_number,
-            invoices::status,
-            invoices::total_minor,
-            invoices::currency,
-            invoices::issued_at,
-            invoices::created_at,
-            payments::transaction_number,
-            clients::name,
-        ))
-        .into_boxed();
-    if let Some(owners) = &seen.owners {
-        q = q.filter(deals::created_by_id.eq_any(owners.clone()));
-    }
+    let mut q = visible!(seen).select((
+        invoices::public_id,
+        invoices::invoice_number,
+        invoices::status,
+        invoices::total_minor,
+        invoices::currency,
+        invoices::issued_at,
+        invoices::created_at,
+        payments::transaction_number,
+        clients::name,
+    ));
     if let Some(s) = &f.status {
         q = q.filter(invoices::status.eq(s.clone()));
     }
@@ -355,51 +364,40 @@ pub struct InvoiceDetail {
 
 /// One invoice the viewer sees; any other is not found.
 pub fn find(conn: &mut AnyConnection, seen: &Seen, id: PublicId) -> QueryResult<InvoiceDetail> {
-    let mut q = invoices::table
-        .inner_join(payments::table)
-        .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
-        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
-        .inner_join(organizations::table.on(organizations::id.eq(invoices::organization_id)))
-        .filter(invoices::organization_id.eq(seen.org.id()))
-        .filter(invoices::public_id.eq(id))
-        .select((
-            (
-                invoices::public_id,
-                invoices::invoice_number,
-                invoices::status,
-                invoices::amount_minor,
-                invoices::tax_rate_bp,
-                invoices::tax_minor,
-                invoices::total_minor,
-                invoices::currency,
-                invoices::issued_at,
-                invoices::created_at,
-            ),
-            (
-                payments::public_id,
-                payments::transaction_number,
-                payments::payment_date,
-                payments::method,
-                deals::deal_number,
-            ),
-            (
-                clients::name,
-                clients::email,
-                clients::phone,
-                clients::address,
-            ),
-            (
-                organizations::name,
-                organizations::email,
-                organizations::phone,
-                organizations::address,
-                organizations::website,
-            ),
-        ))
-        .into_boxed();
-    if let Some(owners) = &seen.owners {
-        q = q.filter(deals::created_by_id.eq_any(owners.clone()));
-    }
+    let q = visible!(seen).filter(invoices::public_id.eq(id)).select((
+        (
+            invoices::public_id,
+            invoices::invoice_number,
+            invoices::status,
+            invoices::amount_minor,
+            invoices::tax_rate_bp,
+            invoices::tax_minor,
+            invoices::total_minor,
+            invoices::currency,
+            invoices::issued_at,
+            invoices::created_at,
+        ),
+        (
+            payments::public_id,
+            payments::transaction_number,
+            payments::payment_date,
+            payments::method,
+            deals::deal_number,
+        ),
+        (
+            clients::name,
+            clients::email,
+            clients::phone,
+            clients::address,
+        ),
+        (
+            organizations::name,
+            organizations::email,
+            organizations::phone,
+            organizations::address,
+            organizations::website,
+        ),
+    ));
     type Parts = (
         (
             PublicId,

@@ -1,7 +1,8 @@
 //! A verifier's decision and everything it sets off, in one transaction (DESIGN.md, "Approval",
 //! "On verification"): the approval step, the payment's status, the deal's and the client's
-//! figures (`sales::balance::recompute`), the invoice (`invoices::sync`), the owner's
-//! notification, the deal's activity line and the audit entry. If any of it fails, none of it
+//! figures (`sales::balance::recompute`), the invoice (`invoices::sync`), the owner's commission
+//! (`commissions::sync`), the owner's notification, the deal's activity line and the audit
+//! entry. If any of it fails, none of it
 //! happened.
 //!
 //! Two verifiers deciding one payment at once: each step of a payment is unique
@@ -169,6 +170,7 @@ pub fn decide(
         }
         balance::recompute(conn, p.deal_id, who.today, &[])?;
         invoices::sync(conn, p.id)?;
+        crate::commissions::sync(conn, p.deal_id)?;
         let deal = find_in_org(conn, who.org, p.deal_id)?;
         let amount = money(received.unwrap_or(p.amount_minor), &p.currency);
         let number = &p.transaction_number;

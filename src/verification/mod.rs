@@ -18,7 +18,7 @@ use self::form::{DecisionForm, FAILURE_REASONS, reason_label};
 use self::queries::ApprovalRow;
 use self::reversal::ReversalForm;
 use crate::AppState;
-use crate::db::{self, PublicId};
+use crate::db::{self, AnyConnection, PublicId};
 use crate::error::AppError;
 use crate::invoices;
 use crate::permissions::Permission;
@@ -96,7 +96,7 @@ struct Loaded {
 }
 
 fn load(
-    conn: &mut db::AnyConnection,
+    conn: &mut AnyConnection,
     org: crate::web::OrgScope,
     id: PublicId,
 ) -> Result<Loaded, AppError> {
@@ -212,35 +212,49 @@ async fn show(
     render_status(StatusCode::OK, &page(ctx, loaded, forms, None))
 }
 
+/// Runs a verifier's action on the payment of `raw`; a refused action comes back with the
+/// payment as it now stands, to show the page again beside the reason.
+async fn act<T: Send + 'static>(
+    ctx: &Ctx,
+    state: &AppState,
+    raw: &str,
+    action: impl FnOnce(&mut AnyConnection, &Verifier, PublicId) -> Result<T, Refused> + Send + 'static,
+) -> Result<(PublicId, Result<T, (Refused, Loaded)>), AppError> {
+    ctx.require(Permission::PaymentsVerify)?;
+    let who = Verifier {
+        org: ctx.scope()?,
+        user_id: ctx.user.id,
+        actor: ctx.actor(),
+        today: ctx.today(),
+    };
+    let id = parse_id(raw)?;
+    let result = db::run(&state.pool, move |conn| {
+        // Unknown here is not found, before any form is read.
+        queries::find(conn, who.org, id)?;
+        match action(conn, &who, id) {
+            Ok(v) => Ok(Ok(v)),
+            Err(Refused::App(e)) => Err(e),
+            Err(refused) => Ok(Err((refused, load(conn, who.org, id)?))),
+        }
+    })
+    .await?;
+    Ok((id, result))
+}
+
 async fn decision(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require(Permission::PaymentsVerify)?;
-    let org = ctx.scope()?;
-    let id = parse_id(&path)?;
     let form = form.into_inner();
-    let who = Verifier {
-        org,
-        user_id: ctx.user.id,
-        actor: ctx.actor(),
-        today: ctx.today(),
-    };
     let f = form.clone();
-    // A refused decision comes back with the payment as it now stands, to show beside it.
-    let result = db::run(&state.pool, move |conn| {
-        let payment = queries::find(conn, org, id)?;
-        let refused = match f.validate(payment.amount_minor, &payment.currency) {
-            Err(e) => Refused::Invalid(e),
-            Ok(d) => match decide::decide(conn, &who, id, &d) {
-                Ok(outcome) => return Ok(Ok(outcome)),
-                Err(Refused::App(e)) => return Err(e),
-                Err(refused) => refused,
-            },
-        };
-        Ok(Err((refused, load(conn, org, id)?)))
+    let (_, result) = act(&ctx, &state, &path, move |conn, who, id| {
+        let payment = queries::find(conn, who.org, id).map_err(AppError::from)?;
+        let d = f
+            .validate(payment.amount_minor, &payment.currency)
+            .map_err(Refused::Invalid)?;
+        decide::decide(conn, who, id, &d)
     })
     .await?;
     match result {
@@ -290,24 +304,10 @@ async fn reversal(
     path: web::Path<String>,
     form: web::Form<ReversalForm>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require(Permission::PaymentsVerify)?;
-    let org = ctx.scope()?;
-    let id = parse_id(&path)?;
     let form = form.into_inner();
-    let who = Verifier {
-        org,
-        user_id: ctx.user.id,
-        actor: ctx.actor(),
-        today: ctx.today(),
-    };
     let f = form.clone();
-    let result = db::run(&state.pool, move |conn| {
-        queries::find(conn, org, id)?;
-        match reversal::reverse(conn, &who, id, &f) {
-            Ok(to) => Ok(Ok(to)),
-            Err(Refused::App(e)) => Err(e),
-            Err(refused) => Ok(Err((refused, load(conn, org, id)?))),
-        }
+    let (id, result) = act(&ctx, &state, &path, move |conn, who, id| {
+        reversal::reverse(conn, who, id, &f)
     })
     .await?;
     match result {

@@ -83,6 +83,7 @@ pub fn reverse(
         }
         balance::recompute(conn, p.deal_id, who.today, &[])?;
         invoices::sync(conn, p.id)?;
+        crate::commissions::sync(conn, p.deal_id)?;
         let deal = find_in_org(conn, who.org, p.deal_id)?;
         let amount = money(
             p.received_amount_minor.unwrap_or(p.amount_minor),

@@ -273,6 +273,7 @@ dual!(settings_are_validated_saved_and_audited, |app| {
         &mut *app.conn(),
         "DELETE FROM payments WHERE organization_id = 1; \
          DELETE FROM deal_activities WHERE organization_id = 1; \
+         DELETE FROM commissions WHERE organization_id = 1; \
          DELETE FROM deals WHERE organization_id = 1;",
     )
     .expect("no deals");

@@ -1,4 +1,4 @@
-//! Every sales page runs the same number of queries whatever the data holds: no query per row,
+//! Every sales and verification page runs the same number of queries whatever the data holds: no query per row,
 //! no count that grows with the tables. Counted through diesel's instrumentation on the test
 //! server's own connections, before and after the organization grows; on both databases.
 
@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use crate::common::{Client, TestApp, queries};
 use crate::dual;
 use dealdesk::db::PublicId;
-use dealdesk::schema::{deals, users};
+use dealdesk::schema::{deals, invoices, payments, users};
 
 /// The queries one request of `path` runs: the fewer of two requests, since a session's
 /// last-seen time is written at most once a minute.
@@ -26,7 +26,33 @@ fn queries_of(client: &mut Client, counter: &AtomicU64, path: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-fn pages(app: &TestApp) -> Vec<String> {
+/// The verifier's pages: the queue, a payment, invoices, notifications.
+fn verifier_pages(app: &TestApp) -> Vec<String> {
+    let (payment, invoice): (PublicId, PublicId) = payments::table
+        .inner_join(invoices::table)
+        .filter(payments::organization_id.eq(1))
+        .filter(payments::status.eq("pending"))
+        .order(payments::id)
+        .select((payments::public_id, invoices::public_id))
+        .first(&mut app.conn())
+        .expect("a pending payment");
+    [
+        "/verifier",
+        "/verifier?status=verified&method=cash",
+        &format!("/verifier/payments/{payment}"),
+        "/invoices",
+        "/invoices?status=issued",
+        &format!("/invoices/{invoice}"),
+        "/notifications",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn pages(app: &TestApp, who: &str) -> Vec<String> {
+    if who.starts_with("verifier@") {
+        return verifier_pages(app);
+    }
     let deal: PublicId = deals::table
         .inner_join(users::table.on(users::id.eq(deals::created_by_id)))
         .filter(users::email.eq("sales@demo.test"))
@@ -50,9 +76,9 @@ fn pages(app: &TestApp) -> Vec<String> {
 
 fn measure(app: &TestApp, counter: &AtomicU64) -> BTreeMap<(String, String), u64> {
     let mut out = BTreeMap::new();
-    for who in ["manager@demo.test", "sales@demo.test"] {
+    for who in ["manager@demo.test", "sales@demo.test", "verifier@demo.test"] {
         let mut client = app.signed_in(who);
-        for page in pages(app) {
+        for page in pages(app, who) {
             let n = queries_of(&mut client, counter, &page);
             out.insert((who.to_string(), page), n);
         }

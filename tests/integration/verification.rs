@@ -10,8 +10,8 @@ use crate::dual;
 use crate::sales_payments::{new_deal, pay, record, today};
 use dealdesk::db::PublicId;
 use dealdesk::schema::{
-    audit_log, clients, deals, invoices, notifications, number_sequences, organizations,
-    payment_approvals, payments, user_notifications, users,
+    audit_log, clients, commissions, deals, invoices, notifications, number_sequences,
+    organizations, payment_approvals, payments, roles, user_notifications, users,
 };
 
 /// Sam records `amount` USD on a new 1,000.00 USD deal; the payment's public id and number.
@@ -93,9 +93,43 @@ fn unread(app: &TestApp, email: &str, kind: &str) -> Vec<(String, String, String
         .expect("notifications")
 }
 
+/// The deal's commission: (base, rate, commission, final, status).
+fn commission(app: &TestApp, deal: PublicId) -> Option<(i64, i32, i64, i64, String)> {
+    commissions::table
+        .inner_join(deals::table)
+        .filter(deals::public_id.eq(deal))
+        .select((
+            commissions::base_minor,
+            commissions::rate_bp,
+            commissions::commission_minor,
+            commissions::final_minor,
+            commissions::status,
+        ))
+        .first(&mut app.conn())
+        .optional()
+        .expect("commission")
+}
+
+/// Rates at the organization's default only, at an awkward 7.25 %.
+fn commission_at_the_organizations_rate(app: &TestApp) {
+    diesel::update(organizations::table.filter(organizations::name.eq("Demo Traders")))
+        .set(organizations::default_commission_bp.eq(725))
+        .execute(&mut app.conn())
+        .expect("rate");
+    diesel::update(users::table)
+        .set(users::commission_rate_bp.eq(None::<i32>))
+        .execute(&mut app.conn())
+        .expect("users");
+    diesel::update(roles::table)
+        .set(roles::commission_rate_bp.eq(None::<i32>))
+        .execute(&mut app.conn())
+        .expect("roles");
+}
+
 dual!(
     an_approval_verifies_issues_the_invoice_and_tells_the_owner,
     |app| {
+        commission_at_the_organizations_rate(app);
         let (id, number, deal) = pending_payment(app, "400");
         // The invoice exists from the moment the payment is recorded, pending.
         let (status, _, invoice, amount, tax, total) = state(app, id);
@@ -155,6 +189,11 @@ dual!(
         assert_eq!(
             (paid, payment_status.as_str(), verification.as_str()),
             (39_005, "partial", "verified")
+        );
+        // The owner's commission: 390.05 at the organization's 7.25 % = 28.278625 → 28.28.
+        assert_eq!(
+            commission(app, deal_id),
+            Some((39_005, 725, 2_828, 2_828, "pending".into()))
         );
         assert!(
             !vera.get("/verifier?min=400&max=400").body.contains(&number),
@@ -469,6 +508,7 @@ dual!(a_failing_step_leaves_nothing_changed, |app| {
 });
 
 dual!(a_refund_takes_a_verified_payment_back_everywhere, |app| {
+    commission_at_the_organizations_rate(app);
     let (id, number, deal) = pending_payment(app, "400");
     let mut nadia = app.signed_in("nadia.nguyen@demo.test");
     let page = format!("/verifier/payments/{id}");
@@ -494,6 +534,10 @@ dual!(a_refund_takes_a_verified_payment_back_everywhere, |app| {
             .expect("deal")
     };
     assert_eq!(paid(app), (40_000, "partial".into()));
+    assert_eq!(
+        commission(app, deal_id),
+        Some((40_000, 725, 2_900, 2_900, "pending".into()))
+    );
     // A reason is required; the choice is kept.
     let r = nadia.submit(&page, &action, &[("to", "bad_debt"), ("reason", "  ")]);
     assert_eq!(r.status, 422);
@@ -514,6 +558,11 @@ dual!(a_refund_takes_a_verified_payment_back_everywhere, |app| {
         ("refunded", "refunded")
     );
     assert_eq!(paid(app), (0, "initial".into()));
+    assert_eq!(
+        commission(app, deal_id),
+        None,
+        "nothing verified, no commission"
+    );
     let notes = unread(app, "sales@demo.test", "payment_refunded");
     assert_eq!(notes[0].0, format!("Payment {number} refunded"));
     assert!(notes[0].1.ends_with("Client cancelled the order."));
