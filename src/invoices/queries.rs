@@ -309,9 +309,16 @@ pub fn list(
     if let Some(s) = &f.status {
         q = q.filter(invoices::status.eq(s.clone()));
     }
-    if let Some(n) = &f.number {
-        let pattern = format!("%{}%", n.replace(['%', '_', '\\'], ""));
-        q = q.filter(invoices::invoice_number.like(pattern));
+    match f.number.as_deref() {
+        // A whole number is one index lookup; a part of one is searched for.
+        Some(n) if is_whole_number(n) => {
+            q = q.filter(invoices::invoice_number.eq(n.to_uppercase()));
+        }
+        Some(n) => {
+            let pattern = format!("%{}%", n.replace(['%', '_', '\\'], ""));
+            q = q.filter(invoices::invoice_number.like(pattern));
+        }
+        None => {}
     }
     if let Some(d) = f.from {
         q = q.filter(invoices::created_at.ge(d.and_time(chrono::NaiveTime::MIN)));
@@ -331,6 +338,16 @@ pub fn list(
         }
     }
     q.order(invoices::id.desc()).limit(limit).load(conn)
+}
+
+/// "INV-2026-0042": an invoice number as `numbers::invoice_format` writes them.
+fn is_whole_number(n: &str) -> bool {
+    let parts: Vec<&str> = n.split('-').collect();
+    matches!(parts.as_slice(), [prefix, year, seq]
+        if prefix.eq_ignore_ascii_case("INV")
+            && year.len() == 4
+            && seq.len() >= 4
+            && year.chars().chain(seq.chars()).all(|c| c.is_ascii_digit()))
 }
 
 /// Everything an invoice document says.
@@ -448,4 +465,18 @@ pub fn find(conn: &mut AnyConnection, seen: &Seen, id: PublicId) -> QueryResult<
         org_address: o.3,
         org_website: o.4,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_whole_number;
+
+    #[test]
+    fn whole_numbers_are_told_from_parts() {
+        assert!(is_whole_number("INV-2026-0042"));
+        assert!(is_whole_number("inv-2026-12345"));
+        assert!(!is_whole_number("INV-2026-04"));
+        assert!(!is_whole_number("2026-0042"));
+        assert!(!is_whole_number("INV-2026-00x2"));
+    }
 }

@@ -127,14 +127,12 @@ pub fn sellers(
 ) -> QueryResult<Vec<(i64, PublicId, String)>> {
     let found: Vec<(i64, PublicId, String, String)> = users::table
         .filter(users::organization_id.eq(org.id()))
-        .filter(
-            users::id.eq_any(
-                payments::table
-                    .filter(payments::organization_id.eq(org.id()))
-                    .select(payments::created_by_id)
-                    .distinct(),
-            ),
-        )
+        // One probe of the (organization, creator) index per person, not a pass over payments.
+        .filter(diesel::dsl::exists(
+            payments::table
+                .filter(payments::organization_id.eq(org.id()))
+                .filter(payments::created_by_id.eq(users::id)),
+        ))
         .select((
             users::id,
             users::public_id,

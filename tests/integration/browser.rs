@@ -69,7 +69,7 @@ fn start_driver() -> Option<Driver> {
 }
 
 /// Runs `body` in a fresh browser session against a fresh app; skips as `start_driver` says.
-fn in_browser(backend: Backend, body: impl AsyncFnOnce(&TestApp, &fantoccini::Client)) {
+pub(crate) fn in_browser(backend: Backend, body: impl AsyncFnOnce(&TestApp, &fantoccini::Client)) {
     let Some(app) = TestApp::start(backend) else {
         return;
     };
@@ -87,7 +87,7 @@ fn in_browser(backend: Backend, body: impl AsyncFnOnce(&TestApp, &fantoccini::Cl
 }
 
 /// Waits for `css` on the page the last click led to, and gives the page's text.
-async fn page_with(browser: &fantoccini::Client, css: &str) -> String {
+pub(crate) async fn page_with(browser: &fantoccini::Client, css: &str) -> String {
     browser
         .wait()
         .for_element(Locator::Css(css))
@@ -207,7 +207,7 @@ async fn connect(driver: &Driver, profile: &str) -> fantoccini::Client {
         .expect("WebDriver session")
 }
 
-async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
+pub(crate) async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
     browser
         .wait()
         .for_element(Locator::Css(css))
@@ -218,7 +218,7 @@ async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
         .expect("type");
 }
 
-async fn click(browser: &fantoccini::Client, css: &str) {
+pub(crate) async fn click(browser: &fantoccini::Client, css: &str) {
     browser
         .find(Locator::Css(css))
         .await
@@ -228,14 +228,14 @@ async fn click(browser: &fantoccini::Client, css: &str) {
         .expect("click");
 }
 
-async fn sign_in(browser: &fantoccini::Client, base: &str, email: &str, password: &str) {
+pub(crate) async fn sign_in(browser: &fantoccini::Client, base: &str, email: &str, password: &str) {
     browser.goto(&format!("{base}/login")).await.expect("open");
     fill(browser, "#f-email", email).await;
     fill(browser, "#f-password", password).await;
     click(browser, "main button[type=submit]").await;
 }
 
-async fn sign_out(browser: &fantoccini::Client) {
+pub(crate) async fn sign_out(browser: &fantoccini::Client) {
     click(browser, ".usermenu summary").await;
     click(browser, ".usermenu button[type=submit]").await;
     browser

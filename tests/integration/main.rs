@@ -12,6 +12,7 @@ mod admin_users;
 mod audit;
 mod auth;
 mod browser;
+mod browser_verification;
 mod hardening;
 mod invoices;
 mod malformed;
