@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::queries::{self, Filter, InvoiceRow};
+use super::lookup::{self, Filter, InvoiceRow};
 use super::{Viewer, status_label};
 use crate::AppState;
 use crate::db;
@@ -33,7 +33,8 @@ pub struct ListQuery {
     pub number: String,
     pub from: String,
     pub to: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    /// The cursor: never part of the links a page builds.
+    #[serde(skip_serializing)]
     pub after: String,
 }
 
@@ -94,16 +95,12 @@ pub async fn list(
     let filter = query.filter(&mut errors);
     let mut rows = db::run(&state.pool, move |conn| {
         let seen = viewer.resolve(conn)?;
-        Ok(queries::list(conn, &seen, &filter, PAGE_SIZE + 1)?)
+        Ok(lookup::list(conn, &seen, &filter, PAGE_SIZE + 1)?)
     })
     .await?;
-    let filters = ListQuery {
-        after: String::new(),
-        ..query.clone()
-    };
     let pages = pager::keyset(
         "/invoices",
-        &filters,
+        &query,
         &query.after,
         &mut rows,
         PAGE_SIZE as usize,

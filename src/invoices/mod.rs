@@ -10,6 +10,7 @@
 //! the deals their scope holds. Each invoice has a page that prints cleanly and a PDF.
 
 mod list;
+pub mod lookup;
 pub mod pdf;
 pub mod queries;
 pub mod rules;
@@ -20,8 +21,8 @@ pub use self::rules::{figures, status_for, tax_minor};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use self::lookup::{InvoiceDetail, Seen};
 use self::pdf::Document;
-use self::queries::{InvoiceDetail, Seen};
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
 use crate::error::AppError;
@@ -89,27 +90,9 @@ fn status_label(code: &str) -> &'static str {
 }
 
 /// The invoice's text, the same on the page and in the PDF.
-fn document(i: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
+fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
+    let i = &d.invoice;
     let m = |minor: i64| money(minor, &i.currency);
-    let seller = [
-        Some(i.org_name.clone()),
-        i.org_address.clone(),
-        i.org_email.clone(),
-        i.org_phone.clone(),
-        i.org_website.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let buyer = [
-        Some(i.client_name.clone()),
-        i.client_address.clone(),
-        i.client_email.clone(),
-        i.client_phone.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
     let issued = i.issued_at.map_or_else(
         || "not yet: the payment waits for verification".to_string(),
         |t| {
@@ -121,22 +104,22 @@ fn document(i: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
     );
     Document {
         title: format!("Invoice {}", i.invoice_number),
-        seller,
-        buyer,
+        seller: d.organization.lines(),
+        buyer: d.client.lines(),
         facts: vec![
             ("Issued".into(), issued),
             ("Status".into(), status_label(&i.status).into()),
-            ("Payment".into(), i.transaction_number.clone()),
-            ("Deal".into(), i.deal_number.clone()),
+            ("Payment".into(), d.transaction_number.clone()),
+            ("Deal".into(), d.deal_number.clone()),
             (
                 "Paid on".into(),
-                i.payment_date.format("%-d %b %Y").to_string(),
+                d.payment_date.format("%-d %b %Y").to_string(),
             ),
-            ("Method".into(), label(&i.method).into()),
+            ("Method".into(), label(&d.method).into()),
         ],
         lines: vec![
             (
-                format!("Payment {} on deal {}", i.transaction_number, i.deal_number),
+                format!("Payment {} on deal {}", d.transaction_number, d.deal_number),
                 m(i.amount_minor),
             ),
             (
@@ -164,7 +147,7 @@ async fn load(ctx: &Ctx, state: &AppState, raw: &str) -> Result<InvoiceDetail, A
     let id = parse_id(raw)?;
     db::run(&state.pool, move |conn| {
         let seen = viewer.resolve(conn)?;
-        Ok(queries::find(conn, &seen, id)?)
+        Ok(lookup::find(conn, &seen, id)?)
     })
     .await
 }
@@ -182,7 +165,7 @@ async fn show(
     };
     render(&ShowPage {
         doc: document(&invoice, ctx.timezone()),
-        status: status_label(&invoice.status),
+        status: status_label(&invoice.invoice.status),
         payment_href: format!("/{area}/payments/{}", invoice.payment_public_id),
         invoice,
         ctx,
@@ -200,7 +183,10 @@ async fn download(
         .content_type("application/pdf")
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"{}.pdf\"", invoice.invoice_number),
+            format!(
+                "attachment; filename=\"{}.pdf\"",
+                invoice.invoice.invoice_number
+            ),
         ))
         .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))

@@ -3,7 +3,7 @@
 
 use printpdf::{BuiltinFont, IndirectFontRef, Mm, PdfDocument, PdfLayerReference};
 
-use super::queries::InvoiceDetail;
+use super::lookup::InvoiceDetail;
 use crate::error::AppError;
 
 /// What the invoice says, line by line, as the page and the PDF share it.
@@ -94,6 +94,6 @@ pub fn render(doc: &Document, invoice: &InvoiceDetail) -> Result<Vec<u8>, AppErr
     }
     pen.pair(&doc.total.0, &doc.total.1, true);
     pen.y -= 10.0;
-    pen.line(&format!("Status: {}", invoice.status), 9.0, false);
+    pen.line(&format!("Status: {}", invoice.invoice.status), 9.0, false);
     pdf.save_to_bytes().map_err(pdf_err)
 }

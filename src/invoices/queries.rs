@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::rules::{figures, status_for};
 use crate::db::{AnyConnection, PublicId, now};
 use crate::numbers::{invoice_format, next_invoice_block};
-use crate::schema::{clients, deals, invoices, organizations, payments};
+use crate::schema::{invoices, organizations, payments};
 use crate::web::OrgScope;
 
 /// What an invoice is made from: its payment as it now stands and the organization's tax rate.
@@ -219,264 +219,38 @@ impl InvoiceSummary {
     }
 }
 
+/// The columns of an `InvoiceSummary`, in its order.
+pub(super) type SummaryColumns = (
+    invoices::public_id,
+    invoices::invoice_number,
+    invoices::status,
+    invoices::amount_minor,
+    invoices::tax_rate_bp,
+    invoices::tax_minor,
+    invoices::total_minor,
+    invoices::currency,
+    invoices::issued_at,
+);
+
+pub(super) fn summary_columns() -> SummaryColumns {
+    (
+        invoices::public_id,
+        invoices::invoice_number,
+        invoices::status,
+        invoices::amount_minor,
+        invoices::tax_rate_bp,
+        invoices::tax_minor,
+        invoices::total_minor,
+        invoices::currency,
+        invoices::issued_at,
+    )
+}
+
 /// The payment's invoice.
 pub fn summary(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Option<InvoiceSummary>> {
     invoices::table
         .filter(invoices::payment_id.eq(payment_id))
-        .select((
-            invoices::public_id,
-            invoices::invoice_number,
-            invoices::status,
-            invoices::amount_minor,
-            invoices::tax_rate_bp,
-            invoices::tax_minor,
-            invoices::total_minor,
-            invoices::currency,
-            invoices::issued_at,
-        ))
+        .select(summary_columns())
         .first(conn)
         .optional()
-}
-
-/// Who sees which invoices: everyone's (verifiers, invoice managers) or those on the deals of
-/// these owners (the record scope of a salesperson or a team lead).
-#[derive(Debug, Clone)]
-pub struct Seen {
-    pub org: OrgScope,
-    pub owners: Option<Vec<i64>>,
-}
-
-/// The invoices `seen` holds, joined to their payment, deal, client and organization, as a
-/// boxed query to add to.
-macro_rules! visible {
-    ($seen:expr) => {{
-        let mut q = invoices::table
-            .inner_join(payments::table)
-            .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
-            .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
-            .inner_join(organizations::table.on(organizations::id.eq(invoices::organization_id)))
-            .filter(invoices::organization_id.eq($seen.org.id()))
-            .into_boxed();
-        if let Some(owners) = &$seen.owners {
-            q = q.filter(deals::created_by_id.eq_any(owners.clone()));
-        }
-        q
-    }};
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub status: Option<String>,
-    /// A part of the invoice number.
-    pub number: Option<String>,
-    pub from: Option<chrono::NaiveDate>,
-    pub to: Option<chrono::NaiveDate>,
-    pub after: Option<PublicId>,
-}
-
-/// An invoice as the list shows it.
-#[derive(Debug, Clone, Queryable)]
-pub struct InvoiceRow {
-    pub public_id: PublicId,
-    pub invoice_number: String,
-    pub status: String,
-    pub total_minor: i64,
-    pub currency: String,
-    pub issued_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub transaction_number: String,
-    pub client_name: String,
-}
-
-/// The invoices the viewer sees, newest first, `limit` after the cursor (keyset on the id).
-pub fn list(
-    conn: &mut AnyConnection,
-    seen: &Seen,
-    f: &Filter,
-    limit: i64,
-) -> QueryResult<Vec<InvoiceRow>> {
-    let mut q = visible!(seen).select((
-        invoices::public_id,
-        invoices::invoice_number,
-        invoices::status,
-        invoices::total_minor,
-        invoices::currency,
-        invoices::issued_at,
-        invoices::created_at,
-        payments::transaction_number,
-        clients::name,
-    ));
-    if let Some(s) = &f.status {
-        q = q.filter(invoices::status.eq(s.clone()));
-    }
-    match f.number.as_deref() {
-        // A whole number is one index lookup; a part of one is searched for.
-        Some(n) if is_whole_number(n) => {
-            q = q.filter(invoices::invoice_number.eq(n.to_uppercase()));
-        }
-        Some(n) => {
-            let pattern = format!("%{}%", n.replace(['%', '_', '\\'], ""));
-            q = q.filter(invoices::invoice_number.like(pattern));
-        }
-        None => {}
-    }
-    if let Some(d) = f.from {
-        q = q.filter(invoices::created_at.ge(d.and_time(chrono::NaiveTime::MIN)));
-    }
-    if let Some(next) = f.to.and_then(|d| d.succ_opt()) {
-        q = q.filter(invoices::created_at.lt(next.and_time(chrono::NaiveTime::MIN)));
-    }
-    if let Some(after) = f.after {
-        let cursor: Option<i64> = invoices::table
-            .filter(invoices::organization_id.eq(seen.org.id()))
-            .filter(invoices::public_id.eq(after))
-            .select(invoices::id)
-            .first(conn)
-            .optional()?;
-        if let Some(id) = cursor {
-            q = q.filter(invoices::id.lt(id));
-        }
-    }
-    q.order(invoices::id.desc()).limit(limit).load(conn)
-}
-
-/// "INV-2026-0042": an invoice number as `numbers::invoice_format` writes them.
-fn is_whole_number(n: &str) -> bool {
-    let parts: Vec<&str> = n.split('-').collect();
-    matches!(parts.as_slice(), [prefix, year, seq]
-        if prefix.eq_ignore_ascii_case("INV")
-            && year.len() == 4
-            && seq.len() >= 4
-            && year.chars().chain(seq.chars()).all(|c| c.is_ascii_digit()))
-}
-
-/// Everything an invoice document says.
-#[derive(Debug, Clone)]
-pub struct InvoiceDetail {
-    pub public_id: PublicId,
-    pub invoice_number: String,
-    pub status: String,
-    pub amount_minor: i64,
-    pub tax_rate_bp: i32,
-    pub tax_minor: i64,
-    pub total_minor: i64,
-    pub currency: String,
-    pub issued_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub payment_public_id: PublicId,
-    pub transaction_number: String,
-    pub payment_date: chrono::NaiveDate,
-    pub method: String,
-    pub deal_number: String,
-    pub client_name: String,
-    pub client_email: Option<String>,
-    pub client_phone: Option<String>,
-    pub client_address: Option<String>,
-    pub org_name: String,
-    pub org_email: Option<String>,
-    pub org_phone: Option<String>,
-    pub org_address: Option<String>,
-    pub org_website: Option<String>,
-}
-
-/// One invoice the viewer sees; any other is not found.
-pub fn find(conn: &mut AnyConnection, seen: &Seen, id: PublicId) -> QueryResult<InvoiceDetail> {
-    let q = visible!(seen).filter(invoices::public_id.eq(id)).select((
-        (
-            invoices::public_id,
-            invoices::invoice_number,
-            invoices::status,
-            invoices::amount_minor,
-            invoices::tax_rate_bp,
-            invoices::tax_minor,
-            invoices::total_minor,
-            invoices::currency,
-            invoices::issued_at,
-            invoices::created_at,
-        ),
-        (
-            payments::public_id,
-            payments::transaction_number,
-            payments::payment_date,
-            payments::method,
-            deals::deal_number,
-        ),
-        (
-            clients::name,
-            clients::email,
-            clients::phone,
-            clients::address,
-        ),
-        (
-            organizations::name,
-            organizations::email,
-            organizations::phone,
-            organizations::address,
-            organizations::website,
-        ),
-    ));
-    type Parts = (
-        (
-            PublicId,
-            String,
-            String,
-            i64,
-            i32,
-            i64,
-            i64,
-            String,
-            Option<NaiveDateTime>,
-            NaiveDateTime,
-        ),
-        (PublicId, String, chrono::NaiveDate, String, String),
-        (String, Option<String>, Option<String>, Option<String>),
-        (
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        ),
-    );
-    let (i, p, c, o): Parts = q.first(conn)?;
-    Ok(InvoiceDetail {
-        public_id: i.0,
-        invoice_number: i.1,
-        status: i.2,
-        amount_minor: i.3,
-        tax_rate_bp: i.4,
-        tax_minor: i.5,
-        total_minor: i.6,
-        currency: i.7,
-        issued_at: i.8,
-        created_at: i.9,
-        payment_public_id: p.0,
-        transaction_number: p.1,
-        payment_date: p.2,
-        method: p.3,
-        deal_number: p.4,
-        client_name: c.0,
-        client_email: c.1,
-        client_phone: c.2,
-        client_address: c.3,
-        org_name: o.0,
-        org_email: o.1,
-        org_phone: o.2,
-        org_address: o.3,
-        org_website: o.4,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_whole_number;
-
-    #[test]
-    fn whole_numbers_are_told_from_parts() {
-        assert!(is_whole_number("INV-2026-0042"));
-        assert!(is_whole_number("inv-2026-12345"));
-        assert!(!is_whole_number("INV-2026-04"));
-        assert!(!is_whole_number("2026-0042"));
-        assert!(!is_whole_number("INV-2026-00x2"));
-    }
 }

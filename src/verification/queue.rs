@@ -38,7 +38,8 @@ pub struct QueueQuery {
     pub seller: String,
     pub from: String,
     pub to: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    /// The cursor: never part of the links a page builds.
+    #[serde(skip_serializing)]
     pub after: String,
 }
 
@@ -143,13 +144,9 @@ pub async fn queue(
         Ok((sellers, rows, errors))
     })
     .await?;
-    let filters = QueueQuery {
-        after: String::new(),
-        ..query.clone()
-    };
     let pages = pager::keyset(
         "/verifier",
-        &filters,
+        &query,
         &query.after,
         &mut rows,
         PAGE_SIZE as usize,
