@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::db;
 use crate::error::AppError;
 use crate::sales::deals::{money, options};
-use crate::web::form::date;
+use crate::web::form::{date, filter_choice};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 
@@ -40,14 +40,7 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn filter(&self, e: &mut FieldErrors) -> Filter {
-        let status = match STATUSES.iter().find(|(v, _)| *v == self.status) {
-            Some(("", _)) => None,
-            Some((v, _)) => Some(v.to_string()),
-            None => {
-                e.add("status", "Choose from the list.");
-                None
-            }
-        };
+        let status = filter_choice(&STATUSES, &self.status, "status", e);
         let number = self.number.trim();
         let f = Filter {
             status,

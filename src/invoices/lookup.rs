@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
-use super::queries::{InvoiceSummary, summary_columns};
+use super::queries::InvoiceSummary;
 use crate::db::{AnyConnection, PublicId};
 use crate::schema::{clients, deals, invoices, organizations, payments};
 use crate::web::OrgScope;
@@ -168,7 +168,7 @@ pub fn find(conn: &mut AnyConnection, seen: &Seen, id: PublicId) -> QueryResult<
     visible!(seen)
         .filter(invoices::public_id.eq(id))
         .select((
-            summary_columns(),
+            InvoiceSummary::as_select(),
             invoices::created_at,
             payments::public_id,
             payments::transaction_number,

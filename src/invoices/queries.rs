@@ -190,7 +190,8 @@ fn sql_time(t: NaiveDateTime) -> String {
 }
 
 /// An invoice as a payment's page shows it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invoices)]
 pub struct InvoiceSummary {
     pub public_id: PublicId,
     pub invoice_number: String,
@@ -219,38 +220,11 @@ impl InvoiceSummary {
     }
 }
 
-/// The columns of an `InvoiceSummary`, in its order.
-pub(super) type SummaryColumns = (
-    invoices::public_id,
-    invoices::invoice_number,
-    invoices::status,
-    invoices::amount_minor,
-    invoices::tax_rate_bp,
-    invoices::tax_minor,
-    invoices::total_minor,
-    invoices::currency,
-    invoices::issued_at,
-);
-
-pub(super) fn summary_columns() -> SummaryColumns {
-    (
-        invoices::public_id,
-        invoices::invoice_number,
-        invoices::status,
-        invoices::amount_minor,
-        invoices::tax_rate_bp,
-        invoices::tax_minor,
-        invoices::total_minor,
-        invoices::currency,
-        invoices::issued_at,
-    )
-}
-
 /// The payment's invoice.
 pub fn summary(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Option<InvoiceSummary>> {
     invoices::table
         .filter(invoices::payment_id.eq(payment_id))
-        .select(summary_columns())
+        .select(InvoiceSummary::as_select())
         .first(conn)
         .optional()
 }

@@ -218,7 +218,9 @@ async fn act<T: Send + 'static>(
     ctx: &Ctx,
     state: &AppState,
     raw: &str,
-    action: impl FnOnce(&mut AnyConnection, &Verifier, PublicId) -> Result<T, Refused> + Send + 'static,
+    action: impl FnOnce(&mut AnyConnection, &Verifier, &PaymentRecord) -> Result<T, Refused>
+    + Send
+    + 'static,
 ) -> Result<(PublicId, Result<T, (Refused, Loaded)>), AppError> {
     ctx.require(Permission::PaymentsVerify)?;
     let who = Verifier {
@@ -230,8 +232,8 @@ async fn act<T: Send + 'static>(
     let id = parse_id(raw)?;
     let result = db::run(&state.pool, move |conn| {
         // Unknown here is not found, before any form is read.
-        queries::find(conn, who.org, id)?;
-        match action(conn, &who, id) {
+        let payment = queries::find(conn, who.org, id)?;
+        match action(conn, &who, &payment) {
             Ok(v) => Ok(Ok(v)),
             Err(Refused::App(e)) => Err(e),
             Err(refused) => Ok(Err((refused, load(conn, who.org, id)?))),
@@ -249,12 +251,11 @@ async fn decision(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let f = form.clone();
-    let (_, result) = act(&ctx, &state, &path, move |conn, who, id| {
-        let payment = queries::find(conn, who.org, id).map_err(AppError::from)?;
+    let (_, result) = act(&ctx, &state, &path, move |conn, who, payment| {
         let d = f
             .validate(payment.amount_minor, &payment.currency)
             .map_err(Refused::Invalid)?;
-        decide::decide(conn, who, id, &d)
+        decide::decide(conn, who, payment.public_id, &d)
     })
     .await?;
     match result {
@@ -306,8 +307,8 @@ async fn reversal(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let f = form.clone();
-    let (id, result) = act(&ctx, &state, &path, move |conn, who, id| {
-        reversal::reverse(conn, who, id, &f)
+    let (id, result) = act(&ctx, &state, &path, move |conn, who, payment| {
+        reversal::reverse(conn, who, payment.public_id, &f)
     })
     .await?;
     match result {

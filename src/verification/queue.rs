@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::deals::{money, options};
 use crate::sales::payments::form::{METHODS, label, status_label};
-use crate::web::form::date;
+use crate::web::form::{date, filter_choice};
 use crate::web::money::{currency_exponent, scaled_decimal};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
@@ -50,22 +50,10 @@ impl QueueQuery {
         sellers: &[(i64, PublicId, String)],
         e: &mut FieldErrors,
     ) -> Filter {
-        let status = match self.status.as_str() {
-            "" => "pending".to_string(),
-            s if STATUSES.iter().any(|(v, _)| *v == s) => s.to_string(),
-            _ => {
-                e.add("status", "Choose from the list.");
-                "pending".to_string()
-            }
-        };
-        let method = match self.method.as_str() {
-            "" => None,
-            m if METHODS.iter().any(|(v, _)| *v == m) => Some(m.to_string()),
-            _ => {
-                e.add("method", "Choose from the list.");
-                None
-            }
-        };
+        // No status asked for is the queue itself: what waits for a decision.
+        let status = filter_choice(&STATUSES, &self.status, "status", e)
+            .unwrap_or_else(|| "pending".to_string());
+        let method = filter_choice(&METHODS, &self.method, "method", e);
         let exponent = currency_exponent(currency);
         let amount = |v: &str| scaled_decimal(v, exponent, i64::MAX / 2);
         let seller = match self.seller.as_str() {

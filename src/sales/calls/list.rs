@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::sales::choices::owner_choices;
 use crate::sales::deals::options;
 use crate::sales::scope::RecordScope;
-use crate::web::form::{date, local_days};
+use crate::web::form::{date, filter_choice, local_days};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -33,22 +33,6 @@ pub struct ListQuery {
     pub user: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub after: String,
-}
-
-fn code(
-    list: &[(&str, &str)],
-    v: &str,
-    field: &'static str,
-    e: &mut FieldErrors,
-) -> Option<String> {
-    match v {
-        "" => None,
-        v if list.iter().any(|(c, _)| *c == v) => Some(v.to_string()),
-        _ => {
-            e.add(field, "Choose from the list.");
-            None
-        }
-    }
 }
 
 pub struct ListRow {
@@ -107,9 +91,9 @@ pub(super) async fn list(
     let mut filter = Filter {
         from: Some(from),
         to: Some(to),
-        call_type: code(&TYPES, &query.call_type, "call_type", &mut errors),
-        status: code(&STATUSES, &query.status, "status", &mut errors),
-        outcome: code(&OUTCOMES, &query.outcome, "outcome", &mut errors),
+        call_type: filter_choice(&TYPES, &query.call_type, "call_type", &mut errors),
+        status: filter_choice(&STATUSES, &query.status, "status", &mut errors),
+        outcome: filter_choice(&OUTCOMES, &query.outcome, "outcome", &mut errors),
         user: None,
         after: query.after.parse().ok(),
     };

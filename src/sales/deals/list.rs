@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::web::export::{CsvFile, cell, csv_response};
-use crate::web::form::date;
+use crate::web::form::{date, filter_choice};
 use crate::web::money::{currency_exponent, scaled_decimal};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
@@ -58,23 +58,6 @@ pub struct ListQuery {
     pub after: String,
 }
 
-/// One of a list's codes, or an error for the field.
-fn code(
-    list: &[(&str, &str)],
-    value: &str,
-    field: &'static str,
-    e: &mut FieldErrors,
-) -> Option<String> {
-    match list.iter().find(|(v, _)| *v == value) {
-        Some(("", _)) => None,
-        Some((v, _)) => Some(v.to_string()),
-        None => {
-            e.add(field, "Choose from the list.");
-            None
-        }
-    }
-}
-
 impl ListQuery {
     /// The filter this query asks for; unusable values become field errors and are ignored.
     fn filter(
@@ -88,9 +71,9 @@ impl ListQuery {
                 .flatten()
         };
         let f = Filter {
-            status: code(&STATUSES, &self.status, "status", e),
-            payment: code(&PAYMENTS, &self.payment, "payment", e),
-            verification: code(&VERIFICATIONS, &self.verification, "verification", e),
+            status: filter_choice(&STATUSES, &self.status, "status", e),
+            payment: filter_choice(&PAYMENTS, &self.payment, "payment", e),
+            verification: filter_choice(&VERIFICATIONS, &self.verification, "verification", e),
             client: self.client.parse().ok(),
             owner: match self.owner.as_str() {
                 "" => None,

@@ -12,7 +12,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::deals::{money, options, scope_request};
-use crate::web::form::date;
+use crate::web::form::{date, filter_choice};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -40,25 +40,9 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn filter(&self, e: &mut FieldErrors) -> Filter {
-        let status = match STATUSES.iter().find(|(v, _)| *v == self.status) {
-            Some(("", _)) => None,
-            Some((v, _)) => Some(v.to_string()),
-            None => {
-                e.add("status", "Choose from the list.");
-                None
-            }
-        };
-        let method = match self.method.as_str() {
-            "" => None,
-            m if METHODS.iter().any(|(v, _)| *v == m) => Some(m.to_string()),
-            _ => {
-                e.add("method", "Choose from the list.");
-                None
-            }
-        };
         let f = Filter {
-            status,
-            method,
+            status: filter_choice(&STATUSES, &self.status, "status", e),
+            method: filter_choice(&METHODS, &self.method, "method", e),
             from: e.check("from", date(&self.from)).flatten(),
             to: e.check("to", date(&self.to)).flatten(),
             after: self.after.parse().ok(),
