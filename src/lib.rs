@@ -22,6 +22,7 @@ pub mod platform;
 pub mod sales;
 pub mod schema;
 pub mod server;
+pub mod streaks;
 pub mod verification;
 pub mod web;
 

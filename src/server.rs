@@ -121,6 +121,7 @@ pub fn build_app(
         .configure(crate::sales::configure)
         .configure(crate::verification::configure)
         .configure(crate::invoices::configure)
+        .configure(crate::commissions::configure)
         .configure(crate::notifications::configure)
         .configure(crate::web::assets::configure)
         .default_service(web::to(not_found))

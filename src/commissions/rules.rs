@@ -39,8 +39,13 @@ pub fn figures(
     Figures {
         commission_minor: commission,
         converted_minor: converted,
-        final_minor: (converted + bonus_minor - penalty_minor).max(0),
+        final_minor: final_minor(converted, bonus_minor, penalty_minor),
     }
+}
+
+/// What is owed: the converted commission plus the bonus less the penalty, never below zero.
+pub fn final_minor(converted_minor: i64, bonus_minor: i64, penalty_minor: i64) -> i64 {
+    (converted_minor + bonus_minor - penalty_minor).max(0)
 }
 
 #[cfg(test)]

@@ -190,6 +190,12 @@ pub fn now() -> NaiveDateTime {
         .unwrap_or(t)
 }
 
+/// A stored time as an SQL literal both databases read, for the bulk inserts of the demo and the
+/// load generator (values the program made, never user input).
+pub fn sql_time(t: NaiveDateTime) -> String {
+    format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.6f"))
+}
+
 /// Runs blocking database work on actix's blocking pool, with one pooled connection for the
 /// whole closure, so that a page's queries share a connection and a thread hop.
 pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, AppError>

@@ -143,6 +143,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
         )?;
     }
     commissions(conn, scope, t)?;
+    crate::streaks::rebuild(conn, scope.id())?;
     // The salespeople have read about half of them.
     let notes: Vec<i64> = user_notifications::table
         .inner_join(crate::schema::notifications::table)
@@ -171,15 +172,18 @@ fn commissions(conn: &mut AnyConnection, scope: OrgScope, t: NaiveDateTime) -> Q
     for (deal, date) in &paid {
         crate::commissions::sync(conn, *deal)?;
         let age = (t.date() - *date).num_days();
+        // Created when the deal was, as a live decision would have, for the periods to show.
+        let created = date.and_hms_opt(12, 0, 0).map_or(t, |c| c.min(t));
         let (status, paid_at) = match age {
             a if a > 90 => ("paid", Some(t - Duration::days(a - 60))),
             a if a > 45 => ("approved", None),
-            _ => continue,
+            _ => ("pending", None),
         };
         diesel::update(commissions::table.filter(commissions::deal_id.eq(deal)))
             .set((
                 commissions::status.eq(status),
                 commissions::paid_at.eq(paid_at),
+                commissions::created_at.eq(created),
             ))
             .execute(conn)?;
     }

@@ -6,7 +6,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::rules::{figures, status_for};
-use crate::db::{AnyConnection, PublicId, now};
+use crate::db::{AnyConnection, PublicId, now, sql_time};
 use crate::numbers::{invoice_format, next_invoice_block};
 use crate::schema::{invoices, organizations, payments};
 use crate::web::OrgScope;
@@ -183,10 +183,6 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
         conn.batch_execute(&sql)?;
     }
     Ok(rows.len())
-}
-
-fn sql_time(t: NaiveDateTime) -> String {
-    format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.6f"))
 }
 
 /// An invoice as a payment's page shows it.

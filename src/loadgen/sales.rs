@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use crate::db::{AnyConnection, PublicId, now};
+use crate::db::{AnyConnection, PublicId, now, sql_time};
 use crate::numbers::{self, DEAL, PAYMENT};
 use crate::orgs;
 use crate::sales::balance;
@@ -58,10 +58,6 @@ fn sql_date(d: NaiveDate) -> String {
     format!("'{}'", d.format("%Y-%m-%d"))
 }
 
-fn sql_time(t: chrono::NaiveDateTime) -> String {
-    format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.6f"))
-}
-
 /// Adds the sizes asked for to the organization and prints how long each part took.
 pub fn sales(conn: &mut AnyConnection, org_name: &str, sizes: Sizes) -> Result<(), String> {
     let scope = orgs::find_organization_by_name(conn, org_name)
@@ -102,6 +98,11 @@ pub fn sales(conn: &mut AnyConnection, org_name: &str, sizes: Sizes) -> Result<(
         .transaction(|c| crate::invoices::backfill(c, scope))
         .map_err(err)?;
     timed(&format!("{invoiced} invoices added"), started);
+    let started = std::time::Instant::now();
+    let streaks = conn
+        .transaction(|c| crate::streaks::rebuild(c, scope.id()))
+        .map_err(err)?;
+    timed(&format!("{streaks} streak days rebuilt"), started);
     let started = std::time::Instant::now();
     add_calls(conn, scope, sizes.calls)?;
     timed(&format!("{} calls added", sizes.calls), started);

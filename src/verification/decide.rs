@@ -1,7 +1,7 @@
 //! A verifier's decision and everything it sets off, in one transaction (DESIGN.md, "Approval",
 //! "On verification"): the approval step, the payment's status, the deal's and the client's
 //! figures (`sales::balance::recompute`), the invoice (`invoices::sync`), the owner's commission
-//! (`commissions::sync`), the owner's notification, the deal's activity line and the audit
+//! (`commissions::sync`), the owner's streak (`streaks::record`), the owner's notification, the deal's activity line and the audit
 //! entry. If any of it fails, none of it
 //! happened.
 //!
@@ -27,6 +27,7 @@ use crate::sales::deals::money;
 use crate::sales::deals::queries::find_in_org;
 use crate::sales::payments::form::status_label;
 use crate::schema::{payment_approvals, payments};
+use crate::streaks;
 use crate::web::form::is_unique_violation;
 use crate::web::{FieldErrors, OrgScope};
 
@@ -172,6 +173,18 @@ pub fn decide(
         invoices::sync(conn, p.id)?;
         crate::commissions::sync(conn, p.deal_id)?;
         let deal = find_in_org(conn, who.org, p.deal_id)?;
+        if outcome == Outcome::Verified {
+            let counted: i64 = payments::table
+                .find(p.id)
+                .select(payments::counted_org_minor)
+                .first(conn)?;
+            streaks::record(
+                conn,
+                who.org.id(),
+                deal.created_by_id,
+                streaks::Event::PaymentVerified(counted),
+            )?;
+        }
         let amount = money(received.unwrap_or(p.amount_minor), &p.currency);
         let number = &p.transaction_number;
         let (kind, title, message, line) = match decision {

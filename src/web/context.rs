@@ -241,6 +241,17 @@ impl Ctx {
                 active: self.path.starts_with("/sales/payments"),
             });
         }
+        if self.perms.any(&[
+            Permission::DealsCreate,
+            Permission::CommissionsViewAll,
+            Permission::CommissionsManage,
+        ]) {
+            items.push(NavItem {
+                href: "/commissions",
+                label: "Commissions",
+                active: self.path.starts_with("/commissions"),
+            });
+        }
         items
     }
 

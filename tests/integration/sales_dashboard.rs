@@ -73,7 +73,12 @@ dual!(the_dashboard_sums_the_scope_and_nothing_else, |app| {
         "{expected} in {text}"
     );
     let org = strip_tags(&manager.get("/sales?period=year").body);
-    assert!(org.contains("Sales of the organization") && org.contains("Teams by verified sales"));
+    assert!(org.contains("Sales of the organization"), "{org}");
+    let board = &org[org.find("Leaderboard").expect("leaderboard")..];
+    assert!(
+        board.contains("Lena Lopez") && board.contains("Field Sales") && board.contains("Teams"),
+        "{board}"
+    );
     // Bad periods are refused with the page and a message, never a 500.
     assert_eq!(sam.get("/sales?period=decade").status, 422);
     assert_eq!(

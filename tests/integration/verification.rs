@@ -15,7 +15,7 @@ use dealdesk::schema::{
 };
 
 /// Sam records `amount` USD on a new 1,000.00 USD deal; the payment's public id and number.
-fn pending_payment(app: &TestApp, amount: &str) -> (PublicId, String, String) {
+pub(crate) fn pending_payment(app: &TestApp, amount: &str) -> (PublicId, String, String) {
     let mut sam = app.signed_in("sales@demo.test");
     let deal = new_deal(&mut sam, app, "sales@demo.test", "1,000.00");
     let r = record(&mut sam, &deal, &pay(amount, "advance", today()), None);
@@ -28,7 +28,7 @@ fn pending_payment(app: &TestApp, amount: &str) -> (PublicId, String, String) {
     (id, number, deal)
 }
 
-fn decide(c: &mut Client, id: PublicId, fields: &[(&str, &str)]) -> crate::common::Resp {
+pub(crate) fn decide(c: &mut Client, id: PublicId, fields: &[(&str, &str)]) -> crate::common::Resp {
     c.submit(
         &format!("/verifier/payments/{id}"),
         &format!("/verifier/payments/{id}/decision"),
@@ -36,7 +36,7 @@ fn decide(c: &mut Client, id: PublicId, fields: &[(&str, &str)]) -> crate::commo
     )
 }
 
-fn approve(received: &str) -> Vec<(&str, &str)> {
+pub(crate) fn approve(received: &str) -> Vec<(&str, &str)> {
     vec![
         ("decision", "approve"),
         ("received", received),

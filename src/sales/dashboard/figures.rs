@@ -1,16 +1,20 @@
 //! What the sales dashboard reads, all through the record scope: the owners' day rollups of
-//! the two periods, their open-deal figures, the latest payments, the top clients.
+//! the two periods, their open-deal figures, the latest payments, the top clients, the commission of the period;
+//! and the organization's leaderboard.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use crate::db::{AnyConnection, PublicId};
 use crate::sales::scope::RecordScope;
-use crate::schema::{clients, organizations, sales_days, sales_owner_stats, users};
+use crate::schema::{
+    clients, commissions, organizations, sales_days, sales_owner_stats, teams, users,
+};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct DayRow {
-    pub user_id: i64,
     pub day: NaiveDate,
     pub verified_count: i64,
     pub verified_minor: i64,
@@ -32,7 +36,6 @@ pub fn days(
         .filter(sales_days::day.ge(from))
         .filter(sales_days::day.le(to))
         .select((
-            sales_days::user_id,
             sales_days::day,
             sales_days::verified_count,
             sales_days::verified_minor,
@@ -110,4 +113,97 @@ pub fn target(conn: &mut AnyConnection, scope: &RecordScope) -> QueryResult<Opti
             .select(organizations::sales_goal_minor)
             .first(conn),
     }
+}
+
+/// One person of the leaderboard: their verified sales in the period.
+#[derive(Debug, Clone)]
+pub struct Leader {
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub team: Option<String>,
+    pub verified_minor: i64,
+}
+
+/// The organization's people by verified sales from `from` to `to`, best first: everyone's, as
+/// a leaderboard compares the viewer with their colleagues (names and totals only).
+pub fn leaderboard(
+    conn: &mut AnyConnection,
+    organization_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<Leader>> {
+    let sums: Vec<(i64, i64)> = sales_days::table
+        .filter(sales_days::organization_id.eq(organization_id))
+        .filter(sales_days::day.ge(from))
+        .filter(sales_days::day.le(to))
+        .filter(sales_days::verified_count.gt(0))
+        .group_by(sales_days::user_id)
+        .select((
+            sales_days::user_id,
+            sql::<BigInt>("CAST(SUM(sales_days.verified_minor) AS BIGINT)"),
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = sums.iter().map(|(id, _)| *id).collect();
+    let people: Vec<(i64, String, String, Option<String>)> = users::table
+        .left_join(teams::table.on(teams::id.nullable().eq(users::team_id)))
+        .filter(users::id.eq_any(ids))
+        .select((
+            users::id,
+            users::first_name,
+            users::last_name,
+            teams::name.nullable(),
+        ))
+        .load(conn)?;
+    let sums: std::collections::HashMap<i64, i64> = sums.into_iter().collect();
+    let mut leaders: Vec<Leader> = people
+        .into_iter()
+        .map(|(user_id, first_name, last_name, team)| Leader {
+            verified_minor: sums.get(&user_id).copied().unwrap_or(0),
+            user_id,
+            first_name,
+            last_name,
+            team,
+        })
+        .collect();
+    leaders.sort_by(|a, b| {
+        b.verified_minor
+            .cmp(&a.verified_minor)
+            .then(a.user_id.cmp(&b.user_id))
+    });
+    Ok(leaders)
+}
+
+/// The scope's commissions created in the period (UTC bounds), summed by status in the
+/// organization's currency: (pending, approved, paid).
+pub fn commission(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<[i64; 3]> {
+    let mut q = commissions::table
+        .filter(commissions::organization_id.eq(scope.org().id()))
+        .filter(commissions::created_at.ge(from))
+        .filter(commissions::created_at.lt(to))
+        .group_by(commissions::status)
+        .select((
+            commissions::status,
+            sql::<BigInt>("CAST(SUM(commissions.final_minor) AS BIGINT)"),
+        ))
+        .into_boxed();
+    if let Some(owners) = scope.owners() {
+        q = q.filter(commissions::user_id.eq_any(owners.to_vec()));
+    }
+    let rows: Vec<(String, i64)> = q.load(conn)?;
+    let mut sums = [0; 3];
+    for (status, minor) in rows {
+        let slot = match status.as_str() {
+            "pending" => 0,
+            "approved" => 1,
+            _ => 2,
+        };
+        sums[slot] += minor;
+    }
+    Ok(sums)
 }

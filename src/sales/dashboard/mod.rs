@@ -5,9 +5,8 @@
 
 mod chart;
 mod figures;
+mod leaders;
 mod period;
-
-use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -102,10 +101,16 @@ struct DashboardPage {
     calls: Option<Metrics>,
     chart: String,
     buckets: Vec<(String, String)>,
-    /// (team, verified sum), best first; for a manager only.
-    ranking: Vec<(String, String)>,
+    /// Everyone's and every team's verified sales in the period, ranked.
+    board: leaders::Board,
+    /// The streak shown, and whose: ("Your streak" or "Streak of …", working days).
+    streak: (String, i64),
+    /// Commission of the scope created in the period: pending, approved, paid, total.
+    commission: [String; 4],
     people_options: Vec<(String, String)>,
     period_options: Vec<(String, String)>,
+    /// The period chosen, "month" when none is (the default range).
+    period_value: String,
 }
 
 struct Loaded {
@@ -118,7 +123,9 @@ struct Loaded {
     currency: String,
     calls: Option<Metrics>,
     people: Vec<(i64, PublicId, String)>,
-    teams: BTreeMap<i64, Option<String>>,
+    leaders: Vec<figures::Leader>,
+    streak: i32,
+    commission: [i64; 3],
     /// The salesperson looked at, by name.
     looking_at: Option<String>,
     sees_everyone: bool,
@@ -149,6 +156,7 @@ async fn show(
     };
     let tz = ctx.timezone();
     let user = query.user.clone();
+    let viewer = ctx.user.id;
     let l = db::run(&state.pool, move |conn| {
         let full = request.resolve(conn)?;
         let people = super::choices::owner_choices(conn, &full)?;
@@ -184,11 +192,13 @@ async fn show(
             }
             None => None,
         };
-        let user_ids: Vec<i64> = people.iter().map(|(id, _, _)| *id).collect();
-        let teams = super::calls::queries::people(conn, &full, &user_ids)?
-            .into_iter()
-            .map(|(id, _, _, team)| (id, team))
-            .collect();
+        let bounds = local_days(current.start, current.end, tz);
+        let commission = match bounds {
+            Some((a, b)) => figures::commission(conn, &scope, a, b)?,
+            None => [0; 3],
+        };
+        let calendar = crate::streaks::calendar(conn, scope.org().id())?;
+        let streak_of = chosen.map_or(viewer, |(id, _, _)| *id);
         Ok(Loaded {
             waiting: figures::waiting(conn, &scope)?,
             latest: super::payments::queries::latest(conn, &scope, 8)?,
@@ -197,10 +207,12 @@ async fn show(
             currency: scope.currency().to_string(),
             looking_at: chosen.map(|(_, _, name)| name.clone()),
             sees_everyone: scope.sees_everyone(),
+            leaders: figures::leaderboard(conn, scope.org().id(), current.start, current.end)?,
+            streak: crate::streaks::streak_of(conn, calendar, streak_of)?,
             rows,
             calls,
             people,
-            teams,
+            commission,
         })
     })
     .await?;
@@ -221,12 +233,10 @@ fn build(
     let m = |minor: i64| money(minor, &l.currency);
     let (mut now, mut before, mut this_month) = (Totals::default(), Totals::default(), 0_i64);
     let mut buckets = chart::buckets(&current);
-    let mut by_user: BTreeMap<i64, i64> = BTreeMap::new();
     for r in &l.rows {
         if current.contains(r.day) {
             now.add(r);
             chart::add(&mut buckets, r.day, r.verified_minor);
-            *by_user.entry(r.user_id).or_default() += r.verified_minor;
         }
         if previous.contains(r.day) {
             before.add(r);
@@ -259,20 +269,18 @@ fn build(
         (None, false) if l.people.len() > 1 => "Sales of your team".into(),
         (None, false) => "Your sales".into(),
     };
-    let mut ranking: BTreeMap<String, i64> = BTreeMap::new();
-    if l.sees_everyone && l.looking_at.is_none() {
-        for (user, minor) in &by_user {
-            let team = l
-                .teams
-                .get(user)
-                .cloned()
-                .flatten()
-                .unwrap_or_else(|| "No team".into());
-            *ranking.entry(team).or_default() += minor;
-        }
-    }
-    let mut ranking: Vec<(String, i64)> = ranking.into_iter().collect();
-    ranking.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let you_team = l
+        .leaders
+        .iter()
+        .find(|x| x.user_id == ctx.user.id)
+        .and_then(|x| x.team.as_deref());
+    let board = leaders::board(&l.leaders, ctx.user.id, you_team, m);
+    let streak = match &l.looking_at {
+        Some(name) => (format!("Streak of {name}"), l.streak.into()),
+        None => ("Your streak".to_string(), l.streak.into()),
+    };
+    let c = l.commission;
+    let commission = [m(c[0]), m(c[1]), m(c[2]), m(c[0] + c[1] + c[2])];
     let title = format!(
         "Verified sales, {} to {}",
         current.start.format("%d %b %Y"),
@@ -318,9 +326,16 @@ fn build(
             .iter()
             .map(|b| (b.label.clone(), m(b.minor)))
             .collect(),
-        ranking: ranking.into_iter().map(|(t, v)| (t, m(v))).collect(),
+        board,
+        streak,
+        commission,
         people_options,
         period_options: options(&KINDS),
+        period_value: if query.period.is_empty() {
+            "month".into()
+        } else {
+            query.period.clone()
+        },
         ctx,
         query,
         errors,

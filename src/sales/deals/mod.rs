@@ -28,6 +28,7 @@ use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::numbers;
 use crate::permissions::Permission;
+use crate::streaks;
 use crate::web::money::{currency_exponent, minor_to_display};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
@@ -198,6 +199,12 @@ async fn create(
             let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
             let deal = queries::insert(conn, &scope, &number, &new)?;
             balance::recompute(conn, deal.id, today, &[])?;
+            streaks::record(
+                conn,
+                deal.organization_id,
+                deal.created_by_id,
+                streaks::Event::DealCreated,
+            )?;
             activity::log(
                 conn,
                 &actor,

@@ -1,0 +1,1 @@
+DROP INDEX idx_commissions_org_created;

@@ -1,0 +1,348 @@
+//! `/commissions`: a statement: the commissions of one person (one's own, or anyone's for those
+//! who see everyone) or of everyone, created over a period (this month unless chosen), with the
+//! totals of the whole period and keyset pages; `/commissions/export.csv` the same as CSV.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::lookup::{self, CommissionRow, Filter, Seen, Totals};
+use super::{Viewer, status_label};
+use crate::AppState;
+use crate::db::{self, AnyConnection, PublicId};
+use crate::error::AppError;
+use crate::sales::deals::{money, options};
+use crate::web::export::{CsvFile, cell, csv_response};
+use crate::web::form::{date, filter_choice, local_days};
+use crate::web::money::{bp_to_percent, currency_exponent, minor_to_input};
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, pager, render_status};
+
+const PAGE_SIZE: i64 = 50;
+/// A statement covers at most this many days, so that its totals stay a bounded read.
+const MAX_DAYS: i64 = 366;
+/// An export holds at most this many lines.
+const EXPORT_LIMIT: i64 = 50_000;
+
+pub const STATUSES: [(&str, &str); 4] = [
+    ("", "Any status"),
+    ("pending", "Pending"),
+    ("approved", "Approved"),
+    ("paid", "Paid"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub person: String,
+    pub status: String,
+    pub from: String,
+    pub to: String,
+    /// The cursor: never part of the links a page builds.
+    #[serde(skip_serializing)]
+    pub after: String,
+}
+
+/// The statement's period and filter, checked.
+struct Statement {
+    from: NaiveDate,
+    to: NaiveDate,
+    person: String,
+    status: Option<String>,
+}
+
+impl ListQuery {
+    fn statement(&self, today: NaiveDate, e: &mut FieldErrors) -> Statement {
+        let month = today.with_day(1).unwrap_or(today);
+        let from = e.check("from", date(&self.from)).flatten().unwrap_or(month);
+        let mut to = e.check("to", date(&self.to)).flatten().unwrap_or(today);
+        if to < from {
+            e.add("to", "The end date is before the start date.");
+            to = from;
+        } else if (to - from).num_days() >= MAX_DAYS {
+            e.add(
+                "to",
+                "A statement covers at most a year; choose a shorter period.",
+            );
+            to = from;
+        }
+        Statement {
+            from,
+            to,
+            person: self.person.clone(),
+            status: filter_choice(&STATUSES, &self.status, "status", e),
+        }
+    }
+}
+
+/// A person to pick: id, public id, name.
+type Person = (i64, PublicId, String);
+
+/// The filter of a statement within what the viewer sees: `None` when the person chosen is not
+/// one of the organization's (a 404 rather than everyone's lines).
+fn filter(
+    conn: &mut AnyConnection,
+    seen: Seen,
+    s: &Statement,
+    tz: chrono_tz::Tz,
+) -> Result<(Filter, Vec<Person>), AppError> {
+    let people = match seen.only {
+        Some(_) => Vec::new(),
+        None => lookup::people(conn, seen.org)?,
+    };
+    let person = match s.person.as_str() {
+        "" => None,
+        p => Some(
+            people
+                .iter()
+                .find(|(_, id, _)| id.to_string() == p)
+                .map(|(id, _, _)| *id)
+                .ok_or(AppError::NotFound)?,
+        ),
+    };
+    let (from, to) = local_days(s.from, s.to, tz).ok_or(AppError::NotFound)?;
+    Ok((
+        Filter {
+            person,
+            status: s.status.clone(),
+            from,
+            to,
+            after: None,
+        },
+        people,
+    ))
+}
+
+pub struct Line {
+    pub row: CommissionRow,
+    pub base: String,
+    pub rate: String,
+    pub converted: String,
+    pub bonus: String,
+    pub penalty: String,
+    pub final_amount: String,
+    pub status: &'static str,
+    pub created: When,
+}
+
+#[derive(Template)]
+#[template(path = "commissions/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    errors: FieldErrors,
+    heading: String,
+    range: String,
+    lines: Vec<Line>,
+    /// Count, converted, bonus, penalty, final; then final by status (pending, approved, paid).
+    totals: (i64, [String; 4], [String; 3]),
+    status_options: Vec<(String, String)>,
+    people_options: Vec<(String, String)>,
+    export: String,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+pub async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = Viewer::of(&ctx)?;
+    let query = query.into_inner();
+    let mut errors = FieldErrors::default();
+    let s = query.statement(ctx.today(), &mut errors);
+    let tz = ctx.timezone();
+    let after = query.after.parse().ok();
+    let (mut rows, totals, people) = db::run(&state.pool, move |conn| {
+        let seen = viewer.seen();
+        let (mut f, people) = filter(conn, seen, &s, tz)?;
+        let totals = lookup::totals(conn, seen, &f)?;
+        f.after = after;
+        Ok((lookup::list(conn, seen, &f, PAGE_SIZE + 1)?, totals, people))
+    })
+    .await?;
+    let pages = pager::keyset(
+        "/commissions",
+        &query,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        |r| r.public_id.to_string(),
+    );
+    let currency = viewer.currency();
+    let m = |minor: i64| money(minor, currency);
+    let s = query.statement(ctx.today(), &mut FieldErrors::default());
+    let whose = people
+        .iter()
+        .find(|(_, id, _)| id.to_string() == query.person)
+        .map(|(_, _, name)| name.clone());
+    let heading = match (&whose, people.is_empty()) {
+        (Some(name), _) => format!("Commissions of {name}"),
+        (None, true) => "Your commissions".into(),
+        (None, false) => "Commissions of everyone".into(),
+    };
+    let mut people_options = Vec::new();
+    if !people.is_empty() {
+        people_options.push((String::new(), "Everyone".to_string()));
+        people_options.extend(people.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+    }
+    let Totals {
+        count,
+        converted,
+        bonus,
+        penalty,
+        final_minor,
+        by_status,
+    } = totals;
+    let lines = rows
+        .into_iter()
+        .map(|row| line(&ctx, row, currency))
+        .collect();
+    render_status(
+        errors.status(),
+        &ListPage {
+            heading,
+            range: format!(
+                "Created {} to {}",
+                s.from.format("%d %b %Y"),
+                s.to.format("%d %b %Y")
+            ),
+            lines,
+            totals: (
+                count,
+                [m(converted), m(bonus), m(penalty), m(final_minor)],
+                by_status.map(m),
+            ),
+            status_options: options(&STATUSES),
+            people_options,
+            export: format!(
+                "/commissions/export.csv?{}",
+                serde_urlencoded::to_string(&query).unwrap_or_default()
+            ),
+            next: pages.next,
+            first: pages.first,
+            ctx,
+            query,
+            errors,
+        },
+    )
+}
+
+pub fn line(ctx: &Ctx, row: CommissionRow, org_currency: &str) -> Line {
+    let m = |minor: i64| money(minor, org_currency);
+    Line {
+        base: money(row.base_minor, &row.currency),
+        rate: format!("{} %", bp_to_percent(row.rate_bp.into())),
+        converted: m(row.converted_minor),
+        bonus: m(row.bonus_minor),
+        penalty: m(row.penalty_minor),
+        final_amount: m(row.final_minor),
+        status: status_label(&row.status),
+        created: ctx.local_time(Some(row.created_at)),
+        row,
+    }
+}
+
+/// The statement as CSV: every line of the period and filter, and a last line of totals.
+/// Earnings leaving the application are a sensitive read: the export is audited.
+pub async fn export(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let viewer = Viewer::of(&ctx)?;
+    let query = ListQuery {
+        after: String::new(),
+        ..query.into_inner()
+    };
+    let mut errors = FieldErrors::default();
+    let s = query.statement(ctx.today(), &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::BadRequest(
+            "The statement's period or filter is not valid; correct it on the page first.".into(),
+        ));
+    }
+    let tz = ctx.timezone();
+    let actor = ctx.actor();
+    let exp = currency_exponent(viewer.currency());
+    let body = db::run(&state.pool, move |conn| {
+        let seen = viewer.seen();
+        let (mut f, _) = filter(conn, seen, &s, tz)?;
+        let totals = lookup::totals(conn, seen, &f)?;
+        let amount = |minor: i64| minor_to_input(minor, exp);
+        let mut file = CsvFile::new(&[
+            "created",
+            "person",
+            "deal",
+            "base",
+            "currency",
+            "rate_percent",
+            "commission",
+            "exchange_rate",
+            "converted",
+            "bonus",
+            "penalty",
+            "penalty_reason",
+            "final",
+            "status",
+            "paid",
+        ])?;
+        while file.rows < EXPORT_LIMIT {
+            let batch = lookup::list(conn, seen, &f, 2_000.min(EXPORT_LIMIT - file.rows))?;
+            for r in &batch {
+                let deal_exp = currency_exponent(&r.currency);
+                let local = |t: chrono::NaiveDateTime| {
+                    t.and_utc()
+                        .with_timezone(&tz)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                };
+                file.row([
+                    local(r.created_at),
+                    cell(&r.person()),
+                    cell(&r.deal_number),
+                    minor_to_input(r.base_minor, deal_exp),
+                    r.currency.clone(),
+                    bp_to_percent(r.rate_bp.into()),
+                    minor_to_input(r.commission_minor, deal_exp),
+                    minor_to_input(r.exchange_rate_e4, 4),
+                    amount(r.converted_minor),
+                    amount(r.bonus_minor),
+                    amount(r.penalty_minor),
+                    cell(r.penalty_reason.as_deref().unwrap_or_default()),
+                    amount(r.final_minor),
+                    r.status.clone(),
+                    r.paid_at.map(local).unwrap_or_default(),
+                ])?;
+            }
+            match batch.last() {
+                Some(last) if batch.len() == 2_000 => f.after = Some(last.public_id),
+                _ => break,
+            }
+        }
+        file.row([
+            "total".to_string(),
+            String::new(),
+            format!("{} commissions", totals.count),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            amount(totals.converted),
+            amount(totals.bonus),
+            amount(totals.penalty),
+            String::new(),
+            amount(totals.final_minor),
+            String::new(),
+            String::new(),
+        ])?;
+        let bytes =
+            file.finish_audited(conn, &actor, seen.org, "commission", &query, EXPORT_LIMIT)?;
+        Ok(bytes)
+    })
+    .await?;
+    Ok(csv_response("commissions.csv", body))
+}

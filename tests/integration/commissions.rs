@@ -1,0 +1,231 @@
+//! Commission statements and a manager's actions: a salesperson sees their own; a manager
+//! approves, pays, sets a bonus and a penalty (with its reason), each once; the statement's
+//! totals and its CSV; on both databases.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::common::client::strip_tags;
+use crate::common::{Client, TestApp};
+use crate::dual;
+use dealdesk::db::PublicId;
+use dealdesk::schema::{audit_log, commissions, notifications, user_notifications, users};
+
+/// One of the person's commissions in `status`: its id and creation day.
+fn one_of(app: &TestApp, email: &str, status: &str) -> (PublicId, String) {
+    let (id, at): (PublicId, NaiveDateTime) = commissions::table
+        .inner_join(users::table.on(users::id.eq(commissions::user_id)))
+        .filter(users::email.eq(email))
+        .filter(commissions::status.eq(status))
+        .order(commissions::id)
+        .select((commissions::public_id, commissions::created_at))
+        .first(&mut app.conn())
+        .expect("commission");
+    (id, at.date().to_string())
+}
+
+/// (status, bonus, penalty, reason, final, converted, paid_at set)
+fn row(app: &TestApp, id: PublicId) -> (String, i64, i64, Option<String>, i64, i64, bool) {
+    let r: (
+        String,
+        i64,
+        i64,
+        Option<String>,
+        i64,
+        i64,
+        Option<NaiveDateTime>,
+    ) = commissions::table
+        .filter(commissions::public_id.eq(id))
+        .select((
+            commissions::status,
+            commissions::bonus_minor,
+            commissions::penalty_minor,
+            commissions::penalty_reason,
+            commissions::final_minor,
+            commissions::converted_minor,
+            commissions::paid_at,
+        ))
+        .first(&mut app.conn())
+        .expect("row");
+    (r.0, r.1, r.2, r.3, r.4, r.5, r.6.is_some())
+}
+
+fn post(c: &mut Client, id: PublicId, what: &str, fields: &[(&str, &str)]) -> crate::common::Resp {
+    c.submit(
+        &format!("/commissions/{id}"),
+        &format!("/commissions/{id}/{what}"),
+        fields,
+    )
+}
+
+dual!(a_salesperson_sees_their_own_statement_only, |app| {
+    let (mine, _) = one_of(app, "sales@demo.test", "pending");
+    let (lenas, _) = one_of(app, "lena.lopez@demo.test", "pending");
+    let mut sam = app.signed_in("sales@demo.test");
+    let page = sam.get("/commissions?from=2025-12-01&to=2026-11-30");
+    assert_eq!(page.status, 200);
+    let text = strip_tags(&page.body);
+    assert!(text.contains("Your commissions"), "{text}");
+    assert!(
+        text.contains("Sam Seller") && !text.contains("Lena Lopez"),
+        "{text}"
+    );
+    assert_eq!(sam.get(&format!("/commissions/{mine}")).status, 200);
+    assert_eq!(sam.get(&format!("/commissions/{lenas}")).status, 404);
+    // Nor by the person filter.
+    let lena: PublicId = users::table
+        .filter(users::email.eq("lena.lopez@demo.test"))
+        .select(users::public_id)
+        .first(&mut app.conn())
+        .expect("lena");
+    assert_eq!(sam.get(&format!("/commissions?person={lena}")).status, 404);
+    let r = post(&mut sam, mine, "approve", &[]);
+    assert_eq!(r.status, 403);
+    assert_eq!(row(app, mine).0, "pending");
+    // A year at most, and a real period.
+    assert_eq!(
+        sam.get("/commissions?from=2024-01-01&to=2026-01-01").status,
+        422
+    );
+    assert_eq!(
+        sam.get("/commissions?from=2026-02-01&to=2026-01-01").status,
+        422
+    );
+    assert_eq!(sam.get("/commissions?status=owed").status, 422);
+    assert_eq!(sam.get("/commissions/not-an-id").status, 404);
+});
+
+dual!(a_manager_approves_pays_and_adjusts_each_once, |app| {
+    let (id, _) = one_of(app, "sales@demo.test", "pending");
+    let mut max = app.signed_in("manager@demo.test");
+    let r = post(&mut max, id, "approve", &[]);
+    assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+    assert_eq!(row(app, id).0, "approved");
+    // A second approval finds it approved: 409 with the page as it stands.
+    let r = post(&mut max, id, "approve", &[]);
+    assert_eq!(r.status, 409);
+    assert!(strip_tags(&r.body).contains("Only a pending commission can be approved"));
+
+    // A penalty without its reason comes back with the typed values.
+    let fields = [
+        ("bonus", "12.34"),
+        ("penalty", "2.00"),
+        ("penalty_reason", ""),
+    ];
+    let r = post(&mut max, id, "adjust", &fields);
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("value=\"12.34\""),
+        "the typed bonus is kept"
+    );
+    assert!(strip_tags(&r.body).contains("Say why the penalty is set"));
+    let r = post(
+        &mut max,
+        id,
+        "adjust",
+        &[("bonus", "-1"), ("penalty", ""), ("penalty_reason", "")],
+    );
+    assert_eq!(r.status, 422);
+    let fields = [
+        ("bonus", "12.34"),
+        ("penalty", "2.00"),
+        ("penalty_reason", "Client refunded part of TXN"),
+    ];
+    let r = post(&mut max, id, "adjust", &fields);
+    assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+    let (_, bonus, penalty, reason, final_minor, converted, _) = row(app, id);
+    assert_eq!((bonus, penalty), (1_234, 200));
+    assert_eq!(reason.as_deref(), Some("Client refunded part of TXN"));
+    assert_eq!(final_minor, converted + 1_234 - 200);
+
+    let r = post(&mut max, id, "pay", &[]);
+    assert_eq!(r.status, 303);
+    let (status, .., paid) = row(app, id);
+    assert_eq!((status.as_str(), paid), ("paid", true));
+    // Paid: its figures stay.
+    let r = post(
+        &mut max,
+        id,
+        "adjust",
+        &[("bonus", "99"), ("penalty", ""), ("penalty_reason", "")],
+    );
+    assert_eq!(r.status, 409);
+    assert_eq!(row(app, id).1, 1_234);
+    assert_eq!(post(&mut max, id, "pay", &[]).status, 409);
+
+    // Sam was told twice; the audit log has the three changes.
+    let told: Vec<String> = user_notifications::table
+        .inner_join(notifications::table)
+        .inner_join(users::table.on(users::id.eq(user_notifications::user_id)))
+        .filter(users::email.eq("sales@demo.test"))
+        .filter(notifications::kind.like("commission_%"))
+        .select(notifications::kind)
+        .load(&mut app.conn())
+        .expect("notes");
+    assert_eq!(told.len(), 2, "{told:?}");
+    let changes: i64 = audit_log::table
+        .filter(audit_log::entity_type.eq("commission"))
+        .filter(audit_log::entity_id.eq(id.to_string()))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("audit");
+    assert_eq!(changes, 3);
+});
+
+dual!(a_statement_adds_up_and_exports, |app| {
+    let (_, day) = one_of(app, "lena.lopez@demo.test", "pending");
+    let lena: PublicId = users::table
+        .filter(users::email.eq("lena.lopez@demo.test"))
+        .select(users::public_id)
+        .first(&mut app.conn())
+        .expect("lena");
+    let (from, to) = ("2025-12-01", "2026-11-30");
+    let expected: Vec<i64> = commissions::table
+        .inner_join(users::table.on(users::id.eq(commissions::user_id)))
+        .filter(users::email.eq("lena.lopez@demo.test"))
+        .select(commissions::final_minor)
+        .load(&mut app.conn())
+        .expect("finals");
+    let expected: i64 = expected.iter().sum();
+    let mut max = app.signed_in("manager@demo.test");
+    let query = format!("person={lena}&from={from}&to={to}");
+    let page = max.get(&format!("/commissions?{query}"));
+    assert_eq!(page.status, 200);
+    let text = strip_tags(&page.body);
+    assert!(text.contains("Commissions of Lena Lopez"), "{text}");
+    let owed = dealdesk::sales::deals::money(expected, "USD");
+    assert!(
+        text.contains(&format!("Owed in total {owed}")),
+        "{owed} in {text}"
+    );
+    let lines = &text[text.find("Statement:").expect("statement")..];
+    assert!(
+        lines.contains("Lena Lopez") && !lines.contains("Sam Seller"),
+        "{lines}"
+    );
+    assert!(
+        day.as_str() >= from,
+        "the demo's commission falls in the period"
+    );
+    let csv = max.get(&format!("/commissions/export.csv?{query}"));
+    assert_eq!(csv.status, 200);
+    let body = String::from_utf8_lossy(&csv.bytes).to_string();
+    assert!(body.starts_with("created,person,deal,base"), "{body}");
+    assert!(body.contains("Lena Lopez") && !body.contains("Sam Seller"));
+    let last = body.lines().last().expect("total line");
+    assert!(last.starts_with("total,"), "{last}");
+    assert!(
+        last.contains(&dealdesk::web::money::minor_to_input(expected, 2)),
+        "{last}"
+    );
+    let exports: i64 = audit_log::table
+        .filter(audit_log::entity_type.eq("commission"))
+        .filter(audit_log::action.eq("export"))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("audit");
+    assert_eq!(exports, 1);
+    // Someone not of the organization is not a person to filter by.
+    let ghost = PublicId::new();
+    assert_eq!(max.get(&format!("/commissions?person={ghost}")).status, 404);
+});
