@@ -2,12 +2,14 @@
 //! owner, kept by `sync` in the transaction of every verification decision: base = what the deal
 //! has verified, commission = base × rate (the user's, else the role's, else the organization's
 //! default), converted into the organization's currency at the deal's rate, final = converted +
-//! bonus − penalty.
+//! bonus − penalty; the bonus is the organization's target bonus once the month's target is
+//! reached (`bonus`), or what a manager sets.
 //!
 //! `/commissions`: a salesperson's statement of their own; with `commissions.view_all` or
 //! `commissions.manage` anyone's or everyone's, and with `commissions.manage` a commission is
 //! approved, paid, and given a bonus or a penalty (with its reason) on its page.
 
+pub mod bonus;
 mod form;
 mod list;
 pub mod lookup;

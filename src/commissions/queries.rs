@@ -23,7 +23,8 @@ struct Source {
 /// Brings the commission of the deal's owner in step with what the deal has verified: created
 /// when it first has a verified payment, its figures updated while it is pending, removed when
 /// nothing verified is left and it was never approved. An approved or paid commission keeps its
-/// figures (a manager settles a later refund with a penalty). Call it in the transaction of every
+/// figures (a manager settles a later refund with a penalty). The target bonus of the month
+/// (`bonus::apply`) follows each change. Call it in the transaction of every
 /// verification decision and reversal.
 pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
     let s: Source = deals::table
@@ -43,7 +44,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
             roles::commission_rate_bp.nullable(),
         ))
         .first(conn)?;
-    let existing: Option<(i64, String, i64, i64)> = commissions::table
+    let existing: Option<(i64, String, i64, i64, chrono::NaiveDateTime)> = commissions::table
         .filter(commissions::deal_id.eq(deal_id))
         .filter(commissions::user_id.eq(s.owner_id))
         .select((
@@ -51,6 +52,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
             commissions::status,
             commissions::bonus_minor,
             commissions::penalty_minor,
+            commissions::created_at,
         ))
         .first(conn)
         .optional()?;
@@ -85,9 +87,10 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
                     commissions::updated_at.eq(t),
                 ))
                 .execute(conn)?;
+            super::bonus::apply(conn, s.organization_id, s.owner_id, t)?;
         }
         None => {}
-        Some((id, status, bonus, penalty)) if status == "pending" => {
+        Some((id, status, bonus, penalty, created)) if status == "pending" => {
             if s.paid_minor == 0 && bonus == 0 && penalty == 0 {
                 diesel::delete(commissions::table.find(id)).execute(conn)?;
                 return Ok(());
@@ -113,6 +116,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
                     commissions::updated_at.eq(t),
                 ))
                 .execute(conn)?;
+            super::bonus::apply(conn, s.organization_id, s.owner_id, created)?;
         }
         Some(_) => {}
     }

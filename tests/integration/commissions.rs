@@ -229,3 +229,86 @@ dual!(a_statement_adds_up_and_exports, |app| {
     let ghost = PublicId::new();
     assert_eq!(max.get(&format!("/commissions?person={ghost}")).status, 404);
 });
+
+dual!(reaching_the_monthly_target_earns_the_target_bonus, |app| {
+    use dealdesk::schema::{deals, organizations};
+    let mut conn = app.conn();
+    // A UTC organization paying 12.5 % of a commission as a target bonus; Sam's target of
+    // 1,000.00 USD reached this month already.
+    diesel::update(organizations::table.filter(organizations::name.eq("Demo Traders")))
+        .set((
+            organizations::timezone.eq("UTC"),
+            organizations::target_bonus_bp.eq(1_250),
+        ))
+        .execute(&mut conn)
+        .expect("settings");
+    let sam: (i64, Option<i64>) = users::table
+        .filter(users::email.eq("sales@demo.test"))
+        .select((users::id, users::organization_id))
+        .first(&mut conn)
+        .expect("sam");
+    diesel::update(users::table.find(sam.0))
+        .set(users::sales_target_minor.eq(Some(100_000)))
+        .execute(&mut conn)
+        .expect("target");
+    diesel::sql_query(format!(
+        "INSERT INTO sales_days (organization_id, user_id, day, verified_count, verified_minor, \
+         pending_count, pending_minor, rejected_count, rejected_minor) \
+         VALUES ({}, {}, '{}', 1, 100000, 0, 0, 0, 0) \
+         ON CONFLICT (organization_id, user_id, day) DO UPDATE SET \
+         verified_minor = sales_days.verified_minor + 100000",
+        sam.1.expect("org"),
+        sam.0,
+        chrono::Utc::now().date_naive()
+    ))
+    .execute(&mut conn)
+    .expect("this month's sales");
+    drop(conn);
+
+    let (payment, _, deal) = crate::verification::pending_payment(app, "333.33");
+    let mut vera = app.signed_in("verifier@demo.test");
+    let r = crate::verification::decide(&mut vera, payment, &crate::verification::approve(""));
+    assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+    let deal: PublicId = deal
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .parse()
+        .expect("deal id");
+    let (converted, bonus, final_minor): (i64, i64, i64) = commissions::table
+        .inner_join(deals::table)
+        .filter(deals::public_id.eq(deal))
+        .select((
+            commissions::converted_minor,
+            commissions::bonus_minor,
+            commissions::final_minor,
+        ))
+        .first(&mut app.conn())
+        .expect("commission");
+    // 12.5 % of the commission, half up once.
+    assert!(converted > 0);
+    assert_eq!(bonus, (converted * 1_250 + 5_000) / 10_000);
+    assert_eq!(final_minor, converted + bonus);
+
+    // Below the target nothing is added: a new month's target far away.
+    diesel::update(users::table.find(sam.0))
+        .set(users::sales_target_minor.eq(Some(i64::MAX / 4)))
+        .execute(&mut app.conn())
+        .expect("target");
+    let (payment, _, deal) = crate::verification::pending_payment(app, "100");
+    let r = crate::verification::decide(&mut vera, payment, &crate::verification::approve(""));
+    assert_eq!(r.status, 303);
+    let deal: PublicId = deal
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .parse()
+        .expect("deal id");
+    let bonus: i64 = commissions::table
+        .inner_join(deals::table)
+        .filter(deals::public_id.eq(deal))
+        .select(commissions::bonus_minor)
+        .first(&mut app.conn())
+        .expect("commission");
+    assert_eq!(bonus, 0);
+});

@@ -395,13 +395,7 @@ dual!(the_creator_changes_a_payment_until_it_is_decided, |app| {
     );
     // The rest, recorded and verified, completes the deal and clears the client.
     assert_eq!(
-        record(
-            &mut sam,
-            &deal,
-            &pay("650", "final", &today.to_string()),
-            None
-        )
-        .status,
+        record(&mut sam, &deal, &pay("650", "final", super::today()), None).status,
         303
     );
     let (second, ..) = last_payment(app);
