@@ -91,6 +91,7 @@ for who in manager seller; do
   measure "$who" "$cookie" "/sales"
   measure "$who" "$cookie" "/sales/payments"
   measure "$who" "$cookie" "/sales/calls"
+  measure "$who" "$cookie" "/commissions"
 done
 measure verifier "$verifier" "/verifier"
 measure verifier "$verifier" "/verifier?status=verified&method=cash"

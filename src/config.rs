@@ -16,6 +16,7 @@ pub struct Config {
     pub upload_dir: PathBuf,
     pub demo_password: Option<String>,
     pub cookie_secure: bool,
+    pub mail: crate::mail::MailConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +110,19 @@ impl Config {
             Some(v) => parse_bool("COOKIE_SECURE", &v)?,
             None => false,
         };
+        let mail = crate::mail::MailConfig {
+            smtp_url: var("SMTP_URL")?.filter(|u| !u.trim().is_empty()),
+            dir: PathBuf::from(
+                var("MAIL_DIR")?
+                    .filter(|d| !d.trim().is_empty())
+                    .unwrap_or_else(|| "mail".into()),
+            ),
+            from: var("MAIL_FROM")?
+                .filter(|f| !f.trim().is_empty())
+                .unwrap_or_else(|| crate::mail::DEFAULT_FROM.into()),
+            public_url: var("PUBLIC_URL")?.filter(|u| !u.trim().is_empty()),
+        };
+        mail.check().map_err(|(key, problem)| err(key, problem))?;
         Ok(Self {
             database,
             pool_size,
@@ -117,6 +131,7 @@ impl Config {
             upload_dir,
             demo_password,
             cookie_secure,
+            mail,
         })
     }
 }

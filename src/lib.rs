@@ -14,6 +14,7 @@ pub mod error;
 pub mod health;
 pub mod invoices;
 pub mod loadgen;
+pub mod mail;
 pub mod notifications;
 pub mod numbers;
 pub mod orgs;

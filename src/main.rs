@@ -98,6 +98,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
+    // Links in e-mails, queued by any command (the demo's too).
+    dealdesk::mail::set_public_url(
+        &config
+            .mail
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.bind)),
+    );
     let pool = db::build_pool(&config.database, config.pool_size)?;
     let mut conn = pool
         .get()
@@ -264,6 +272,13 @@ fn serve(config: Config, pool: Pool, demo_password: Option<String>) -> Result<Ex
     // actix's default of hundreds, the threads spent more time switching than working).
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let blocking = (config.pool_size as usize / workers).max(1);
+    let mailer = config.mail.mailer()?;
+    let mail_to = match &config.mail.smtp_url {
+        Some(_) => "sent by SMTP (SMTP_URL)".to_string(),
+        None => format!("written to {} (MAIL_DIR)", config.mail.dir.display()),
+    };
+    dealdesk::mail::worker::spawn(pool.clone(), mailer)
+        .map_err(|e| format!("cannot start the mail sender: {e}"))?;
     let state = web::Data::new(AppState {
         pool,
         config: Arc::new(config),
@@ -279,6 +294,7 @@ fn serve(config: Config, pool: Pool, demo_password: Option<String>) -> Result<Ex
                 })?
                 .run();
             println!("Dealdesk is serving on http://{bind}/");
+            println!("E-mail is {mail_to}.");
             if let Some(password) = &demo_password {
                 print_logins(password);
             }

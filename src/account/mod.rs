@@ -1,5 +1,6 @@
-//! Everyone's own account: profile, password, active sessions.
+//! Everyone's own account: profile, password, active sessions, notification choices.
 
+mod notifications;
 mod password;
 mod profile;
 pub mod sessions;
@@ -16,6 +17,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/account/password")
             .route(web::get().to(password::form))
             .route(web::post().to(password::submit)),
+    )
+    .service(
+        web::resource("/account/notifications")
+            .route(web::get().to(notifications::show))
+            .route(web::post().to(notifications::save)),
     )
     .route("/account/sessions", web::get().to(sessions::list))
     .route(

@@ -2,6 +2,7 @@
 //! `Ctx::admin_nav`); the overview shows the sections the signed-in user may open.
 
 pub mod audit;
+pub mod broadcasts;
 pub mod loss_reasons;
 pub mod policy;
 pub mod roles;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     settings::configure(cfg);
     loss_reasons::configure(cfg);
     audit::configure(cfg);
+    broadcasts::configure(cfg);
 }
 
 /// A page asking to confirm a destructive action before its POST.

@@ -2,6 +2,8 @@
 //! for a second approval…), unread first, each linking to its record; marked read one by one or
 //! all at once. Notes are written by `notify`, inside the transaction of the event they tell of.
 
+pub mod broadcast;
+pub mod preferences;
 pub mod queries;
 
 pub use self::queries::{Note, notify};

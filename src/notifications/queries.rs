@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::schema::{notification_preferences, notifications, user_notifications};
+use crate::schema::{notifications, user_notifications, users};
 use crate::web::OrgScope;
 
 /// One event to tell a user of.
@@ -19,22 +19,35 @@ pub struct Note<'a> {
     pub priority: &'a str,
 }
 
-/// Notifies `user_id` in the app, unless they switched this kind off. Call it inside the
-/// transaction of the event, so the note exists exactly when the event does.
+/// Notifies `user_id` in the app unless they switched this kind off, and queues it as an e-mail
+/// when they asked for that. Call it inside the transaction of the event, so the note and the
+/// e-mail exist exactly when the event does.
 pub fn notify(
     conn: &mut AnyConnection,
     org: OrgScope,
     user_id: i64,
     note: Note<'_>,
 ) -> QueryResult<()> {
-    let in_app: Option<bool> = notification_preferences::table
-        .filter(notification_preferences::organization_id.eq(org.id()))
-        .filter(notification_preferences::user_id.eq(user_id))
-        .filter(notification_preferences::kind.eq(note.kind))
-        .select(notification_preferences::in_app_enabled)
-        .first(conn)
-        .optional()?;
-    if in_app == Some(false) {
+    let channels = super::preferences::channels(conn, user_id, note.kind)?;
+    if channels.email {
+        let to: String = users::table
+            .find(user_id)
+            .select(users::email)
+            .first(conn)?;
+        let mut body = note.message.clone();
+        if let Some(link) = &note.link {
+            body.push_str(&format!(
+                "\n\nOpen it in Dealdesk: {}",
+                crate::mail::link(link)
+            ));
+        }
+        body.push_str(
+            "\n\nYou receive this because of your notification choices; change them under \
+             Your account, Notifications.",
+        );
+        crate::mail::queue(conn, Some(org.id()), &to, &note.title, &body)?;
+    }
+    if !channels.in_app {
         return Ok(());
     }
     let t = now();

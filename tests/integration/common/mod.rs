@@ -254,6 +254,12 @@ impl TestApp {
             upload_dir: std::env::temp_dir(),
             demo_password: None,
             cookie_secure: false,
+            mail: dealdesk::mail::MailConfig {
+                smtp_url: None,
+                dir: std::env::temp_dir(),
+                from: dealdesk::mail::DEFAULT_FROM.into(),
+                public_url: None,
+            },
         };
         let state = web::Data::new(AppState {
             pool: db.pool.clone(),

@@ -1,0 +1,143 @@
+//! The outbox rows: queued with their event, claimed by one sender at a time, sent or retried
+//! with a growing delay, given up after `MAX_ATTEMPTS`.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, now};
+use crate::schema::email_outbox;
+
+/// Attempts before a message is marked failed (about a day of retries with `backoff`).
+pub const MAX_ATTEMPTS: i32 = 10;
+
+/// How long a sender holds a message it claimed; a sender that died lets it go after this.
+const LEASE: Duration = Duration::minutes(5);
+
+/// Queues a message; call it in the transaction of the event it tells of.
+pub fn queue(
+    conn: &mut AnyConnection,
+    organization_id: Option<i64>,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> QueryResult<()> {
+    let subject: String = subject.chars().take(200).collect();
+    diesel::insert_into(email_outbox::table)
+        .values((
+            email_outbox::organization_id.eq(organization_id),
+            email_outbox::to_address.eq(to),
+            email_outbox::subject.eq(subject),
+            email_outbox::body.eq(body),
+            email_outbox::status.eq("pending"),
+            email_outbox::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The wait before attempt `attempts + 1`: 1, 2, 4 … minutes, at most 4 hours.
+pub fn backoff(attempts: i32) -> Duration {
+    let exp = attempts.clamp(1, 9) - 1;
+    Duration::minutes((1_i64 << exp).min(240))
+}
+
+/// A message due for delivery.
+#[derive(Debug, Clone, Queryable)]
+pub struct Due {
+    pub id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i32,
+}
+
+/// Up to `limit` pending messages whose time has come, oldest first.
+pub fn due(conn: &mut AnyConnection, at: NaiveDateTime, limit: i64) -> QueryResult<Vec<Due>> {
+    email_outbox::table
+        .filter(email_outbox::status.eq("pending"))
+        .filter(
+            email_outbox::next_attempt_at
+                .is_null()
+                .or(email_outbox::next_attempt_at.le(at)),
+        )
+        .order(email_outbox::id)
+        .limit(limit)
+        .select((
+            email_outbox::id,
+            email_outbox::to_address,
+            email_outbox::subject,
+            email_outbox::body,
+            email_outbox::attempts,
+        ))
+        .load(conn)
+}
+
+/// Takes the message for this sender until the lease ends; false when another took it first.
+pub fn claim(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
+    let taken = diesel::update(
+        email_outbox::table
+            .filter(email_outbox::id.eq(id))
+            .filter(email_outbox::status.eq("pending"))
+            .filter(
+                email_outbox::next_attempt_at
+                    .is_null()
+                    .or(email_outbox::next_attempt_at.le(at)),
+            ),
+    )
+    .set(email_outbox::next_attempt_at.eq(Some(at + LEASE)))
+    .execute(conn)?;
+    Ok(taken == 1)
+}
+
+pub fn sent(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    let t = now();
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::status.eq("sent"),
+            email_outbox::sent_at.eq(Some(t)),
+            email_outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried after `backoff`, or failed for good after the last one.
+pub fn attempt_failed(
+    conn: &mut AnyConnection,
+    id: i64,
+    attempts_before: i32,
+    error: &str,
+) -> QueryResult<()> {
+    let attempts = attempts_before + 1;
+    let error: String = error.chars().take(1_000).collect();
+    let status = if attempts >= MAX_ATTEMPTS {
+        "failed"
+    } else {
+        "pending"
+    };
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::status.eq(status),
+            email_outbox::attempts.eq(attempts),
+            email_outbox::last_error.eq(Some(error)),
+            email_outbox::next_attempt_at.eq(Some(now() + backoff(attempts))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_four_hours() {
+        let minutes: Vec<i64> = (1..=MAX_ATTEMPTS)
+            .map(|a| backoff(a).num_minutes())
+            .collect();
+        assert_eq!(minutes, vec![1, 2, 4, 8, 16, 32, 64, 128, 240, 240]);
+        // Every retry together: a little over twelve hours before a message is given up.
+        let total: i64 = minutes[..(MAX_ATTEMPTS - 1) as usize].iter().sum();
+        assert_eq!(total, 495);
+    }
+}
