@@ -45,6 +45,7 @@ pub struct ListQuery {
 }
 
 /// The statement's period and filter, checked.
+#[derive(Clone)]
 struct Statement {
     from: NaiveDate,
     to: NaiveDate,
@@ -155,9 +156,10 @@ pub async fn list(
     let s = query.statement(ctx.today(), &mut errors);
     let tz = ctx.timezone();
     let after = query.after.parse().ok();
+    let statement = s.clone();
     let (mut rows, totals, people) = db::run(&state.pool, move |conn| {
         let seen = viewer.seen();
-        let (mut f, people) = filter(conn, seen, &s, tz)?;
+        let (mut f, people) = filter(conn, seen, &statement, tz)?;
         let totals = lookup::totals(conn, seen, &f)?;
         f.after = after;
         Ok((lookup::list(conn, seen, &f, PAGE_SIZE + 1)?, totals, people))
@@ -173,7 +175,6 @@ pub async fn list(
     );
     let currency = viewer.currency();
     let m = |minor: i64| money(minor, currency);
-    let s = query.statement(ctx.today(), &mut FieldErrors::default());
     let whose = people
         .iter()
         .find(|(_, id, _)| id.to_string() == query.person)

@@ -14,7 +14,7 @@ use crate::db::{AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::notifications::{self, Note};
 use crate::sales::deals::money;
-use crate::schema::{commissions, organizations};
+use crate::schema::commissions;
 use crate::web::OrgScope;
 
 pub enum Action {
@@ -35,10 +35,12 @@ impl From<diesel::result::Error> for Refused {
     }
 }
 
-/// Applies `action` to the commission; the message to show once it is done.
+/// Applies `action` to the commission; the message to show once it is done. `currency` is the
+/// organization's, in which a commission's final amount is.
 pub fn apply(
     conn: &mut AnyConnection,
     org: OrgScope,
+    currency: &str,
     actor: &Actor,
     id: PublicId,
     action: &Action,
@@ -113,13 +115,9 @@ pub fn apply(
             Action::Pay => Some(("commission_paid", "paid")),
             Action::Adjust(_) => None,
         } {
-            let currency: String = organizations::table
-                .find(org.id())
-                .select(organizations::currency)
-                .first(conn)?;
             let message = format!(
                 "Your commission of {} on deal {} is {title}.",
-                money(c.final_minor, &currency),
+                money(c.final_minor, currency),
                 c.deal_number
             );
             notifications::notify(

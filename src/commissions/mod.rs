@@ -161,10 +161,10 @@ async fn act(
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CommissionsManage)?;
     let id = parse_id(raw)?;
-    let org = ctx.scope()?;
+    let viewer = Viewer::of(&ctx)?;
     let actor = ctx.actor();
     let result = db::run(&state.pool, move |conn| {
-        match manage::apply(conn, org, &actor, id, &action) {
+        match manage::apply(conn, viewer.org, viewer.currency(), &actor, id, &action) {
             Ok(message) => Ok(Ok(message)),
             Err(Refused::App(e)) => Err(e),
             Err(Refused::Conflict(message)) => Ok(Err(message)),
@@ -206,11 +206,10 @@ async fn adjust(
     form: web::Form<AdjustForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let currency = ctx.user.currency.map_or("USD", |c| c.code());
-    let action = match form.validate(currency) {
+    ctx.require(Permission::CommissionsManage)?;
+    let action = match form.validate(Viewer::of(&ctx)?.currency()) {
         Ok(a) => Action::Adjust(a),
         Err(errors) => {
-            ctx.require(Permission::CommissionsManage)?;
             let id = parse_id(&path)?;
             let p = page(ctx, &state, id, Some((form, errors)), None).await?;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);

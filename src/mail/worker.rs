@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::Mailer;
-use super::outbox::{self, Due};
+use super::outbox;
 use crate::db::{AnyConnection, Pool, now};
 
 /// How often the sender looks for due messages.
@@ -28,7 +28,7 @@ pub fn deliver_due(conn: &mut AnyConnection, mailer: &Mailer) -> diesel::QueryRe
         if !outbox::claim(conn, m.id, t)? {
             continue;
         }
-        match send(mailer, &m) {
+        match mailer.send(&m.to_address, &m.subject, &m.body) {
             Ok(()) => {
                 outbox::sent(conn, m.id)?;
                 pass.sent += 1;
@@ -46,10 +46,6 @@ pub fn deliver_due(conn: &mut AnyConnection, mailer: &Mailer) -> diesel::QueryRe
         }
     }
     Ok(pass)
-}
-
-fn send(mailer: &Mailer, m: &Due) -> Result<(), String> {
-    mailer.send(&m.to_address, &m.subject, &m.body)
 }
 
 /// Starts the sender for the life of the process.

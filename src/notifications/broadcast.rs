@@ -71,10 +71,7 @@ pub fn send(
     .bind::<Timestamp, _>(t)
     .bind::<BigInt, _>(value)
     .execute(conn)?;
-    let body = format!(
-        "{message}\n\nYou receive this because of your notification choices; change them under \
-         Your account, Notifications."
-    );
+    let body = format!("{message}{}", super::preferences::EMAIL_FOOTER);
     let (condition, value) = audience.condition("$5");
     let emailed = diesel::sql_query(format!(
         "INSERT INTO email_outbox (organization_id, to_address, subject, body, status, attempts, \

@@ -47,6 +47,10 @@ pub const KINDS: [(&str, &str, &str); 7] = [
     ),
 ];
 
+/// The last lines of every notification sent by e-mail: why it came and where to stop it.
+pub const EMAIL_FOOTER: &str = "\n\nYou receive this because of your notification choices; \
+     change them under Your account, Notifications.";
+
 /// How a user wants one kind: (in the app, by e-mail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Channels {

@@ -41,10 +41,7 @@ pub fn notify(
                 crate::mail::link(link)
             ));
         }
-        body.push_str(
-            "\n\nYou receive this because of your notification choices; change them under \
-             Your account, Notifications.",
-        );
+        body.push_str(super::preferences::EMAIL_FOOTER);
         crate::mail::queue(conn, Some(org.id()), &to, &note.title, &body)?;
     }
     if !channels.in_app {
