@@ -888,6 +888,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    decision_waits (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        day -> Date,
+        bucket -> Integer,
+        payments -> BigInt,
+    }
+}
+
+diesel::table! {
+    verification_days (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        day -> Date,
+        method -> Text,
+        status -> Text,
+        failure_reason -> Text,
+        payments -> BigInt,
+        amount_minor -> BigInt,
+    }
+}
+
+diesel::table! {
     sales_days (id) {
         id -> BigInt,
         organization_id -> BigInt,
@@ -1197,7 +1220,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     provider_sync_logs,
     role_permissions,
     roles,
+    decision_waits,
     sales_days,
+    verification_days,
     sales_owner_stats,
     sessions,
     streak_records,

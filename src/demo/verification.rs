@@ -162,6 +162,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
     }
     commissions(conn, scope, t)?;
     crate::streaks::rebuild(conn, scope.id())?;
+    crate::verification::rollup::rebuild(conn, scope.id())?;
     if let Some(admin) = find_by_email(conn, &format!("admin@{domain}"))? {
         notifications::broadcast::send(
             conn,

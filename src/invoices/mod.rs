@@ -79,7 +79,7 @@ fn parse_id(raw: &str) -> Result<PublicId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-fn status_label(code: &str) -> &'static str {
+pub fn status_label(code: &str) -> &'static str {
     match code {
         "issued" => "Issued",
         "rejected" => "Rejected",

@@ -104,6 +104,10 @@ pub fn sales(conn: &mut AnyConnection, org_name: &str, sizes: Sizes) -> Result<(
         .map_err(err)?;
     timed(&format!("{streaks} streak days rebuilt"), started);
     let started = std::time::Instant::now();
+    conn.transaction(|c| crate::verification::rollup::rebuild(c, scope.id()))
+        .map_err(err)?;
+    timed("verification rollups rebuilt", started);
+    let started = std::time::Instant::now();
     add_calls(conn, scope, sizes.calls)?;
     timed(&format!("{} calls added", sizes.calls), started);
     Ok(())
@@ -282,7 +286,13 @@ fn add_deals_and_payments(
                 },
                 sql_date(date),
                 if *status == "rejected" { "'other'" } else { "NULL" },
-                if decided { sql_time(t) } else { "NULL".into() },
+                // Decided a few minutes to two days after it was recorded, never in the future.
+                if decided {
+                    let waited = Duration::minutes(5 + (n * 37) % 2_880);
+                    sql_time((date.and_hms_opt(12, 0, 0).unwrap_or(t) + waited).min(t))
+                } else {
+                    "NULL".into()
+                },
                 p.owner,
                 sql_time(date.and_hms_opt(12, 0, 0).unwrap_or(t)),
                 sql_time(date.and_hms_opt(12, 0, 0).unwrap_or(t)),

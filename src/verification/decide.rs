@@ -1,9 +1,9 @@
 //! A verifier's decision and everything it sets off, in one transaction (DESIGN.md, "Approval",
 //! "On verification"): the approval step, the payment's status, the deal's and the client's
 //! figures (`sales::balance::recompute`), the invoice (`invoices::sync`), the owner's commission
-//! (`commissions::sync`), the owner's streak (`streaks::record`), the owner's notification, the deal's activity line and the audit
-//! entry. If any of it fails, none of it
-//! happened.
+//! (`commissions::sync`), the owner's streak (`streaks::record`), the verifier's dashboard rollups
+//! (`rollup::recompute`), the owner's notification, the deal's activity line and the audit entry.
+//! If any of it fails, none of it happened.
 //!
 //! Two verifiers deciding one payment at once: each step of a payment is unique
 //! (`payment_approvals (payment_id, step)`) and the status moves only from pending, so exactly one
@@ -170,6 +170,9 @@ pub fn decide(
             return Err(Refused::Not(StatusCode::CONFLICT, RACED.into()));
         }
         balance::recompute(conn, p.deal_id, who.today, &[])?;
+        if decided {
+            super::rollup::recompute(conn, who.org.id(), t)?;
+        }
         invoices::sync(conn, p.id)?;
         crate::commissions::sync(conn, p.deal_id)?;
         let deal = find_in_org(conn, who.org, p.deal_id)?;

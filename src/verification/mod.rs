@@ -3,11 +3,14 @@
 //! amount actually received when it differs) or rejects it with a failure reason and a comment.
 //! `decide` carries a decision through everything it sets off, in one transaction.
 
+mod dashboard;
 pub mod decide;
 pub mod form;
 pub mod queries;
 mod queue;
 mod reversal;
+pub mod rollup;
+mod summary;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -33,6 +36,7 @@ use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/verifier", web::get().to(queue::queue))
+        .route("/verifier/dashboard", web::get().to(dashboard::show))
         .route("/verifier/payments/{id}", web::get().to(show))
         .route("/verifier/payments/{id}/decision", web::post().to(decision))
         .route("/verifier/payments/{id}/reversal", web::post().to(reversal))

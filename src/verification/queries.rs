@@ -7,7 +7,9 @@ use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId};
 use crate::sales::payments::queries::PaymentRecord;
-use crate::schema::{clients, deals, organizations, payment_approvals, payments, users};
+use crate::schema::{
+    clients, deals, organizations, payment_approvals, payments, sales_owner_stats, users,
+};
 use crate::web::OrgScope;
 
 #[derive(Debug, Clone, Default)]
@@ -198,4 +200,19 @@ pub fn second_approval_threshold(
         .find(org.id())
         .select(organizations::second_approval_threshold_minor)
         .first(conn)
+}
+
+/// What waits for a decision right now, across the organization: payments and their sum in the
+/// organization's currency, from the owners' maintained figures.
+pub fn waiting(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<(i64, i64)> {
+    let rows: Vec<(i64, i64)> = sales_owner_stats::table
+        .filter(sales_owner_stats::organization_id.eq(org.id()))
+        .select((
+            sales_owner_stats::pending_payments,
+            sales_owner_stats::pending_minor,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .fold((0, 0), |(n, m), (a, b)| (n + a, m + b)))
 }

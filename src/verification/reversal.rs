@@ -1,6 +1,7 @@
 //! Taking back a verified payment: refunded to the client, or written off as bad debt. Like a
 //! decision, in one transaction: the payment's status, the deal's and the client's figures
-//! (`sales::balance::recompute`), the invoice (`invoices::sync`: refunded or void), the owner's
+//! (`sales::balance::recompute`), the verifier's dashboard rollups of the day it was decided, the
+//! invoice (`invoices::sync`: refunded or void), the owner's
 //! notification, the deal's activity line and the audit entry with the reason.
 
 use actix_web::http::StatusCode;
@@ -82,6 +83,9 @@ pub fn reverse(
             ));
         }
         balance::recompute(conn, p.deal_id, who.today, &[])?;
+        if let Some(decided_at) = p.verified_at {
+            super::rollup::recompute(conn, who.org.id(), decided_at)?;
+        }
         invoices::sync(conn, p.id)?;
         crate::commissions::sync(conn, p.deal_id)?;
         let deal = find_in_org(conn, who.org, p.deal_id)?;

@@ -260,10 +260,16 @@ impl Ctx {
     pub fn verification_nav(&self) -> Vec<NavItem> {
         let mut items = Vec::new();
         if self.can(Permission::PaymentsVerify) {
+            let dashboard = self.path.starts_with("/verifier/dashboard");
             items.push(NavItem {
                 href: "/verifier",
                 label: "Queue",
-                active: self.path.starts_with("/verifier"),
+                active: self.path.starts_with("/verifier") && !dashboard,
+            });
+            items.push(NavItem {
+                href: "/verifier/dashboard",
+                label: "Dashboard",
+                active: dashboard,
             });
         }
         if self

@@ -32,3 +32,4 @@ mod sessions;
 mod static_files;
 mod streaks;
 mod verification;
+mod verifier_dashboard;

@@ -3,10 +3,8 @@
 //! against the period before; money comes from the rollups `sales::balance` keeps (a few rows
 //! per person and day), never from adding up payments per request.
 
-mod chart;
 mod figures;
 mod leaders;
-mod period;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -14,12 +12,13 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use self::figures::DayRow;
-use self::period::{KINDS, Period};
 use super::calls::metrics::Metrics;
 use super::deals::{money, options};
 use super::payments::queries::PaymentRow;
 use super::scope::ScopeRequest;
 use crate::AppState;
+use crate::dashboards::period::{self, KINDS, Period};
+use crate::dashboards::{Figure, chart, change, range_text};
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::permissions::Permission::{self, *};
@@ -57,28 +56,6 @@ impl Totals {
         self.rejected.0 += r.rejected_count;
         self.rejected.1 += r.rejected_minor;
     }
-}
-
-/// "+12.5 % on the previous period", "new", or "no change".
-pub fn change(now: i64, before: i64) -> String {
-    match (now, before) {
-        (n, b) if n == b => "no change on the previous period".into(),
-        (_, 0) => "none in the previous period".into(),
-        (n, b) => {
-            let tenths = ((n - b) as i128 * 1000 / b as i128) as i64;
-            let sign = if tenths > 0 { "+" } else { "−" };
-            let t = tenths.abs();
-            format!("{sign}{}.{} % on the previous period", t / 10, t % 10)
-        }
-    }
-}
-
-/// One figure of the dashboard: its label, value and change.
-pub struct Figure {
-    pub label: &'static str,
-    pub value: String,
-    pub detail: String,
-    pub change: String,
 }
 
 #[derive(Template)]
@@ -286,20 +263,14 @@ fn build(
         current.start.format("%d %b %Y"),
         current.end.format("%d %b %Y")
     );
-    let svg = chart::svg(&title, &buckets, m);
+    let svg = chart::svg("sales-chart", &title, &buckets, m);
     let mut people_options = Vec::new();
     if l.people.len() > 1 {
         people_options.push((String::new(), "Everyone I see".to_string()));
         people_options.extend(l.people.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
     }
     DashboardPage {
-        range: format!(
-            "{} to {} (compared with {} to {})",
-            current.start.format("%d %b %Y"),
-            current.end.format("%d %b %Y"),
-            previous.start.format("%d %b %Y"),
-            previous.end.format("%d %b %Y")
-        ),
+        range: range_text(&current, &previous),
         heading,
         figures,
         target,
@@ -339,19 +310,5 @@ fn build(
         ctx,
         query,
         errors,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn changes_read_as_percentages_of_the_previous_period() {
-        assert_eq!(change(150, 100), "+50.0 % on the previous period");
-        assert_eq!(change(50, 200), "−75.0 % on the previous period");
-        assert_eq!(change(7, 0), "none in the previous period");
-        assert_eq!(change(0, 0), "no change on the previous period");
-        assert_eq!(change(1, 3), "−66.6 % on the previous period");
     }
 }

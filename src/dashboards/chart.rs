@@ -62,7 +62,8 @@ fn escape(s: &str) -> String {
 }
 
 /// The chart as an `<svg>` element; `format` writes an amount for its labels.
-pub fn svg(title: &str, buckets: &[Bucket], format: impl Fn(i64) -> String) -> String {
+/// `id` tells the chart's title and description apart from another chart's on the same page.
+pub fn svg(id: &str, title: &str, buckets: &[Bucket], format: impl Fn(i64) -> String) -> String {
     const W: i64 = 720;
     const H: i64 = 220;
     const TOP: i64 = 16;
@@ -73,10 +74,10 @@ pub fn svg(title: &str, buckets: &[Bucket], format: impl Fn(i64) -> String) -> S
     let bar = (slot * 7 / 10).max(1);
     let plot = H - TOP - BOTTOM;
     let mut out = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" \
+        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
          preserveAspectRatio=\"none\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <title id=\"chart-title\">{}</title>\
-         <desc id=\"chart-desc\">Highest: {}. The table below lists every value.</desc>\
+         <title id=\"{id}-title\">{}</title>\
+         <desc id=\"{id}-desc\">Highest: {}. The table below lists every value.</desc>\
          <line x1=\"0\" y1=\"{}\" x2=\"{W}\" y2=\"{}\" class=\"chart-axis\"/>",
         escape(title),
         escape(&format(max)),
@@ -136,7 +137,7 @@ mod tests {
         add(&mut months, d(3, 15), 500);
         add(&mut months, d(3, 31), 250);
         assert_eq!(months[2].minor, 750);
-        let svg = svg("Sales <test>", &months, |m| format!("{m} USD"));
+        let svg = svg("chart", "Sales <test>", &months, |m| format!("{m} USD"));
         assert!(svg.contains("<title id=\"chart-title\">Sales &lt;test&gt;</title>"));
         assert_eq!(svg.matches("<rect").count(), 11);
         assert!(svg.contains("Mar 2026: 750 USD"));

@@ -1,0 +1,3 @@
+DROP TABLE decision_waits;
+DROP TABLE verification_days;
+DROP INDEX idx_payments_org_verified;

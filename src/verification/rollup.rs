@@ -1,0 +1,297 @@
+//! The rollups of the verifier's dashboard, by day of the organization (its time zone):
+//! `verification_days`, decided payments by method, status as it stands and failure reason; and
+//! `decision_waits`, decisions by how long the payment waited for one. A day is rebuilt from its
+//! payments (never adjusted by deltas) in the transaction of every decision and reversal
+//! (`recompute`); the demo and the load generator rebuild an organization whole (`rebuild`).
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::schema::{decision_waits, payments, verification_days};
+use crate::streaks::{self, Calendar};
+use crate::web::form::local_days;
+
+/// The statuses a decision leaves a payment in.
+pub const DECIDED: [&str; 4] = ["verified", "rejected", "refunded", "bad_debt"];
+
+/// The bucket of a wait of `minutes`, named by its lower bound: 5-minute steps in the first
+/// hour, 30 minutes within a day, 3 hours within a week, days within 60 days, then one bucket.
+pub fn wait_bucket(minutes: i64) -> i32 {
+    let m = minutes.max(0);
+    let floor = |step: i64| (m / step) * step;
+    let b = match m {
+        0..60 => floor(5),
+        60..1_440 => floor(30),
+        1_440..10_080 => floor(180),
+        10_080..86_400 => floor(1_440),
+        _ => 86_400,
+    };
+    i32::try_from(b).unwrap_or(86_400)
+}
+
+/// The bucket after the one starting at `bucket` (its upper bound), `None` for the last.
+pub fn bucket_end(bucket: i32) -> Option<i32> {
+    match bucket {
+        b if b >= 86_400 => None,
+        b => Some(b + step_of(b)),
+    }
+}
+
+fn step_of(bucket: i32) -> i32 {
+    match bucket {
+        0..60 => 5,
+        60..1_440 => 30,
+        1_440..10_080 => 180,
+        _ => 1_440,
+    }
+}
+
+/// The bucket holding the median of these (bucket, decisions) counts.
+pub fn median_bucket(counts: &BTreeMap<i32, i64>) -> Option<i32> {
+    let total: i64 = counts.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let half = (total + 1) / 2;
+    let mut seen = 0;
+    counts.iter().find_map(|(bucket, n)| {
+        seen += n;
+        (seen >= half).then_some(*bucket)
+    })
+}
+
+type Raw = (
+    String,
+    String,
+    Option<String>,
+    i64,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+type DayKey = (NaiveDate, String, String, String);
+
+#[derive(Default)]
+struct Tally {
+    days: BTreeMap<DayKey, (i64, i64)>,
+    waits: BTreeMap<(NaiveDate, i32), i64>,
+}
+
+fn tally(cal: Calendar, raw: Vec<Raw>) -> Tally {
+    let mut t = Tally::default();
+    for (method, status, reason, minor, created, decided) in raw {
+        let Some(decided) = decided else { continue };
+        let day = cal.day_of(decided);
+        let slot = t
+            .days
+            .entry((day, method, status, reason.unwrap_or_default()))
+            .or_default();
+        slot.0 += 1;
+        slot.1 += minor;
+        let bucket = wait_bucket((decided - created).num_minutes());
+        *t.waits.entry((day, bucket)).or_default() += 1;
+    }
+    t
+}
+
+fn decided(
+    conn: &mut AnyConnection,
+    org: i64,
+    bounds: Option<(NaiveDateTime, NaiveDateTime)>,
+) -> QueryResult<Vec<Raw>> {
+    let mut q = payments::table
+        .filter(payments::organization_id.eq(org))
+        .filter(payments::verified_at.is_not_null())
+        .filter(payments::status.eq_any(DECIDED))
+        .select((
+            payments::method,
+            payments::status,
+            payments::failure_reason,
+            payments::counted_org_minor,
+            payments::created_at,
+            payments::verified_at,
+        ))
+        .into_boxed();
+    if let Some((a, b)) = bounds {
+        q = q
+            .filter(payments::verified_at.ge(a))
+            .filter(payments::verified_at.lt(b));
+    }
+    q.load(conn)
+}
+
+fn write(conn: &mut AnyConnection, org: i64, t: Tally) -> QueryResult<()> {
+    let days: Vec<_> = t
+        .days
+        .into_iter()
+        .map(|((day, method, status, reason), (n, minor))| {
+            (
+                verification_days::organization_id.eq(org),
+                verification_days::day.eq(day),
+                verification_days::method.eq(method),
+                verification_days::status.eq(status),
+                verification_days::failure_reason.eq(reason),
+                verification_days::payments.eq(n),
+                verification_days::amount_minor.eq(minor),
+            )
+        })
+        .collect();
+    let waits: Vec<_> = t
+        .waits
+        .into_iter()
+        .map(|((day, bucket), n)| {
+            (
+                decision_waits::organization_id.eq(org),
+                decision_waits::day.eq(day),
+                decision_waits::bucket.eq(bucket),
+                decision_waits::payments.eq(n),
+            )
+        })
+        .collect();
+    // Batch inserts run on the backend's own connection (DIESEL-NOTES.md).
+    for chunk in days.chunks(500) {
+        let q = diesel::insert_into(verification_days::table).values(chunk.to_vec());
+        match conn {
+            AnyConnection::Postgresql(c) => q.execute(c),
+            AnyConnection::Sqlite(c) => q.execute(c),
+        }?;
+    }
+    for chunk in waits.chunks(500) {
+        let q = diesel::insert_into(decision_waits::table).values(chunk.to_vec());
+        match conn {
+            AnyConnection::Postgresql(c) => q.execute(c),
+            AnyConnection::Sqlite(c) => q.execute(c),
+        }?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the organization's day on which a payment decided at `decided_at` counts; in the
+/// decision's (or reversal's) transaction.
+pub fn recompute(conn: &mut AnyConnection, org: i64, decided_at: NaiveDateTime) -> QueryResult<()> {
+    let cal = streaks::calendar(conn, org)?;
+    let day = cal.day_of(decided_at);
+    let bounds = local_days(day, day, cal.tz);
+    let raw = decided(conn, org, bounds)?;
+    diesel::delete(
+        verification_days::table
+            .filter(verification_days::organization_id.eq(org))
+            .filter(verification_days::day.eq(day)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        decision_waits::table
+            .filter(decision_waits::organization_id.eq(org))
+            .filter(decision_waits::day.eq(day)),
+    )
+    .execute(conn)?;
+    let mut t = tally(cal, raw);
+    // A day the zone cannot name (bounds unknown) keeps only what falls on it.
+    t.days.retain(|k, _| k.0 == day);
+    t.waits.retain(|k, _| k.0 == day);
+    write(conn, org, t)
+}
+
+/// Rebuilds every row of the organization (after payments were decided in bulk).
+pub fn rebuild(conn: &mut AnyConnection, org: i64) -> QueryResult<()> {
+    let cal = streaks::calendar(conn, org)?;
+    let raw = decided(conn, org, None)?;
+    diesel::delete(verification_days::table.filter(verification_days::organization_id.eq(org)))
+        .execute(conn)?;
+    diesel::delete(decision_waits::table.filter(decision_waits::organization_id.eq(org)))
+        .execute(conn)?;
+    write(conn, org, tally(cal, raw))
+}
+
+/// One row of `verification_days`.
+#[derive(Debug, Clone, Queryable)]
+pub struct DayRow {
+    pub day: NaiveDate,
+    pub method: String,
+    pub status: String,
+    pub failure_reason: String,
+    pub payments: i64,
+    pub amount_minor: i64,
+}
+
+/// The organization's decided payments from `from` to `to` (its days, inclusive).
+pub fn days(
+    conn: &mut AnyConnection,
+    org: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<DayRow>> {
+    verification_days::table
+        .filter(verification_days::organization_id.eq(org))
+        .filter(verification_days::day.ge(from))
+        .filter(verification_days::day.le(to))
+        .select((
+            verification_days::day,
+            verification_days::method,
+            verification_days::status,
+            verification_days::failure_reason,
+            verification_days::payments,
+            verification_days::amount_minor,
+        ))
+        .load(conn)
+}
+
+/// The organization's decisions from `from` to `to` by wait bucket.
+pub fn waits(
+    conn: &mut AnyConnection,
+    org: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<BTreeMap<i32, i64>> {
+    let rows: Vec<(i32, i64)> = decision_waits::table
+        .filter(decision_waits::organization_id.eq(org))
+        .filter(decision_waits::day.ge(from))
+        .filter(decision_waits::day.le(to))
+        .select((decision_waits::bucket, decision_waits::payments))
+        .load(conn)?;
+    let mut out = BTreeMap::new();
+    for (bucket, n) in rows {
+        *out.entry(bucket).or_default() += n;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_fall_into_coarser_buckets_as_they_grow() {
+        assert_eq!(wait_bucket(-3), 0);
+        assert_eq!(wait_bucket(4), 0);
+        assert_eq!(wait_bucket(59), 55);
+        assert_eq!(wait_bucket(61), 60);
+        assert_eq!(wait_bucket(149), 120);
+        assert_eq!(wait_bucket(1_439), 1_410);
+        assert_eq!(wait_bucket(1_500), 1_440);
+        assert_eq!(wait_bucket(2_000), 1_620);
+        assert_eq!(wait_bucket(20_000), 18_720);
+        assert_eq!(wait_bucket(200_000), 86_400);
+        assert_eq!(bucket_end(0), Some(5));
+        assert_eq!(bucket_end(55), Some(60));
+        assert_eq!(bucket_end(1_410), Some(1_440));
+        assert_eq!(bucket_end(1_440), Some(1_620));
+        assert_eq!(bucket_end(86_400), None);
+    }
+
+    #[test]
+    fn the_median_is_the_bucket_reaching_half_the_decisions() {
+        let mut c = BTreeMap::new();
+        assert_eq!(median_bucket(&c), None);
+        c.insert(5, 1);
+        assert_eq!(median_bucket(&c), Some(5));
+        c.insert(60, 1);
+        c.insert(1_440, 1);
+        assert_eq!(median_bucket(&c), Some(60));
+        c.insert(1_440, 10);
+        assert_eq!(median_bucket(&c), Some(1_440));
+    }
+}
