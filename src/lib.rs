@@ -20,6 +20,7 @@ pub mod numbers;
 pub mod orgs;
 pub mod permissions;
 pub mod platform;
+pub mod reports;
 pub mod sales;
 pub mod schema;
 pub mod server;

@@ -122,6 +122,7 @@ pub fn build_app(
         .configure(crate::verification::configure)
         .configure(crate::invoices::configure)
         .configure(crate::commissions::configure)
+        .configure(crate::reports::configure)
         .configure(crate::notifications::configure)
         .configure(crate::web::assets::configure)
         .default_service(web::to(not_found))

@@ -5,7 +5,7 @@ pub mod balance;
 pub mod calls;
 pub mod choices;
 pub mod clients;
-mod dashboard;
+pub mod dashboard;
 pub mod deals;
 pub mod payments;
 pub mod scope;

@@ -36,6 +36,15 @@ impl ScopeRequest {
         })
     }
 
+    /// The whole organization, for figures that add its records up (reports.view): a reader of
+    /// the reports sees totals and rankings, never a record itself.
+    pub fn organization(ctx: &Ctx) -> Result<Self, AppError> {
+        Ok(Self {
+            view_all: true,
+            ..Self::of(ctx, Permission::ReportsView)?
+        })
+    }
+
     /// The organization's currency (as `RecordScope::currency`), before the scope is resolved.
     pub fn currency(&self) -> &'static str {
         self.currency.code()

@@ -13,7 +13,7 @@ use super::rollup;
 use super::summary::{Sum, Summary, by_day, median_text};
 use crate::AppState;
 use crate::dashboards::period::{self, KINDS};
-use crate::dashboards::{Figure, PeriodQuery, chart, change, range_text};
+use crate::dashboards::{Figure, PeriodQuery, change, chart, range_text};
 use crate::db;
 use crate::error::AppError;
 use crate::invoices::{self, rules::status_for};

@@ -212,7 +212,5 @@ pub fn waiting(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<(i64, i64
             sales_owner_stats::pending_minor,
         ))
         .load(conn)?;
-    Ok(rows
-        .iter()
-        .fold((0, 0), |(n, m), (a, b)| (n + a, m + b)))
+    Ok(rows.iter().fold((0, 0), |(n, m), (a, b)| (n + a, m + b)))
 }

@@ -272,7 +272,7 @@ mod tests {
         assert_eq!(wait_bucket(149), 120);
         assert_eq!(wait_bucket(1_439), 1_410);
         assert_eq!(wait_bucket(1_500), 1_440);
-        assert_eq!(wait_bucket(2_000), 1_620);
+        assert_eq!(wait_bucket(2_000), 1_980);
         assert_eq!(wait_bucket(20_000), 18_720);
         assert_eq!(wait_bucket(200_000), 86_400);
         assert_eq!(bucket_end(0), Some(5));

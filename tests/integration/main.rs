@@ -21,6 +21,7 @@ mod mail;
 mod malformed;
 mod platform;
 mod query_counts;
+mod reports;
 mod sales_calls;
 mod sales_clients;
 mod sales_dashboard;

@@ -42,7 +42,10 @@ dual!(the_dashboard_sums_the_scope_and_nothing_else, |app| {
         text.contains(&format!("Verified sales {expected}")),
         "{expected} in {text}"
     );
-    assert!(page.body.contains("<svg class=\"chart\"") && page.body.contains("id=\"chart-title\""));
+    assert!(
+        page.body.contains("<svg class=\"chart\"")
+            && page.body.contains("id=\"sales-chart-title\"")
+    );
     assert!(text.contains("The figures as a table"));
     // The latest payments are the scope's only.
     let (lena_txn,): (String,) = payments::table

@@ -91,7 +91,10 @@ dual!(decisions_and_reversals_keep_the_rollups_true, |app| {
     assert_eq!((after.0 - before.0, after.1 - before.1), (1, 40_000));
     let rejected = today_of(app, org, "bank_transfer", "rejected");
     assert_eq!(
-        (rejected.0 - rejected_before.0, rejected.1 - rejected_before.1),
+        (
+            rejected.0 - rejected_before.0,
+            rejected.1 - rejected_before.1
+        ),
         (1, 25_000)
     );
     // A refund moves the payment to the refunded row of the day it was decided.

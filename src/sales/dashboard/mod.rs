@@ -3,7 +3,7 @@
 //! against the period before; money comes from the rollups `sales::balance` keeps (a few rows
 //! per person and day), never from adding up payments per request.
 
-mod figures;
+pub mod figures;
 mod leaders;
 
 use actix_web::{HttpResponse, web};
@@ -18,7 +18,7 @@ use super::payments::queries::PaymentRow;
 use super::scope::ScopeRequest;
 use crate::AppState;
 use crate::dashboards::period::{self, KINDS, Period};
-use crate::dashboards::{Figure, chart, change, range_text};
+use crate::dashboards::{Figure, change, chart, range_text};
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::permissions::Permission::{self, *};
