@@ -2,7 +2,8 @@
 # Measures the sales and verification pages at scale: a fresh database with the demo data plus
 # 10,000 clients, 100,000 deals, 300,000 payments (with their invoices) and 100,000 calls in
 # "Demo Traders" (`dealdesk generate-load`), then, signed in as a manager (the whole
-# organization), as a salesperson (their own) and as a verifier (the queue, a payment, invoices),
+# organization), as a salesperson (their own), as a verifier (the queue, a payment, invoices, the
+# dashboard) and as the CEO (the reports),
 # wrk with 32 connections for 10 s per page (requests/s, p50, p99) and with one connection (the
 # median of one request alone).
 # Usage: cargo build --release && scripts/measure-sales-pages.sh sqlite|postgres
@@ -59,7 +60,8 @@ cookie_of() {
 manager=$(cookie_of manager@demo.test)
 seller=$(cookie_of sales@demo.test)
 verifier=$(cookie_of verifier@demo.test)
-for c in "$manager" "$seller" "$verifier"; do
+ceo=$(cookie_of ceo@demo.test)
+for c in "$manager" "$seller" "$verifier" "$ceo"; do
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $c" "http://127.0.0.1:$port/account")" = 200 ] ||
     { echo "signing in failed" >&2; exit 1; }
 done
@@ -99,3 +101,7 @@ measure verifier "$verifier" "/verifier/payments/$pending"
 measure verifier "$verifier" "/invoices"
 measure verifier "$verifier" "/invoices?status=issued"
 measure verifier "$verifier" "/invoices/$invoice"
+measure verifier "$verifier" "/verifier/dashboard"
+measure verifier "$verifier" "/verifier/dashboard?period=year"
+measure ceo "$ceo" "/reports"
+measure ceo "$ceo" "/reports?period=year"

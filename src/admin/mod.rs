@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod broadcasts;
 pub mod loss_reasons;
+pub mod notification_templates;
 pub mod policy;
 pub mod roles;
 pub mod settings;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     loss_reasons::configure(cfg);
     audit::configure(cfg);
     broadcasts::configure(cfg);
+    notification_templates::configure(cfg);
 }
 
 /// A page asking to confirm a destructive action before its POST.

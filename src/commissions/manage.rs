@@ -12,7 +12,7 @@ use super::rules::final_minor;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::{AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
-use crate::notifications::{self, Note};
+use crate::notifications::{self, Note, templates};
 use crate::sales::deals::money;
 use crate::schema::commissions;
 use crate::web::OrgScope;
@@ -110,24 +110,22 @@ pub fn apply(
                 }))
                 .new_values(audit_new),
         )?;
-        if let Some((kind, title)) = match action {
-            Action::Approve => Some(("commission_approved", "approved")),
-            Action::Pay => Some(("commission_paid", "paid")),
+        let kind = match action {
+            Action::Approve => Some(templates::COMMISSION_APPROVED),
+            Action::Pay => Some(templates::COMMISSION_PAID),
             Action::Adjust(_) => None,
-        } {
-            let message = format!(
-                "Your commission of {} on deal {} is {title}.",
-                money(c.final_minor, currency),
-                c.deal_number
-            );
+        };
+        if let Some(kind) = kind {
             notifications::notify(
                 conn,
                 org,
                 c.user_id,
                 Note {
                     kind,
-                    title: format!("Commission on deal {} {title}", c.deal_number),
-                    message,
+                    values: vec![
+                        ("amount", money(c.final_minor, currency)),
+                        ("deal", c.deal_number.clone()),
+                    ],
                     link: Some(format!("/commissions/{}", c.public_id)),
                     priority: "medium",
                 },

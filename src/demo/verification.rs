@@ -11,7 +11,7 @@ use crate::auth::users::find_by_email;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::invoices;
 use crate::notifications::preferences::{self, Channels, KINDS};
-use crate::notifications::{self, Note};
+use crate::notifications::{self, Note, templates};
 use crate::schema::{
     commissions, deals, email_outbox, payment_approvals, payments, user_notifications,
 };
@@ -30,6 +30,9 @@ type Decided = (
     Option<NaiveDateTime>,
     i64,
     NaiveDateTime,
+    i64,
+    String,
+    String,
 );
 
 /// Loads the decisions once per organization (nothing when it already has some).
@@ -46,6 +49,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
     };
     let threshold = second_approval_threshold(conn, scope)?;
     let found: Vec<Decided> = payments::table
+        .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
         .filter(payments::organization_id.eq(scope.id()))
         .order(payments::id)
         .select((
@@ -58,6 +62,9 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             payments::verified_at,
             payments::created_by_id,
             payments::created_at,
+            payments::amount_minor,
+            payments::currency,
+            deals::deal_number,
         ))
         .load(conn)?;
     let t = now();
@@ -77,7 +84,11 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
         preferences::save(conn, scope, sam.id, &choices)?;
     }
     let mut pending_above = 0;
-    for (id, public_id, number, counted, status, reason, decided_at, owner, created) in found {
+    for row in found {
+        let (id, public_id, number, counted, status, reason, decided_at, owner, created) = (
+            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
+        );
+        let (amount, currency, deal_number) = (row.9, row.10, row.11);
         let above = threshold.is_some_and(|th| counted > th);
         let steps: Vec<(i64, &str, Option<String>)> = match status.as_str() {
             "pending" if above => {
@@ -123,25 +134,29 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
         if status == "pending" || t - at > Duration::days(30) {
             continue;
         }
-        let (kind, title, message) = match status.as_str() {
-            "verified" => (
-                "payment_verified",
-                format!("Payment {number} verified"),
-                "Its invoice is issued.".to_string(),
-            ),
-            "rejected" => (
-                "payment_rejected",
-                format!("Payment {number} rejected"),
-                format!(
-                    "Rejected: {}.",
-                    reason_label(reason.as_deref().unwrap_or("other"))
-                ),
-            ),
-            _ => (
-                "payment_refunded",
-                format!("Payment {number} marked {}", status.replace('_', " ")),
-                "Its deal and client figures no longer count it.".to_string(),
-            ),
+        let mut values = vec![
+            ("number", number),
+            ("amount", crate::sales::deals::money(amount, &currency)),
+            ("deal", deal_number),
+        ];
+        let kind = match status.as_str() {
+            "verified" => templates::PAYMENT_VERIFIED,
+            "rejected" => {
+                values.push((
+                    "reason",
+                    reason_label(reason.as_deref().unwrap_or("other")).to_string(),
+                ));
+                values.push(("comment", "Checked with the bank.".to_string()));
+                templates::PAYMENT_REJECTED
+            }
+            _ => {
+                values.push((
+                    "outcome",
+                    status.replace("bad_debt", "written off as bad debt"),
+                ));
+                values.push(("reason", "The client asked for the money back.".to_string()));
+                templates::PAYMENT_REFUNDED
+            }
         };
         notifications::notify(
             conn,
@@ -149,8 +164,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             owner,
             Note {
                 kind,
-                title,
-                message,
+                values,
                 link: Some(format!("/sales/payments/{public_id}")),
                 priority: if status == "rejected" {
                     "high"

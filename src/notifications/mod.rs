@@ -5,6 +5,7 @@
 pub mod broadcast;
 pub mod preferences;
 pub mod queries;
+pub mod templates;
 
 pub use self::queries::{Note, notify};
 

@@ -4,44 +4,26 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 
+use super::templates::{KINDS as EVENTS, Kind};
 use crate::db::{AnyConnection, now};
 use crate::schema::notification_preferences;
 use crate::web::OrgScope;
 
-/// The kinds a user is notified of: key, label, when it is sent.
+const fn line(k: &Kind) -> (&'static str, &'static str, &'static str) {
+    (k.code, k.label, k.description)
+}
+
+/// The kinds a user is notified of: key, label, when it is sent. The events' kinds are the
+/// templated ones (`templates::KINDS`), in their order; then broadcasts.
 pub const KINDS: [(&str, &str, &str); 7] = [
+    line(&EVENTS[0]),
+    line(&EVENTS[1]),
+    line(&EVENTS[2]),
+    line(&EVENTS[3]),
+    line(&EVENTS[4]),
+    line(&EVENTS[5]),
     (
-        "payment_verified",
-        "Payment verified",
-        "A payment you recorded is verified and its invoice issued.",
-    ),
-    (
-        "payment_rejected",
-        "Payment rejected",
-        "A payment you recorded is rejected, with the reason.",
-    ),
-    (
-        "payment_needs_second_approval",
-        "Second approval needed",
-        "A payment above the threshold was approved once and waits for a second verifier.",
-    ),
-    (
-        "payment_refunded",
-        "Payment refunded or written off",
-        "A verified payment of yours is refunded or marked bad debt.",
-    ),
-    (
-        "commission_approved",
-        "Commission approved",
-        "A commission of yours is approved.",
-    ),
-    (
-        "commission_paid",
-        "Commission paid",
-        "A commission of yours is paid.",
-    ),
-    (
-        "broadcast",
+        super::broadcast::KIND,
         "Announcements",
         "A message an administrator sends to everyone, a role or a team.",
     ),

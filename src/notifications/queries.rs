@@ -5,18 +5,50 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
+use super::templates::{Kind, render};
 use crate::db::{AnyConnection, PublicId, now};
-use crate::schema::{notifications, user_notifications, users};
+use crate::schema::{
+    notification_templates, notifications, organizations, user_notifications, users,
+};
 use crate::web::OrgScope;
 
-/// One event to tell a user of.
+/// One event to tell a user of: its kind and the values of the kind's variables.
 pub struct Note<'a> {
-    pub kind: &'a str,
-    pub title: String,
-    pub message: String,
+    pub kind: &'static Kind,
+    pub values: Vec<(&'static str, String)>,
     /// The page of the record it is about.
     pub link: Option<String>,
     pub priority: &'a str,
+}
+
+/// The words of a note: the organization's active template of its kind, else the default,
+/// rendered with the event's values and the common ones (recipient, organization).
+fn words(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    first_name: String,
+    note: &Note<'_>,
+) -> QueryResult<(String, String)> {
+    let custom: Option<(String, String)> = notification_templates::table
+        .filter(notification_templates::organization_id.eq(org.id()))
+        .filter(notification_templates::kind.eq(note.kind.code))
+        .filter(notification_templates::is_active.eq(true))
+        .select((
+            notification_templates::title,
+            notification_templates::message,
+        ))
+        .first(conn)
+        .optional()?;
+    let organization: String = organizations::table
+        .find(org.id())
+        .select(organizations::name)
+        .first(conn)?;
+    let mut values = note.values.clone();
+    values.push(("recipient", first_name));
+    values.push(("organization", organization));
+    let (title, message) =
+        custom.unwrap_or_else(|| (note.kind.title.to_string(), note.kind.message.to_string()));
+    Ok((render(&title, &values), render(&message, &values)))
 }
 
 /// Notifies `user_id` in the app unless they switched this kind off, and queues it as an e-mail
@@ -28,13 +60,17 @@ pub fn notify(
     user_id: i64,
     note: Note<'_>,
 ) -> QueryResult<()> {
-    let channels = super::preferences::channels(conn, user_id, note.kind)?;
+    let channels = super::preferences::channels(conn, user_id, note.kind.code)?;
+    if !channels.email && !channels.in_app {
+        return Ok(());
+    }
+    let (first_name, to): (String, String) = users::table
+        .find(user_id)
+        .select((users::first_name, users::email))
+        .first(conn)?;
+    let (title, message) = words(conn, org, first_name, &note)?;
     if channels.email {
-        let to: String = users::table
-            .find(user_id)
-            .select(users::email)
-            .first(conn)?;
-        let mut body = note.message.clone();
+        let mut body = message.clone();
         if let Some(link) = &note.link {
             body.push_str(&format!(
                 "\n\nOpen it in Dealdesk: {}",
@@ -42,7 +78,7 @@ pub fn notify(
             ));
         }
         body.push_str(super::preferences::EMAIL_FOOTER);
-        crate::mail::queue(conn, Some(org.id()), &to, &note.title, &body)?;
+        crate::mail::queue(conn, Some(org.id()), &to, &title, &body)?;
     }
     if !channels.in_app {
         return Ok(());
@@ -52,9 +88,9 @@ pub fn notify(
         .values((
             notifications::public_id.eq(PublicId::new()),
             notifications::organization_id.eq(org.id()),
-            notifications::kind.eq(note.kind),
-            notifications::title.eq(&note.title),
-            notifications::message.eq(&note.message),
+            notifications::kind.eq(note.kind.code),
+            notifications::title.eq(&title),
+            notifications::message.eq(&message),
             notifications::data.eq(note.link.map(|l| json!({ "link": l }).to_string())),
             notifications::priority.eq(note.priority),
             notifications::created_at.eq(t),

@@ -20,7 +20,7 @@ use crate::audit::{Actor, actions};
 use crate::db::{AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::invoices;
-use crate::notifications::{self, Note};
+use crate::notifications::{self, Note, templates};
 use crate::sales::balance;
 use crate::sales::deals::activity::{self, Change};
 use crate::sales::deals::money;
@@ -190,40 +190,31 @@ pub fn decide(
         }
         let amount = money(received.unwrap_or(p.amount_minor), &p.currency);
         let number = &p.transaction_number;
-        let (kind, title, message, line) = match decision {
+        let mut values = vec![
+            ("number", number.clone()),
+            ("amount", amount.clone()),
+            ("deal", deal.deal_number.clone()),
+        ];
+        let (kind, line) = match decision {
             Decision::Approve { .. } if needs_second => (
-                "payment_needs_second_approval",
-                format!("Payment {number} needs a second approval"),
-                format!(
-                    "One verifier approved {amount} on deal {}; above the organization's \
-                     threshold a second verifier must approve it too.",
-                    deal.deal_number
-                ),
+                templates::PAYMENT_NEEDS_SECOND_APPROVAL,
                 format!("Approved payment {number} (first of two approvals)"),
             ),
             Decision::Approve { .. } => (
-                "payment_verified",
-                format!("Payment {number} verified"),
-                format!(
-                    "{amount} on deal {} is verified and its invoice issued.",
-                    deal.deal_number
-                ),
+                templates::PAYMENT_VERIFIED,
                 format!("Verified payment {number} ({amount})"),
             ),
-            Decision::Reject { reason, comment } => (
-                "payment_rejected",
-                format!("Payment {number} rejected"),
-                format!(
-                    "{} on deal {} was rejected: {}. {comment}",
-                    money(p.amount_minor, &p.currency),
-                    deal.deal_number,
-                    reason_label(reason)
-                ),
-                format!(
-                    "Rejected payment {number}: {}",
-                    reason_label(reason).to_lowercase()
-                ),
-            ),
+            Decision::Reject { reason, comment } => {
+                values.push(("reason", reason_label(reason).to_string()));
+                values.push(("comment", comment.clone()));
+                (
+                    templates::PAYMENT_REJECTED,
+                    format!(
+                        "Rejected payment {number}: {}",
+                        reason_label(reason).to_lowercase()
+                    ),
+                )
+            }
         };
         notifications::notify(
             conn,
@@ -231,8 +222,7 @@ pub fn decide(
             p.created_by_id,
             Note {
                 kind,
-                title,
-                message,
+                values,
                 link: Some(format!("/sales/payments/{}", p.public_id)),
                 priority: if outcome == Outcome::Rejected {
                     "high"

@@ -15,7 +15,7 @@ use crate::audit::actions;
 use crate::db::{AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::invoices;
-use crate::notifications::{self, Note};
+use crate::notifications::{self, Note, templates};
 use crate::sales::balance;
 use crate::sales::deals::activity::{self, Change};
 use crate::sales::deals::money;
@@ -104,12 +104,14 @@ pub fn reverse(
             who.org,
             p.created_by_id,
             Note {
-                kind: "payment_refunded",
-                title: format!("Payment {number} {what}"),
-                message: format!(
-                    "{amount} on deal {} no longer counts as paid: {reason}",
-                    deal.deal_number
-                ),
+                kind: templates::PAYMENT_REFUNDED,
+                values: vec![
+                    ("number", number.clone()),
+                    ("amount", amount),
+                    ("deal", deal.deal_number.clone()),
+                    ("outcome", what.to_string()),
+                    ("reason", reason.clone()),
+                ],
                 link: Some(format!("/sales/payments/{}", p.public_id)),
                 priority: "high",
             },

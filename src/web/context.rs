@@ -178,13 +178,18 @@ impl Ctx {
     /// The admin sections this user's permissions open.
     pub fn admin_nav(&self) -> Vec<NavItem> {
         use Permission::*;
-        let sections: [(&'static str, &'static str, Permission); 6] = [
+        let sections: [(&'static str, &'static str, Permission); 7] = [
             ("/admin/users", "Users", UsersManage),
             ("/admin/roles", "Roles", RolesManage),
             ("/admin/teams", "Teams and projects", TeamsManage),
             ("/admin/settings", "Settings", OrgManage),
             ("/admin/audit", "Audit log", AuditView),
             ("/admin/broadcasts", "Broadcasts", UsersManage),
+            (
+                "/admin/notification-templates",
+                "Notification templates",
+                OrgManage,
+            ),
         ];
         let mut items = vec![NavItem {
             href: "/admin",

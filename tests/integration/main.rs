@@ -19,6 +19,7 @@ mod hardening;
 mod invoices;
 mod mail;
 mod malformed;
+mod notification_templates;
 mod platform;
 mod query_counts;
 mod reports;
