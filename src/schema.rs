@@ -712,6 +712,7 @@ diesel::table! {
         updated_at -> Timestamp,
         counted_minor -> BigInt,
         counted_org_minor -> BigInt,
+        owner_id -> BigInt,
     }
 }
 

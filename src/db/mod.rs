@@ -150,6 +150,19 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, String> {
     applied.map_err(|e| format!("migration failed: {e}"))
 }
 
+/// Reverts the last `n` migrations, so a test can run a migration's data step on rows that
+/// exist before it.
+pub fn revert_last_migrations(conn: &mut AnyConnection, n: usize) -> Result<(), String> {
+    for _ in 0..n {
+        match conn {
+            AnyConnection::Postgresql(c) => c.revert_last_migration(PG_MIGRATIONS).map(|_| ()),
+            AnyConnection::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS).map(|_| ()),
+        }
+        .map_err(|e| format!("reverting a migration failed: {e}"))?;
+    }
+    Ok(())
+}
+
 pub fn revert_all_migrations(conn: &mut AnyConnection) -> Result<usize, String> {
     let reverted = match conn {
         AnyConnection::Postgresql(c) => c.revert_all_migrations(PG_MIGRATIONS).map(|v| v.len()),

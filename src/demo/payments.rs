@@ -132,6 +132,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
                     payments::verified_by_id.eq(verifier.filter(|_| decided)),
                     payments::verified_at.eq(decided_at),
                     payments::created_by_id.eq(owner),
+                    payments::owner_id.eq(owner),
                     payments::created_at.eq(created),
                     payments::updated_at.eq(decided_at.unwrap_or(created)),
                 ))

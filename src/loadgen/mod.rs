@@ -4,6 +4,7 @@
 //! computed by the same functions the site uses.
 
 mod admin;
+mod commissions;
 mod sales;
 
 pub use self::admin::{audit, users};

@@ -26,14 +26,18 @@ pub struct Sizes {
     pub calls: usize,
 }
 
-fn err(e: diesel::result::Error) -> String {
+pub(super) fn err(e: diesel::result::Error) -> String {
     e.to_string()
 }
 
 /// Runs `rows` through multi-row INSERTs of `head`, a thousand at a time, each batch its own
 /// transaction: the counters' triggers update one row per insert, and PostgreSQL slows down
 /// sharply when one transaction updates the same row a hundred thousand times.
-fn insert_all(conn: &mut AnyConnection, head: &str, rows: &[String]) -> Result<(), String> {
+pub(super) fn insert_all(
+    conn: &mut AnyConnection,
+    head: &str,
+    rows: &[String],
+) -> Result<(), String> {
     for chunk in rows.chunks(BATCH) {
         let sql = format!("{head} VALUES {}", chunk.join(","));
         conn.transaction(|c| c.batch_execute(&sql)).map_err(err)?;
@@ -107,6 +111,9 @@ pub fn sales(conn: &mut AnyConnection, org_name: &str, sizes: Sizes) -> Result<(
     conn.transaction(|c| crate::verification::rollup::rebuild(c, scope.id()))
         .map_err(err)?;
     timed("verification rollups rebuilt", started);
+    let started = std::time::Instant::now();
+    let made = super::commissions::commissions(conn, scope)?;
+    timed(&format!("{made} commissions added"), started);
     let started = std::time::Instant::now();
     add_calls(conn, scope, sizes.calls)?;
     timed(&format!("{} calls added", sizes.calls), started);
@@ -273,7 +280,7 @@ fn add_deals_and_payments(
             let minor = p.amount * share / 100;
             let decided = *status != "pending";
             rows.push(format!(
-                "('{}', {}, '{}', {deal_id}, {minor}, '{currency}', {}, 'cash', '{status}', {}, {}, {}, {minor}, {minor}, {}, {}, {})",
+                "('{}', {}, '{}', {deal_id}, {minor}, '{currency}', {}, 'cash', '{status}', {}, {}, {}, {minor}, {minor}, {}, {}, {}, {})",
                 PublicId::new(),
                 scope.id(),
                 PAYMENT.format(first_txn + n),
@@ -294,6 +301,7 @@ fn add_deals_and_payments(
                     "NULL".into()
                 },
                 p.owner,
+                p.owner,
                 sql_time(date.and_hms_opt(12, 0, 0).unwrap_or(t)),
                 sql_time(date.and_hms_opt(12, 0, 0).unwrap_or(t)),
             ));
@@ -305,7 +313,8 @@ fn add_deals_and_payments(
         conn,
         "INSERT INTO payments (public_id, organization_id, transaction_number, deal_id, \
          amount_minor, currency, category, method, status, payment_date, failure_reason, \
-         verified_at, counted_minor, counted_org_minor, created_by_id, created_at, updated_at)",
+         verified_at, counted_minor, counted_org_minor, created_by_id, owner_id, created_at, \
+         updated_at)",
         &rows,
     )?;
     // What follows from the new rows, by the site's own recomputation.

@@ -182,11 +182,11 @@ pub fn render(text: &str, values: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else {
             break;
         };
+        out.push_str(&rest[..start]);
         let name = after[..end].trim();
         match values.iter().find(|(n, _)| *n == name) {
             Some((_, v)) => out.push_str(v),

@@ -17,36 +17,27 @@ use crate::web::form::local_days;
 /// The statuses a decision leaves a payment in.
 pub const DECIDED: [&str; 4] = ["verified", "rejected", "refunded", "bad_debt"];
 
-/// The bucket of a wait of `minutes`, named by its lower bound: 5-minute steps in the first
-/// hour, 30 minutes within a day, 3 hours within a week, days within 60 days, then one bucket.
+/// The lower bounds of the wait buckets, in minutes: steps that grow with the wait (5 minutes
+/// at first, a day or more after a week), so a median reads to within about a third of itself
+/// and a day of decisions fills at most 29 rows.
+pub const BUCKETS: [i32; 29] = [
+    0, 5, 10, 15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 960, 1_200, 1_440, 2_160, 2_880,
+    4_320, 5_760, 7_200, 10_080, 14_400, 20_160, 30_240, 43_200, 64_800, 86_400,
+];
+
+/// The bucket of a wait of `minutes`, named by its lower bound.
 pub fn wait_bucket(minutes: i64) -> i32 {
-    let m = minutes.max(0);
-    let floor = |step: i64| (m / step) * step;
-    let b = match m {
-        0..60 => floor(5),
-        60..1_440 => floor(30),
-        1_440..10_080 => floor(180),
-        10_080..86_400 => floor(1_440),
-        _ => 86_400,
-    };
-    i32::try_from(b).unwrap_or(86_400)
+    BUCKETS
+        .iter()
+        .rev()
+        .find(|b| i64::from(**b) <= minutes)
+        .copied()
+        .unwrap_or(0)
 }
 
 /// The bucket after the one starting at `bucket` (its upper bound), `None` for the last.
 pub fn bucket_end(bucket: i32) -> Option<i32> {
-    match bucket {
-        b if b >= 86_400 => None,
-        b => Some(b + step_of(b)),
-    }
-}
-
-fn step_of(bucket: i32) -> i32 {
-    match bucket {
-        0..60 => 5,
-        60..1_440 => 30,
-        1_440..10_080 => 180,
-        _ => 1_440,
-    }
+    BUCKETS.iter().find(|b| **b > bucket).copied()
 }
 
 /// The bucket holding the median of these (bucket, decisions) counts.
@@ -267,19 +258,18 @@ mod tests {
     fn waits_fall_into_coarser_buckets_as_they_grow() {
         assert_eq!(wait_bucket(-3), 0);
         assert_eq!(wait_bucket(4), 0);
-        assert_eq!(wait_bucket(59), 55);
+        assert_eq!(wait_bucket(59), 45);
         assert_eq!(wait_bucket(61), 60);
         assert_eq!(wait_bucket(149), 120);
-        assert_eq!(wait_bucket(1_439), 1_410);
+        assert_eq!(wait_bucket(1_439), 1_200);
         assert_eq!(wait_bucket(1_500), 1_440);
-        assert_eq!(wait_bucket(2_000), 1_980);
-        assert_eq!(wait_bucket(20_000), 18_720);
+        assert_eq!(wait_bucket(20_000), 14_400);
         assert_eq!(wait_bucket(200_000), 86_400);
         assert_eq!(bucket_end(0), Some(5));
-        assert_eq!(bucket_end(55), Some(60));
-        assert_eq!(bucket_end(1_410), Some(1_440));
-        assert_eq!(bucket_end(1_440), Some(1_620));
+        assert_eq!(bucket_end(45), Some(60));
+        assert_eq!(bucket_end(1_440), Some(2_160));
         assert_eq!(bucket_end(86_400), None);
+        assert!(BUCKETS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -182,6 +182,7 @@ mod tests {
         assert_eq!(wait_text(150), "2 h 30 min");
         assert_eq!(wait_text(1_440 * 3 + 360), "3 d 6 h");
         assert_eq!(median_text(Some(90)), "1 h 30 min to 2 h");
+        assert_eq!(median_text(Some(1_440)), "1 d to 1 d 12 h");
         assert_eq!(median_text(Some(86_400)), "over 60 d");
         assert_eq!(median_text(None), "no decision");
     }

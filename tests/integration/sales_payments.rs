@@ -10,12 +10,15 @@ use crate::dual;
 use dealdesk::db::PublicId;
 use dealdesk::schema::{audit_log, clients, deals, payments, users};
 
-/// A new deal of `amount` for the user's first active client; its page's address.
+/// A new deal of `amount` for the user's first active client in good standing (the demo's
+/// balances move with the date); its page's address.
 pub(crate) fn new_deal(c: &mut Client, app: &TestApp, email: &str, amount: &str) -> String {
     let client: PublicId = clients::table
         .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
         .filter(users::email.eq(email))
         .filter(clients::is_active.eq(true))
+        .filter(clients::balance_status.ne("bad_debt"))
+        .order(clients::id)
         .select(clients::public_id)
         .first(&mut app.conn())
         .expect("client");

@@ -320,6 +320,9 @@ dual!(the_creator_cannot_decide_and_others_are_kept_out, |app| {
         .expect("admin");
     let client: i64 = clients::table
         .filter(clients::organization_id.eq(1))
+        .filter(clients::is_active.eq(true))
+        .filter(clients::balance_status.ne("bad_debt"))
+        .order(clients::id)
         .select(clients::id)
         .first(&mut app.conn())
         .expect("client");

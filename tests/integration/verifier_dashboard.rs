@@ -10,7 +10,7 @@ use crate::common::client::strip_tags;
 use crate::dual;
 use crate::verification::{approve, decide, pending_payment};
 use dealdesk::db::AnyConnection;
-use dealdesk::schema::{decision_waits, organizations, payments, verification_days};
+use dealdesk::schema::{deals, decision_waits, organizations, payments, verification_days};
 use dealdesk::web::form::local_days;
 
 fn org(app: &TestApp) -> i64 {
@@ -163,4 +163,28 @@ dual!(the_dashboard_shows_the_periods_decisions, |app| {
     // Salespeople do not see it.
     let mut sam = app.signed_in("sales@demo.test");
     assert_eq!(sam.get("/verifier/dashboard").status, 403);
+});
+
+dual!(the_migrations_fill_what_the_site_keeps, |app| {
+    // In UTC the organization's days are the UTC days the migration counts on.
+    let org = org(app);
+    let mut conn = app.conn();
+    diesel::update(organizations::table.find(org))
+        .set(organizations::timezone.eq("UTC"))
+        .execute(&mut conn)
+        .expect("zone");
+    dealdesk::verification::rollup::rebuild(&mut conn, org).expect("rebuild");
+    let kept = rows(&mut conn, org);
+    assert!(!kept.0.is_empty() && !kept.1.is_empty());
+    // Back to before the rollups and the payments' owners, and up again.
+    dealdesk::db::revert_last_migrations(&mut conn, 2).expect("down");
+    dealdesk::db::run_migrations(&mut conn).expect("up");
+    assert_eq!(rows(&mut conn, org), kept);
+    let owners: Vec<(i64, i64)> = payments::table
+        .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+        .select((payments::owner_id, deals::created_by_id))
+        .load(&mut conn)
+        .expect("owners");
+    assert!(!owners.is_empty());
+    assert!(owners.iter().all(|(a, b)| a == b));
 });

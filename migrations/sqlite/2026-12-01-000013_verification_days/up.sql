@@ -19,9 +19,8 @@ CREATE TABLE verification_days (
 );
 
 -- Decisions per day of the organization and waiting time (from the payment's recording to its
--- decision), in buckets named by their lower bound in minutes: 5-minute steps in the first
--- hour, 30 minutes within a day, 3 hours within a week, days within 60 days, then one bucket.
--- The median time to a decision is read from these counts.
+-- decision), in buckets named by their lower bound in minutes, steps growing with the wait
+-- (verification::rollup::BUCKETS). The median time to a decision is read from these counts.
 CREATE TABLE decision_waits (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     organization_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
@@ -45,11 +44,35 @@ SELECT organization_id, day, bucket, COUNT(*)
 FROM (
     SELECT organization_id, date(verified_at) AS day,
         CASE
-            WHEN m < 60 THEN (m / 5) * 5
-            WHEN m < 1440 THEN (m / 30) * 30
-            WHEN m < 10080 THEN (m / 180) * 180
-            WHEN m < 86400 THEN (m / 1440) * 1440
-            ELSE 86400
+            WHEN m >= 86400 THEN 86400
+            WHEN m >= 64800 THEN 64800
+            WHEN m >= 43200 THEN 43200
+            WHEN m >= 30240 THEN 30240
+            WHEN m >= 20160 THEN 20160
+            WHEN m >= 14400 THEN 14400
+            WHEN m >= 10080 THEN 10080
+            WHEN m >= 7200 THEN 7200
+            WHEN m >= 5760 THEN 5760
+            WHEN m >= 4320 THEN 4320
+            WHEN m >= 2880 THEN 2880
+            WHEN m >= 2160 THEN 2160
+            WHEN m >= 1440 THEN 1440
+            WHEN m >= 1200 THEN 1200
+            WHEN m >= 960 THEN 960
+            WHEN m >= 720 THEN 720
+            WHEN m >= 480 THEN 480
+            WHEN m >= 360 THEN 360
+            WHEN m >= 240 THEN 240
+            WHEN m >= 180 THEN 180
+            WHEN m >= 120 THEN 120
+            WHEN m >= 90 THEN 90
+            WHEN m >= 60 THEN 60
+            WHEN m >= 45 THEN 45
+            WHEN m >= 30 THEN 30
+            WHEN m >= 15 THEN 15
+            WHEN m >= 10 THEN 10
+            WHEN m >= 5 THEN 5
+            ELSE 0
         END AS bucket
     FROM (
         SELECT organization_id, verified_at,

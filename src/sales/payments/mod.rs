@@ -218,7 +218,7 @@ async fn create(
                     return Err(FormError::Invalid(rule_errors));
                 }
                 let number = numbers::next(conn, scope.org(), numbers::PAYMENT)?;
-                let payment = queries::insert(conn, &scope, deal.id, &number, &v, receipt.as_ref())
+                let payment = queries::insert(conn, &scope, &deal, &number, &v, receipt.as_ref())
                     .map_err(cheque_conflict)?;
                 balance::recompute(conn, deal.id, today, &[])?;
                 crate::invoices::sync(conn, payment.id)?;

@@ -39,6 +39,8 @@ pub struct PaymentRecord {
     pub counted_minor: i64,
     /// What it counts for in the organization's currency (kept by `sales::balance`).
     pub counted_org_minor: i64,
+    /// Its deal's owner, whose scope shows it (a deal never changes owner).
+    pub owner_id: i64,
 }
 
 impl PaymentRecord {
@@ -66,7 +68,7 @@ pub struct PaymentRow {
     pub client_name: String,
 }
 
-/// The scope's payments (through their deals), as a boxed query to add to.
+/// The scope's payments (their deals' owners'), as a boxed query to add to.
 macro_rules! scoped {
     ($scope:expr) => {{
         let mut q = payments::table
@@ -74,7 +76,7 @@ macro_rules! scoped {
             .filter(payments::organization_id.eq($scope.org().id()))
             .into_boxed();
         if let Some(owners) = $scope.owners() {
-            q = q.filter(deals::created_by_id.eq_any(owners.to_vec()));
+            q = q.filter(payments::owner_id.eq_any(owners.to_vec()));
         }
         q
     }};
@@ -302,7 +304,7 @@ pub struct Receipt {
 pub fn insert(
     conn: &mut AnyConnection,
     scope: &RecordScope,
-    deal_id: i64,
+    deal: &DealRecord,
     number: &str,
     v: &PaymentValues,
     receipt: Option<&Receipt>,
@@ -313,7 +315,8 @@ pub fn insert(
             payments::public_id.eq(PublicId::new()),
             payments::organization_id.eq(scope.org().id()),
             payments::transaction_number.eq(number),
-            payments::deal_id.eq(deal_id),
+            payments::deal_id.eq(deal.id),
+            payments::owner_id.eq(deal.created_by_id),
             payments::amount_minor.eq(v.amount_minor),
             payments::currency.eq(&v.currency),
             payments::exchange_rate_e4.eq(v.exchange_rate_e4),
