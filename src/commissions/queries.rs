@@ -22,8 +22,10 @@ struct Source {
 
 /// Brings the commission of the deal's owner in step with what the deal has verified: created
 /// when it first has a verified payment, its figures updated while it is pending, removed when
-/// nothing verified is left and it was never approved. An approved or paid commission keeps its
-/// figures (a manager settles a later refund with a penalty). The target bonus of the month
+/// nothing verified is left and it was never approved. An approved commission whose verified
+/// base changes (a refund, a bad debt) goes back to pending with the new figures, to be approved
+/// again on what was really received; a paid one keeps its figures (a manager settles an
+/// overpayment with a penalty). The target bonus of the month
 /// (`bonus::apply`) follows each change. Call it in the transaction of every
 /// verification decision and reversal.
 pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
@@ -44,7 +46,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
             roles::commission_rate_bp.nullable(),
         ))
         .first(conn)?;
-    let existing: Option<(i64, String, i64, i64, chrono::NaiveDateTime)> = commissions::table
+    let existing: Option<(i64, String, i64, i64, chrono::NaiveDateTime, i64)> = commissions::table
         .filter(commissions::deal_id.eq(deal_id))
         .filter(commissions::user_id.eq(s.owner_id))
         .select((
@@ -53,6 +55,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
             commissions::bonus_minor,
             commissions::penalty_minor,
             commissions::created_at,
+            commissions::base_minor,
         ))
         .first(conn)
         .optional()?;
@@ -90,8 +93,10 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
             super::bonus::apply(conn, s.organization_id, s.owner_id, t)?;
         }
         None => {}
-        Some((id, status, bonus, penalty, created)) if status == "pending" => {
-            if s.paid_minor == 0 && bonus == 0 && penalty == 0 {
+        Some((id, status, bonus, penalty, created, base))
+            if status == "pending" || (status == "approved" && base != s.paid_minor) =>
+        {
+            if status == "pending" && s.paid_minor == 0 && bonus == 0 && penalty == 0 {
                 diesel::delete(commissions::table.find(id)).execute(conn)?;
                 return Ok(());
             }
@@ -113,6 +118,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
                     commissions::exchange_rate_e4.eq(s.exchange_rate_e4),
                     commissions::converted_minor.eq(f.converted_minor),
                     commissions::final_minor.eq(f.final_minor),
+                    commissions::status.eq("pending"),
                     commissions::updated_at.eq(t),
                 ))
                 .execute(conn)?;

@@ -577,3 +577,58 @@ dual!(a_refund_takes_a_verified_payment_back_everywhere, |app| {
         "{timeline}"
     );
 });
+
+dual!(
+    a_refund_reopens_an_approved_commission_and_leaves_a_paid_one,
+    |app| {
+        commission_at_the_organizations_rate(app);
+        let mut nadia = app.signed_in("nadia.nguyen@demo.test");
+        let mut max = app.signed_in("manager@demo.test");
+        let deal_of = |deal: &str| -> PublicId {
+            deal.rsplit('/')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .expect("id")
+        };
+        let commission_id = |deal: PublicId| -> PublicId {
+            commissions::table
+                .inner_join(deals::table)
+                .filter(deals::public_id.eq(deal))
+                .select(commissions::public_id)
+                .first(&mut app.conn())
+                .expect("commission")
+        };
+        let refund = |c: &mut crate::common::Client, id: PublicId| {
+            let page = format!("/verifier/payments/{id}");
+            let r = c.submit(
+                &page,
+                &format!("{page}/reversal"),
+                &[("to", "refunded"), ("reason", "Returned to the client.")],
+            );
+            assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+        };
+        for settled in ["approve", "pay"] {
+            let (id, _, deal) = pending_payment(app, "400");
+            let deal = deal_of(&deal);
+            assert_eq!(decide(&mut nadia, id, &approve("")).status, 303);
+            let c = commission_id(deal);
+            let page = format!("/commissions/{c}");
+            for step in ["approve", "pay"] {
+                let r = max.submit(&page, &format!("{page}/{step}"), &[]);
+                assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+                if step == settled {
+                    break;
+                }
+            }
+            refund(&mut nadia, id);
+            let after = commission(app, deal);
+            if settled == "approve" {
+                // To be approved again on what was really received: nothing.
+                assert_eq!(after, Some((0, 725, 0, 0, "pending".into())));
+            } else {
+                // Paid stays paid, as it was paid.
+                assert_eq!(after, Some((40_000, 725, 2_900, 2_900, "paid".into())));
+            }
+        }
+    }
+);
