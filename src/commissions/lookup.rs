@@ -104,7 +104,8 @@ macro_rules! row_columns {
     };
 }
 
-/// The statement's lines, newest first, `limit` after the cursor (keyset on the id).
+/// The statement's lines, newest first, `limit` after the cursor: keyset on (created, id), the
+/// order of the period's index, so a page reads its lines and no more.
 pub fn list(
     conn: &mut AnyConnection,
     seen: Seen,
@@ -113,17 +114,21 @@ pub fn list(
 ) -> QueryResult<Vec<CommissionRow>> {
     let mut q = visible!(seen, f).select(row_columns!());
     if let Some(after) = f.after {
-        let cursor: Option<i64> = commissions::table
+        let cursor: Option<(NaiveDateTime, i64)> = commissions::table
             .filter(commissions::organization_id.eq(seen.org.id()))
             .filter(commissions::public_id.eq(after))
-            .select(commissions::id)
+            .select((commissions::created_at, commissions::id))
             .first(conn)
             .optional()?;
-        if let Some(id) = cursor {
-            q = q.filter(commissions::id.lt(id));
+        if let Some((at, id)) = cursor {
+            q = q
+                .filter(commissions::created_at.le(at))
+                .filter(commissions::created_at.lt(at).or(commissions::id.lt(id)));
         }
     }
-    q.order(commissions::id.desc()).limit(limit).load(conn)
+    q.order((commissions::created_at.desc(), commissions::id.desc()))
+        .limit(limit)
+        .load(conn)
 }
 
 /// A statement's totals, in the organization's currency.

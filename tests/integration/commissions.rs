@@ -312,3 +312,50 @@ dual!(reaching_the_monthly_target_earns_the_target_bonus, |app| {
         .expect("commission");
     assert_eq!(bonus, 0);
 });
+
+dual!(statement_pages_follow_each_other_newest_first, |app| {
+    let mut max = app.signed_in("manager@demo.test");
+    let today = chrono::Utc::now().date_naive();
+    let from = today - chrono::Duration::days(300);
+    let mut address = format!("/commissions?from={from}&to={today}");
+    let mut seen: Vec<String> = Vec::new();
+    let mut pages = 0;
+    // Three pages at most: enough to cross page boundaries, where lines share a day.
+    while pages < 3 {
+        let r = max.get(&address);
+        assert_eq!(r.status, 200);
+        let found: Vec<String> = r
+            .body
+            .match_indices("href=\"/commissions/")
+            .map(|(i, _)| r.body[i + 19..i + 55].to_string())
+            .filter(|id| id.parse::<PublicId>().is_ok())
+            .collect();
+        assert!(!found.is_empty());
+        for id in found {
+            assert!(!seen.contains(&id), "{id} twice");
+            seen.push(id);
+        }
+        pages += 1;
+        let Some(at) = r.body.find("rel=\"next\"") else {
+            break;
+        };
+        let start = r.body[..at].rfind("href=\"").expect("link") + 6;
+        let end = start + r.body[start..].find('"').expect("end");
+        address = r.body[start..end]
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+    }
+    assert_eq!(pages, 3, "the demo has more than two pages in 300 days");
+    // Newest first: creation times never increase down the pages.
+    let times: Vec<NaiveDateTime> = seen
+        .iter()
+        .map(|id| {
+            commissions::table
+                .filter(commissions::public_id.eq(id.parse::<PublicId>().expect("id")))
+                .select(commissions::created_at)
+                .first(&mut app.conn())
+                .expect("commission")
+        })
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]));
+});
