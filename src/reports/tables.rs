@@ -4,25 +4,92 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
 use crate::dashboards::chart::{self, Bucket};
 use crate::dashboards::period::Period;
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::sales::calls::metrics::Metrics;
-use crate::sales::dashboard::figures::{self, DayRow, Leader};
+use crate::sales::dashboard::figures::{self, Leader};
 use crate::sales::scope::RecordScope;
+use crate::schema::sales_days;
 use crate::web::form::local_days;
+
+/// The organization's verified sales of one day: payments and their sum.
+pub struct Day {
+    pub day: NaiveDate,
+    pub count: i64,
+    pub minor: i64,
+}
 
 /// What the report reads: a handful of indexed reads of the rollups.
 pub struct Loaded {
-    /// The organization's day rows of the period and the one before.
-    pub days: Vec<DayRow>,
+    /// The organization's verified sales per day of the period and the one before.
+    pub days: Vec<Day>,
     /// Open deals, their outstanding amount, payments waiting and their sum: now.
     pub waiting: [i64; 4],
     pub leaders: Vec<Leader>,
     pub leaders_before: Vec<Leader>,
     pub calls: Option<Metrics>,
     pub calls_before: Option<Metrics>,
+}
+
+/// Everyone's verified sales per day over both periods, in one read of `sales_days`: the days
+/// for the revenue, the people for the rankings.
+fn sales(
+    conn: &mut AnyConnection,
+    org: i64,
+    current: Period,
+    previous: Period,
+) -> QueryResult<(Vec<Day>, Vec<Leader>, Vec<Leader>)> {
+    let rows: Vec<(i64, NaiveDate, i64, i64)> = sales_days::table
+        .filter(sales_days::organization_id.eq(org))
+        .filter(sales_days::day.ge(previous.start))
+        .filter(sales_days::day.le(current.end))
+        .filter(sales_days::verified_count.gt(0))
+        .select((
+            sales_days::user_id,
+            sales_days::day,
+            sales_days::verified_count,
+            sales_days::verified_minor,
+        ))
+        .load(conn)?;
+    let mut now: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut before: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut days = Vec::with_capacity(rows.len());
+    for (user, day, count, minor) in rows {
+        if current.contains(day) {
+            *now.entry(user).or_default() += minor;
+        } else {
+            *before.entry(user).or_default() += minor;
+        }
+        days.push(Day { day, count, minor });
+    }
+    let ids: Vec<i64> = now.keys().chain(before.keys()).copied().collect();
+    let people = figures::people(conn, &ids)?;
+    let leaders = |sums: &BTreeMap<i64, i64>| {
+        let mut out: Vec<Leader> = people
+            .iter()
+            .filter_map(|(id, first, last, team)| {
+                sums.get(id).map(|minor| Leader {
+                    user_id: *id,
+                    first_name: first.clone(),
+                    last_name: last.clone(),
+                    team: team.clone(),
+                    verified_minor: *minor,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.verified_minor
+                .cmp(&a.verified_minor)
+                .then(a.user_id.cmp(&b.user_id))
+        });
+        out
+    };
+    Ok((days, leaders(&now), leaders(&before)))
 }
 
 pub fn load(
@@ -32,37 +99,35 @@ pub fn load(
     previous: Period,
     tz: chrono_tz::Tz,
 ) -> Result<Loaded, AppError> {
-    let org = scope.org().id();
     let calls = |conn: &mut AnyConnection, p: Period| match local_days(p.start, p.end, tz) {
         Some((a, b)) => crate::sales::calls::load_metrics(conn, scope, a, b).map(Some),
         None => Ok(None),
     };
+    let (days, leaders, leaders_before) = sales(conn, scope.org().id(), current, previous)?;
     Ok(Loaded {
-        days: figures::days(conn, scope, previous.start, current.end)?,
+        days,
         waiting: figures::waiting(conn, scope)?,
-        leaders: figures::leaderboard(conn, org, current.start, current.end)?,
-        leaders_before: figures::leaderboard(conn, org, previous.start, previous.end)?,
+        leaders,
+        leaders_before,
         calls: calls(conn, current)?,
         calls_before: calls(conn, previous)?,
     })
 }
 
 /// Verified (count, amount) of the rows in `p`.
-pub fn verified(days: &[DayRow], p: &Period) -> (i64, i64) {
+pub fn verified(days: &[Day], p: &Period) -> (i64, i64) {
     days.iter()
         .filter(|r| p.contains(r.day))
-        .fold((0, 0), |(n, m), r| {
-            (n + r.verified_count, m + r.verified_minor)
-        })
+        .fold((0, 0), |(n, m), r| (n + r.count, m + r.minor))
 }
 
 /// Verified amounts of the period in the chart's buckets, with their counts.
-pub fn revenue(days: &[DayRow], p: &Period) -> (Vec<Bucket>, Vec<i64>) {
+pub fn revenue(days: &[Day], p: &Period) -> (Vec<Bucket>, Vec<i64>) {
     let mut amounts = chart::buckets(p);
     let mut counts = chart::buckets(p);
     for r in days.iter().filter(|r| p.contains(r.day)) {
-        chart::add(&mut amounts, r.day, r.verified_minor);
-        chart::add(&mut counts, r.day, r.verified_count);
+        chart::add(&mut amounts, r.day, r.minor);
+        chart::add(&mut counts, r.day, r.count);
     }
     let counts = counts.iter().map(|b| b.minor).collect();
     (amounts, counts)

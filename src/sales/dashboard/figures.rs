@@ -145,16 +145,7 @@ pub fn leaderboard(
         ))
         .load(conn)?;
     let ids: Vec<i64> = sums.iter().map(|(id, _)| *id).collect();
-    let people: Vec<(i64, String, String, Option<String>)> = users::table
-        .left_join(teams::table.on(teams::id.nullable().eq(users::team_id)))
-        .filter(users::id.eq_any(ids))
-        .select((
-            users::id,
-            users::first_name,
-            users::last_name,
-            teams::name.nullable(),
-        ))
-        .load(conn)?;
+    let people = people(conn, &ids)?;
     let sums: std::collections::HashMap<i64, i64> = sums.into_iter().collect();
     let mut leaders: Vec<Leader> = people
         .into_iter()
@@ -172,6 +163,23 @@ pub fn leaderboard(
             .then(a.user_id.cmp(&b.user_id))
     });
     Ok(leaders)
+}
+
+/// A person as rankings name them: (id, first name, last name, team).
+pub type Person = (i64, String, String, Option<String>);
+
+/// These people's names and teams.
+pub fn people(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<Person>> {
+    users::table
+        .left_join(teams::table.on(teams::id.nullable().eq(users::team_id)))
+        .filter(users::id.eq_any(ids))
+        .select((
+            users::id,
+            users::first_name,
+            users::last_name,
+            teams::name.nullable(),
+        ))
+        .load(conn)
 }
 
 /// The scope's commissions created in the period (UTC bounds), summed by status in the
