@@ -13,7 +13,8 @@ use crate::invoices;
 use crate::notifications::preferences::{self, Channels, KINDS};
 use crate::notifications::{self, Note, templates};
 use crate::schema::{
-    commissions, deals, email_outbox, payment_approvals, payments, user_notifications,
+    commissions, deals, email_outbox, notification_templates, payment_approvals, payments,
+    user_notifications,
 };
 use crate::verification::form::reason_label;
 use crate::verification::queries::second_approval_threshold;
@@ -189,6 +190,23 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             "high",
         )?;
     }
+    // The organization speaks its own words when a commission is paid.
+    diesel::insert_into(notification_templates::table)
+        .values((
+            notification_templates::public_id.eq(PublicId::new()),
+            notification_templates::organization_id.eq(scope.id()),
+            notification_templates::kind.eq(templates::COMMISSION_PAID.code),
+            notification_templates::name.eq(templates::COMMISSION_PAID.label),
+            notification_templates::title.eq("Paid: your commission on {{deal}}"),
+            notification_templates::message.eq(
+                "Good news, {{recipient}}: {{amount}} for deal {{deal}} is on its way. Thank you \
+                 from everyone at {{organization}}.",
+            ),
+            notification_templates::is_active.eq(true),
+            notification_templates::created_at.eq(t),
+            notification_templates::updated_at.eq(t),
+        ))
+        .execute(conn)?;
     outbox(conn, scope, t)?;
     // The salespeople have read about half of them.
     let notes: Vec<i64> = user_notifications::table
