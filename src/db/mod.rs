@@ -252,6 +252,28 @@ where
     }
 }
 
+/// Inserts `rows` (a `Vec` of insertable tuples) into `table`, 500 to a statement. A batch insert
+/// does not compile through the connection enum, so it runs on the backend's own connection
+/// (DIESEL-NOTES.md). Evaluates to `QueryResult<()>`.
+#[macro_export]
+macro_rules! insert_batches {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut done: diesel::QueryResult<()> = Ok(());
+        for chunk in $rows.chunks(500) {
+            let q = diesel::insert_into($table).values(chunk.to_vec());
+            let r = match &mut *$conn {
+                $crate::db::AnyConnection::Postgresql(c) => q.execute(c),
+                $crate::db::AnyConnection::Sqlite(c) => q.execute(c),
+            };
+            if let Err(e) = r {
+                done = Err(e);
+                break;
+            }
+        }
+        done
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::DbUrl;

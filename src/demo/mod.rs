@@ -10,6 +10,8 @@ pub use self::payments::write_receipts;
 mod sales;
 mod verification;
 
+pub(crate) use self::verification::commission_settled;
+
 use diesel::prelude::*;
 
 use crate::audit::Actor;

@@ -85,11 +85,21 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
         preferences::save(conn, scope, sam.id, &choices)?;
     }
     let mut pending_above = 0;
-    for row in found {
-        let (id, public_id, number, counted, status, reason, decided_at, owner, created) = (
-            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
-        );
-        let (amount, currency, deal_number) = (row.9, row.10, row.11);
+    for (
+        id,
+        public_id,
+        number,
+        counted,
+        status,
+        reason,
+        decided_at,
+        owner,
+        created,
+        amount,
+        currency,
+        deal_number,
+    ) in found
+    {
         let above = threshold.is_some_and(|th| counted > th);
         let steps: Vec<(i64, &str, Option<String>)> = match status.as_str() {
             "pending" if above => {
@@ -254,6 +264,19 @@ fn outbox(conn: &mut AnyConnection, scope: OrgScope, t: NaiveDateTime) -> QueryR
 }
 
 /// Every deal's commission as the decisions left it; the older ones approved, the oldest paid.
+/// How far a commission of a deal made on `date` has come by `t`: paid after three months,
+/// approved after six weeks, else pending (the demo's and the load generator's rule).
+pub(crate) fn commission_settled(
+    date: NaiveDate,
+    t: NaiveDateTime,
+) -> (&'static str, Option<NaiveDateTime>) {
+    match (t.date() - date).num_days() {
+        a if a > 90 => ("paid", Some(t - Duration::days(a - 60))),
+        a if a > 45 => ("approved", None),
+        _ => ("pending", None),
+    }
+}
+
 fn commissions(conn: &mut AnyConnection, scope: OrgScope, t: NaiveDateTime) -> QueryResult<()> {
     let paid: Vec<(i64, NaiveDate)> = deals::table
         .filter(deals::organization_id.eq(scope.id()))
@@ -263,14 +286,9 @@ fn commissions(conn: &mut AnyConnection, scope: OrgScope, t: NaiveDateTime) -> Q
         .load(conn)?;
     for (deal, date) in &paid {
         crate::commissions::sync(conn, *deal)?;
-        let age = (t.date() - *date).num_days();
         // Created when the deal was, as a live decision would have, for the periods to show.
         let created = date.and_hms_opt(12, 0, 0).map_or(t, |c| c.min(t));
-        let (status, paid_at) = match age {
-            a if a > 90 => ("paid", Some(t - Duration::days(a - 60))),
-            a if a > 45 => ("approved", None),
-            _ => ("pending", None),
-        };
+        let (status, paid_at) = commission_settled(*date, t);
         diesel::update(commissions::table.filter(commissions::deal_id.eq(deal)))
             .set((
                 commissions::status.eq(status),

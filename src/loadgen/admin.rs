@@ -6,12 +6,12 @@ use chrono::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use super::{BATCH, err};
 use crate::audit::{GENESIS, compute_hash};
 use crate::db::{AnyConnection, PublicId, now};
 use crate::orgs;
 use crate::schema::{audit_chain_heads, users};
 
-const BATCH: usize = 1_000;
 const FIRST: [&str; 12] = [
     "Ana", "Ben", "Chen", "Dora", "Eli", "Fatima", "Gus", "Hana", "Ivo", "Jade", "Kofi", "Lia",
 ];
@@ -35,7 +35,6 @@ pub fn users(
     org_name: &str,
     count: usize,
 ) -> Result<Vec<(i64, String)>, String> {
-    let err = |e: diesel::result::Error| e.to_string();
     let scope = orgs::find_organization_by_name(conn, org_name)
         .map_err(err)?
         .ok_or_else(|| format!("no organization named {org_name}"))?;
@@ -88,7 +87,6 @@ pub fn audit(
     count: usize,
     actors: &[(i64, String)],
 ) -> Result<(), String> {
-    let err = |e: diesel::result::Error| e.to_string();
     let scope = orgs::find_organization_by_name(conn, org_name)
         .map_err(err)?
         .ok_or_else(|| format!("no organization named {org_name}"))?;

@@ -2,10 +2,10 @@
 //! same rules as `commissions::sync` (rate, rounding, conversion) and inserted in bulk; the older
 //! ones approved or paid, so statements show every status.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::sales::{err, insert_all};
+use super::{err, insert_all};
 use crate::commissions::rules::{figures, rate_bp};
 use crate::db::{AnyConnection, PublicId, now, sql_time};
 use crate::schema::{commissions, deals, organizations, roles, users};
@@ -62,13 +62,9 @@ pub fn commissions(conn: &mut AnyConnection, scope: OrgScope) -> Result<usize, S
             |(deal, owner, base, currency, rate_e4, date, user_rate, role_rate)| {
                 let rate = rate_bp(user_rate, role_rate, org_rate);
                 let f = figures(base, rate, &currency, rate_e4, &org_currency, 0, 0);
-                let age = (t.date() - date).num_days();
                 let created = date.and_hms_opt(12, 0, 0).map_or(t, |c| c.min(t));
-                let (status, paid_at) = match age {
-                    a if a > 90 => ("paid", sql_time(t - Duration::days(a - 60))),
-                    a if a > 45 => ("approved", "NULL".to_string()),
-                    _ => ("pending", "NULL".to_string()),
-                };
+                let (status, paid_at) = crate::demo::commission_settled(date, t);
+                let paid_at = paid_at.map_or_else(|| "NULL".to_string(), sql_time);
                 format!(
                     "('{}', {}, {deal}, {owner}, {base}, {rate}, {}, '{currency}', {rate_e4}, {}, \
                      {}, '{status}', {paid_at}, {}, {})",

@@ -9,3 +9,26 @@ mod sales;
 
 pub use self::admin::{audit, users};
 pub use self::sales::{Sizes, sales};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+
+/// Rows per generated INSERT and per transaction.
+const BATCH: usize = 1_000;
+
+fn err(e: diesel::result::Error) -> String {
+    e.to_string()
+}
+
+/// Runs `rows` through multi-row INSERTs of `head`, a thousand at a time, each batch its own
+/// transaction: the counters' triggers update one row per insert, and PostgreSQL slows down
+/// sharply when one transaction updates the same row a hundred thousand times.
+fn insert_all(conn: &mut AnyConnection, head: &str, rows: &[String]) -> Result<(), String> {
+    for chunk in rows.chunks(BATCH) {
+        let sql = format!("{head} VALUES {}", chunk.join(","));
+        conn.transaction(|c| c.batch_execute(&sql)).map_err(err)?;
+    }
+    Ok(())
+}

@@ -6,9 +6,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDate};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use super::{BATCH, err, insert_all};
 use crate::db::{AnyConnection, PublicId, now, sql_time};
 use crate::numbers::{self, DEAL, PAYMENT};
 use crate::orgs;
@@ -16,33 +16,12 @@ use crate::sales::balance;
 use crate::schema::{clients, deals, loss_reasons, organizations, roles, users};
 use crate::web::OrgScope;
 
-const BATCH: usize = 1_000;
-
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sizes {
     pub clients: usize,
     pub deals: usize,
     pub payments: usize,
     pub calls: usize,
-}
-
-pub(super) fn err(e: diesel::result::Error) -> String {
-    e.to_string()
-}
-
-/// Runs `rows` through multi-row INSERTs of `head`, a thousand at a time, each batch its own
-/// transaction: the counters' triggers update one row per insert, and PostgreSQL slows down
-/// sharply when one transaction updates the same row a hundred thousand times.
-pub(super) fn insert_all(
-    conn: &mut AnyConnection,
-    head: &str,
-    rows: &[String],
-) -> Result<(), String> {
-    for chunk in rows.chunks(BATCH) {
-        let sql = format!("{head} VALUES {}", chunk.join(","));
-        conn.transaction(|c| c.batch_execute(&sql)).map_err(err)?;
-    }
-    Ok(())
 }
 
 /// Runs `f` on every item, a thousand to a transaction.

@@ -166,17 +166,15 @@ pub async fn show(
             rejected: r.minor,
         })
         .collect();
-    let mut invoices: Vec<(&'static str, i64)> = ["verified", "rejected", "refunded", "bad_debt"]
+    let decided = [
+        ("verified", now.verified),
+        ("rejected", now.rejected),
+        ("refunded", now.refunded),
+        ("bad_debt", now.bad_debt),
+    ];
+    let mut invoices: Vec<(&'static str, i64)> = decided
         .iter()
-        .map(|s| {
-            let n = match *s {
-                "verified" => now.verified.payments,
-                "rejected" => now.rejected.payments,
-                "refunded" => now.refunded.payments,
-                _ => now.bad_debt.payments,
-            };
-            (invoices::status_label(status_for(s)), n)
-        })
+        .map(|(status, sum)| (invoices::status_label(status_for(status)), sum.payments))
         .collect();
     invoices.push((invoices::status_label(status_for("pending")), waiting.0));
     let methods = now

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
@@ -142,22 +142,8 @@ fn write(conn: &mut AnyConnection, org: i64, t: Tally) -> QueryResult<()> {
             )
         })
         .collect();
-    // Batch inserts run on the backend's own connection (DIESEL-NOTES.md).
-    for chunk in days.chunks(500) {
-        let q = diesel::insert_into(verification_days::table).values(chunk.to_vec());
-        match conn {
-            AnyConnection::Postgresql(c) => q.execute(c),
-            AnyConnection::Sqlite(c) => q.execute(c),
-        }?;
-    }
-    for chunk in waits.chunks(500) {
-        let q = diesel::insert_into(decision_waits::table).values(chunk.to_vec());
-        match conn {
-            AnyConnection::Postgresql(c) => q.execute(c),
-            AnyConnection::Sqlite(c) => q.execute(c),
-        }?;
-    }
-    Ok(())
+    crate::insert_batches!(conn, verification_days::table, days)?;
+    crate::insert_batches!(conn, decision_waits::table, waits)
 }
 
 /// Rebuilds the organization's day on which a payment decided at `decided_at` counts; in the
@@ -165,8 +151,13 @@ fn write(conn: &mut AnyConnection, org: i64, t: Tally) -> QueryResult<()> {
 pub fn recompute(conn: &mut AnyConnection, org: i64, decided_at: NaiveDateTime) -> QueryResult<()> {
     let cal = streaks::calendar(conn, org)?;
     let day = cal.day_of(decided_at);
-    let bounds = local_days(day, day, cal.tz);
-    let raw = decided(conn, org, bounds)?;
+    // A zone whose midnight can fall in a clock change has no exact bounds that day: a window
+    // of three UTC days holds it, and the tally below keeps what falls on it.
+    let bounds = local_days(day, day, cal.tz).unwrap_or_else(|| {
+        let midnight = day.and_time(NaiveTime::MIN);
+        (midnight - Duration::days(1), midnight + Duration::days(2))
+    });
+    let raw = decided(conn, org, Some(bounds))?;
     diesel::delete(
         verification_days::table
             .filter(verification_days::organization_id.eq(org))
@@ -180,7 +171,6 @@ pub fn recompute(conn: &mut AnyConnection, org: i64, decided_at: NaiveDateTime) 
     )
     .execute(conn)?;
     let mut t = tally(cal, raw);
-    // A day the zone cannot name (bounds unknown) keeps only what falls on it.
     t.days.retain(|k, _| k.0 == day);
     t.waits.retain(|k, _| k.0 == day);
     write(conn, org, t)

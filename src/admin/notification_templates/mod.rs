@@ -153,38 +153,31 @@ async fn submit(
     let kind = kind_of(&path)?;
     let form = form.into_inner();
     let actor = ctx.actor();
-    let (valid, custom) = match form.validate(kind) {
-        Ok(v) if !form.is_preview() => (Ok(v), false),
-        other => {
-            let custom =
-                db::run(&state.pool, move |conn| Ok(queries::find(conn, org, kind)?)).await?;
-            (other, custom.is_some())
-        }
-    };
-    let v = match valid {
-        Err(errors) => {
+    // A preview, or words that cannot be saved, come back on the form with what it shows.
+    let v = match form.validate(kind) {
+        Ok(v) if !form.is_preview() => v,
+        outcome => {
+            let custom = db::run(&state.pool, move |conn| Ok(queries::find(conn, org, kind)?))
+                .await?
+                .is_some();
+            let (status, preview, errors) = match outcome {
+                Ok(v) => (
+                    StatusCode::OK,
+                    Some(preview(kind, &v.title, &v.message)),
+                    FieldErrors::default(),
+                ),
+                Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
+            };
             let page = EditPage {
-                preview: None,
+                preview,
                 ctx,
                 kind,
                 form,
                 errors,
                 custom,
             };
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            return render_status(status, &page);
         }
-        Ok(v) if form.is_preview() => {
-            let page = EditPage {
-                preview: Some(preview(kind, &v.title, &v.message)),
-                ctx,
-                kind,
-                form,
-                errors: FieldErrors::default(),
-                custom,
-            };
-            return render_status(StatusCode::OK, &page);
-        }
-        Ok(v) => v,
     };
     db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {

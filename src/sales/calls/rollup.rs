@@ -56,15 +56,7 @@ fn write(conn: &mut AnyConnection, org: i64, rows: BTreeMap<Key, i64>) -> QueryR
             )
         })
         .collect();
-    // Batch inserts run on the backend's own connection (DIESEL-NOTES.md).
-    for chunk in values.chunks(500) {
-        let q = diesel::insert_into(call_days::table).values(chunk.to_vec());
-        match conn {
-            AnyConnection::Postgresql(c) => q.execute(c),
-            AnyConnection::Sqlite(c) => q.execute(c),
-        }?;
-    }
-    Ok(())
+    crate::insert_batches!(conn, call_days::table, values)
 }
 
 type Raw = (
