@@ -18,6 +18,7 @@ pub mod mail;
 pub mod notifications;
 pub mod numbers;
 pub mod orgs;
+pub mod partner;
 pub mod permissions;
 pub mod platform;
 pub mod reports;

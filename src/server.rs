@@ -119,6 +119,7 @@ pub fn build_app(
         .configure(crate::admin::configure)
         .configure(crate::platform::configure)
         .configure(crate::sales::configure)
+        .configure(crate::partner::configure)
         .configure(crate::verification::configure)
         .configure(crate::invoices::configure)
         .configure(crate::commissions::configure)

@@ -1,82 +1,23 @@
 //! What the dashboards share: the period picker (`period`), the server-drawn chart (`chart`), a
-//! figure with its change against the previous period; and the landing page of an area that its
-//! own issue has not filled yet, which shows who is signed in, their organization and role, and
-//! what that role allows — nothing pretends to be a feature.
+//! figure with its change against the previous period; and `/`, which sends a user to their own
+//! dashboard.
 
 pub mod chart;
 pub mod period;
 
 use actix_web::{HttpResponse, web};
-use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use self::period::Period;
 
-use crate::error::AppError;
-use crate::permissions::{Permission, Permission::*};
-use crate::web::{Ctx, render};
+use crate::web::Ctx;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(root))
-        .route("/partner", web::get().to(partner));
-}
-
-pub struct PermissionLine {
-    pub area: &'static str,
-    pub label: &'static str,
-    pub description: &'static str,
-}
-
-#[derive(Template)]
-#[template(path = "dashboards/dashboard.html")]
-struct DashboardPage {
-    ctx: Ctx,
-    title: &'static str,
-    summary: &'static str,
-    permissions: Vec<PermissionLine>,
-}
-
-fn page(ctx: Ctx, title: &'static str, summary: &'static str) -> Result<HttpResponse, AppError> {
-    let permissions = ctx
-        .perms
-        .iter()
-        .map(|p| PermissionLine {
-            area: p.area(),
-            label: p.label(),
-            description: p.description(),
-        })
-        .collect();
-    render(&DashboardPage {
-        ctx,
-        title,
-        summary,
-        permissions,
-    })
+    cfg.route("/", web::get().to(root));
 }
 
 async fn root(ctx: Ctx) -> HttpResponse {
     crate::web::see_other(ctx.home())
-}
-
-async fn area(
-    ctx: Ctx,
-    any_of: &[Permission],
-    title: &'static str,
-    summary: &'static str,
-) -> Result<HttpResponse, AppError> {
-    ctx.require_any(any_of)?;
-    page(ctx, title, summary)
-}
-
-async fn partner(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let perms = [LeadsManage, OrdersCreate, OrdersFulfill, ContractsManage];
-    area(
-        ctx,
-        &perms,
-        "Partner channel",
-        "Leads, quotes and orders, contracts and the fulfillment queue.",
-    )
-    .await
 }
 
 /// The period picker's fields, as a dashboard's address carries them.

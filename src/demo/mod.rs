@@ -4,6 +4,7 @@
 
 mod admin;
 mod calls;
+mod partner;
 mod payments;
 
 pub use self::payments::write_receipts;
@@ -105,6 +106,14 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
             payments::load(conn, scope, domain)?;
             verification::load(conn, scope, domain)?;
             calls::load(conn, scope, if demo_traders { 800 } else { 120 })?;
+            partner::load(
+                conn,
+                scope,
+                domain,
+                partner_id,
+                distributor_id,
+                if demo_traders { 120 } else { 40 },
+            )?;
         }
         Ok(())
     })

@@ -2,6 +2,8 @@
 //! (`clean.rs`) and readable by the same serde form structs, and one file, refused with 413 as
 //! soon as it passes its limit, so an oversized upload is never held in memory whole.
 
+use std::path::Path;
+
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -79,4 +81,50 @@ pub fn sniff(
         .iter()
         .find(|(mime, _)| *mime == kind.mime_type())
         .copied()
+}
+
+/// Writes `bytes` into `dir` under a random name of ours with the extension of its sniffed type
+/// (one of `accepted`); `None` when the bytes are none of them. Gives the name and the MIME type.
+pub fn store(
+    dir: &Path,
+    bytes: &[u8],
+    accepted: &'static [(&'static str, &'static str)],
+) -> Result<Option<(String, &'static str)>, AppError> {
+    let Some((mime, ext)) = sniff(bytes, accepted) else {
+        return Ok(None);
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| AppError::internal(format!("create {}: {e}", dir.display())))?;
+    let name = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
+    let path = dir.join(&name);
+    std::fs::write(&path, bytes)
+        .map_err(|e| AppError::internal(format!("write {}: {e}", path.display())))?;
+    Ok(Some((name, mime)))
+}
+
+/// Names are ours (a random hex name and an extension); anything else is never opened.
+pub fn safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+}
+
+/// Removes a stored file no longer referenced; a failure only wastes space.
+pub fn discard(dir: &Path, name: &str) {
+    if safe_name(name) {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_names_are_served() {
+        assert!(safe_name("0f3a9c.png"));
+        assert!(!safe_name("../secret"));
+        assert!(!safe_name(".env"));
+        assert!(!safe_name("a/b.png"));
+    }
 }

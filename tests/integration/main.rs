@@ -20,6 +20,8 @@ mod invoices;
 mod mail;
 mod malformed;
 mod notification_templates;
+mod partner_catalog;
+mod partner_leads;
 mod platform;
 mod query_counts;
 mod reports;

@@ -13,7 +13,7 @@ use super::queries::{PaymentRecord, Receipt};
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::AnyConnection;
 use crate::error::AppError;
-use crate::web::upload::sniff;
+use crate::web::upload::{self, safe_name};
 
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 
@@ -33,34 +33,17 @@ pub fn dir(upload_dir: &Path) -> PathBuf {
 
 /// Writes the bytes when they are an accepted type; `None` when they are not.
 pub fn store(upload_dir: &Path, bytes: &[u8]) -> Result<Option<Receipt>, AppError> {
-    let Some((mime, ext)) = sniff(bytes, &ACCEPTED) else {
-        return Ok(None);
-    };
-    let dir = dir(upload_dir);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| AppError::internal(format!("create {}: {e}", dir.display())))?;
-    let name = format!("{}.{ext}", uuid::Uuid::new_v4().simple());
-    let path = dir.join(&name);
-    std::fs::write(&path, bytes)
-        .map_err(|e| AppError::internal(format!("write {}: {e}", path.display())))?;
-    Ok(Some(Receipt {
-        path: name,
-        content_type: mime.to_string(),
-    }))
+    Ok(
+        upload::store(&dir(upload_dir), bytes, &ACCEPTED)?.map(|(path, mime)| Receipt {
+            path,
+            content_type: mime.to_string(),
+        }),
+    )
 }
 
-/// Removes a stored file no longer referenced; a failure only wastes space.
+/// Removes a stored receipt no longer referenced.
 pub fn discard(upload_dir: &Path, name: &str) {
-    if safe(name) {
-        let _ = std::fs::remove_file(dir(upload_dir).join(name));
-    }
-}
-
-/// Names are ours (a random hex name and an extension); anything else is refused.
-fn safe(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+    upload::discard(&dir(upload_dir), name);
 }
 
 /// Notes in the audit log that `actor` opened the payment's receipt (a sensitive read); not found
@@ -98,7 +81,7 @@ fn response(
     content_type: &str,
     number: &str,
 ) -> Result<HttpResponse, AppError> {
-    if !safe(name) {
+    if !safe_name(name) {
         return Err(AppError::NotFound);
     }
     let bytes = std::fs::read(dir(upload_dir).join(name)).map_err(|_| AppError::NotFound)?;
@@ -120,17 +103,4 @@ fn response(
         .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
         .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_our_names_are_served() {
-        assert!(safe("0f3a9c.png"));
-        assert!(!safe("../secret"));
-        assert!(!safe(".env"));
-        assert!(!safe("a/b.png"));
-    }
 }

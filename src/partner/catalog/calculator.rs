@@ -1,0 +1,209 @@
+//! `/partner/calculator`: anyone in the portal prices a product: a quantity for a duration gives
+//! the unit price, subtotal, the duration's discount, the organization's tax and the total, with
+//! the tiers that priced it. The same `pricing::price` prices a quote's items.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::pricing::{self, Model, Term};
+use super::queries::{self, DurationRecord};
+use super::{TierLine, price_e4, tier_lines};
+use crate::AppState;
+use crate::db::{self, PublicId};
+use crate::error::AppError;
+use crate::partner::scope::PORTAL;
+use crate::schema::organizations;
+use crate::web::money::{bp_to_percent, currency_exponent};
+use crate::web::{Ctx, FieldErrors, render_status};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CalcQuery {
+    pub product: String,
+    pub quantity: String,
+    pub duration: String,
+}
+
+pub struct Figures {
+    pub unit_price: String,
+    pub subtotal: String,
+    pub discount: String,
+    pub discount_rate: String,
+    pub net: String,
+    pub tax: String,
+    pub tax_rate: String,
+    pub total: String,
+    pub term: String,
+    /// "10 × 10.0000 USD", one per tier used.
+    pub breakdown: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "partner/catalog/calculator.html")]
+struct CalcPage {
+    ctx: Ctx,
+    query: CalcQuery,
+    product_options: Vec<(String, String)>,
+    duration_options: Vec<(String, String)>,
+    errors: FieldErrors,
+    product_name: Option<String>,
+    model: &'static str,
+    tiers: Vec<TierLine>,
+    result: Option<Figures>,
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    crate::sales::deals::money(minor, currency)
+}
+
+pub(super) async fn page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<CalcQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require_any(&PORTAL)?;
+    let org = ctx.scope()?;
+    let query = query.into_inner();
+    let product_id: Option<PublicId> = query.product.parse().ok();
+    let duration_id: Option<PublicId> = query.duration.parse().ok();
+    let (products, durations, product, tax_bp) = db::run(&state.pool, move |conn| {
+        let products = queries::active(conn, org)?;
+        let durations = queries::durations(conn, org)?;
+        let product = match product_id {
+            Some(id) => match queries::find(conn, org, id).optional()? {
+                Some(p) if p.is_active => {
+                    let tiers = queries::tiers(conn, p.id)?;
+                    Some((p, tiers))
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        let tax_bp: i32 = organizations::table
+            .find(org.id())
+            .select(organizations::tax_rate_bp)
+            .first(conn)?;
+        Ok((products, durations, product, tax_bp))
+    })
+    .await?;
+    let currency = ctx.user.currency.map_or("USD", |c| c.code()).to_string();
+    let mut errors = FieldErrors::default();
+    let asked = !query.product.is_empty() || !query.quantity.is_empty();
+    if asked && product.is_none() {
+        errors.add("product", "Choose a product of the catalog.");
+    }
+    let quantity = match query.quantity.trim() {
+        "" => None,
+        q => match q.parse::<i32>() {
+            Ok(n) if n >= 1 => Some(n),
+            _ => {
+                errors.add("quantity", "Give a whole number of units, 1 or more.");
+                None
+            }
+        },
+    };
+    let duration: Option<&DurationRecord> =
+        duration_id.and_then(|id| durations.iter().find(|d| d.public_id == id));
+    if !query.duration.is_empty() && duration.is_none() {
+        errors.add("duration", "Choose one of the durations offered.");
+    }
+    let mut result = None;
+    let mut chosen = Vec::new();
+    if let (Some((p, tiers)), Some(q), true) = (&product, quantity, errors.is_empty()) {
+        let subscription = p.is_subscription;
+        if subscription && duration.is_none() {
+            errors.add("duration", "Choose how long the subscription runs.");
+        } else {
+            let term = match duration.filter(|_| subscription) {
+                Some(d) => Term::Months(d.months),
+                None => Term::OneOff,
+            };
+            let discount_bp = duration
+                .filter(|_| subscription)
+                .map_or(0, |d| d.discount_bp);
+            match pricing::price(
+                p.model(),
+                tiers,
+                q,
+                term,
+                discount_bp,
+                currency_exponent(&currency),
+            ) {
+                Ok(priced) => {
+                    chosen = priced.uses.iter().map(|u| u.tier).collect();
+                    let tax = pricing::tax(priced.net_minor, tax_bp);
+                    let per = tiers.first().map_or("month", |t| t.per.code());
+                    result = Some(Figures {
+                        unit_price: format!(
+                            "{} per {per}",
+                            price_e4(priced.unit_price_e4, &currency)
+                        ),
+                        subtotal: money(priced.subtotal_minor, &currency),
+                        discount: money(priced.discount_minor, &currency),
+                        discount_rate: bp_to_percent(discount_bp.into()),
+                        net: money(priced.net_minor, &currency),
+                        tax: money(tax, &currency),
+                        tax_rate: bp_to_percent(tax_bp.into()),
+                        total: money(priced.net_minor + tax, &currency),
+                        term: match term {
+                            Term::Months(m) => format!("{m} months"),
+                            Term::OneOff => "one-off".to_string(),
+                        },
+                        breakdown: priced
+                            .uses
+                            .iter()
+                            .map(|u| {
+                                format!("{} × {}", u.units, price_e4(u.unit_price_e4, &currency))
+                            })
+                            .collect(),
+                    });
+                }
+                Err(e) => errors.add("quantity", e.to_string()),
+            }
+        }
+    }
+    let (product_name, model, tiers) = match &product {
+        Some((p, tiers)) => (
+            Some(p.name.clone()),
+            match p.model() {
+                Model::Volume => "volume",
+                Model::Graduated => "graduated",
+            },
+            tier_lines(tiers, &currency, &chosen),
+        ),
+        None => (None, "", Vec::new()),
+    };
+    let mut product_options = vec![(String::new(), "Choose a product".to_string())];
+    product_options.extend(products.into_iter().map(|(id, n)| (id.to_string(), n)));
+    let mut duration_options = vec![(String::new(), "One-off or choose a duration".to_string())];
+    duration_options.extend(durations.iter().map(|d| {
+        let off = if d.discount_bp > 0 {
+            format!(" ({}% off)", bp_to_percent(d.discount_bp.into()))
+        } else {
+            String::new()
+        };
+        (d.public_id.to_string(), format!("{}{off}", d.name))
+    }));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &CalcPage {
+            ctx,
+            query,
+            product_options,
+            duration_options,
+            errors,
+            product_name,
+            model,
+            tiers,
+            result,
+        },
+    )
+}

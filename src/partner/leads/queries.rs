@@ -1,0 +1,549 @@
+//! Leads, their activities, notes and status history, as the channel scope shows them: every
+//! query over leads goes through `scoped!`, and an activity or a note is reached only through
+//! its lead.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::status::Status;
+use crate::channel;
+use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
+use crate::partner::scope::ChannelScope;
+use crate::schema::{
+    distributor_partners, distributors, lead_activities, lead_notes, lead_status_history, leads,
+    partners, users,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = leads)]
+pub struct LeadRecord {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub organization_id: i64,
+    pub title: String,
+    pub company_name: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub value_minor: Option<i64>,
+    pub currency: String,
+    pub status: String,
+    pub probability: Option<i32>,
+    pub expected_close_date: Option<NaiveDate>,
+    pub owner_id: Option<i64>,
+    pub partner_id: Option<i64>,
+    pub distributor_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl LeadRecord {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::New)
+    }
+}
+
+/// A list or board row: the lead, its partner and owner.
+#[derive(Debug, Clone, Queryable)]
+pub struct LeadRow {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub title: String,
+    pub company_name: Option<String>,
+    pub value_minor: Option<i64>,
+    pub currency: String,
+    pub status: String,
+    pub expected_close_date: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub partner: Option<String>,
+    pub owner_first: Option<String>,
+    pub owner_last: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub q: String,
+    pub status: Option<Status>,
+    pub partner: Option<PublicId>,
+    pub mine: bool,
+    /// Keyset cursor: the last lead of the previous page (newest first).
+    pub after: Option<PublicId>,
+}
+
+/// The scope's leads, as a boxed query to add to.
+macro_rules! scoped {
+    ($scope:expr) => {{
+        channel!(
+            leads::table.into_boxed::<crate::db::MultiBackend>(),
+            $scope,
+            leads
+        )
+    }};
+}
+
+macro_rules! rows {
+    ($q:expr) => {
+        $q.left_join(partners::table.on(partners::id.nullable().eq(leads::partner_id)))
+            .left_join(users::table.on(users::id.nullable().eq(leads::owner_id)))
+            .select((
+                leads::id,
+                leads::public_id,
+                leads::title,
+                leads::company_name,
+                leads::value_minor,
+                leads::currency,
+                leads::status,
+                leads::expected_close_date,
+                leads::created_at,
+                partners::name.nullable(),
+                users::first_name.nullable(),
+                users::last_name.nullable(),
+            ))
+    };
+}
+
+/// One page of leads, newest first, `limit` after the cursor.
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    f: &Filter,
+    limit: i64,
+) -> QueryResult<Vec<LeadRow>> {
+    let mut q = scoped!(scope);
+    let term = f.q.trim();
+    if !term.is_empty() {
+        let p = contains_pattern(&term.to_lowercase());
+        q = q.filter(
+            lower(leads::title)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(leads::company_name.assume_not_null())
+                    .like(p.clone())
+                    .escape('\\'))
+                .or(leads::contact_email.like(p).escape('\\')),
+        );
+    }
+    if let Some(s) = f.status {
+        q = q.filter(leads::status.eq(s.code()));
+    }
+    if let Some(p) = f.partner {
+        let id: Option<i64> = partners::table
+            .filter(partners::organization_id.eq(scope.org().id()))
+            .filter(partners::public_id.eq(p))
+            .select(partners::id)
+            .first(conn)
+            .optional()?;
+        q = q.filter(leads::partner_id.eq(id.unwrap_or(-1)));
+    }
+    if f.mine {
+        q = q.filter(leads::owner_id.eq(scope.user_id()));
+    }
+    if let Some(after) = f.after {
+        let cursor: Option<i64> = scoped!(scope)
+            .filter(leads::public_id.eq(after))
+            .select(leads::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = cursor {
+            q = q.filter(leads::id.lt(id));
+        }
+    }
+    rows!(q).order(leads::id.desc()).limit(limit).load(conn)
+}
+
+/// How many of the scope's leads are in each stage (the board's column heads).
+pub fn counts(conn: &mut AnyConnection, scope: &ChannelScope) -> QueryResult<Vec<(String, i64)>> {
+    let q = leads::table
+        .group_by(leads::status)
+        .select((leads::status, diesel::dsl::count_star()))
+        .into_boxed::<crate::db::MultiBackend>();
+    channel!(q, scope, leads).load(conn)
+}
+
+/// The newest `limit` leads of one stage (a board column).
+pub fn column(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    status: Status,
+    limit: i64,
+) -> QueryResult<Vec<LeadRow>> {
+    rows!(scoped!(scope).filter(leads::status.eq(status.code())))
+        .order(leads::id.desc())
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    public_id: PublicId,
+) -> QueryResult<LeadRecord> {
+    scoped!(scope)
+        .filter(leads::public_id.eq(public_id))
+        .select(LeadRecord::as_select())
+        .first(conn)
+}
+
+#[derive(Debug, Clone)]
+pub struct LeadValues {
+    pub title: String,
+    pub company_name: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub value_minor: Option<i64>,
+    pub probability: Option<i32>,
+    pub expected_close_date: Option<NaiveDate>,
+    /// The partner and distributor the lead belongs to (already checked against the scope).
+    pub partner_id: Option<i64>,
+    pub distributor_id: Option<i64>,
+}
+
+/// Adds a lead owned by the scope's user, with its first history line; in the caller's
+/// transaction.
+pub fn insert(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    v: &LeadValues,
+) -> QueryResult<LeadRecord> {
+    let t = now();
+    let public_id = PublicId::new();
+    diesel::insert_into(leads::table)
+        .values((
+            leads::public_id.eq(public_id),
+            leads::organization_id.eq(scope.org().id()),
+            leads::title.eq(&v.title),
+            leads::company_name.eq(&v.company_name),
+            leads::contact_name.eq(&v.contact_name),
+            leads::contact_email.eq(&v.contact_email),
+            leads::contact_phone.eq(&v.contact_phone),
+            leads::value_minor.eq(v.value_minor),
+            leads::currency.eq(scope.currency()),
+            leads::status.eq(Status::New.code()),
+            leads::probability.eq(v.probability),
+            leads::expected_close_date.eq(v.expected_close_date),
+            leads::owner_id.eq(scope.user_id()),
+            leads::partner_id.eq(v.partner_id),
+            leads::distributor_id.eq(v.distributor_id),
+            leads::created_at.eq(t),
+            leads::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let lead = find(conn, scope, public_id)?;
+    history(conn, &lead, None, Status::New, scope.user_id(), None)?;
+    Ok(lead)
+}
+
+pub fn update(conn: &mut AnyConnection, id: i64, v: &LeadValues) -> QueryResult<()> {
+    diesel::update(leads::table.find(id))
+        .set((
+            leads::title.eq(&v.title),
+            leads::company_name.eq(&v.company_name),
+            leads::contact_name.eq(&v.contact_name),
+            leads::contact_email.eq(&v.contact_email),
+            leads::contact_phone.eq(&v.contact_phone),
+            leads::value_minor.eq(v.value_minor),
+            leads::probability.eq(v.probability),
+            leads::expected_close_date.eq(v.expected_close_date),
+            leads::partner_id.eq(v.partner_id),
+            leads::distributor_id.eq(v.distributor_id),
+            leads::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Moves the lead to `to` if it is still in `from` (a concurrent move loses: `false`), and writes
+/// the history line.
+pub fn set_status(
+    conn: &mut AnyConnection,
+    lead: &LeadRecord,
+    to: Status,
+    by: i64,
+    reason: Option<&str>,
+) -> QueryResult<bool> {
+    let moved = diesel::update(
+        leads::table
+            .find(lead.id)
+            .filter(leads::status.eq(&lead.status)),
+    )
+    .set((leads::status.eq(to.code()), leads::updated_at.eq(now())))
+    .execute(conn)?;
+    if moved == 0 {
+        return Ok(false);
+    }
+    history(conn, lead, Some(lead.status()), to, by, reason)?;
+    Ok(true)
+}
+
+fn history(
+    conn: &mut AnyConnection,
+    lead: &LeadRecord,
+    from: Option<Status>,
+    to: Status,
+    by: i64,
+    reason: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(lead_status_history::table)
+        .values((
+            lead_status_history::organization_id.eq(lead.organization_id),
+            lead_status_history::lead_id.eq(lead.id),
+            lead_status_history::old_status.eq(from.map(Status::code)),
+            lead_status_history::new_status.eq(to.code()),
+            lead_status_history::changed_by_id.eq(by),
+            lead_status_history::reason.eq(reason),
+            lead_status_history::changed_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A line of a lead's history: when, from, to, who, why.
+pub type HistoryLine = (
+    NaiveDateTime,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+pub fn history_of(conn: &mut AnyConnection, lead: &LeadRecord) -> QueryResult<Vec<HistoryLine>> {
+    lead_status_history::table
+        .filter(lead_status_history::organization_id.eq(lead.organization_id))
+        .filter(lead_status_history::lead_id.eq(lead.id))
+        .left_join(users::table.on(users::id.nullable().eq(lead_status_history::changed_by_id)))
+        .select((
+            lead_status_history::changed_at,
+            lead_status_history::old_status,
+            lead_status_history::new_status,
+            users::first_name.nullable(),
+            users::last_name.nullable(),
+            lead_status_history::reason,
+        ))
+        .order((
+            lead_status_history::changed_at.desc(),
+            lead_status_history::id.desc(),
+        ))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ActivityRow {
+    pub public_id: PublicId,
+    pub activity_type: String,
+    pub subject: String,
+    pub description: Option<String>,
+    pub due_at: Option<NaiveDateTime>,
+    pub done: bool,
+    pub done_at: Option<NaiveDateTime>,
+    pub user_first: Option<String>,
+    pub user_last: Option<String>,
+    pub lead_public_id: PublicId,
+    pub lead_title: String,
+}
+
+macro_rules! activity_rows {
+    ($q:expr) => {
+        $q.left_join(users::table.on(users::id.nullable().eq(lead_activities::user_id)))
+            .select((
+                lead_activities::public_id,
+                lead_activities::activity_type,
+                lead_activities::subject,
+                lead_activities::description,
+                lead_activities::due_at,
+                lead_activities::done,
+                lead_activities::done_at,
+                users::first_name.nullable(),
+                users::last_name.nullable(),
+                leads::public_id,
+                leads::title,
+            ))
+    };
+}
+
+pub fn activities(conn: &mut AnyConnection, lead: &LeadRecord) -> QueryResult<Vec<ActivityRow>> {
+    activity_rows!(
+        lead_activities::table
+            .inner_join(leads::table.on(leads::id.eq(lead_activities::lead_id)))
+            .filter(lead_activities::organization_id.eq(lead.organization_id))
+            .filter(lead_activities::lead_id.eq(lead.id))
+    )
+    .order((
+        lead_activities::done,
+        lead_activities::due_at,
+        lead_activities::id,
+    ))
+    .limit(200)
+    .load(conn)
+}
+
+/// The user's open activities due before now, on leads their scope still holds; oldest first.
+pub fn overdue(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    limit: i64,
+) -> QueryResult<Vec<ActivityRow>> {
+    let q = activity_rows!(
+        lead_activities::table
+            .inner_join(leads::table.on(leads::id.eq(lead_activities::lead_id)))
+            .filter(lead_activities::organization_id.eq(scope.org().id()))
+            .filter(lead_activities::user_id.eq(scope.user_id()))
+            .filter(lead_activities::done.eq(false))
+            .filter(lead_activities::due_at.lt(now()))
+    )
+    .into_boxed::<crate::db::MultiBackend>();
+    channel!(q, scope, leads)
+        .order((lead_activities::due_at, lead_activities::id))
+        .limit(limit)
+        .load(conn)
+}
+
+pub struct ActivityValues {
+    pub activity_type: &'static str,
+    pub subject: String,
+    pub description: Option<String>,
+    pub due_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_activity(
+    conn: &mut AnyConnection,
+    lead: &LeadRecord,
+    user_id: i64,
+    v: &ActivityValues,
+) -> QueryResult<PublicId> {
+    let t = now();
+    let id = PublicId::new();
+    diesel::insert_into(lead_activities::table)
+        .values((
+            lead_activities::public_id.eq(id),
+            lead_activities::organization_id.eq(lead.organization_id),
+            lead_activities::lead_id.eq(lead.id),
+            lead_activities::activity_type.eq(v.activity_type),
+            lead_activities::subject.eq(&v.subject),
+            lead_activities::description.eq(&v.description),
+            lead_activities::due_at.eq(v.due_at),
+            lead_activities::done.eq(false),
+            lead_activities::user_id.eq(user_id),
+            lead_activities::created_at.eq(t),
+            lead_activities::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Marks one of the lead's activities done (or open again); `false` when the lead has no such
+/// activity.
+pub fn set_done(
+    conn: &mut AnyConnection,
+    lead: &LeadRecord,
+    activity: PublicId,
+    done: bool,
+) -> QueryResult<bool> {
+    let t = now();
+    let n = diesel::update(
+        lead_activities::table
+            .filter(lead_activities::organization_id.eq(lead.organization_id))
+            .filter(lead_activities::lead_id.eq(lead.id))
+            .filter(lead_activities::public_id.eq(activity)),
+    )
+    .set((
+        lead_activities::done.eq(done),
+        lead_activities::done_at.eq(done.then_some(t)),
+        lead_activities::updated_at.eq(t),
+    ))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+pub type NoteLine = (NaiveDateTime, String, Option<String>, Option<String>);
+
+pub fn notes(conn: &mut AnyConnection, lead: &LeadRecord) -> QueryResult<Vec<NoteLine>> {
+    lead_notes::table
+        .filter(lead_notes::organization_id.eq(lead.organization_id))
+        .filter(lead_notes::lead_id.eq(lead.id))
+        .left_join(users::table.on(users::id.nullable().eq(lead_notes::created_by_id)))
+        .select((
+            lead_notes::created_at,
+            lead_notes::content,
+            users::first_name.nullable(),
+            users::last_name.nullable(),
+        ))
+        .order((lead_notes::created_at.desc(), lead_notes::id.desc()))
+        .limit(200)
+        .load(conn)
+}
+
+pub fn insert_note(
+    conn: &mut AnyConnection,
+    lead: &LeadRecord,
+    user_id: i64,
+    content: &str,
+) -> QueryResult<()> {
+    let t = now();
+    diesel::insert_into(lead_notes::table)
+        .values((
+            lead_notes::public_id.eq(PublicId::new()),
+            lead_notes::organization_id.eq(lead.organization_id),
+            lead_notes::lead_id.eq(lead.id),
+            lead_notes::content.eq(content),
+            lead_notes::created_by_id.eq(user_id),
+            lead_notes::created_at.eq(t),
+            lead_notes::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The partners a user may file a lead (or an order) under: every active partner for staff,
+/// the distributor's active partners for a distributor, none to choose for a partner user.
+pub fn partner_options(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+) -> QueryResult<Vec<(i64, PublicId, String)>> {
+    use crate::partner::scope::Reach;
+    let base = partners::table
+        .filter(partners::organization_id.eq(scope.org().id()))
+        .filter(partners::is_active.eq(true))
+        .select((partners::id, partners::public_id, partners::name))
+        .order(partners::name)
+        .into_boxed::<crate::db::MultiBackend>();
+    match scope.reach() {
+        Reach::Organization => base.load(conn),
+        Reach::Partner(_) => Ok(Vec::new()),
+        Reach::Distributor { id, .. } => base
+            .filter(
+                partners::id.eq_any(
+                    distributor_partners::table
+                        .filter(distributor_partners::distributor_id.eq(*id))
+                        .filter(distributor_partners::is_active.eq(true))
+                        .select(distributor_partners::partner_id),
+                ),
+            )
+            .load(conn),
+    }
+}
+
+/// The names of a lead's partner and distributor, for its page.
+pub fn channel_names(
+    conn: &mut AnyConnection,
+    lead: &LeadRecord,
+) -> QueryResult<(Option<String>, Option<String>)> {
+    let partner = match lead.partner_id {
+        Some(id) => partners::table
+            .find(id)
+            .select(partners::name)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let distributor = match lead.distributor_id {
+        Some(id) => distributors::table
+            .find(id)
+            .select(distributors::name)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok((partner, distributor))
+}

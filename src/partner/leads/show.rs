@@ -1,0 +1,361 @@
+//! A lead's page and what is done on it: moves through the pipeline (with who and why in its
+//! history), activities with due dates, notes.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde_json::json;
+
+use super::form::{ACTIVITY_TYPES, ActivityForm, MoveForm, NoteForm};
+use super::queries::{self, ActivityRow, LeadRecord};
+use super::status::{self, Status};
+use super::{money, parse_id, request};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, write_tx};
+use crate::error::AppError;
+use crate::partner::catalog::options;
+use crate::web::form;
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
+
+pub struct HistoryRow {
+    pub at: When,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub by: String,
+    pub reason: String,
+}
+
+pub struct ActivityLine {
+    pub row: ActivityRow,
+    pub kind: &'static str,
+    pub due: When,
+    pub overdue: bool,
+}
+
+pub fn activity_line(ctx: &Ctx, row: ActivityRow) -> ActivityLine {
+    let now = crate::db::now();
+    ActivityLine {
+        kind: ACTIVITY_TYPES
+            .iter()
+            .find(|(c, _)| *c == row.activity_type)
+            .map_or("Activity", |(_, l)| l),
+        due: ctx.local_time(row.due_at),
+        overdue: !row.done && row.due_at.is_some_and(|d| d < now),
+        row,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partner/leads/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    lead: LeadRecord,
+    status: Status,
+    value: String,
+    partner: Option<String>,
+    distributor: Option<String>,
+    moves: Vec<(String, String)>,
+    history: Vec<HistoryRow>,
+    activities: Vec<ActivityLine>,
+    notes: Vec<(When, String, String)>,
+    move_form: MoveForm,
+    activity_form: ActivityForm,
+    note_form: NoteForm,
+    activity_options: Vec<(String, String)>,
+    errors: FieldErrors,
+}
+
+fn name(first: Option<String>, last: Option<String>) -> String {
+    let n = format!("{} {}", first.unwrap_or_default(), last.unwrap_or_default());
+    match n.trim() {
+        "" => "—".to_string(),
+        t => t.to_string(),
+    }
+}
+
+/// The lead's page, with the forms as typed and their errors when one was refused (422).
+async fn page(
+    ctx: Ctx,
+    state: &AppState,
+    id: &str,
+    forms: (MoveForm, ActivityForm, NoteForm),
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let request = request(&ctx)?;
+    let id = parse_id(id)?;
+    let (lead, (partner, distributor), history, activities, notes) =
+        db::run(&state.pool, move |conn| {
+            let scope = request.resolve(conn)?;
+            let lead = queries::find(conn, &scope, id)?;
+            Ok((
+                queries::channel_names(conn, &lead)?,
+                queries::history_of(conn, &lead)?,
+                queries::activities(conn, &lead)?,
+                queries::notes(conn, &lead)?,
+                lead,
+            ))
+        })
+        .await
+        .map(|(c, h, a, n, l)| (l, c, h, a, n))?;
+    let status = lead.status();
+    let history = history
+        .into_iter()
+        .map(|(at, from, to, first, last, reason)| HistoryRow {
+            at: ctx.local_time(Some(at)),
+            from: from.as_deref().map_or("—", status::label),
+            to: status::label(&to),
+            by: name(first, last),
+            reason: reason.unwrap_or_default(),
+        })
+        .collect();
+    let activities = activities
+        .into_iter()
+        .map(|a| activity_line(&ctx, a))
+        .collect();
+    let notes = notes
+        .into_iter()
+        .map(|(at, content, first, last)| (ctx.local_time(Some(at)), content, name(first, last)))
+        .collect();
+    let (move_form, activity_form, note_form) = forms;
+    render_status(
+        errors.status(),
+        &ShowPage {
+            value: money(lead.value_minor, &lead.currency),
+            moves: status
+                .moves()
+                .into_iter()
+                .map(|s| (s.code().to_string(), s.label().to_string()))
+                .collect(),
+            ctx,
+            status,
+            lead,
+            partner,
+            distributor,
+            history,
+            activities,
+            notes,
+            move_form,
+            activity_form,
+            note_form,
+            activity_options: options(&ACTIVITY_TYPES),
+            errors,
+        },
+    )
+}
+
+fn blank_forms() -> (MoveForm, ActivityForm, NoteForm) {
+    (
+        MoveForm::default(),
+        ActivityForm {
+            activity_type: "call".into(),
+            ..ActivityForm::default()
+        },
+        NoteForm::default(),
+    )
+}
+
+pub(super) async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    page(ctx, &state, &path, blank_forms(), FieldErrors::default()).await
+}
+
+/// Moves a lead to another stage if the pipeline allows it from where it is now; a lost lead
+/// needs its reason. A refused move is shown on the lead's page (422).
+pub(super) async fn move_lead(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<MoveForm>,
+) -> Result<HttpResponse, AppError> {
+    let request = request(&ctx)?;
+    let id = parse_id(&path)?;
+    let form = form.into_inner();
+    let to = Status::parse(&form.to);
+    let reason = form::optional(&form.reason, 1000);
+    let actor = ctx.actor();
+    let outcome = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let lead = queries::find(conn, &scope, id)?;
+        let mut e = FieldErrors::default();
+        let from = lead.status();
+        let reason = e.check("reason", reason).flatten();
+        match to {
+            None => e.add("to", "Choose the stage to move the lead to."),
+            Some(to) if !from.may_move_to(to) => e.add(
+                "to",
+                format!(
+                    "A lead in {} cannot move to {}: {}",
+                    from.label(),
+                    to.label(),
+                    if from.is_open() {
+                        "it is won only from a proposal or a negotiation."
+                    } else {
+                        "a won or lost lead stays where it is."
+                    }
+                ),
+            ),
+            Some(to) if to.needs_reason() && reason.is_none() => e.add(
+                "reason",
+                "Say why the lead is lost; it stays in its history.",
+            ),
+            Some(_) => {}
+        }
+        let (Some(to), true) = (to, e.is_empty()) else {
+            return Ok(Err(e));
+        };
+        let moved = write_tx(conn, |conn| {
+            let moved = queries::set_status(conn, &lead, to, scope.user_id(), reason.as_deref())?;
+            if moved {
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Some(scope.org().id()), actions::UPDATE, "lead")
+                        .entity(lead.public_id)
+                        .old(json!({ "status": from.code() }))
+                        .new_values(json!({ "status": to.code(), "reason": reason })),
+                )?;
+            }
+            Ok::<_, AppError>(moved)
+        })?;
+        if !moved {
+            e.add(
+                "to",
+                "Someone moved this lead meanwhile; here is where it is now. Choose again.",
+            );
+            return Ok(Err(e));
+        }
+        Ok(Ok((lead.public_id, to)))
+    })
+    .await?;
+    match outcome {
+        Ok((public_id, to)) => {
+            Flash::success(&ctx.session, format!("The lead is now {}.", to.label()));
+            if form.back == "board" {
+                Ok(see_other("/partner/leads/board"))
+            } else {
+                Ok(see_other(&format!("/partner/leads/{public_id}")))
+            }
+        }
+        Err(errors) => {
+            let (_, a, n) = blank_forms();
+            page(ctx, &state, &path, (form, a, n), errors).await
+        }
+    }
+}
+
+pub(super) async fn add_activity(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ActivityForm>,
+) -> Result<HttpResponse, AppError> {
+    let request = request(&ctx)?;
+    let id = parse_id(&path)?;
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let values = form.validate(ctx.timezone(), &mut errors);
+    let outcome = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let lead = queries::find(conn, &scope, id)?;
+        let Some(v) = values else {
+            return Ok(None);
+        };
+        write_tx(conn, |conn| {
+            queries::insert_activity(conn, &lead, scope.user_id(), &v)
+        })?;
+        Ok(Some(lead.public_id))
+    })
+    .await?;
+    match outcome {
+        Some(public_id) => {
+            Flash::success(&ctx.session, "The activity is planned.");
+            Ok(see_other(&format!("/partner/leads/{public_id}#activities")))
+        }
+        None => {
+            let (m, _, n) = blank_forms();
+            page(ctx, &state, &path, (m, form, n), errors).await
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DoneForm {
+    #[serde(default)]
+    done: String,
+}
+
+pub(super) async fn activity_done(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    form: web::Form<DoneForm>,
+) -> Result<HttpResponse, AppError> {
+    let request = request(&ctx)?;
+    let (lead_id, activity_id) = path.into_inner();
+    let id = parse_id(&lead_id)?;
+    let activity = parse_id(&activity_id)?;
+    let done = form.done != "no";
+    let public_id = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let lead = queries::find(conn, &scope, id)?;
+        let found = write_tx(conn, |conn| queries::set_done(conn, &lead, activity, done))?;
+        if !found {
+            return Err(AppError::NotFound);
+        }
+        Ok(lead.public_id)
+    })
+    .await?;
+    Flash::success(
+        &ctx.session,
+        if done {
+            "The activity is done."
+        } else {
+            "The activity is open again."
+        },
+    );
+    Ok(see_other(&format!("/partner/leads/{public_id}#activities")))
+}
+
+pub(super) async fn add_note(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<NoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let request = request(&ctx)?;
+    let id = parse_id(&path)?;
+    let form = form.into_inner();
+    let content = match form.content.trim() {
+        "" => Err("Write the note before adding it.".to_string()),
+        c if c.chars().count() > 4000 => Err("Keep a note under 4,000 characters.".to_string()),
+        c => Ok(c.to_string()),
+    };
+    let mut errors = FieldErrors::default();
+    let content = errors.check("content", content);
+    let outcome = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let lead = queries::find(conn, &scope, id)?;
+        let Some(content) = content else {
+            return Ok(None);
+        };
+        write_tx(conn, |conn| {
+            queries::insert_note(conn, &lead, scope.user_id(), &content)
+        })?;
+        Ok(Some(lead.public_id))
+    })
+    .await?;
+    match outcome {
+        Some(public_id) => {
+            Flash::success(&ctx.session, "The note is added.");
+            Ok(see_other(&format!("/partner/leads/{public_id}#notes")))
+        }
+        None => {
+            let (m, a, _) = blank_forms();
+            page(ctx, &state, &path, (m, a, form), errors).await
+        }
+    }
+}
