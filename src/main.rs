@@ -279,6 +279,8 @@ fn serve(config: Config, pool: Pool, demo_password: Option<String>) -> Result<Ex
     };
     dealdesk::mail::worker::spawn(pool.clone(), mailer)
         .map_err(|e| format!("cannot start the mail sender: {e}"))?;
+    dealdesk::partner::contracts::expiry::spawn(pool.clone())
+        .map_err(|e| format!("cannot start the contracts task: {e}"))?;
     let state = web::Data::new(AppState {
         pool,
         config: Arc::new(config),

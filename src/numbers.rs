@@ -32,6 +32,18 @@ pub const PAYMENT: Kind = Kind {
     width: 6,
 };
 
+pub const ORDER: Kind = Kind {
+    key: "order",
+    prefix: "ORD-",
+    width: 6,
+};
+
+pub const CONTRACT: Kind = Kind {
+    key: "contract",
+    prefix: "CTR-",
+    width: 6,
+};
+
 impl Kind {
     pub fn format(self, n: i64) -> String {
         format!("{}{:0width$}", self.prefix, n, width = self.width)
@@ -96,6 +108,8 @@ mod tests {
         assert_eq!(DEAL.format(1), "DLID0001");
         assert_eq!(DEAL.format(12_345), "DLID12345");
         assert_eq!(PAYMENT.format(1), "TXN000001");
+        assert_eq!(ORDER.format(1), "ORD-000001");
+        assert_eq!(CONTRACT.format(42), "CTR-000042");
         assert_eq!(invoice_format(2026, 1), "INV-2026-0001");
         assert_eq!(invoice_format(2026, 12_345), "INV-2026-12345");
     }

@@ -4,6 +4,7 @@
 
 mod admin;
 mod calls;
+mod orders;
 mod partner;
 mod payments;
 
@@ -106,13 +107,21 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
             payments::load(conn, scope, domain)?;
             verification::load(conn, scope, domain)?;
             calls::load(conn, scope, if demo_traders { 800 } else { 120 })?;
-            partner::load(
+            let initech = partner::load(
                 conn,
                 scope,
                 domain,
                 partner_id,
                 distributor_id,
                 if demo_traders { 120 } else { 40 },
+            )?;
+            orders::load(
+                conn,
+                scope,
+                domain,
+                [partner_id, initech],
+                distributor_id,
+                if demo_traders { 60 } else { 18 },
             )?;
         }
         Ok(())

@@ -135,13 +135,17 @@ pub fn load(
     partner_id: i64,
     distributor_id: i64,
     leads_count: usize,
-) -> QueryResult<()> {
+) -> QueryResult<i64> {
     let existing: i64 = products::table
         .filter(products::organization_id.eq(scope.id()))
         .count()
         .get_result(conn)?;
     if existing > 0 {
-        return Ok(());
+        return partners::table
+            .filter(partners::organization_id.eq(scope.id()))
+            .filter(partners::name.eq(format!("Initech Partners ({domain})")))
+            .select(partners::id)
+            .first(conn);
     }
     for (months, name, discount) in DURATIONS {
         catalog::insert_duration(conn, scope, months, name, discount)?;
@@ -327,7 +331,7 @@ pub fn load(
                 .execute(conn)?;
         }
     }
-    Ok(())
+    Ok(other_partner)
 }
 
 /// A partner the distributor is not assigned to: its rows are seen by the staff only.

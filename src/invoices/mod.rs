@@ -178,7 +178,10 @@ async fn download(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let invoice = load(&ctx, &state, &path).await?;
-    let bytes = pdf::render(&document(&invoice, ctx.timezone()), &invoice)?;
+    let bytes = pdf::render(
+        &document(&invoice, ctx.timezone()),
+        &format!("Status: {}", invoice.invoice.status),
+    )?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((

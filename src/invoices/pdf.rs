@@ -1,12 +1,11 @@
-//! The invoice as a PDF (printpdf, with the PDF standard fonts: nothing to ship, and Latin
+//! An invoice or a quote as a PDF (printpdf, with the PDF standard fonts: nothing to ship, and Latin
 //! scripts render; text those fonts cannot show comes out as "?").
 
 use printpdf::{BuiltinFont, IndirectFontRef, Mm, PdfDocument, PdfLayerReference};
 
-use super::lookup::InvoiceDetail;
 use crate::error::AppError;
 
-/// What the invoice says, line by line, as the page and the PDF share it.
+/// What the document says, line by line, as the page and the PDF share it.
 pub struct Document {
     pub title: String,
     pub seller: Vec<String>,
@@ -17,7 +16,7 @@ pub struct Document {
 }
 
 fn pdf_err(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(format!("the invoice PDF could not be made: {e}"))
+    AppError::internal(format!("the PDF could not be made: {e}"))
 }
 
 /// The standard fonts speak WinAnsi: characters beyond it become "?".
@@ -59,9 +58,10 @@ impl Pen<'_> {
     }
 }
 
-pub fn render(doc: &Document, invoice: &InvoiceDetail) -> Result<Vec<u8>, AppError> {
+/// The document on one A4 page; `footer` closes it (the invoice's status, a quote's validity).
+pub fn render(doc: &Document, footer: &str) -> Result<Vec<u8>, AppError> {
     let (pdf, page, layer) =
-        PdfDocument::new(printable(&doc.title), Mm(210.0), Mm(297.0), "Invoice");
+        PdfDocument::new(printable(&doc.title), Mm(210.0), Mm(297.0), "Document");
     let regular = pdf
         .add_builtin_font(BuiltinFont::Helvetica)
         .map_err(pdf_err)?;
@@ -94,6 +94,6 @@ pub fn render(doc: &Document, invoice: &InvoiceDetail) -> Result<Vec<u8>, AppErr
     }
     pen.pair(&doc.total.0, &doc.total.1, true);
     pen.y -= 10.0;
-    pen.line(&format!("Status: {}", invoice.invoice.status), 9.0, false);
+    pen.line(footer, 9.0, false);
     pdf.save_to_bytes().map_err(pdf_err)
 }

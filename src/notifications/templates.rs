@@ -30,7 +30,7 @@ const PAYMENT: [(&str, &str); 3] = [
 ];
 
 /// The kinds whose words an organization may change (a broadcast is written by its sender).
-pub const KINDS: [Kind; 6] = [
+pub const KINDS: [Kind; 7] = [
     Kind {
         code: "payment_verified",
         label: "Payment verified",
@@ -98,6 +98,17 @@ pub const KINDS: [Kind; 6] = [
         title: "Commission on deal {{deal}} paid",
         message: "Your commission of {{amount}} on deal {{deal}} is paid.",
     },
+    Kind {
+        code: "contract_expiring",
+        label: "Contract expiring",
+        description: "A contract you or your partner hold expires within 30 days.",
+        variables: &[
+            ("contract", "The contract's number (CTR-000042)"),
+            ("date", "The day it expires"),
+        ],
+        title: "Contract {{contract}} expires on {{date}}",
+        message: "Contract {{contract}} expires on {{date}}. Renew it from its page to keep the service running.",
+    },
 ];
 
 pub const PAYMENT_VERIFIED: &Kind = &KINDS[0];
@@ -106,6 +117,7 @@ pub const PAYMENT_NEEDS_SECOND_APPROVAL: &Kind = &KINDS[2];
 pub const PAYMENT_REFUNDED: &Kind = &KINDS[3];
 pub const COMMISSION_APPROVED: &Kind = &KINDS[4];
 pub const COMMISSION_PAID: &Kind = &KINDS[5];
+pub const CONTRACT_EXPIRING: &Kind = &KINDS[6];
 
 pub fn kind(code: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.code == code)
@@ -130,6 +142,8 @@ impl Kind {
                     "reason" => "Bank decline",
                     "comment" => "The bank returned the transfer.",
                     "outcome" => "refunded",
+                    "contract" => "CTR-000042",
+                    "date" => "31 Dec 2026",
                     _ => "…",
                 };
                 (*name, value.to_string())

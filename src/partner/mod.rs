@@ -3,7 +3,9 @@
 //! the organization's staff across every partner.
 
 pub mod catalog;
+pub mod contracts;
 pub mod leads;
+pub mod orders;
 pub mod scope;
 
 use actix_web::{HttpResponse, web};
@@ -24,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/partner", web::get().to(home));
     catalog::configure(cfg);
     leads::configure(cfg);
+    orders::configure(cfg);
+    contracts::configure(cfg);
 }
 
 /// The portal's sections this user's permissions open.
@@ -60,6 +64,29 @@ pub fn nav(ctx: &Ctx) -> Vec<NavItem> {
         "My overdue activities",
         leads,
         ctx.path.starts_with("/partner/activities"),
+    );
+    let orders = ctx.perms.any(&[
+        Permission::OrdersCreate,
+        Permission::OrdersFulfill,
+        Permission::ContractsManage,
+    ]);
+    add(
+        "/partner/orders/queue",
+        "Fulfillment queue",
+        ctx.can(Permission::OrdersFulfill),
+        ctx.path == "/partner/orders/queue",
+    );
+    add(
+        "/partner/orders",
+        "Quotes and orders",
+        orders,
+        ctx.path.starts_with("/partner/orders") && ctx.path != "/partner/orders/queue",
+    );
+    add(
+        "/partner/contracts",
+        "Contracts",
+        orders,
+        ctx.path.starts_with("/partner/contracts"),
     );
     add(
         "/partner/catalog",

@@ -51,12 +51,12 @@ impl ChannelRequest {
         })
     }
 
-    /// A scope for trusted code (demo data, the load generator, tests of the rule).
-    pub fn trusted(org: OrgScope, user_id: i64) -> Self {
+    /// A scope for trusted code (demo data, the load generator) acting as `user_id`.
+    pub fn trusted(org: OrgScope, user_id: i64, currency: &str) -> Self {
         Self {
             org,
             user_id,
-            currency: Currency::USD,
+            currency: Currency::from_code(currency).unwrap_or(Currency::USD),
         }
     }
 

@@ -22,6 +22,7 @@ mod malformed;
 mod notification_templates;
 mod partner_catalog;
 mod partner_leads;
+mod partner_orders;
 mod platform;
 mod query_counts;
 mod reports;

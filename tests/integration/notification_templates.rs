@@ -46,7 +46,7 @@ dual!(templates_are_checked_previewed_and_used, |app| {
         assert!(text.contains(label), "{label}");
     }
     // The demo changed the words of a commission paid; the rest are the defaults.
-    assert_eq!(text.matches("Default").count(), 5, "{text}");
+    assert_eq!(text.matches("Default").count(), 6, "{text}");
     assert!(
         text.contains("Paid: your commission on {{deal}} Custom"),
         "{text}"

@@ -10,13 +10,13 @@ use serde::Deserialize;
 
 use super::pricing::{self, Model, Term};
 use super::queries::{self, DurationRecord};
-use super::{TierLine, price_e4, tier_lines};
+use super::{LineError, TierLine, price_e4, tier_lines};
 use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::partner::scope::PORTAL;
 use crate::schema::organizations;
-use crate::web::money::{bp_to_percent, currency_exponent};
+use crate::web::money::bp_to_percent;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -113,56 +113,36 @@ pub(super) async fn page(
     let mut result = None;
     let mut chosen = Vec::new();
     if let (Some((p, tiers)), Some(q), true) = (&product, quantity, errors.is_empty()) {
-        let subscription = p.is_subscription;
-        if subscription && duration.is_none() {
-            errors.add("duration", "Choose how long the subscription runs.");
-        } else {
-            let term = match duration.filter(|_| subscription) {
-                Some(d) => Term::Months(d.months),
-                None => Term::OneOff,
-            };
-            let discount_bp = duration
-                .filter(|_| subscription)
-                .map_or(0, |d| d.discount_bp);
-            match pricing::price(
-                p.model(),
-                tiers,
-                q,
-                term,
-                discount_bp,
-                currency_exponent(&currency),
-            ) {
-                Ok(priced) => {
-                    chosen = priced.uses.iter().map(|u| u.tier).collect();
-                    let tax = pricing::tax(priced.net_minor, tax_bp);
-                    let per = tiers.first().map_or("month", |t| t.per.code());
-                    result = Some(Figures {
-                        unit_price: format!(
-                            "{} per {per}",
-                            price_e4(priced.unit_price_e4, &currency)
-                        ),
-                        subtotal: money(priced.subtotal_minor, &currency),
-                        discount: money(priced.discount_minor, &currency),
-                        discount_rate: bp_to_percent(discount_bp.into()),
-                        net: money(priced.net_minor, &currency),
-                        tax: money(tax, &currency),
-                        tax_rate: bp_to_percent(tax_bp.into()),
-                        total: money(priced.net_minor + tax, &currency),
-                        term: match term {
-                            Term::Months(m) => format!("{m} months"),
-                            Term::OneOff => "one-off".to_string(),
-                        },
-                        breakdown: priced
-                            .uses
-                            .iter()
-                            .map(|u| {
-                                format!("{} × {}", u.units, price_e4(u.unit_price_e4, &currency))
-                            })
-                            .collect(),
-                    });
-                }
-                Err(e) => errors.add("quantity", e.to_string()),
+        match super::price_line(p, tiers, q, duration, &currency) {
+            Ok(line) => {
+                let priced = line.priced;
+                chosen = priced.uses.iter().map(|u| u.tier).collect();
+                let tax = pricing::tax(priced.net_minor, tax_bp);
+                let per = tiers.first().map_or("month", |t| t.per.code());
+                result = Some(Figures {
+                    unit_price: format!("{} per {per}", price_e4(priced.unit_price_e4, &currency)),
+                    subtotal: money(priced.subtotal_minor, &currency),
+                    discount: money(priced.discount_minor, &currency),
+                    discount_rate: bp_to_percent(line.discount_bp.into()),
+                    net: money(priced.net_minor, &currency),
+                    tax: money(tax, &currency),
+                    tax_rate: bp_to_percent(tax_bp.into()),
+                    total: money(priced.net_minor + tax, &currency),
+                    term: match line.term {
+                        Term::Months(m) => format!("{m} months"),
+                        Term::OneOff => "one-off".to_string(),
+                    },
+                    breakdown: priced
+                        .uses
+                        .iter()
+                        .map(|u| format!("{} × {}", u.units, price_e4(u.unit_price_e4, &currency)))
+                        .collect(),
+                });
             }
+            Err(LineError::NeedsDuration) => {
+                errors.add("duration", "Choose how long the subscription runs.")
+            }
+            Err(LineError::Price(e)) => errors.add("quantity", e.to_string()),
         }
     }
     let (product_name, model, tiers) = match &product {

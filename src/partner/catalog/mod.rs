@@ -495,3 +495,57 @@ pub fn tier_lines(tiers: &[Tier], currency: &str, chosen: &[usize]) -> Vec<TierL
         })
         .collect()
 }
+
+/// A product's line as the calculator and a quote's item price it: a subscription runs for a
+/// chosen duration and earns its discount; a one-off sale is priced once and ignores durations.
+pub struct Line {
+    pub priced: pricing::Priced,
+    pub term: pricing::Term,
+    pub discount_bp: i32,
+}
+
+/// Why a line has no price: a subscription without its duration, or the tiers' refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineError {
+    NeedsDuration,
+    Price(pricing::PriceError),
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NeedsDuration => write!(f, "a subscription needs a duration"),
+            Self::Price(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Prices `quantity` of `product`.
+pub fn price_line(
+    product: &ProductRecord,
+    tiers: &[Tier],
+    quantity: i32,
+    duration: Option<&queries::DurationRecord>,
+    currency: &str,
+) -> Result<Line, LineError> {
+    let duration = duration.filter(|_| product.is_subscription);
+    if product.is_subscription && duration.is_none() {
+        return Err(LineError::NeedsDuration);
+    }
+    let term = duration.map_or(pricing::Term::OneOff, |d| pricing::Term::Months(d.months));
+    let discount_bp = duration.map_or(0, |d| d.discount_bp);
+    let priced = pricing::price(
+        product.model(),
+        tiers,
+        quantity,
+        term,
+        discount_bp,
+        crate::web::money::currency_exponent(currency),
+    )
+    .map_err(LineError::Price)?;
+    Ok(Line {
+        priced,
+        term,
+        discount_bp,
+    })
+}

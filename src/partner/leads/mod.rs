@@ -224,7 +224,7 @@ async fn new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppEr
 /// The lead's partner and distributor from the form's choice, within the scope: a partner user's
 /// leads are their partner's; a distributor files its own or one of its partners'; staff choose
 /// any active partner, and an edited lead keeps its distributor.
-fn channel_of(
+pub(crate) fn channel_of(
     conn: &mut AnyConnection,
     scope: &ChannelScope,
     chosen: &str,

@@ -1,0 +1,239 @@
+//! `/partner/contracts`: the contracts fulfilled orders activated, as the channel scope shows
+//! them: active, expiring within 30 days, expired, all; by partner.
+
+mod change;
+pub mod expiry;
+pub mod queries;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use self::queries::{ContractFilter, ContractRecord, ContractRow, View, effective};
+use crate::AppState;
+use crate::db::{self, PublicId, now};
+use crate::error::AppError;
+use crate::partner::leads::queries::partner_options;
+use crate::partner::orders::{money, parse_id, request};
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, pager, render, render_status};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/partner/contracts", web::get().to(list))
+        .route("/partner/contracts/{id}", web::get().to(show))
+        .route(
+            "/partner/contracts/{id}/renew",
+            web::post().to(change::renew),
+        )
+        .route(
+            "/partner/contracts/{id}/close",
+            web::post().to(change::close),
+        );
+}
+
+const PAGE_SIZE: i64 = 50;
+
+pub const VIEWS: [(&str, &str); 4] = [
+    ("", "Active"),
+    ("expiring", "Expiring within 30 days"),
+    ("expired", "Expired"),
+    ("all", "All"),
+];
+
+/// "Active", "Expired", … for a stored status read at `at`.
+pub fn status_label(status: &str, expiration: chrono::NaiveDateTime) -> &'static str {
+    match effective(status, expiration, now()) {
+        "active" => "Active",
+        "expired" => "Expired",
+        "upgraded" => "Upgraded",
+        "downgraded" => "Downgraded",
+        "cancelled" => "Cancelled",
+        "lost" => "Lost",
+        _ => "—",
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub view: String,
+    pub partner: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+pub struct ListRow {
+    pub row: ContractRow,
+    pub status: &'static str,
+    pub value: String,
+    pub starts: When,
+    pub ends: When,
+}
+
+#[derive(Template)]
+#[template(path = "partner/contracts/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    rows: Vec<ListRow>,
+    view_options: Vec<(String, String)>,
+    partner_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = request(&ctx)?;
+    let query = query.into_inner();
+    let view = View::parse(&query.view);
+    let partner: Option<PublicId> = query.partner.parse().ok();
+    let after = queries::parse_cursor(&query.after);
+    let (mut rows, partners) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let partners = partner_options(conn, &scope)?;
+        let filter = ContractFilter {
+            view,
+            // A partner outside the options matches nothing, rather than everything.
+            partner: partner.map(|p| {
+                partners
+                    .iter()
+                    .find(|(_, id, _)| *id == p)
+                    .map_or(-1, |(id, _, _)| *id)
+            }),
+            after,
+        };
+        Ok((
+            queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?,
+            partners,
+        ))
+    })
+    .await?;
+    let filters = ListQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/partner/contracts",
+        &filters,
+        &query.after,
+        &mut rows,
+        PAGE_SIZE as usize,
+        queries::cursor_of,
+    );
+    let rows = rows
+        .into_iter()
+        .map(|row| ListRow {
+            status: status_label(&row.status, row.expiration_date),
+            value: money(row.total_value_minor, &row.currency),
+            starts: ctx.local_time(Some(row.activation_date)),
+            ends: ctx.local_time(Some(row.expiration_date)),
+            row,
+        })
+        .collect();
+    let mut partner_options = vec![(String::new(), "Every partner".to_string())];
+    partner_options.extend(partners.into_iter().map(|(_, id, n)| (id.to_string(), n)));
+    render(&ListPage {
+        ctx,
+        query,
+        rows,
+        view_options: crate::partner::catalog::options(&VIEWS),
+        partner_options,
+        next: pages.next,
+        first: pages.first,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "partner/contracts/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    contract: ContractRecord,
+    status: &'static str,
+    value: String,
+    starts: When,
+    ends: When,
+    order: (PublicId, String),
+    partner: Option<String>,
+    renewed_from: Option<(PublicId, String)>,
+    renewals: Vec<(PublicId, String)>,
+    renewable: bool,
+    closable: bool,
+    form: change::CloseForm,
+    errors: FieldErrors,
+    outcome_options: Vec<(String, String)>,
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    show_page(ctx, &state, id, Default::default(), FieldErrors::default()).await
+}
+
+/// The contract's page, with the close form as typed and its errors when refused (422).
+async fn show_page(
+    ctx: Ctx,
+    state: &AppState,
+    id: PublicId,
+    form: change::CloseForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let request = request(&ctx)?;
+    let (contract, order, partner, renewed_from) = db::run(&state.pool, move |conn| {
+        use crate::schema::{contracts, orders};
+        use diesel::prelude::*;
+        let scope = request.resolve(conn)?;
+        let contract = queries::find(conn, &scope, id)?;
+        let order: (PublicId, String) = orders::table
+            .find(contract.order_id)
+            .select((orders::public_id, orders::order_number))
+            .first(conn)?;
+        let partner = crate::partner::orders::queries::partner_name(conn, contract.partner_id)?;
+        let renewed_from = match contract.renewed_from_id {
+            Some(r) => contracts::table
+                .find(r)
+                .select((contracts::public_id, contracts::contract_number))
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+        let renewals = contracts::table
+            .filter(contracts::organization_id.eq(contract.organization_id))
+            .filter(contracts::renewed_from_id.eq(contract.id))
+            .select((contracts::public_id, contracts::contract_number))
+            .load(conn)?;
+        Ok((contract, order, partner, (renewed_from, renewals)))
+    })
+    .await?;
+    let (renewed_from, renewals) = renewed_from;
+    let now_status = effective(&contract.status, contract.expiration_date, now());
+    let manages = ctx.can(crate::permissions::Permission::ContractsManage);
+    let mut outcome_options = vec![(String::new(), "Choose what happened".to_string())];
+    outcome_options.extend(crate::partner::catalog::options(&change::OUTCOMES));
+    render_status(
+        errors.status(),
+        &ShowPage {
+            renewable: manages && matches!(now_status, "active" | "expired"),
+            closable: manages && now_status == "active",
+            renewals,
+            form,
+            errors,
+            outcome_options,
+            status: status_label(&contract.status, contract.expiration_date),
+            value: money(contract.total_value_minor, &contract.currency),
+            starts: ctx.local_time(Some(contract.activation_date)),
+            ends: ctx.local_time(Some(contract.expiration_date)),
+            ctx,
+            contract,
+            order,
+            partner,
+            renewed_from,
+        },
+    )
+}

@@ -1,0 +1,289 @@
+//! Contracts as the channel scope shows them. A contract's status as stored is what was decided
+//! (active, renewed into another, upgraded, downgraded, cancelled, lost); an active contract past
+//! its expiration date reads as expired at once (`effective`), before the background task
+//! (`expiry.rs`) stores it.
+
+use chrono::{Months, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::channel;
+use crate::db::{AnyConnection, PublicId, now};
+use crate::numbers;
+use crate::partner::orders::queries::{OrderRecord, items};
+use crate::partner::scope::ChannelScope;
+use crate::schema::{contracts, partners};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contracts)]
+pub struct ContractRecord {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub organization_id: i64,
+    pub contract_number: String,
+    pub order_id: i64,
+    pub status: String,
+    pub user_id: Option<i64>,
+    pub partner_id: Option<i64>,
+    pub distributor_id: Option<i64>,
+    pub activation_date: NaiveDateTime,
+    pub expiration_date: NaiveDateTime,
+    pub renewed_from_id: Option<i64>,
+    pub total_value_minor: i64,
+    pub currency: String,
+    pub notes_internal: Option<String>,
+    pub expiry_notified_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub cancelled_at: Option<NaiveDateTime>,
+}
+
+/// The status a reader sees: an active contract past its expiration is expired, whether or not
+/// the background task has stored it yet.
+pub fn effective(status: &str, expiration: NaiveDateTime, at: NaiveDateTime) -> &str {
+    if status == "active" && expiration <= at {
+        "expired"
+    } else {
+        status
+    }
+}
+
+macro_rules! scoped {
+    ($scope:expr) => {{
+        channel!(
+            contracts::table.into_boxed::<crate::db::MultiBackend>(),
+            $scope,
+            contracts
+        )
+    }};
+}
+
+/// Activates the contract of a fulfilled order that has a partner and subscription items: for
+/// the longest of their durations, worth what they add up to. `None` when the order makes none.
+/// Gives the contract's public id and number.
+pub fn activate(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    order: &OrderRecord,
+) -> QueryResult<Option<(PublicId, String)>> {
+    activate_from(conn, scope, order, None, now())
+}
+
+/// As `activate`, for a renewal: the new contract names the one it renews and starts at `start`
+/// (where the old one ends, so the service runs on without a gap).
+pub fn activate_from(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    order: &OrderRecord,
+    renewed_from: Option<i64>,
+    start: NaiveDateTime,
+) -> QueryResult<Option<(PublicId, String)>> {
+    let Some(partner_id) = order.partner_id else {
+        return Ok(None);
+    };
+    let subs: Vec<_> = items(conn, order)?
+        .into_iter()
+        .filter(|i| i.is_subscription)
+        .collect();
+    let Some(months) = subs.iter().filter_map(|i| i.duration_months).max() else {
+        return Ok(None);
+    };
+    let end = start
+        .checked_add_months(Months::new(u32::try_from(months).unwrap_or(12)))
+        .unwrap_or(start);
+    let number = numbers::next(conn, scope.org(), numbers::CONTRACT)?;
+    let public_id = PublicId::new();
+    diesel::insert_into(contracts::table)
+        .values((
+            contracts::public_id.eq(public_id),
+            contracts::organization_id.eq(order.organization_id),
+            contracts::contract_number.eq(&number),
+            contracts::order_id.eq(order.id),
+            contracts::status.eq("active"),
+            contracts::user_id.eq(order.created_by_id),
+            contracts::partner_id.eq(partner_id),
+            contracts::distributor_id.eq(order.distributor_id),
+            contracts::activation_date.eq(start),
+            contracts::expiration_date.eq(end),
+            contracts::renewed_from_id.eq(renewed_from),
+            contracts::total_value_minor.eq(subs.iter().map(|i| i.total_minor).sum::<i64>()),
+            contracts::currency.eq(&order.currency),
+            contracts::created_at.eq(now()),
+            contracts::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(Some((public_id, number)))
+}
+
+/// The contract an order activated, if the scope holds it.
+pub fn of_order(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    order_id: i64,
+) -> QueryResult<Option<(PublicId, String)>> {
+    scoped!(scope)
+        .filter(contracts::order_id.eq(order_id))
+        .select((contracts::public_id, contracts::contract_number))
+        .first(conn)
+        .optional()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Active,
+    Expiring,
+    Expired,
+    All,
+}
+
+impl View {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "expiring" => Self::Expiring,
+            "expired" => Self::Expired,
+            "all" => Self::All,
+            _ => Self::Active,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ContractRow {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub contract_number: String,
+    pub status: String,
+    pub activation_date: NaiveDateTime,
+    pub expiration_date: NaiveDateTime,
+    pub total_value_minor: i64,
+    pub currency: String,
+    pub partner: Option<String>,
+}
+
+pub struct ContractFilter {
+    pub view: View,
+    pub partner: Option<i64>,
+    /// Keyset cursor: (expiration, id) of the last row of the previous page.
+    pub after: Option<(NaiveDateTime, i64)>,
+}
+
+/// A page of contracts by expiration (soonest first), `limit` after the cursor. Active means
+/// stored active and not yet past its date; expiring, active and ending within 30 days; expired,
+/// stored expired or active past its date.
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    f: &ContractFilter,
+    limit: i64,
+) -> QueryResult<Vec<ContractRow>> {
+    let t = now();
+    let mut q = scoped!(scope);
+    q = match f.view {
+        View::Active => q
+            .filter(contracts::status.eq("active"))
+            .filter(contracts::expiration_date.gt(t)),
+        View::Expiring => q
+            .filter(contracts::status.eq("active"))
+            .filter(contracts::expiration_date.gt(t))
+            .filter(contracts::expiration_date.le(t + chrono::Duration::days(30))),
+        View::Expired => q.filter(
+            contracts::status.eq("expired").or(contracts::status
+                .eq("active")
+                .and(contracts::expiration_date.le(t))),
+        ),
+        View::All => q,
+    };
+    if let Some(p) = f.partner {
+        q = q.filter(contracts::partner_id.eq(p));
+    }
+    if let Some((at, id)) = f.after {
+        q = q.filter(
+            contracts::expiration_date
+                .gt(at)
+                .or(contracts::expiration_date.eq(at).and(contracts::id.gt(id))),
+        );
+    }
+    q.left_join(partners::table.on(partners::id.nullable().eq(contracts::partner_id)))
+        .select((
+            contracts::id,
+            contracts::public_id,
+            contracts::contract_number,
+            contracts::status,
+            contracts::activation_date,
+            contracts::expiration_date,
+            contracts::total_value_minor,
+            contracts::currency,
+            partners::name.nullable(),
+        ))
+        .order((contracts::expiration_date, contracts::id))
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    public_id: PublicId,
+) -> QueryResult<ContractRecord> {
+    scoped!(scope)
+        .filter(contracts::public_id.eq(public_id))
+        .select(ContractRecord::as_select())
+        .first(conn)
+}
+
+/// The cursor a row continues from ("expiration id" as the address carries it).
+pub fn cursor_of(row: &ContractRow) -> String {
+    format!("{}_{}", row.expiration_date.and_utc().timestamp(), row.id)
+}
+
+pub fn parse_cursor(s: &str) -> Option<(NaiveDateTime, i64)> {
+    let (t, id) = s.split_once('_')?;
+    let t = chrono::DateTime::from_timestamp(t.parse().ok()?, 0)?.naive_utc();
+    Some((t, id.parse().ok()?))
+}
+
+/// Closes an active contract as upgraded, downgraded, cancelled or lost, with its reason kept in
+/// the internal note; `false` when it was no longer active (a concurrent change).
+pub fn close(
+    conn: &mut AnyConnection,
+    contract: &ContractRecord,
+    outcome: &str,
+    reason: &str,
+) -> QueryResult<bool> {
+    let t = now();
+    let note = match &contract.notes_internal {
+        Some(n) => format!("{n}\n{outcome}: {reason}"),
+        None => format!("{outcome}: {reason}"),
+    };
+    let n = diesel::update(
+        contracts::table
+            .find(contract.id)
+            .filter(contracts::status.eq("active")),
+    )
+    .set((
+        contracts::status.eq(outcome),
+        contracts::notes_internal.eq(note),
+        contracts::cancelled_at.eq((outcome == "cancelled").then_some(t)),
+        contracts::updated_at.eq(t),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Notes on the old contract which contract renews it.
+pub fn note_renewal(
+    conn: &mut AnyConnection,
+    contract: &ContractRecord,
+    by: &str,
+) -> QueryResult<()> {
+    let line = format!("Renewed by {by}");
+    let note = match &contract.notes_internal {
+        Some(n) => format!("{n}\n{line}"),
+        None => line,
+    };
+    diesel::update(contracts::table.find(contract.id))
+        .set((
+            contracts::notes_internal.eq(note),
+            contracts::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,380 @@
+//! Orders and their items as the channel scope shows them (`scoped!`), the stock they take and
+//! give back, and the fulfiller's queue.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::status::Status;
+use crate::channel;
+use crate::db::{AnyConnection, PublicId, now};
+use crate::numbers;
+use crate::partner::scope::ChannelScope;
+use crate::schema::{order_items, orders, partners, products};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = orders)]
+pub struct OrderRecord {
+    pub id: i64,
+    pub public_id: PublicId,
+    pub organization_id: i64,
+    pub order_number: String,
+    pub status: String,
+    pub client_id: Option<i64>,
+    pub partner_id: Option<i64>,
+    pub distributor_id: Option<i64>,
+    pub lead_id: Option<i64>,
+    pub created_by_id: i64,
+    pub currency: String,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub tax_rate_bp: i32,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub notes_internal: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub fulfilled_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+}
+
+impl OrderRecord {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Created)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = order_items)]
+pub struct ItemRecord {
+    pub product_id: i64,
+    pub quantity: i32,
+    pub unit_price_e4: i64,
+    pub discount_bp: i32,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub total_minor: i64,
+    pub product_name: String,
+    pub product_type: String,
+    pub product_unit: String,
+    pub is_subscription: bool,
+    pub duration_months: Option<i32>,
+}
+
+/// A list row: the order and its partner's name.
+#[derive(Debug, Clone, Queryable)]
+pub struct OrderRow {
+    pub public_id: PublicId,
+    pub order_number: String,
+    pub status: String,
+    pub currency: String,
+    pub total_minor: i64,
+    pub created_at: NaiveDateTime,
+    pub partner: Option<String>,
+}
+
+macro_rules! scoped {
+    ($scope:expr) => {{
+        channel!(
+            orders::table.into_boxed::<crate::db::MultiBackend>(),
+            $scope,
+            orders
+        )
+    }};
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub q: String,
+    pub after: Option<PublicId>,
+    /// The fulfiller's queue: sent or in fulfillment, oldest first.
+    pub queue: bool,
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    f: &Filter,
+    limit: i64,
+) -> QueryResult<Vec<OrderRow>> {
+    let mut q = scoped!(scope);
+    if let Some(s) = f.status {
+        q = q.filter(orders::status.eq(s.code()));
+    }
+    if f.queue {
+        q = q.filter(orders::status.eq_any([Status::Sent.code(), Status::InFulfillment.code()]));
+    }
+    let term = f.q.trim();
+    if !term.is_empty() {
+        q = q.filter(orders::order_number.eq(term.to_uppercase()));
+    }
+    let cursor = match f.after {
+        Some(p) => scoped!(scope)
+            .filter(orders::public_id.eq(p))
+            .select(orders::id)
+            .first::<i64>(conn)
+            .optional()?,
+        None => None,
+    };
+    let q = q
+        .left_join(partners::table.on(partners::id.nullable().eq(orders::partner_id)))
+        .select((
+            orders::public_id,
+            orders::order_number,
+            orders::status,
+            orders::currency,
+            orders::total_minor,
+            orders::created_at,
+            partners::name.nullable(),
+        ));
+    if f.queue {
+        let q = match cursor {
+            Some(id) => q.filter(orders::id.gt(id)),
+            None => q,
+        };
+        q.order(orders::id).limit(limit).load(conn)
+    } else {
+        let q = match cursor {
+            Some(id) => q.filter(orders::id.lt(id)),
+            None => q,
+        };
+        q.order(orders::id.desc()).limit(limit).load(conn)
+    }
+}
+
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    public_id: PublicId,
+) -> QueryResult<OrderRecord> {
+    scoped!(scope)
+        .filter(orders::public_id.eq(public_id))
+        .select(OrderRecord::as_select())
+        .first(conn)
+}
+
+pub fn items(conn: &mut AnyConnection, order: &OrderRecord) -> QueryResult<Vec<ItemRecord>> {
+    order_items::table
+        .filter(order_items::organization_id.eq(order.organization_id))
+        .filter(order_items::order_id.eq(order.id))
+        .select(ItemRecord::as_select())
+        .order(order_items::id)
+        .load(conn)
+}
+
+/// A new order's header and priced items, checked by the caller.
+pub struct NewOrder {
+    pub partner_id: Option<i64>,
+    pub distributor_id: Option<i64>,
+    pub lead_id: Option<i64>,
+    pub client_id: Option<i64>,
+    pub tax_rate_bp: i32,
+    pub notes_internal: Option<String>,
+    pub items: Vec<NewItem>,
+}
+
+pub struct NewItem {
+    pub product_id: i64,
+    pub duration_id: Option<i64>,
+    pub snapshot: ItemRecord,
+}
+
+/// Why stock refused an item: the product and what is left.
+pub struct Short {
+    pub product: String,
+    pub unit: String,
+    pub left: i32,
+}
+
+/// Takes `quantity` units of a stock-tracked product if that many are left, in one conditional
+/// update: under concurrency one order gets the last units and the others find fewer (the row
+/// lock on PostgreSQL, the single writer on SQLite), so stock never goes below zero and no
+/// decrement is lost. `Err(short)` when not enough are left.
+pub fn take_stock(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    quantity: i32,
+) -> QueryResult<Result<(), Short>> {
+    let taken = diesel::update(
+        products::table
+            .find(product_id)
+            .filter(products::track_stock.eq(true))
+            .filter(products::stock.ge(quantity)),
+    )
+    .set((
+        products::stock.eq(products::stock - quantity),
+        products::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if taken == 1 {
+        return Ok(Ok(()));
+    }
+    let (track, left, product, unit): (bool, i32, String, String) = products::table
+        .find(product_id)
+        .select((
+            products::track_stock,
+            products::stock,
+            products::name,
+            products::unit,
+        ))
+        .first(conn)?;
+    if !track {
+        return Ok(Ok(()));
+    }
+    Ok(Err(Short {
+        product,
+        unit,
+        left,
+    }))
+}
+
+/// Gives a cancelled order's units back to the products that track stock.
+pub fn restore_stock(conn: &mut AnyConnection, order: &OrderRecord) -> QueryResult<()> {
+    for item in items(conn, order)? {
+        diesel::update(
+            products::table
+                .find(item.product_id)
+                .filter(products::track_stock.eq(true)),
+        )
+        .set((
+            products::stock.eq(products::stock + item.quantity),
+            products::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Inserts the order numbered `ORD-000001` per organization and its items (the caller takes
+/// stock first, in the same transaction).
+pub fn insert(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    o: &NewOrder,
+) -> QueryResult<OrderRecord> {
+    let number = numbers::next(conn, scope.org(), numbers::ORDER)?;
+    let subtotal: i64 = o.items.iter().map(|i| i.snapshot.subtotal_minor).sum();
+    let discount: i64 = o.items.iter().map(|i| i.snapshot.discount_minor).sum();
+    let net = subtotal - discount;
+    let tax = crate::partner::catalog::pricing::tax(net, o.tax_rate_bp);
+    let t = now();
+    let public_id = PublicId::new();
+    diesel::insert_into(orders::table)
+        .values((
+            orders::public_id.eq(public_id),
+            orders::organization_id.eq(scope.org().id()),
+            orders::order_number.eq(&number),
+            orders::status.eq(Status::Created.code()),
+            orders::client_id.eq(o.client_id),
+            orders::partner_id.eq(o.partner_id),
+            orders::distributor_id.eq(o.distributor_id),
+            orders::lead_id.eq(o.lead_id),
+            orders::created_by_id.eq(scope.user_id()),
+            orders::currency.eq(scope.currency()),
+            orders::subtotal_minor.eq(subtotal),
+            orders::discount_minor.eq(discount),
+            orders::tax_rate_bp.eq(o.tax_rate_bp),
+            orders::tax_minor.eq(tax),
+            orders::total_minor.eq(net + tax),
+            orders::notes_internal.eq(&o.notes_internal),
+            orders::created_at.eq(t),
+            orders::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let order = find(conn, scope, public_id)?;
+    for item in &o.items {
+        let s = &item.snapshot;
+        diesel::insert_into(order_items::table)
+            .values((
+                order_items::organization_id.eq(scope.org().id()),
+                order_items::order_id.eq(order.id),
+                order_items::product_id.eq(item.product_id),
+                order_items::duration_id.eq(item.duration_id),
+                order_items::quantity.eq(s.quantity),
+                order_items::unit_price_e4.eq(s.unit_price_e4),
+                order_items::discount_bp.eq(s.discount_bp),
+                order_items::subtotal_minor.eq(s.subtotal_minor),
+                order_items::discount_minor.eq(s.discount_minor),
+                order_items::total_minor.eq(s.total_minor),
+                order_items::product_name.eq(&s.product_name),
+                order_items::product_type.eq(&s.product_type),
+                order_items::product_unit.eq(&s.product_unit),
+                order_items::is_subscription.eq(s.is_subscription),
+                order_items::duration_months.eq(s.duration_months),
+                order_items::created_at.eq(t),
+                order_items::updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(order)
+}
+
+/// Moves the order from its current status to `to` (a concurrent move loses: `false`), stamping
+/// the time of the step and, for a cancellation, its reason.
+pub fn set_status(
+    conn: &mut AnyConnection,
+    order: &OrderRecord,
+    to: Status,
+    reason: Option<&str>,
+) -> QueryResult<bool> {
+    let t = now();
+    let q = orders::table
+        .find(order.id)
+        .filter(orders::status.eq(&order.status));
+    let n = match to {
+        Status::Sent => diesel::update(q)
+            .set((
+                orders::status.eq(to.code()),
+                orders::sent_at.eq(t),
+                orders::updated_at.eq(t),
+            ))
+            .execute(conn)?,
+        Status::Fulfilled => diesel::update(q)
+            .set((
+                orders::status.eq(to.code()),
+                orders::fulfilled_at.eq(t),
+                orders::updated_at.eq(t),
+            ))
+            .execute(conn)?,
+        Status::Cancelled => diesel::update(q)
+            .set((
+                orders::status.eq(to.code()),
+                orders::cancelled_at.eq(t),
+                orders::cancel_reason.eq(reason),
+                orders::notes_internal.eq(reason.map(|r| match &order.notes_internal {
+                    Some(n) => format!("{n}\nCancelled: {r}"),
+                    None => format!("Cancelled: {r}"),
+                })),
+                orders::updated_at.eq(t),
+            ))
+            .execute(conn)?,
+        _ => diesel::update(q)
+            .set((orders::status.eq(to.code()), orders::updated_at.eq(t)))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+pub fn partner_name(conn: &mut AnyConnection, id: Option<i64>) -> QueryResult<Option<String>> {
+    match id {
+        Some(id) => partners::table
+            .find(id)
+            .select(partners::name)
+            .first(conn)
+            .optional(),
+        None => Ok(None),
+    }
+}
+
+/// An order by its row id, within the scope (a contract's order).
+pub fn find_any(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    id: i64,
+) -> QueryResult<OrderRecord> {
+    scoped!(scope)
+        .filter(orders::id.eq(id))
+        .select(OrderRecord::as_select())
+        .first(conn)
+}
