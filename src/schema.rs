@@ -899,6 +899,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    partner_days (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        day -> Date,
+        partner_id -> BigInt,
+        distributor_id -> BigInt,
+        orders -> BigInt,
+        revenue_minor -> BigInt,
+    }
+}
+
+diesel::table! {
     verification_days (id) {
         id -> BigInt,
         organization_id -> BigInt,
@@ -1222,6 +1234,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_permissions,
     roles,
     decision_waits,
+    partner_days,
     sales_days,
     verification_days,
     sales_owner_stats,

@@ -50,9 +50,11 @@ pub fn load(
     let durations = catalog::durations(conn, scope)?;
     let t = now();
     for i in 0..count {
-        let creator = creators[i % 3];
+        // Whose order: spread so that every channel has orders in every status.
+        let who = (i / 6 + i) % 3;
+        let creator = creators[who];
         let channel = ChannelRequest::trusted(scope, creator, &currency).resolve(conn)?;
-        let (partner_id, distributor_id) = match i % 3 {
+        let (partner_id, distributor_id) = match who {
             0 => (Some(partners[0]), None),
             1 => (Some(partners[0]), Some(distributor_id)),
             _ => (Some(partners[1]), None),
@@ -160,6 +162,14 @@ pub fn load(
             }
             current = queries::find(conn, &channel, current.public_id)?;
         }
+        diesel::update(orders::table.find(current.id))
+            .set((
+                orders::sent_at.eq(current.sent_at.map(|_| created + Duration::days(1))),
+                orders::fulfilled_at.eq(current.fulfilled_at.map(|_| created + Duration::days(3))),
+                orders::cancelled_at.eq(current.cancelled_at.map(|_| created + Duration::days(2))),
+            ))
+            .execute(conn)?;
     }
+    crate::partner::dashboard::rollup::rebuild(conn, scope.id())?;
     Ok(())
 }

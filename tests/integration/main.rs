@@ -21,6 +21,7 @@ mod mail;
 mod malformed;
 mod notification_templates;
 mod partner_catalog;
+mod partner_dashboard;
 mod partner_leads;
 mod partner_orders;
 mod platform;

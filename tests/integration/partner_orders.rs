@@ -12,7 +12,7 @@ use crate::dual;
 use dealdesk::db::PublicId;
 use dealdesk::schema::{
     clients, contracts, durations, leads, notifications, order_items, orders, organizations,
-    partners, price_tiers, products, user_notifications, users,
+    partner_days, partners, price_tiers, products, user_notifications, users,
 };
 
 fn org_id(app: &TestApp) -> i64 {
@@ -255,6 +255,27 @@ dual!(a_won_lead_becomes_a_quote_an_order_and_a_contract, |app| {
     assert!((end - start).num_days() >= 730 && (end - start).num_days() <= 731);
     assert_eq!((value, renewed), (1_423_800, None));
     assert!(strip_tags(&pat.get(&order).body).contains(&ctr));
+    // The fulfilment counted on the organization's day, as a rebuild finds it.
+    let rows = |app: &TestApp| -> Vec<(chrono::NaiveDate, i64, i64, i64)> {
+        partner_days::table
+            .filter(partner_days::organization_id.eq(org_id(app)))
+            .order((
+                partner_days::day,
+                partner_days::partner_id,
+                partner_days::distributor_id,
+            ))
+            .select((
+                partner_days::day,
+                partner_days::partner_id,
+                partner_days::orders,
+                partner_days::revenue_minor,
+            ))
+            .load(&mut app.conn())
+            .expect("rows")
+    };
+    let kept = rows(app);
+    dealdesk::partner::dashboard::rollup::rebuild(&mut app.conn(), org_id(app)).expect("rebuild");
+    assert_eq!(rows(app), kept);
     // No cancelling what is fulfilled, even for an admin.
     let mut ada = app.signed_in("admin@demo.test");
     let r = act(&mut ada, &order, "cancel", "Too late");

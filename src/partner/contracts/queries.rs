@@ -287,3 +287,20 @@ pub fn note_renewal(
         .execute(conn)?;
     Ok(())
 }
+
+/// The scope's active contracts (not past their date) and those of them ending within 30 days.
+pub fn active_counts(conn: &mut AnyConnection, scope: &ChannelScope) -> QueryResult<(i64, i64)> {
+    let t = now();
+    let active: i64 = scoped!(scope)
+        .filter(contracts::status.eq("active"))
+        .filter(contracts::expiration_date.gt(t))
+        .count()
+        .get_result(conn)?;
+    let expiring: i64 = scoped!(scope)
+        .filter(contracts::status.eq("active"))
+        .filter(contracts::expiration_date.gt(t))
+        .filter(contracts::expiration_date.le(t + chrono::Duration::days(30)))
+        .count()
+        .get_result(conn)?;
+    Ok((active, expiring))
+}

@@ -8,6 +8,7 @@ use super::status::Status;
 use crate::channel;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::numbers;
+use crate::partner::dashboard::rollup;
 use crate::partner::scope::ChannelScope;
 use crate::schema::{order_items, orders, partners, products};
 
@@ -330,13 +331,27 @@ pub fn set_status(
                 orders::updated_at.eq(t),
             ))
             .execute(conn)?,
-        Status::Fulfilled => diesel::update(q)
-            .set((
-                orders::status.eq(to.code()),
-                orders::fulfilled_at.eq(t),
-                orders::updated_at.eq(t),
-            ))
-            .execute(conn)?,
+        Status::Fulfilled => {
+            let n = diesel::update(q)
+                .set((
+                    orders::status.eq(to.code()),
+                    orders::fulfilled_at.eq(t),
+                    orders::updated_at.eq(t),
+                ))
+                .execute(conn)?;
+            if n == 1 {
+                let day = rollup::local_day(conn, order.organization_id, t)?;
+                rollup::add(
+                    conn,
+                    order.organization_id,
+                    day,
+                    order.partner_id,
+                    order.distributor_id,
+                    order.total_minor,
+                )?;
+            }
+            n
+        }
         Status::Cancelled => diesel::update(q)
             .set((
                 orders::status.eq(to.code()),
@@ -377,4 +392,13 @@ pub fn find_any(
         .filter(orders::id.eq(id))
         .select(OrderRecord::as_select())
         .first(conn)
+}
+
+/// How many of the scope's orders are in each status.
+pub fn counts(conn: &mut AnyConnection, scope: &ChannelScope) -> QueryResult<Vec<(String, i64)>> {
+    let q = orders::table
+        .group_by(orders::status)
+        .select((orders::status, diesel::dsl::count_star()))
+        .into_boxed::<crate::db::MultiBackend>();
+    channel!(q, scope, orders).load(conn)
 }
