@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod broadcasts;
+pub mod channel;
 pub mod loss_reasons;
 pub mod notification_templates;
 pub mod policy;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     loss_reasons::configure(cfg);
     audit::configure(cfg);
     broadcasts::configure(cfg);
+    channel::configure(cfg);
     notification_templates::configure(cfg);
 }
 

@@ -7,6 +7,7 @@ mod account;
 mod admin_access;
 mod admin_audit;
 mod admin_broadcasts;
+mod admin_channel;
 mod admin_org;
 mod admin_roles;
 mod admin_users;
