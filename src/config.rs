@@ -17,6 +17,8 @@ pub struct Config {
     pub demo_password: Option<String>,
     pub cookie_secure: bool,
     pub mail: crate::mail::MailConfig,
+    /// The AES-256 key the integrations' credentials are sealed with (`INTEGRATIONS_KEY`).
+    pub integrations_key: [u8; 32],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +98,27 @@ impl Config {
                          (generate one with: openssl rand -hex 32)",
                     ));
                 }
-                DbUrl::Sqlite(path) => generated_session_key(path)?,
+                DbUrl::Sqlite(path) => {
+                    generated_key(path, ".dealdesk-session-key", "SESSION_KEY")?.into_bytes()
+                }
+            },
+        };
+        let integrations_key = match var("INTEGRATIONS_KEY")? {
+            Some(k) => parse_key(&k)?,
+            None => match &database {
+                DbUrl::Postgres(_) => {
+                    return Err(err(
+                        "INTEGRATIONS_KEY",
+                        "is required with PostgreSQL: the integrations' credentials are encrypted \
+                         with it (generate one with: openssl rand -hex 32, and keep it: without \
+                         it stored credentials cannot be read)",
+                    ));
+                }
+                DbUrl::Sqlite(path) => parse_key(&generated_key(
+                    path,
+                    ".dealdesk-integrations-key",
+                    "INTEGRATIONS_KEY",
+                )?)?,
             },
         };
         let upload_dir = PathBuf::from(var("UPLOAD_DIR")?.unwrap_or_else(|| "uploads".into()));
@@ -132,35 +154,52 @@ impl Config {
             demo_password,
             cookie_secure,
             mail,
+            integrations_key,
         })
     }
 }
 
 /// For the embedded default only: a key generated once and kept beside the database file, so
-/// that sign-ins survive restarts without any setup.
-fn generated_session_key(db_path: &str) -> Result<Vec<u8>, ConfigError> {
+/// that sign-ins (and sealed credentials) survive restarts without any setup.
+fn generated_key(db_path: &str, name: &str, key: &'static str) -> Result<String, ConfigError> {
     let dir = Path::new(db_path)
         .parent()
         .filter(|p| !p.as_os_str().is_empty());
-    let file = dir.unwrap_or(Path::new(".")).join(".dealdesk-session-key");
+    let file = dir.unwrap_or(Path::new(".")).join(name);
     if let Ok(existing) = std::fs::read_to_string(&file)
         && existing.trim().len() >= 32
     {
-        return Ok(existing.trim().as_bytes().to_vec());
+        return Ok(existing.trim().to_string());
     }
-    let key = hex::encode(rand::random::<[u8; 32]>());
-    std::fs::write(&file, &key).map_err(|e| {
+    let value = hex::encode(rand::random::<[u8; 32]>());
+    std::fs::write(&file, &value).map_err(|e| {
         err(
-            "SESSION_KEY",
+            key,
             format!("is unset and {} could not be written: {e}", file.display()),
         )
     })?;
     restrict_permissions(&file);
     log::warn!(
-        "SESSION_KEY is unset: generated one and kept it in {} (set SESSION_KEY in production)",
+        "{key} is unset: generated one and kept it in {} (set {key} in production)",
         file.display()
     );
-    Ok(key.into_bytes())
+    Ok(value)
+}
+
+/// A 256-bit key written as 64 hexadecimal digits.
+fn parse_key(value: &str) -> Result<[u8; 32], ConfigError> {
+    let bytes = hex::decode(value.trim()).map_err(|_| {
+        err(
+            "INTEGRATIONS_KEY",
+            "must be 64 hexadecimal digits (generate one with: openssl rand -hex 32)",
+        )
+    })?;
+    bytes.try_into().map_err(|_| {
+        err(
+            "INTEGRATIONS_KEY",
+            "must be 64 hexadecimal digits, 32 bytes (generate one with: openssl rand -hex 32)",
+        )
+    })
 }
 
 #[cfg(unix)]

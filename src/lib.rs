@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod health;
+pub mod integrations;
 pub mod invoices;
 pub mod loadgen;
 pub mod mail;

@@ -281,6 +281,8 @@ fn serve(config: Config, pool: Pool, demo_password: Option<String>) -> Result<Ex
         .map_err(|e| format!("cannot start the mail sender: {e}"))?;
     dealdesk::partner::contracts::expiry::spawn(pool.clone())
         .map_err(|e| format!("cannot start the contracts task: {e}"))?;
+    dealdesk::integrations::webhooks::spawn(pool.clone())
+        .map_err(|e| format!("cannot start the webhook processor: {e}"))?;
     let state = web::Data::new(AppState {
         pool,
         config: Arc::new(config),

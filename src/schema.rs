@@ -1055,6 +1055,9 @@ diesel::table! {
         headers -> Nullable<Text>,
         received_at -> Timestamp,
         created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        provider_config_id -> Nullable<BigInt>,
     }
 }
 

@@ -120,6 +120,7 @@ pub fn build_app(
         .configure(crate::platform::configure)
         .configure(crate::sales::configure)
         .configure(crate::partner::configure)
+        .configure(crate::integrations::configure)
         .configure(crate::verification::configure)
         .configure(crate::invoices::configure)
         .configure(crate::commissions::configure)

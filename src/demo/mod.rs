@@ -4,6 +4,7 @@
 
 mod admin;
 mod calls;
+mod integrations;
 mod orders;
 mod partner;
 mod payments;
@@ -123,6 +124,7 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> QueryResult<()> {
                 distributor_id,
                 if demo_traders { 60 } else { 18 },
             )?;
+            integrations::load(conn, scope)?;
         }
         Ok(())
     })

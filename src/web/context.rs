@@ -178,12 +178,13 @@ impl Ctx {
     /// The admin sections this user's permissions open.
     pub fn admin_nav(&self) -> Vec<NavItem> {
         use Permission::*;
-        let sections: [(&'static str, &'static str, Permission); 8] = [
+        let sections: [(&'static str, &'static str, Permission); 9] = [
             ("/admin/users", "Users", UsersManage),
             ("/admin/roles", "Roles", RolesManage),
             ("/admin/teams", "Teams and projects", TeamsManage),
             ("/admin/settings", "Settings", OrgManage),
             ("/admin/partners", "Partners", OrgManage),
+            ("/admin/integrations", "Integrations", IntegrationsManage),
             ("/admin/audit", "Audit log", AuditView),
             ("/admin/broadcasts", "Broadcasts", UsersManage),
             (

@@ -17,6 +17,7 @@ mod browser;
 mod browser_verification;
 mod commissions;
 mod hardening;
+mod integrations;
 mod invoices;
 mod mail;
 mod malformed;

@@ -24,3 +24,11 @@ GROUP BY organization_id, date(fulfilled_at), COALESCE(partner_id, 0), COALESCE(
 
 -- The contracts' lists and the dashboard count active contracts by expiration.
 CREATE INDEX idx_contracts_org_status_expiration ON contracts (organization_id, status, expiration_date);
+
+-- Webhook events are processed by a background task with retries: how many attempts were made,
+-- when the next is due, and the provider configuration whose URL received the event.
+ALTER TABLE webhook_events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE webhook_events ADD COLUMN next_attempt_at TEXT;
+ALTER TABLE webhook_events ADD COLUMN provider_config_id BIGINT REFERENCES provider_configs(id) ON DELETE SET NULL;
+CREATE INDEX idx_webhook_events_due ON webhook_events (status, next_attempt_at);
+CREATE INDEX idx_webhook_events_org_received ON webhook_events (organization_id, received_at);

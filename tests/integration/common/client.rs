@@ -151,6 +151,18 @@ impl Client {
 
     /// Any method, with an optional body and content type.
     pub fn send(&mut self, method: &str, path: &str, content_type: &str, body: &[u8]) -> Resp {
+        self.send_with_headers(method, path, content_type, body, &[])
+    }
+
+    /// As `send`, with more headers (a webhook's signature).
+    pub fn send_with_headers(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut req = ureq::http::Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
@@ -160,6 +172,9 @@ impl Client {
         }
         if let Some(c) = &self.cookie {
             req = req.header("Cookie", c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
         }
         let r = self.agent.run(req.body(body.to_vec()).expect("request"));
         self.finish(r)

@@ -260,6 +260,7 @@ impl TestApp {
                 from: dealdesk::mail::DEFAULT_FROM.into(),
                 public_url: None,
             },
+            integrations_key: [7; 32],
         };
         let state = web::Data::new(AppState {
             pool: db.pool.clone(),

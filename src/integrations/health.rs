@@ -1,0 +1,121 @@
+//! Talking to a provider: the health check (GET `{base_url}/health` within a timeout: a quick
+//! 2xx is healthy, a slow or failing answer degraded, no answer offline) and a CRM's lead sync
+//! (GET `{base_url}/leads` with the credential as a bearer token), each recorded. Nothing else
+//! waits on a provider: sign-in and every page work when all of them are offline.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::inbound;
+use super::queries::ProviderRecord;
+
+/// How long a provider may take before it counts as offline.
+pub const TIMEOUT: Duration = Duration::from_secs(3);
+/// An answer slower than this is degraded.
+const SLOW: Duration = Duration::from_millis(1_000);
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(TIMEOUT))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+/// The check's verdict: status and, when not healthy, why.
+pub fn check(p: &ProviderRecord) -> (&'static str, Option<String>) {
+    let Some(base) = p.base_url() else {
+        return (
+            "offline",
+            Some("No address is set for this provider.".into()),
+        );
+    };
+    let started = Instant::now();
+    match agent()
+        .get(format!("{}/health", base.trim_end_matches('/')))
+        .call()
+    {
+        Ok(resp) => {
+            let took = started.elapsed();
+            let code = resp.status().as_u16();
+            match (resp.status().is_success(), took > SLOW) {
+                (true, false) => ("healthy", None),
+                (true, true) => (
+                    "degraded",
+                    Some(format!("answered in {} ms", took.as_millis())),
+                ),
+                (false, _) => ("degraded", Some(format!("answered with status {code}"))),
+            }
+        }
+        Err(e) => ("offline", Some(format!("no answer: {e}"))),
+    }
+}
+
+/// What a sync pulled: leads created or updated, those refused, and the errors.
+pub struct Pulled {
+    pub synced: i32,
+    pub failed: i32,
+    pub errors: Vec<String>,
+}
+
+/// Pulls the CRM's leads into the organization (each by its id at the provider).
+pub fn sync_leads(
+    conn: &mut crate::db::AnyConnection,
+    p: &ProviderRecord,
+    credential: Option<&str>,
+) -> Pulled {
+    let mut out = Pulled {
+        synced: 0,
+        failed: 0,
+        errors: Vec::new(),
+    };
+    let Some(base) = p.base_url() else {
+        out.errors
+            .push("No address is set for this provider.".into());
+        return out;
+    };
+    let mut req = agent().get(format!("{}/leads", base.trim_end_matches('/')));
+    if let Some(c) = credential {
+        req = req.header("Authorization", &format!("Bearer {c}"));
+    }
+    let body: Result<Value, String> =
+        req.call()
+            .map_err(|e| format!("no answer: {e}"))
+            .and_then(|mut r| {
+                if r.status().is_success() {
+                    let text = r
+                        .body_mut()
+                        .read_to_string()
+                        .map_err(|e| format!("the answer could not be read: {e}"))?;
+                    serde_json::from_str::<Value>(&text)
+                        .map_err(|e| format!("the answer is not JSON: {e}"))
+                } else {
+                    Err(format!("answered with status {}", r.status().as_u16()))
+                }
+            });
+    let leads = match body {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => {
+            out.errors.push("the answer is not a list of leads".into());
+            return out;
+        }
+        Err(e) => {
+            out.errors.push(e);
+            return out;
+        }
+    };
+    for lead in &leads {
+        match inbound::upsert_lead(conn, p.organization_id, &p.provider_name, lead) {
+            Ok(_) => out.synced += 1,
+            Err(e) => {
+                out.failed += 1;
+                if out.errors.len() < 10 {
+                    out.errors.push(e);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,475 @@
+//! `/admin/integrations` (integrations.manage): provider configurations per organization (one
+//! active per type), their sealed credentials (`secrets`), health checks and lead syncs
+//! (`health`), and the webhook events they received (`webhooks`), which an admin lists and
+//! retries.
+
+pub mod form;
+pub mod health;
+pub mod inbound;
+pub mod queries;
+pub mod secrets;
+pub mod webhooks;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use self::form::ProviderForm;
+use self::queries::{EventRecord, ProviderRecord, ProviderValues, SyncLog};
+use self::secrets::Vault;
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, PublicId, now, write_tx};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::web::form::{FormError, is_unique_violation, split};
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, Flash, pager, render, render_status, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/integrations", web::get().to(list))
+        .route("/admin/integrations", web::post().to(add))
+        .route("/admin/integrations/new", web::get().to(new))
+        .route("/admin/integrations/events", web::get().to(events))
+        .route(
+            "/admin/integrations/events/{id}/retry",
+            web::post().to(retry),
+        )
+        .route("/admin/integrations/{id}", web::get().to(show))
+        .route("/admin/integrations/{id}", web::post().to(update))
+        .route("/admin/integrations/{id}/check", web::post().to(check))
+        .route("/admin/integrations/{id}/sync", web::post().to(sync));
+    webhooks::configure(cfg);
+}
+
+fn parse_id(raw: &str) -> Result<PublicId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin/integrations/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<(ProviderRecord, When)>,
+}
+
+async fn list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    let org = ctx.scope()?;
+    let rows = db::run(&state.pool, move |conn| Ok(queries::list(conn, org)?)).await?;
+    let rows = rows
+        .into_iter()
+        .map(|p| {
+            let w = ctx.local_time(p.last_health_check);
+            (p, w)
+        })
+        .collect();
+    render(&ListPage { ctx, rows })
+}
+
+#[derive(Template)]
+#[template(path = "admin/integrations/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    /// Whether a credential and a webhook secret are stored (never what they are).
+    stored: Option<(bool, bool)>,
+    form: ProviderForm,
+    errors: FieldErrors,
+    type_options: Vec<(String, String)>,
+}
+
+fn form_page(ctx: Ctx, form: ProviderForm, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+    render_status(
+        errors.status(),
+        &FormPage {
+            ctx,
+            stored: None,
+            form: form.without_secrets(),
+            errors,
+            type_options: options(&queries::TYPES),
+        },
+    )
+}
+
+async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    form_page(
+        ctx,
+        ProviderForm {
+            provider_type: "crm".into(),
+            ..ProviderForm::default()
+        },
+        FieldErrors::default(),
+    )
+}
+
+fn values(c: form::Checked, vault: &Vault) -> ProviderValues {
+    ProviderValues {
+        provider_type: c.provider_type,
+        provider_name: c.provider_name,
+        base_url: c.base_url,
+        is_active: c.is_active,
+        credentials: c.credentials.map(|s| vault.seal(&s)),
+        webhook_secret: c.webhook_secret.map(|s| vault.seal(&s)),
+    }
+}
+
+/// What the audit log keeps of a configuration: never a secret, only whether one was set.
+fn audit_json(v: &ProviderValues) -> serde_json::Value {
+    json!({
+        "type": v.provider_type, "name": v.provider_name, "base_url": v.base_url,
+        "active": v.is_active, "credentials_changed": v.credentials.is_some(),
+        "webhook_secret_changed": v.webhook_secret.is_some(),
+    })
+}
+
+fn duplicate(e: diesel::result::Error) -> FormError {
+    if is_unique_violation(&e) {
+        FormError::field(
+            "provider_name",
+            "A provider of this type and name is configured already.",
+        )
+    } else {
+        e.into()
+    }
+}
+
+async fn add(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: web::Form<ProviderForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    let org = ctx.scope()?;
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let Some(checked) = form.validate(&mut errors) else {
+        return form_page(ctx, form, errors);
+    };
+    let v = values(checked, &Vault::new(&state.config.integrations_key));
+    let actor = ctx.actor();
+    let saved = db::run(&state.pool, move |conn| {
+        split(write_tx(conn, |conn| {
+            let id = queries::insert(conn, org, &v).map_err(duplicate)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(org.id()), actions::CREATE, "integration")
+                    .entity(id)
+                    .new_values(audit_json(&v)),
+            )?;
+            Ok::<_, FormError>(id)
+        }))
+    })
+    .await?;
+    match saved {
+        Ok(id) => {
+            Flash::success(&ctx.session, "The provider is configured.");
+            Ok(see_other(&format!("/admin/integrations/{id}")))
+        }
+        Err(errors) => form_page(ctx, form, errors),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/integrations/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    provider: ProviderRecord,
+    stored: Option<(bool, bool)>,
+    checked: When,
+    form: ProviderForm,
+    errors: FieldErrors,
+    type_options: Vec<(String, String)>,
+    logs: Vec<(SyncLog, When)>,
+    webhook_url: String,
+}
+
+async fn show_page(
+    ctx: Ctx,
+    state: &AppState,
+    id: PublicId,
+    form: Option<ProviderForm>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    let org = ctx.scope()?;
+    let (provider, logs) = db::run(&state.pool, move |conn| {
+        let p = queries::find(conn, org, id)?;
+        let logs = queries::sync_logs(conn, p.id)?;
+        Ok((p, logs))
+    })
+    .await?;
+    let logs = logs
+        .into_iter()
+        .map(|l| {
+            let w = ctx.local_time(Some(l.started_at));
+            (l, w)
+        })
+        .collect();
+    let form = form.unwrap_or_else(|| ProviderForm::of(&provider));
+    render_status(
+        errors.status(),
+        &ShowPage {
+            checked: ctx.local_time(provider.last_health_check),
+            stored: Some((
+                provider.credentials_encrypted.is_some(),
+                provider.webhook_secret_encrypted.is_some(),
+            )),
+            webhook_url: crate::mail::link(&format!("/webhooks/{}", provider.public_id)),
+            ctx,
+            provider,
+            form: form.without_secrets(),
+            errors,
+            type_options: options(&queries::TYPES),
+            logs,
+        },
+    )
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    show_page(ctx, &state, id, None, FieldErrors::default()).await
+}
+
+async fn update(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ProviderForm>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let Some(checked) = form.validate(&mut errors) else {
+        return show_page(ctx, &state, id, Some(form), errors).await;
+    };
+    let v = values(checked, &Vault::new(&state.config.integrations_key));
+    let actor = ctx.actor();
+    let saved = db::run(&state.pool, move |conn| {
+        let p = queries::find(conn, org, id)?;
+        split(write_tx(conn, |conn| {
+            queries::update(conn, org, &p, &v).map_err(duplicate)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(org.id()), actions::UPDATE, "integration")
+                    .entity(p.public_id)
+                    .new_values(audit_json(&v)),
+            )?;
+            Ok::<_, FormError>(())
+        }))
+    })
+    .await?;
+    match saved {
+        Ok(()) => {
+            Flash::success(&ctx.session, "The provider is saved.");
+            Ok(see_other(&format!("/admin/integrations/{id}")))
+        }
+        Err(errors) => show_page(ctx, &state, id, Some(form), errors).await,
+    }
+}
+
+/// Calls the provider's health address now and records the verdict.
+async fn check(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let (status, error) = db::run(&state.pool, move |conn| {
+        let p = queries::find(conn, org, id)?;
+        // The call waits at most `health::TIMEOUT`; no transaction is held meanwhile.
+        let (status, error) = health::check(&p);
+        queries::set_health(conn, p.id, status, error.as_deref())?;
+        Ok((status, error))
+    })
+    .await?;
+    let message = match error {
+        None => format!("The provider is {status}."),
+        Some(e) => format!("The provider is {status}: {e}."),
+    };
+    if status == "healthy" {
+        Flash::success(&ctx.session, message);
+    } else {
+        Flash::error(&ctx.session, message);
+    }
+    Ok(see_other(&format!("/admin/integrations/{id}")))
+}
+
+/// Pulls a CRM's leads now, with a sync log of what came and what failed.
+async fn sync(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let vault = Vault::new(&state.config.integrations_key);
+    let pulled = db::run(&state.pool, move |conn| {
+        let p = queries::find(conn, org, id)?;
+        if p.provider_type != "crm" {
+            return Ok(None);
+        }
+        let credential = match p.credentials_encrypted.as_deref().map(|s| vault.open(s)) {
+            Some(Ok(c)) => Some(c),
+            Some(Err(e)) => return Ok(Some((0, 0, Some(e)))),
+            None => None,
+        };
+        let started = now();
+        let pulled = write_tx(conn, |conn| {
+            let pulled = health::sync_leads(conn, &p, credential.as_deref());
+            let errors = (!pulled.errors.is_empty()).then(|| pulled.errors.join("; "));
+            queries::log_sync(
+                conn,
+                &p,
+                "manual",
+                pulled.synced,
+                pulled.failed,
+                errors.as_deref(),
+                started,
+            )?;
+            Ok::<_, AppError>((pulled.synced, pulled.failed, errors))
+        })?;
+        Ok(Some(pulled))
+    })
+    .await?;
+    match pulled {
+        None => Flash::error(&ctx.session, "Only a CRM's leads are synced."),
+        Some((synced, failed, None)) => Flash::success(
+            &ctx.session,
+            format!("{synced} leads synced, {failed} refused."),
+        ),
+        Some((synced, _, Some(e))) => {
+            Flash::error(&ctx.session, format!("{synced} leads synced; {e}"))
+        }
+    }
+    Ok(see_other(&format!("/admin/integrations/{id}")))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct EventsQuery {
+    pub status: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/integrations/events.html")]
+struct EventsPage {
+    ctx: Ctx,
+    query: EventsQuery,
+    rows: Vec<(EventRecord, When)>,
+    status_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+const STATUSES: [(&str, &str); 5] = [
+    ("", "Every status"),
+    ("pending", "Pending"),
+    ("processing", "Processing"),
+    ("processed", "Processed"),
+    ("failed", "Failed"),
+];
+
+async fn events(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<EventsQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    let org = ctx.scope()?;
+    let query = query.into_inner();
+    let status = STATUSES
+        .iter()
+        .find(|(c, _)| !c.is_empty() && *c == query.status)
+        .map(|(c, _)| *c);
+    let before: Option<i64> = query.after.parse().ok();
+    let mut rows = db::run(&state.pool, move |conn| {
+        Ok(queries::events(conn, org, status, before, 51)?)
+    })
+    .await?;
+    let filters = EventsQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/admin/integrations/events",
+        &filters,
+        &query.after,
+        &mut rows,
+        50,
+        |r| r.id.to_string(),
+    );
+    let rows = rows
+        .into_iter()
+        .map(|e| {
+            let w = ctx.local_time(Some(e.received_at));
+            (e, w)
+        })
+        .collect();
+    render(&EventsPage {
+        ctx,
+        query,
+        rows,
+        status_options: options(&STATUSES),
+        next: pages.next,
+        first: pages.first,
+    })
+}
+
+async fn retry(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::IntegrationsManage)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let actor = ctx.actor();
+    let retried = db::run(&state.pool, move |conn| {
+        let e = queries::find_event(conn, org, id)?;
+        write_tx(conn, |conn| {
+            let retried = queries::retry(conn, e.id)?;
+            if retried {
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Some(org.id()), actions::UPDATE, "webhook_event")
+                        .entity(e.public_id)
+                        .new_values(json!({ "retry": e.event_id })),
+                )?;
+            }
+            Ok::<_, AppError>(retried)
+        })
+    })
+    .await?;
+    if retried {
+        Flash::success(
+            &ctx.session,
+            "The event is queued again; it is processed within seconds.",
+        );
+    } else {
+        Flash::error(&ctx.session, "Only a failed event is retried.");
+    }
+    Ok(see_other("/admin/integrations/events?status=failed"))
+}

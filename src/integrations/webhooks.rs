@@ -1,0 +1,250 @@
+//! Inbound webhooks at `/webhooks/{configuration}`: the provider signs "{timestamp}.{raw body}"
+//! with HMAC-SHA256 under the configuration's webhook secret (headers `X-Webhook-Timestamp` and
+//! `X-Webhook-Signature: sha256=<hex>`). A bad signature is 401, a timestamp outside five
+//! minutes 401 (a replay), an event id seen before 200 without a second row; a good event is
+//! stored as pending and processed by the background task (`process_due`), with retries.
+
+use std::time::Duration as StdDuration;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Duration;
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::inbound;
+use super::queries::{self, EventRecord};
+use super::secrets::{Vault, verify};
+use crate::AppState;
+use crate::db::{self, AnyConnection, Pool, PublicId, now, write_tx};
+use crate::error::AppError;
+use crate::schema::webhook_events;
+use crate::web::form::is_unique_violation;
+
+/// How far a signed timestamp may be from now.
+pub const WINDOW_SECS: i64 = 300;
+/// Attempts before an event stays failed (an admin may retry it).
+pub const MAX_ATTEMPTS: i32 = 5;
+const BODY_LIMIT: usize = 256 * 1024;
+const INTERVAL: StdDuration = StdDuration::from_secs(5);
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/webhooks/{id}")
+            .app_data(web::PayloadConfig::new(BODY_LIMIT))
+            .route(web::post().to(receive)),
+    );
+}
+
+fn refuse(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(serde_json::json!({ "error": message }).to_string())
+}
+
+async fn receive(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    use actix_web::http::StatusCode;
+    let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (Some(timestamp), Some(signature)) =
+        (header("x-webhook-timestamp"), header("x-webhook-signature"))
+    else {
+        return Ok(refuse(
+            StatusCode::UNAUTHORIZED,
+            "missing signature headers",
+        ));
+    };
+    let Ok(timestamp) = timestamp.trim().parse::<i64>() else {
+        return Ok(refuse(StatusCode::UNAUTHORIZED, "bad timestamp"));
+    };
+    if (now().and_utc().timestamp() - timestamp).abs() > WINDOW_SECS {
+        return Ok(refuse(
+            StatusCode::UNAUTHORIZED,
+            "timestamp outside the window",
+        ));
+    }
+    let signature = signature.trim().trim_start_matches("sha256=").to_string();
+    let vault = Vault::new(&state.config.integrations_key);
+    let ip = crate::web::client_ip(&req);
+    let headers = serde_json::json!({
+        "content-type": header("content-type"),
+        "user-agent": header("user-agent"),
+        "x-webhook-timestamp": timestamp,
+    })
+    .to_string();
+    let outcome = db::run(&state.pool, move |conn| {
+        let Some(p) = queries::by_webhook(conn, id)? else {
+            return Err(AppError::NotFound);
+        };
+        let Some(secret) = p
+            .webhook_secret_encrypted
+            .as_deref()
+            .and_then(|s| vault.open(s).ok())
+        else {
+            return Ok(Err((StatusCode::UNAUTHORIZED, "no webhook secret is set")));
+        };
+        if !verify(&secret, timestamp, &body, &signature) {
+            return Ok(Err((StatusCode::UNAUTHORIZED, "bad signature")));
+        }
+        let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
+            return Ok(Err((StatusCode::BAD_REQUEST, "the body is not JSON")));
+        };
+        let (Some(event_id), Some(event_type)) = (
+            payload
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|s| s.len() <= 200),
+            payload
+                .get("type")
+                .and_then(Value::as_str)
+                .filter(|s| s.len() <= 100),
+        ) else {
+            return Ok(Err((
+                StatusCode::BAD_REQUEST,
+                "the event needs an id and a type",
+            )));
+        };
+        let t = now();
+        let stored = write_tx(conn, |conn| {
+            diesel::insert_into(webhook_events::table)
+                .values((
+                    webhook_events::public_id.eq(PublicId::new()),
+                    webhook_events::organization_id.eq(p.organization_id),
+                    webhook_events::provider_name.eq(&p.provider_name),
+                    webhook_events::provider_type.eq(&p.provider_type),
+                    webhook_events::event_type.eq(event_type),
+                    webhook_events::event_id.eq(event_id),
+                    webhook_events::payload.eq(String::from_utf8_lossy(&body).to_string()),
+                    webhook_events::status.eq("pending"),
+                    webhook_events::ip_address.eq(&ip),
+                    webhook_events::headers.eq(&headers),
+                    webhook_events::received_at.eq(t),
+                    webhook_events::created_at.eq(t),
+                    webhook_events::next_attempt_at.eq(t),
+                    webhook_events::provider_config_id.eq(p.id),
+                ))
+                .execute(conn)
+        });
+        match stored {
+            Ok(_) => Ok(Ok("stored")),
+            Err(e) if is_unique_violation(&e) => Ok(Ok("duplicate")),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    Ok(match outcome {
+        Ok(result) => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(serde_json::json!({ "result": result }).to_string()),
+        Err((status, message)) => refuse(status, message),
+    })
+}
+
+/// What an event does; `Err` says why it could not be done (the event is retried).
+fn handle(conn: &mut AnyConnection, e: &EventRecord) -> Result<(), String> {
+    let payload: Value = serde_json::from_str(&e.payload)
+        .map_err(|_| "the stored payload is not JSON".to_string())?;
+    match (e.provider_type.as_str(), e.event_type.as_str()) {
+        ("crm", "lead.created" | "lead.updated") => {
+            let data = payload.get("data").ok_or("the event has no data")?;
+            inbound::upsert_lead(conn, e.organization_id, &e.provider_name, data).map(|_| ())
+        }
+        // Other events are kept for the record; nothing here acts on them yet.
+        _ => Ok(()),
+    }
+}
+
+/// Processes the events due at `at` (pending, or failed with a retry due): each claimed, handled
+/// in one transaction, then marked processed, or failed with its next attempt later (1, 2, 4, 8
+/// minutes) until `MAX_ATTEMPTS`. Gives (processed, failed).
+pub fn process_due(
+    conn: &mut AnyConnection,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<(usize, usize)> {
+    let due: Vec<EventRecord> = webhook_events::table
+        .filter(webhook_events::status.eq_any(["pending", "failed"]))
+        .filter(webhook_events::next_attempt_at.le(at))
+        .filter(webhook_events::attempts.lt(MAX_ATTEMPTS))
+        .select(EventRecord::as_select())
+        .order(webhook_events::id)
+        .limit(100)
+        .load(conn)?;
+    let (mut ok, mut failed) = (0, 0);
+    for e in due {
+        let claimed = diesel::update(
+            webhook_events::table
+                .find(e.id)
+                .filter(webhook_events::status.eq(&e.status))
+                .filter(webhook_events::attempts.eq(e.attempts)),
+        )
+        .set((
+            webhook_events::status.eq("processing"),
+            webhook_events::attempts.eq(e.attempts + 1),
+        ))
+        .execute(conn)?;
+        if claimed == 0 {
+            continue;
+        }
+        let result = write_tx(conn, |conn| {
+            let r = handle(conn, &e);
+            match &r {
+                Ok(()) => diesel::update(webhook_events::table.find(e.id))
+                    .set((
+                        webhook_events::status.eq("processed"),
+                        webhook_events::processed_at.eq(now()),
+                        webhook_events::error_message.eq(None::<String>),
+                    ))
+                    .execute(conn)?,
+                Err(_) => 0,
+            };
+            Ok::<_, diesel::result::Error>(r)
+        });
+        let error = match result {
+            Ok(Ok(())) => {
+                ok += 1;
+                continue;
+            }
+            Ok(Err(message)) => message,
+            Err(e) => format!("database: {e}"),
+        };
+        failed += 1;
+        let backoff = Duration::minutes(1 << e.attempts.clamp(0, 10));
+        diesel::update(webhook_events::table.find(e.id))
+            .set((
+                webhook_events::status.eq("failed"),
+                webhook_events::error_message.eq(error),
+                webhook_events::next_attempt_at.eq(at + backoff),
+            ))
+            .execute(conn)?;
+    }
+    Ok((ok, failed))
+}
+
+/// Starts the processor for the life of the process.
+pub fn spawn(pool: Pool) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("webhooks".into())
+        .spawn(move || {
+            loop {
+                match pool.get() {
+                    Ok(mut conn) => {
+                        if let Err(e) = process_due(&mut conn, now()) {
+                            log::error!("the webhook processor failed: {e}");
+                        }
+                    }
+                    Err(e) => log::error!("the webhook processor has no connection: {e}"),
+                }
+                std::thread::sleep(INTERVAL);
+            }
+        })
+        .map(|_| ())
+}
