@@ -15,6 +15,7 @@ work=$(mktemp -d)
 export DEMO_PASSWORD=measure-pass-1 STATIC_DIR="$root/static" UPLOAD_DIR="$work/uploads"
 export BIND="127.0.0.1:$port" RUST_LOG=warn
 export SESSION_KEY="measurement-only-session-key-0123456789abcdef"
+export INTEGRATIONS_KEY="0000000000000000000000000000000000000000000000000000000000000001"
 pgdb=""
 if [ "$backend" = postgres ]; then
   pgdb="dealdesk_measure_$$"

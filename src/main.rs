@@ -65,6 +65,12 @@ enum Command {
         /// Calls over the last six months.
         #[arg(long, default_value_t = 0)]
         calls: usize,
+        /// Partner-channel leads over the last two years.
+        #[arg(long, default_value_t = 0)]
+        leads: usize,
+        /// Quotes and orders (with their contracts) over the last two years.
+        #[arg(long, default_value_t = 0)]
+        orders: usize,
     },
 }
 
@@ -138,6 +144,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             deals,
             payments,
             calls,
+            leads,
+            orders,
         } => {
             let started = std::time::Instant::now();
             let ids = loadgen::users(&mut conn, &organization, users)?;
@@ -158,6 +166,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 calls,
             };
             loadgen::sales(&mut conn, &organization, sizes)?;
+            loadgen::partner(&mut conn, &organization, leads, orders)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { demo } => {

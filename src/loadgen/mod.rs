@@ -5,9 +5,11 @@
 
 mod admin;
 mod commissions;
+mod partner;
 mod sales;
 
 pub use self::admin::{audit, users};
+pub use self::partner::partner;
 pub use self::sales::{Sizes, sales};
 
 use diesel::connection::SimpleConnection;
