@@ -16,7 +16,15 @@ pub const TIMEOUT: Duration = Duration::from_secs(3);
 const SLOW: Duration = Duration::from_millis(1_000);
 
 fn agent() -> ureq::Agent {
+    // aws-lc-rs, the provider lettre brings, so the process holds one TLS provider.
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .build();
     ureq::Agent::config_builder()
+        .tls_config(tls)
         .timeout_global(Some(TIMEOUT))
         .http_status_as_error(false)
         .max_redirects(0)

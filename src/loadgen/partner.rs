@@ -23,7 +23,16 @@ const PARTNERS: usize = 60;
 
 /// A product, its duration (id, months), whether it is a subscription, its name, type and unit
 /// (quoted for SQL), a quantity and its priced line.
-type Combo = (i64, Option<(i64, i32)>, bool, String, String, String, i32, Line);
+type Combo = (
+    i64,
+    Option<(i64, i32)>,
+    bool,
+    String,
+    String,
+    String,
+    i32,
+    Line,
+);
 
 fn timed(what: &str, started: std::time::Instant) {
     println!("{what} in {:.1} s", started.elapsed().as_secs_f64());
@@ -48,16 +57,20 @@ pub fn partner(
         .select((organizations::currency, organizations::tax_rate_bp))
         .first(conn)
         .map_err(err)?;
-    let domain_user = |conn: &mut AnyConnection, role: &str| -> Result<(i64, Option<i64>, Option<i64>), String> {
-        users::table
-            .inner_join(crate::schema::roles::table.on(crate::schema::roles::id.nullable().eq(users::role_id)))
-            .filter(users::organization_id.eq(org))
-            .filter(crate::schema::roles::system_key.eq(role))
-            .order(users::id)
-            .select((users::id, users::partner_id, users::distributor_id))
-            .first(conn)
-            .map_err(|e| format!("no {role} user in {org_name}: {e}"))
-    };
+    let domain_user =
+        |conn: &mut AnyConnection, role: &str| -> Result<(i64, Option<i64>, Option<i64>), String> {
+            users::table
+                .inner_join(
+                    crate::schema::roles::table
+                        .on(crate::schema::roles::id.nullable().eq(users::role_id)),
+                )
+                .filter(users::organization_id.eq(org))
+                .filter(crate::schema::roles::system_key.eq(role))
+                .order(users::id)
+                .select((users::id, users::partner_id, users::distributor_id))
+                .first(conn)
+                .map_err(|e| format!("no {role} user in {org_name}: {e}"))
+        };
     let (pat, pat_partner, _) = domain_user(conn, "partner")?;
     let (dana, _, dana_distributor) = domain_user(conn, "distributor")?;
     let (admin, _, _) = domain_user(conn, "admin")?;
@@ -84,7 +97,11 @@ pub fn partner(
             )
         })
         .collect();
-    insert_all(conn, "INSERT INTO partners (public_id, organization_id, name, created_at, updated_at)", &rows)?;
+    insert_all(
+        conn,
+        "INSERT INTO partners (public_id, organization_id, name, created_at, updated_at)",
+        &rows,
+    )?;
     let mut all_partners: Vec<i64> = partners::table
         .filter(partners::organization_id.eq(org))
         .filter(partners::name.like("Load Partner%"))
@@ -95,7 +112,14 @@ pub fn partner(
     let assigned: Vec<String> = all_partners
         .iter()
         .step_by(10)
-        .map(|p| format!("({org}, {distributor}, {p}, {}, TRUE, {}, {})", sql_time(t), sql_time(t), sql_time(t)))
+        .map(|p| {
+            format!(
+                "({org}, {distributor}, {p}, {}, TRUE, {}, {})",
+                sql_time(t),
+                sql_time(t),
+                sql_time(t)
+            )
+        })
         .collect();
     insert_all(
         conn,
@@ -113,7 +137,11 @@ pub fn partner(
             0..=4 => (pat, Some(home_partner), None),
             5 | 6 => (dana, None, Some(distributor)),
             7..=9 => (admin, None, None),
-            _ => (admin, Some(all_partners[(i * 7) % all_partners.len()]), None),
+            _ => (
+                admin,
+                Some(all_partners[(i * 7) % all_partners.len()]),
+                None,
+            ),
         }
     };
     let sql_opt = |v: Option<i64>| v.map_or("NULL".to_string(), |x| x.to_string());
@@ -153,7 +181,11 @@ pub fn partner(
         .iter()
         .enumerate()
         .map(|(k, lead)| {
-            let due = t + Duration::hours(if k % 3 == 0 { -(k as i64 % 500) - 1 } else { 24 + k as i64 % 300 });
+            let due = t + Duration::hours(if k % 3 == 0 {
+                -(k as i64 % 500) - 1
+            } else {
+                24 + k as i64 % 300
+            });
             format!(
                 "('{}', {org}, {lead}, 'call', 'Follow up', {}, FALSE, {pat}, {}, {})",
                 PublicId::new(),
@@ -168,7 +200,10 @@ pub fn partner(
         "INSERT INTO lead_activities (public_id, organization_id, lead_id, activity_type, subject, due_at, done, user_id, created_at, updated_at)",
         &rows,
     )?;
-    timed(&format!("{leads} leads and {} activities added", pats.len()), started);
+    timed(
+        &format!("{leads} leads and {} activities added", pats.len()),
+        started,
+    );
 
     // Orders, one item each, priced by the catalog's rule for a few combinations.
     let started = std::time::Instant::now();
@@ -201,7 +236,18 @@ pub fn partner(
         return Err("the catalog has nothing to order; load the demo first".into());
     }
     let first = numbers::next_block(conn, scope, ORDER, orders_count as i64).map_err(err)?;
-    let statuses = ["fulfilled", "fulfilled", "fulfilled", "fulfilled", "created", "created", "sent", "sent", "in_fulfillment", "cancelled"];
+    let statuses = [
+        "fulfilled",
+        "fulfilled",
+        "fulfilled",
+        "fulfilled",
+        "created",
+        "created",
+        "sent",
+        "sent",
+        "in_fulfillment",
+        "cancelled",
+    ];
     let mut planned = Vec::with_capacity(orders_count);
     let rows: Vec<String> = (0..orders_count)
         .map(|i| {
@@ -275,7 +321,10 @@ pub fn partner(
         "INSERT INTO order_items (organization_id, order_id, product_id, duration_id, quantity, unit_price_e4, discount_bp, subtotal_minor, discount_minor, total_minor, product_name, product_type, product_unit, is_subscription, duration_months, created_at, updated_at)",
         &items,
     )?;
-    timed(&format!("{orders_count} orders with their items added"), started);
+    timed(
+        &format!("{orders_count} orders with their items added"),
+        started,
+    );
 
     // Contracts of fulfilled subscriptions with a partner, from their fulfilment day.
     let started = std::time::Instant::now();
@@ -285,7 +334,8 @@ pub fn partner(
             *status == "fulfilled" && partner.is_some() && combos[*combo].1.is_some()
         })
         .collect();
-    let first_ctr = numbers::next_block(conn, scope, CONTRACT, eligible.len() as i64).map_err(err)?;
+    let first_ctr =
+        numbers::next_block(conn, scope, CONTRACT, eligible.len() as i64).map_err(err)?;
     let rows: Vec<String> = eligible
         .iter()
         .enumerate()

@@ -14,6 +14,7 @@ mod admin_users;
 mod audit;
 mod auth;
 mod browser;
+mod browser_partner;
 mod browser_verification;
 mod commissions;
 mod hardening;
