@@ -164,9 +164,15 @@ pub fn load(
         }
         diesel::update(orders::table.find(current.id))
             .set((
-                orders::sent_at.eq(current.sent_at.map(|_| created + Duration::days(1))),
-                orders::fulfilled_at.eq(current.fulfilled_at.map(|_| created + Duration::days(3))),
-                orders::cancelled_at.eq(current.cancelled_at.map(|_| created + Duration::days(2))),
+                orders::sent_at.eq(current
+                    .sent_at
+                    .map(|_| (created + Duration::days(1)).min(t))),
+                orders::fulfilled_at.eq(current
+                    .fulfilled_at
+                    .map(|_| (created + Duration::days(3)).min(t))),
+                orders::cancelled_at.eq(current
+                    .cancelled_at
+                    .map(|_| (created + Duration::days(2)).min(t))),
             ))
             .execute(conn)?;
     }

@@ -69,14 +69,14 @@ fn board_total(c: &mut Client) -> i64 {
     assert_eq!(board.status, 200);
     board
         .body
-        .split("<span class=\"badge\">")
+        .split("<h2 id=\"col-")
         .skip(1)
         .map(|s| {
-            s.split('<')
-                .next()
-                .unwrap_or("0")
-                .parse::<i64>()
-                .unwrap_or(0)
+            s.split("<span class=\"tag\">")
+                .nth(1)
+                .and_then(|t| t.split('<').next())
+                .and_then(|n| n.parse::<i64>().ok())
+                .expect("a column's count")
         })
         .sum()
 }

@@ -20,6 +20,8 @@ pub struct Column {
     pub count: i64,
     pub cards: Vec<ListRow>,
     pub moves: Vec<(String, String)>,
+    /// The move a card's select proposes: the next stage.
+    pub next: &'static str,
 }
 
 #[derive(Template)]
@@ -50,6 +52,7 @@ pub(super) async fn board(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRe
                 .find(|(c, _)| c == status.code())
                 .map_or(0, |(_, n)| *n),
             cards: rows.into_iter().map(|r| list_row(&ctx, r)).collect(),
+            next: status.next().map_or("", Status::code),
             moves: status
                 .moves()
                 .into_iter()

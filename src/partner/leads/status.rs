@@ -71,6 +71,18 @@ impl Status {
             .collect()
     }
 
+    /// The usual next step: the following stage, won after a negotiation; `None` at the end.
+    pub fn next(self) -> Option<Status> {
+        match self {
+            New => Some(Contacted),
+            Contacted => Some(Qualified),
+            Qualified => Some(Proposal),
+            Proposal => Some(Negotiation),
+            Negotiation => Some(Won),
+            Won | Lost => None,
+        }
+    }
+
     /// Moving to lost needs a reason; other moves may give one.
     pub fn needs_reason(self) -> bool {
         self == Lost
@@ -98,6 +110,9 @@ mod tests {
         assert!(!Qualified.may_move_to(Won));
         assert!(Proposal.may_move_to(Won) && Negotiation.may_move_to(Won));
         assert!(Won.moves().is_empty() && Lost.moves().is_empty());
+        for s in Status::OPEN {
+            assert!(s.next().is_some_and(|n| s.may_move_to(n)), "{s:?}");
+        }
         assert_eq!(
             Negotiation.moves(),
             [New, Contacted, Qualified, Proposal, Won, Lost]
