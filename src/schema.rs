@@ -899,6 +899,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    partner_counts (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        partner_id -> BigInt,
+        distributor_id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        total -> BigInt,
+    }
+}
+
+diesel::table! {
     partner_days (id) {
         id -> BigInt,
         organization_id -> BigInt,
@@ -1237,6 +1249,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_permissions,
     roles,
     decision_waits,
+    partner_counts,
     partner_days,
     sales_days,
     verification_days,

@@ -177,5 +177,6 @@ pub fn load(
             .execute(conn)?;
     }
     crate::partner::dashboard::rollup::rebuild(conn, scope.id())?;
+    crate::partner::counts::rebuild(conn, scope.id())?;
     Ok(())
 }

@@ -96,6 +96,19 @@ pub fn upsert_lead(
                 ))
                 .execute(conn)
                 .map_err(db)?;
+            let new = crate::partner::counts::Place {
+                partner: None,
+                distributor: None,
+                status: "new",
+            };
+            crate::partner::counts::moved(
+                conn,
+                org,
+                crate::partner::counts::Kind::Lead,
+                None,
+                &new,
+            )
+            .map_err(db)?;
             Ok(true)
         }
     }

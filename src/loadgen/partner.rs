@@ -366,6 +366,10 @@ pub fn partner(
     timed(&format!("{} contracts added", rows.len()), started);
     let started = std::time::Instant::now();
     let days = crate::partner::dashboard::rollup::rebuild(conn, org).map_err(err)?;
-    timed(&format!("{days} partner days rebuilt"), started);
+    crate::partner::counts::rebuild(conn, org).map_err(err)?;
+    timed(
+        &format!("{days} partner days and the counts rebuilt"),
+        started,
+    );
     Ok(())
 }

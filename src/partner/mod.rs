@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod contracts;
+pub mod counts;
 pub mod dashboard;
 pub mod leads;
 pub mod orders;

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::common::TestApp;
 use crate::common::client::strip_tags;
 use crate::dual;
-use dealdesk::schema::{orders, organizations, partner_days, partners};
+use dealdesk::schema::{orders, organizations, partner_counts, partner_days, partners};
 
 fn org_id(app: &TestApp) -> i64 {
     organizations::table
@@ -97,3 +97,30 @@ dual!(revenue_is_the_channels_fulfilled_orders, |app| {
     assert!(strip_tags(&finn.get("/partner").body).contains("To fulfil, oldest first"));
     assert!(!strip_tags(&pat.get("/partner").body).contains("To fulfil, oldest first"));
 });
+
+/// The counts kept by every insert and move equal a recount from the rows.
+pub fn counts_hold(app: &TestApp) {
+    let rows = |app: &TestApp| -> Vec<(i64, i64, String, String, i64)> {
+        partner_counts::table
+            .filter(partner_counts::organization_id.eq(org_id(app)))
+            .filter(partner_counts::total.ne(0))
+            .order((
+                partner_counts::kind,
+                partner_counts::status,
+                partner_counts::partner_id,
+                partner_counts::distributor_id,
+            ))
+            .select((
+                partner_counts::partner_id,
+                partner_counts::distributor_id,
+                partner_counts::kind,
+                partner_counts::status,
+                partner_counts::total,
+            ))
+            .load(&mut app.conn())
+            .expect("counts")
+    };
+    let kept = rows(app);
+    dealdesk::partner::counts::rebuild(&mut app.conn(), org_id(app)).expect("rebuild");
+    assert_eq!(rows(app), kept, "the kept counts drifted from the rows");
+}

@@ -342,6 +342,7 @@ dual!(a_lead_moves_through_the_pipeline_with_its_history, |app| {
         );
         assert_eq!((r.status, r.location()), (303, "/partner/leads/board"));
     }
+    crate::partner_dashboard::counts_hold(app);
 });
 
 dual!(activities_fall_due_and_notes_are_kept, |app| {

@@ -281,6 +281,7 @@ dual!(a_won_lead_becomes_a_quote_an_order_and_a_contract, |app| {
     let r = act(&mut ada, &order, "cancel", "Too late");
     assert_eq!(r.status, 422);
     assert!(strip_tags(&r.body).contains("cannot be cancelled"));
+    crate::partner_dashboard::counts_hold(app);
 });
 
 dual!(

@@ -1,3 +1,4 @@
+DROP TABLE partner_counts;
 DROP INDEX idx_webhook_events_org_received;
 DROP INDEX idx_webhook_events_due;
 ALTER TABLE webhook_events DROP COLUMN provider_config_id;

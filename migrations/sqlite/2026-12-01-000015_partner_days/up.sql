@@ -32,3 +32,24 @@ ALTER TABLE webhook_events ADD COLUMN next_attempt_at TEXT;
 ALTER TABLE webhook_events ADD COLUMN provider_config_id BIGINT REFERENCES provider_configs(id) ON DELETE SET NULL;
 CREATE INDEX idx_webhook_events_due ON webhook_events (status, next_attempt_at);
 CREATE INDEX idx_webhook_events_org_received ON webhook_events (organization_id, received_at);
+
+-- Leads and orders per partner, distributor (0 for none) and status: the board's column heads
+-- and the dashboard's counts read these few rows instead of counting the tables. Kept in the
+-- transaction of every insert and move (atomic upserts), rebuilt by the demo and the load
+-- generator.
+CREATE TABLE partner_counts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    partner_id BIGINT NOT NULL DEFAULT 0,
+    distributor_id BIGINT NOT NULL DEFAULT 0,
+    kind VARCHAR(10) NOT NULL CHECK (kind IN ('lead', 'order')),
+    status VARCHAR(20) NOT NULL,
+    total BIGINT NOT NULL DEFAULT 0,
+    UNIQUE (organization_id, partner_id, distributor_id, kind, status)
+);
+INSERT INTO partner_counts (organization_id, partner_id, distributor_id, kind, status, total)
+SELECT organization_id, COALESCE(partner_id, 0), COALESCE(distributor_id, 0), 'lead', status, COUNT(*)
+FROM leads GROUP BY organization_id, COALESCE(partner_id, 0), COALESCE(distributor_id, 0), status;
+INSERT INTO partner_counts (organization_id, partner_id, distributor_id, kind, status, total)
+SELECT organization_id, COALESCE(partner_id, 0), COALESCE(distributor_id, 0), 'order', status, COUNT(*)
+FROM orders GROUP BY organization_id, COALESCE(partner_id, 0), COALESCE(distributor_id, 0), status;

@@ -380,7 +380,7 @@ async fn update(
                 partner_id: lead.partner_id,
                 distributor_id: lead.distributor_id,
             });
-            queries::update(conn, lead.id, &v)?;
+            queries::update(conn, &lead, &v)?;
             if let Some((old, new)) = audit::changes(&old, &audit_json(&v)) {
                 audit::record(
                     conn,

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::status::Status;
 use crate::channel;
 use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
+use crate::partner::counts::{self, Place};
 use crate::partner::scope::ChannelScope;
 use crate::schema::{
     distributor_partners, distributors, lead_activities, lead_notes, lead_status_history, leads,
@@ -151,13 +152,9 @@ pub fn list(
     rows!(q).order(leads::id.desc()).limit(limit).load(conn)
 }
 
-/// How many of the scope's leads are in each stage (the board's column heads).
+/// How many of the scope's leads are in each stage (the board's column heads), from the counts.
 pub fn counts(conn: &mut AnyConnection, scope: &ChannelScope) -> QueryResult<Vec<(String, i64)>> {
-    let q = leads::table
-        .group_by(leads::status)
-        .select((leads::status, diesel::dsl::count_star()))
-        .into_boxed::<crate::db::MultiBackend>();
-    channel!(q, scope, leads).load(conn)
+    counts::by_status(conn, scope, counts::Kind::Lead)
 }
 
 /// The newest `limit` leads of one stage (a board column).
@@ -231,11 +228,38 @@ pub fn insert(
         .execute(conn)?;
     let lead = find(conn, scope, public_id)?;
     history(conn, &lead, None, Status::New, scope.user_id(), None)?;
+    counts::moved(
+        conn,
+        lead.organization_id,
+        counts::Kind::Lead,
+        None,
+        &place(&lead),
+    )?;
     Ok(lead)
 }
 
-pub fn update(conn: &mut AnyConnection, id: i64, v: &LeadValues) -> QueryResult<()> {
-    diesel::update(leads::table.find(id))
+/// Where a lead is counted.
+fn place(lead: &LeadRecord) -> Place<'_> {
+    Place {
+        partner: lead.partner_id,
+        distributor: lead.distributor_id,
+        status: &lead.status,
+    }
+}
+
+pub fn update(conn: &mut AnyConnection, lead: &LeadRecord, v: &LeadValues) -> QueryResult<()> {
+    counts::moved(
+        conn,
+        lead.organization_id,
+        counts::Kind::Lead,
+        Some(&place(lead)),
+        &Place {
+            partner: v.partner_id,
+            distributor: v.distributor_id,
+            status: &lead.status,
+        },
+    )?;
+    diesel::update(leads::table.find(lead.id))
         .set((
             leads::title.eq(&v.title),
             leads::company_name.eq(&v.company_name),
@@ -272,6 +296,16 @@ pub fn set_status(
     if moved == 0 {
         return Ok(false);
     }
+    counts::moved(
+        conn,
+        lead.organization_id,
+        counts::Kind::Lead,
+        Some(&place(lead)),
+        &Place {
+            status: to.code(),
+            ..place(lead)
+        },
+    )?;
     history(conn, lead, Some(lead.status()), to, by, reason)?;
     Ok(true)
 }

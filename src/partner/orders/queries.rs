@@ -8,6 +8,7 @@ use super::status::Status;
 use crate::channel;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::numbers;
+use crate::partner::counts::{self, Place};
 use crate::partner::dashboard::rollup;
 use crate::partner::scope::ChannelScope;
 use crate::schema::{order_items, orders, partners, products};
@@ -284,6 +285,17 @@ pub fn insert(
         ))
         .execute(conn)?;
     let order = find(conn, scope, public_id)?;
+    counts::moved(
+        conn,
+        order.organization_id,
+        counts::Kind::Order,
+        None,
+        &Place {
+            partner: order.partner_id,
+            distributor: order.distributor_id,
+            status: &order.status,
+        },
+    )?;
     for item in &o.items {
         let s = &item.snapshot;
         diesel::insert_into(order_items::table)
@@ -368,6 +380,24 @@ pub fn set_status(
             .set((orders::status.eq(to.code()), orders::updated_at.eq(t)))
             .execute(conn)?,
     };
+    if n == 1 {
+        let from = Place {
+            partner: order.partner_id,
+            distributor: order.distributor_id,
+            status: &order.status,
+        };
+        let to = Place {
+            status: to.code(),
+            ..from.clone()
+        };
+        counts::moved(
+            conn,
+            order.organization_id,
+            counts::Kind::Order,
+            Some(&from),
+            &to,
+        )?;
+    }
     Ok(n == 1)
 }
 
@@ -394,11 +424,7 @@ pub fn find_any(
         .first(conn)
 }
 
-/// How many of the scope's orders are in each status.
+/// How many of the scope's orders are in each status, from the counts.
 pub fn counts(conn: &mut AnyConnection, scope: &ChannelScope) -> QueryResult<Vec<(String, i64)>> {
-    let q = orders::table
-        .group_by(orders::status)
-        .select((orders::status, diesel::dsl::count_star()))
-        .into_boxed::<crate::db::MultiBackend>();
-    channel!(q, scope, orders).load(conn)
+    counts::by_status(conn, scope, counts::Kind::Order)
 }
