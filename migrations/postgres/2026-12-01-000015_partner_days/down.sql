@@ -1,3 +1,17 @@
+DROP INDEX idx_contracts_org_partner_status_exp;
+DROP INDEX idx_contracts_org_distributor_status_exp;
+DROP INDEX idx_lead_activities_user_open_due;
+DROP INDEX idx_orders_queue;
+DROP INDEX idx_orders_org_status_id;
+DROP INDEX idx_orders_org_distributor_id;
+DROP INDEX idx_orders_org_partner_id;
+DROP INDEX idx_orders_org_id;
+DROP INDEX idx_leads_org_distributor_status_id;
+DROP INDEX idx_leads_org_partner_status_id;
+DROP INDEX idx_leads_org_status_id;
+DROP INDEX idx_leads_org_distributor_id;
+DROP INDEX idx_leads_org_partner_id;
+DROP INDEX idx_leads_org_id;
 DROP TABLE partner_counts;
 DROP INDEX idx_webhook_events_org_received;
 DROP INDEX idx_webhook_events_due;

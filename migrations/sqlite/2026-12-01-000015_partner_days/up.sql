@@ -53,3 +53,24 @@ FROM leads GROUP BY organization_id, COALESCE(partner_id, 0), COALESCE(distribut
 INSERT INTO partner_counts (organization_id, partner_id, distributor_id, kind, status, total)
 SELECT organization_id, COALESCE(partner_id, 0), COALESCE(distributor_id, 0), 'order', status, COUNT(*)
 FROM orders GROUP BY organization_id, COALESCE(partner_id, 0), COALESCE(distributor_id, 0), status;
+
+-- The partner lists page newest first by id within each scope (staff, a partner, a distributor),
+-- with or without a stage: each walks its own index from the cursor instead of sorting.
+CREATE INDEX idx_leads_org_id ON leads (organization_id, id);
+CREATE INDEX idx_leads_org_partner_id ON leads (organization_id, partner_id, id);
+CREATE INDEX idx_leads_org_distributor_id ON leads (organization_id, distributor_id, id);
+CREATE INDEX idx_leads_org_status_id ON leads (organization_id, status, id);
+CREATE INDEX idx_leads_org_partner_status_id ON leads (organization_id, partner_id, status, id);
+CREATE INDEX idx_leads_org_distributor_status_id ON leads (organization_id, distributor_id, status, id);
+CREATE INDEX idx_orders_org_id ON orders (organization_id, id);
+CREATE INDEX idx_orders_org_partner_id ON orders (organization_id, partner_id, id);
+CREATE INDEX idx_orders_org_distributor_id ON orders (organization_id, distributor_id, id);
+CREATE INDEX idx_orders_org_status_id ON orders (organization_id, status, id);
+-- The fulfillment queue, oldest first: only the orders waiting for a fulfiller.
+CREATE INDEX idx_orders_queue ON orders (organization_id, id) WHERE status IN ('sent', 'in_fulfillment');
+-- "My overdue activities": a user's open activities by due time.
+CREATE INDEX idx_lead_activities_user_open_due ON lead_activities (organization_id, user_id, done, due_at);
+-- Active and expiring contracts are counted within a partner's or a distributor's reach from
+-- the index alone.
+CREATE INDEX idx_contracts_org_partner_status_exp ON contracts (organization_id, partner_id, status, expiration_date);
+CREATE INDEX idx_contracts_org_distributor_status_exp ON contracts (organization_id, distributor_id, status, expiration_date);

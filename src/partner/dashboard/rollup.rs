@@ -97,21 +97,24 @@ pub fn rebuild(conn: &mut AnyConnection, org: i64) -> QueryResult<usize> {
     Ok(days.len())
 }
 
-/// The scope's (day, orders, revenue) rows from `from` to `to`, a row per day and channel.
+/// The scope's (day, orders, revenue) from `from` to `to`, a row per day (the channels of a day
+/// added up by the database).
 pub fn days(
     conn: &mut AnyConnection,
     scope: &ChannelScope,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<(NaiveDate, i64, i64)>> {
+    let sum = |column: &str| {
+        diesel::dsl::sql::<BigInt>(&format!(
+            "CAST(COALESCE(SUM(partner_days.{column}), 0) AS BIGINT)"
+        ))
+    };
     let q = partner_days::table
         .filter(partner_days::day.ge(from))
         .filter(partner_days::day.le(to))
-        .select((
-            partner_days::day,
-            partner_days::orders,
-            partner_days::revenue_minor,
-        ))
+        .group_by(partner_days::day)
+        .select((partner_days::day, sum("orders"), sum("revenue_minor")))
         .into_boxed::<crate::db::MultiBackend>();
     channel!(q, scope, partner_days).load(conn)
 }

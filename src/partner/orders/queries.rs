@@ -105,7 +105,10 @@ pub fn list(
         q = q.filter(orders::status.eq(s.code()));
     }
     if f.queue {
-        q = q.filter(orders::status.eq_any([Status::Sent.code(), Status::InFulfillment.code()]));
+        // Written out (no bound values), so both databases use the queue's partial index.
+        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "orders.status IN ('sent', 'in_fulfillment')",
+        ));
     }
     let term = f.q.trim();
     if !term.is_empty() {
