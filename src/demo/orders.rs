@@ -10,8 +10,9 @@ use crate::db::{AnyConnection, now};
 use crate::partner::catalog::price_line;
 use crate::partner::catalog::queries as catalog;
 use crate::partner::contracts::queries as contracts_q;
-use crate::partner::orders::queries::{self, ItemRecord, NewItem, NewOrder};
+use crate::partner::orders::queries::{self, NewItem, NewOrder};
 use crate::partner::orders::status::Status;
+use crate::partner::orders::stock;
 use crate::partner::scope::ChannelRequest;
 use crate::schema::{contracts, orders, organizations, users};
 use crate::web::OrgScope;
@@ -73,28 +74,10 @@ pub fn load(
             let Ok(line) = price_line(product, &tiers, quantity, duration, &currency) else {
                 continue;
             };
-            if product.track_stock && queries::take_stock(conn, product.id, quantity)?.is_err() {
+            if product.track_stock && stock::take_stock(conn, product.id, quantity)?.is_err() {
                 continue;
             }
-            let months = duration.filter(|_| product.is_subscription);
-            items.push(NewItem {
-                product_id: product.id,
-                duration_id: months.map(|d| d.id),
-                snapshot: ItemRecord {
-                    product_id: product.id,
-                    quantity,
-                    unit_price_e4: line.priced.unit_price_e4,
-                    discount_bp: line.discount_bp,
-                    subtotal_minor: line.priced.subtotal_minor,
-                    discount_minor: line.priced.discount_minor,
-                    total_minor: line.priced.net_minor,
-                    product_name: product.name.clone(),
-                    product_type: product.product_type.clone(),
-                    product_unit: product.unit.clone(),
-                    is_subscription: product.is_subscription,
-                    duration_months: months.map(|d| d.months),
-                },
-            });
+            items.push(NewItem::priced(product, quantity, duration, &line));
         }
         if items.is_empty() {
             continue;
@@ -132,7 +115,7 @@ pub fn load(
             let reason = (*to == Status::Cancelled).then_some("The client chose to wait a year");
             queries::set_status(conn, &current, *to, reason)?;
             if *to == Status::Cancelled {
-                queries::restore_stock(conn, &current)?;
+                stock::restore_stock(conn, &current)?;
             }
             if *to == Status::Fulfilled
                 && let Some((contract, _)) = contracts_q::activate(conn, &channel, &current)?

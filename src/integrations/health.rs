@@ -68,47 +68,41 @@ pub struct Pulled {
     pub errors: Vec<String>,
 }
 
-/// Pulls the CRM's leads into the organization (each by its id at the provider).
-pub fn sync_leads(
+/// Fetches the CRM's leads (no database work: nothing is held while the provider answers).
+pub fn fetch_leads(p: &ProviderRecord, credential: Option<&str>) -> Result<Vec<Value>, String> {
+    let base = p.base_url().ok_or("No address is set for this provider.")?;
+    let mut req = agent().get(format!("{}/leads", base.trim_end_matches('/')));
+    if let Some(c) = credential {
+        req = req.header("Authorization", &format!("Bearer {c}"));
+    }
+    let mut r = req.call().map_err(|e| format!("no answer: {e}"))?;
+    if !r.status().is_success() {
+        return Err(format!("answered with status {}", r.status().as_u16()));
+    }
+    let text = r
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("the answer could not be read: {e}"))?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(_) => Err("the answer is not a list of leads".into()),
+        Err(e) => Err(format!("the answer is not JSON: {e}")),
+    }
+}
+
+/// Saves fetched leads into the organization (each by its id at the provider).
+pub fn apply_leads(
     conn: &mut crate::db::AnyConnection,
     p: &ProviderRecord,
-    credential: Option<&str>,
+    fetched: Result<Vec<Value>, String>,
 ) -> Pulled {
     let mut out = Pulled {
         synced: 0,
         failed: 0,
         errors: Vec::new(),
     };
-    let Some(base) = p.base_url() else {
-        out.errors
-            .push("No address is set for this provider.".into());
-        return out;
-    };
-    let mut req = agent().get(format!("{}/leads", base.trim_end_matches('/')));
-    if let Some(c) = credential {
-        req = req.header("Authorization", &format!("Bearer {c}"));
-    }
-    let body: Result<Value, String> =
-        req.call()
-            .map_err(|e| format!("no answer: {e}"))
-            .and_then(|mut r| {
-                if r.status().is_success() {
-                    let text = r
-                        .body_mut()
-                        .read_to_string()
-                        .map_err(|e| format!("the answer could not be read: {e}"))?;
-                    serde_json::from_str::<Value>(&text)
-                        .map_err(|e| format!("the answer is not JSON: {e}"))
-                } else {
-                    Err(format!("answered with status {}", r.status().as_u16()))
-                }
-            });
-    let leads = match body {
-        Ok(Value::Array(items)) => items,
-        Ok(_) => {
-            out.errors.push("the answer is not a list of leads".into());
-            return out;
-        }
+    let leads = match fetched {
+        Ok(leads) => leads,
         Err(e) => {
             out.errors.push(e);
             return out;

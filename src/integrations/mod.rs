@@ -3,6 +3,7 @@
 //! (`health`), and the webhook events they received (`webhooks`), which an admin lists and
 //! retries.
 
+mod events;
 pub mod form;
 pub mod health;
 pub mod inbound;
@@ -12,29 +13,29 @@ pub mod webhooks;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use self::form::ProviderForm;
-use self::queries::{EventRecord, ProviderRecord, ProviderValues, SyncLog};
+use self::queries::{ProviderRecord, ProviderValues, SyncLog};
 use self::secrets::Vault;
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
+use crate::sales::deals::options;
 use crate::web::form::{FormError, is_unique_violation, split};
 use crate::web::time::When;
-use crate::web::{Ctx, FieldErrors, Flash, pager, render, render_status, see_other};
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/integrations", web::get().to(list))
         .route("/admin/integrations", web::post().to(add))
         .route("/admin/integrations/new", web::get().to(new))
-        .route("/admin/integrations/events", web::get().to(events))
+        .route("/admin/integrations/events", web::get().to(events::events))
         .route(
             "/admin/integrations/events/{id}/retry",
-            web::post().to(retry),
+            web::post().to(events::retry),
         )
         .route("/admin/integrations/{id}", web::get().to(show))
         .route("/admin/integrations/{id}", web::post().to(update))
@@ -45,13 +46,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 fn parse_id(raw: &str) -> Result<PublicId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
-}
-
-fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(v, l)| (v.to_string(), l.to_string()))
-        .collect()
 }
 
 #[derive(Template)]
@@ -293,12 +287,20 @@ async fn check(
     ctx.require(Permission::IntegrationsManage)?;
     let org = ctx.scope()?;
     let id = parse_id(&path)?;
-    let (status, error) = db::run(&state.pool, move |conn| {
-        let p = queries::find(conn, org, id)?;
-        // The call waits at most `health::TIMEOUT`; no transaction is held meanwhile.
-        let (status, error) = health::check(&p);
-        queries::set_health(conn, p.id, status, error.as_deref())?;
-        Ok((status, error))
+    let p = db::run(&state.pool, move |conn| Ok(queries::find(conn, org, id)?)).await?;
+    let provider = p.id;
+    // The call waits at most `health::TIMEOUT` on a blocking thread, holding no connection.
+    let (status, error) = web::block(move || health::check(&p))
+        .await
+        .map_err(AppError::internal)?;
+    let saved = error.clone();
+    db::run(&state.pool, move |conn| {
+        Ok(queries::set_health(
+            conn,
+            provider,
+            status,
+            saved.as_deref(),
+        )?)
     })
     .await?;
     let message = match error {
@@ -323,34 +325,44 @@ async fn sync(
     let org = ctx.scope()?;
     let id = parse_id(&path)?;
     let vault = Vault::new(&state.config.integrations_key);
-    let pulled = db::run(&state.pool, move |conn| {
-        let p = queries::find(conn, org, id)?;
-        if p.provider_type != "crm" {
-            return Ok(None);
+    let p = db::run(&state.pool, move |conn| Ok(queries::find(conn, org, id)?)).await?;
+    let pulled = if p.provider_type != "crm" {
+        None
+    } else {
+        match p.credentials_encrypted.as_deref().map(|s| vault.open(s)) {
+            Some(Err(e)) => Some((0, 0, Some(e))),
+            credential => {
+                let credential = credential.and_then(Result::ok);
+                let started = now();
+                // The provider answers on a blocking thread; the leads are saved afterwards, so
+                // no connection or write lock is held while it answers.
+                let (p, fetched) = web::block(move || {
+                    let fetched = health::fetch_leads(&p, credential.as_deref());
+                    (p, fetched)
+                })
+                .await
+                .map_err(AppError::internal)?;
+                let saved = db::run(&state.pool, move |conn| {
+                    write_tx(conn, |conn| {
+                        let pulled = health::apply_leads(conn, &p, fetched);
+                        let errors = (!pulled.errors.is_empty()).then(|| pulled.errors.join("; "));
+                        queries::log_sync(
+                            conn,
+                            &p,
+                            "manual",
+                            pulled.synced,
+                            pulled.failed,
+                            errors.as_deref(),
+                            started,
+                        )?;
+                        Ok::<_, AppError>((pulled.synced, pulled.failed, errors))
+                    })
+                })
+                .await?;
+                Some(saved)
+            }
         }
-        let credential = match p.credentials_encrypted.as_deref().map(|s| vault.open(s)) {
-            Some(Ok(c)) => Some(c),
-            Some(Err(e)) => return Ok(Some((0, 0, Some(e)))),
-            None => None,
-        };
-        let started = now();
-        let pulled = write_tx(conn, |conn| {
-            let pulled = health::sync_leads(conn, &p, credential.as_deref());
-            let errors = (!pulled.errors.is_empty()).then(|| pulled.errors.join("; "));
-            queries::log_sync(
-                conn,
-                &p,
-                "manual",
-                pulled.synced,
-                pulled.failed,
-                errors.as_deref(),
-                started,
-            )?;
-            Ok::<_, AppError>((pulled.synced, pulled.failed, errors))
-        })?;
-        Ok(Some(pulled))
-    })
-    .await?;
+    };
     match pulled {
         None => Flash::error(&ctx.session, "Only a CRM's leads are synced."),
         Some((synced, failed, None)) => Flash::success(
@@ -362,114 +374,4 @@ async fn sync(
         }
     }
     Ok(see_other(&format!("/admin/integrations/{id}")))
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct EventsQuery {
-    pub status: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub after: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/integrations/events.html")]
-struct EventsPage {
-    ctx: Ctx,
-    query: EventsQuery,
-    rows: Vec<(EventRecord, When)>,
-    status_options: Vec<(String, String)>,
-    next: Option<String>,
-    first: Option<String>,
-}
-
-const STATUSES: [(&str, &str); 5] = [
-    ("", "Every status"),
-    ("pending", "Pending"),
-    ("processing", "Processing"),
-    ("processed", "Processed"),
-    ("failed", "Failed"),
-];
-
-async fn events(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    query: web::Query<EventsQuery>,
-) -> Result<HttpResponse, AppError> {
-    ctx.require(Permission::IntegrationsManage)?;
-    let org = ctx.scope()?;
-    let query = query.into_inner();
-    let status = STATUSES
-        .iter()
-        .find(|(c, _)| !c.is_empty() && *c == query.status)
-        .map(|(c, _)| *c);
-    let before: Option<i64> = query.after.parse().ok();
-    let mut rows = db::run(&state.pool, move |conn| {
-        Ok(queries::events(conn, org, status, before, 51)?)
-    })
-    .await?;
-    let filters = EventsQuery {
-        after: String::new(),
-        ..query.clone()
-    };
-    let pages = pager::keyset(
-        "/admin/integrations/events",
-        &filters,
-        &query.after,
-        &mut rows,
-        50,
-        |r| r.id.to_string(),
-    );
-    let rows = rows
-        .into_iter()
-        .map(|e| {
-            let w = ctx.local_time(Some(e.received_at));
-            (e, w)
-        })
-        .collect();
-    render(&EventsPage {
-        ctx,
-        query,
-        rows,
-        status_options: options(&STATUSES),
-        next: pages.next,
-        first: pages.first,
-    })
-}
-
-async fn retry(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    ctx.require(Permission::IntegrationsManage)?;
-    let org = ctx.scope()?;
-    let id = parse_id(&path)?;
-    let actor = ctx.actor();
-    let retried = db::run(&state.pool, move |conn| {
-        let e = queries::find_event(conn, org, id)?;
-        write_tx(conn, |conn| {
-            let retried = queries::retry(conn, e.id)?;
-            if retried {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Some(org.id()), actions::UPDATE, "webhook_event")
-                        .entity(e.public_id)
-                        .new_values(json!({ "retry": e.event_id })),
-                )?;
-            }
-            Ok::<_, AppError>(retried)
-        })
-    })
-    .await?;
-    if retried {
-        Flash::success(
-            &ctx.session,
-            "The event is queued again; it is processed within seconds.",
-        );
-    } else {
-        Flash::error(&ctx.session, "Only a failed event is retried.");
-    }
-    Ok(see_other("/admin/integrations/events?status=failed"))
 }

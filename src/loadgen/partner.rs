@@ -14,25 +14,13 @@ use super::{err, insert_all};
 use crate::db::{AnyConnection, PublicId, now, sql_time};
 use crate::numbers::{self, CONTRACT, ORDER};
 use crate::orgs;
+use crate::partner::catalog::price_line;
 use crate::partner::catalog::queries as catalog;
-use crate::partner::catalog::{Line, price_line};
 use crate::partner::leads::status::Status;
+use crate::partner::orders::queries::NewItem;
 use crate::schema::{distributors, orders, organizations, partners, users};
 
 const PARTNERS: usize = 60;
-
-/// A product, its duration (id, months), whether it is a subscription, its name, type and unit
-/// (quoted for SQL), a quantity and its priced line.
-type Combo = (
-    i64,
-    Option<(i64, i32)>,
-    bool,
-    String,
-    String,
-    String,
-    i32,
-    Line,
-);
 
 fn timed(what: &str, started: std::time::Instant) {
     println!("{what} in {:.1} s", started.elapsed().as_secs_f64());
@@ -209,7 +197,7 @@ pub fn partner(
     let started = std::time::Instant::now();
     let products = catalog::list(conn, scope, &catalog::Filter::default(), 100).map_err(err)?;
     let durations = catalog::durations(conn, scope).map_err(err)?;
-    let mut combos: Vec<Combo> = Vec::new();
+    let mut combos: Vec<NewItem> = Vec::new();
     for p in &products {
         let tiers = catalog::tiers(conn, p.id).map_err(err)?;
         for q in [1, 5, 12, 40] {
@@ -218,16 +206,7 @@ pub fn partner(
                     continue;
                 }
                 if let Ok(line) = price_line(p, &tiers, q, d, &currency) {
-                    combos.push((
-                        p.id,
-                        d.map(|d| (d.id, d.months)),
-                        p.is_subscription,
-                        p.name.replace('\'', "''"),
-                        p.product_type.replace('\'', "''"),
-                        p.unit.replace('\'', "''"),
-                        q,
-                        line,
-                    ));
+                    combos.push(NewItem::priced(p, q, d, &line));
                 }
             }
         }
@@ -252,9 +231,8 @@ pub fn partner(
     let rows: Vec<String> = (0..orders_count)
         .map(|i| {
             let (creator, partner, dist) = holder(i * 3 + 1);
-            let c = &combos[(i * 13) % combos.len()];
-            let line = &c.7;
-            let net = line.priced.net_minor;
+            let c = &combos[(i * 13) % combos.len()].snapshot;
+            let net = c.total_minor;
             let tax = crate::partner::catalog::pricing::tax(net, tax_bp);
             let status = statuses[i % statuses.len()];
             let created = t - Duration::minutes(((orders_count - i) as i64 * 2 * 365 * 24 * 60) / orders_count as i64 + 1);
@@ -266,8 +244,8 @@ pub fn partner(
                 ORDER.format(first + i as i64),
                 sql_opt(partner),
                 sql_opt(dist),
-                line.priced.subtotal_minor,
-                line.priced.discount_minor,
+                c.subtotal_minor,
+                c.discount_minor,
                 net + tax,
                 if status == "cancelled" { "'Load: cancelled'" } else { "NULL" },
                 sql_time(created),
@@ -294,23 +272,25 @@ pub fn partner(
     let items: Vec<String> = planned
         .iter()
         .filter_map(|(public_id, combo, _, created, ..)| {
-            let c = &combos[*combo];
+            let item = &combos[*combo];
+            let c = &item.snapshot;
+            let quoted = |v: &str| v.replace('\'', "''");
             let id = ids.get(public_id)?;
             Some(format!(
                 "({org}, {id}, {}, {}, {}, {}, {}, {}, {}, {}, '{}', '{}', '{}', {}, {}, {}, {})",
-                c.0,
-                c.1.map_or("NULL".into(), |d| d.0.to_string()),
-                c.6,
-                c.7.priced.unit_price_e4,
-                c.7.discount_bp,
-                c.7.priced.subtotal_minor,
-                c.7.priced.discount_minor,
-                c.7.priced.net_minor,
-                c.3,
-                c.4,
-                c.5,
-                if c.2 { "TRUE" } else { "FALSE" },
-                c.1.map_or("NULL".into(), |d| d.1.to_string()),
+                item.product_id,
+                sql_opt(item.duration_id),
+                c.quantity,
+                c.unit_price_e4,
+                c.discount_bp,
+                c.subtotal_minor,
+                c.discount_minor,
+                c.total_minor,
+                quoted(&c.product_name),
+                quoted(&c.product_type),
+                quoted(&c.product_unit),
+                if c.is_subscription { "TRUE" } else { "FALSE" },
+                c.duration_months.map_or("NULL".into(), |m| m.to_string()),
                 sql_time(*created),
                 sql_time(*created)
             ))
@@ -331,7 +311,7 @@ pub fn partner(
     let eligible: Vec<_> = planned
         .iter()
         .filter(|(_, combo, status, _, partner, ..)| {
-            *status == "fulfilled" && partner.is_some() && combos[*combo].1.is_some()
+            *status == "fulfilled" && partner.is_some() && combos[*combo].duration_id.is_some()
         })
         .collect();
     let first_ctr =
@@ -340,7 +320,7 @@ pub fn partner(
         .iter()
         .enumerate()
         .filter_map(|(k, (public_id, combo, _, created, partner, dist, creator, net))| {
-            let months = combos[*combo].1?.1;
+            let months = combos[*combo].snapshot.duration_months?;
             let start = *created + Duration::days(3);
             let end = start.checked_add_months(chrono::Months::new(months as u32))?;
             let status = if end <= t - Duration::days(60) { "expired" } else { "active" };

@@ -212,3 +212,13 @@ pub(crate) fn create_profile(
         .execute(conn)?;
     Ok(())
 }
+
+/// The organization's time zone, by which its days are counted (UTC if the stored name is not
+/// one chrono-tz knows).
+pub fn timezone(conn: &mut AnyConnection, org: i64) -> QueryResult<chrono_tz::Tz> {
+    let name: String = organizations::table
+        .find(org)
+        .select(organizations::timezone)
+        .first(conn)?;
+    Ok(name.parse().unwrap_or(chrono_tz::UTC))
+}

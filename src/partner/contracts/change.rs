@@ -14,7 +14,7 @@ use crate::db::{self, AnyConnection, now, write_tx};
 use crate::error::AppError;
 use crate::partner::catalog::price_line;
 use crate::partner::catalog::queries::{ProductRecord, durations, tiers};
-use crate::partner::orders::queries::{self as orders, ItemRecord, NewItem, NewOrder};
+use crate::partner::orders::queries::{self as orders, NewItem, NewOrder};
 use crate::partner::orders::status::Status;
 use crate::partner::scope::{ChannelRequest, ChannelScope};
 use crate::permissions::Permission;
@@ -52,6 +52,12 @@ fn renewal_items(
         if !product.is_active {
             return Ok(Err(format!("{} is no longer offered.", product.name)));
         }
+        if !product.is_subscription {
+            return Ok(Err(format!(
+                "{} is no longer sold as a subscription.",
+                product.name
+            )));
+        }
         let Some(duration) = offered
             .iter()
             .find(|d| Some(d.months) == item.duration_months)
@@ -72,22 +78,12 @@ fn renewal_items(
             Ok(l) => l,
             Err(e) => return Ok(Err(format!("{}: {e}", product.name))),
         };
-        out.push(NewItem {
-            product_id: product.id,
-            duration_id: Some(duration.id),
-            snapshot: ItemRecord {
-                unit_price_e4: line.priced.unit_price_e4,
-                discount_bp: line.discount_bp,
-                subtotal_minor: line.priced.subtotal_minor,
-                discount_minor: line.priced.discount_minor,
-                total_minor: line.priced.net_minor,
-                product_name: product.name.clone(),
-                product_type: product.product_type.clone(),
-                product_unit: product.unit.clone(),
-                duration_months: Some(duration.months),
-                ..item
-            },
-        });
+        out.push(NewItem::priced(
+            &product,
+            item.quantity,
+            Some(duration),
+            &line,
+        ));
     }
     if out.is_empty() {
         return Ok(Err(

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use crate::db::{AnyConnection, Pool, write_tx};
 use crate::notifications::queries::{Note, notify};
 use crate::notifications::templates::CONTRACT_EXPIRING;
-use crate::schema::{contracts, organizations, users};
+use crate::schema::{contracts, users};
 use crate::web::OrgScope;
 
 /// How far ahead holders hear of an expiry.
@@ -82,11 +82,7 @@ pub fn run_once(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Pass
             people.extend(holder);
             people.sort_unstable();
             people.dedup();
-            let tz: String = organizations::table
-                .find(org)
-                .select(organizations::timezone)
-                .first(conn)?;
-            let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+            let tz = crate::orgs::timezone(conn, org)?;
             let date = expires
                 .and_utc()
                 .with_timezone(&tz)

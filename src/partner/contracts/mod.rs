@@ -15,6 +15,7 @@ use crate::db::{self, PublicId, now};
 use crate::error::AppError;
 use crate::partner::leads::queries::partner_options;
 use crate::partner::orders::{money, parse_id, request};
+use crate::sales::deals::options;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render, render_status};
 
@@ -140,7 +141,7 @@ async fn list(
         ctx,
         query,
         rows,
-        view_options: crate::partner::catalog::options(&VIEWS),
+        view_options: options(&VIEWS),
         partner_options,
         next: pages.next,
         first: pages.first,
@@ -215,7 +216,7 @@ async fn show_page(
     let now_status = effective(&contract.status, contract.expiration_date, now());
     let manages = ctx.can(crate::permissions::Permission::ContractsManage);
     let mut outcome_options = vec![(String::new(), "Choose what happened".to_string())];
-    outcome_options.extend(crate::partner::catalog::options(&change::OUTCOMES));
+    outcome_options.extend(options(&change::OUTCOMES));
     render_status(
         errors.status(),
         &ShowPage {

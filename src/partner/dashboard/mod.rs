@@ -93,7 +93,7 @@ pub async fn home(
         let (lead_counts, overdue) = if works_leads {
             (
                 leads::counts(conn, &scope)?,
-                leads::overdue(conn, &scope, SHORT)?,
+                crate::partner::leads::activities::overdue(conn, &scope, SHORT)?,
             )
         } else {
             (Vec::new(), Vec::new())
@@ -191,10 +191,7 @@ pub async fn home(
     render_status(
         errors.status(),
         &HomePage {
-            period_options: KINDS
-                .iter()
-                .map(|(v, l)| (v.to_string(), l.to_string()))
-                .collect(),
+            period_options: crate::sales::deals::options(&KINDS),
             range: range_text(&current, &previous),
             figures,
             chart,

@@ -12,15 +12,11 @@ use diesel::sql_types::{BigInt, Date};
 use crate::channel;
 use crate::db::AnyConnection;
 use crate::partner::scope::ChannelScope;
-use crate::schema::{orders, organizations, partner_days};
+use crate::schema::{orders, partner_days};
 
 /// The organization's day of a UTC time.
 pub fn local_day(conn: &mut AnyConnection, org: i64, at: NaiveDateTime) -> QueryResult<NaiveDate> {
-    let tz: String = organizations::table
-        .find(org)
-        .select(organizations::timezone)
-        .first(conn)?;
-    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    let tz = crate::orgs::timezone(conn, org)?;
     Ok(at.and_utc().with_timezone(&tz).date_naive())
 }
 
@@ -53,11 +49,7 @@ type Fulfilled = (NaiveDateTime, Option<i64>, Option<i64>, i64);
 
 /// Rebuilds the organization's rows from its fulfilled orders.
 pub fn rebuild(conn: &mut AnyConnection, org: i64) -> QueryResult<usize> {
-    let tz: String = organizations::table
-        .find(org)
-        .select(organizations::timezone)
-        .first(conn)?;
-    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    let tz = crate::orgs::timezone(conn, org)?;
     let rows: Vec<Fulfilled> = orders::table
         .filter(orders::organization_id.eq(org))
         .filter(orders::status.eq("fulfilled"))

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::show::{ActivityLine, activity_line};
 use super::status::Status;
-use super::{ListRow, list_row, queries, request};
+use super::{ListRow, activities, list_row, queries, request};
 use crate::AppState;
 use crate::db;
 use crate::error::AppError;
@@ -77,7 +77,7 @@ pub(super) async fn overdue(
     let request = request(&ctx)?;
     let rows = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        Ok(queries::overdue(conn, &scope, 200)?)
+        Ok(activities::overdue(conn, &scope, 200)?)
     })
     .await?;
     let rows = rows.into_iter().map(|r| activity_line(&ctx, r)).collect();

@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 
-use super::queries::{ActivityValues, LeadRecord};
+use super::activities::ActivityValues;
+use super::queries::LeadRecord;
 use crate::web::FieldErrors;
 use crate::web::form;
 use crate::web::money::{currency_exponent, minor_to_input, scaled_decimal};

@@ -2,6 +2,7 @@
 //! keyset pages, and as a board with a column per stage (`board.rs`); a lead's page with its
 //! moves, activities, notes and history (`show.rs`).
 
+pub mod activities;
 mod board;
 pub mod form;
 pub mod queries;
@@ -19,9 +20,9 @@ use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
-use crate::partner::catalog::options;
 use crate::partner::scope::{ChannelRequest, ChannelScope};
 use crate::permissions::Permission;
+use crate::sales::deals::options;
 use crate::web::form::{FormError, split};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, pager, render, render_status, see_other};

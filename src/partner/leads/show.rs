@@ -5,15 +5,16 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde_json::json;
 
+use super::activities::{self, ActivityRow};
 use super::form::{ACTIVITY_TYPES, ActivityForm, MoveForm, NoteForm};
-use super::queries::{self, ActivityRow, LeadRecord};
+use super::queries::{self, LeadRecord};
 use super::status::{self, Status};
 use super::{money, parse_id, request};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, write_tx};
 use crate::error::AppError;
-use crate::partner::catalog::options;
+use crate::sales::deals::options;
 use crate::web::form;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
@@ -91,8 +92,8 @@ async fn page(
             Ok((
                 queries::channel_names(conn, &lead)?,
                 queries::history_of(conn, &lead)?,
-                queries::activities(conn, &lead)?,
-                queries::notes(conn, &lead)?,
+                activities::activities(conn, &lead)?,
+                activities::notes(conn, &lead)?,
                 lead,
             ))
         })
@@ -265,7 +266,7 @@ pub(super) async fn add_activity(
             return Ok(None);
         };
         write_tx(conn, |conn| {
-            queries::insert_activity(conn, &lead, scope.user_id(), &v)
+            activities::insert_activity(conn, &lead, scope.user_id(), &v)
         })?;
         Ok(Some(lead.public_id))
     })
@@ -302,7 +303,9 @@ pub(super) async fn activity_done(
     let public_id = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let lead = queries::find(conn, &scope, id)?;
-        let found = write_tx(conn, |conn| queries::set_done(conn, &lead, activity, done))?;
+        let found = write_tx(conn, |conn| {
+            activities::set_done(conn, &lead, activity, done)
+        })?;
         if !found {
             return Err(AppError::NotFound);
         }
@@ -343,7 +346,7 @@ pub(super) async fn add_note(
             return Ok(None);
         };
         write_tx(conn, |conn| {
-            queries::insert_note(conn, &lead, scope.user_id(), &content)
+            activities::insert_note(conn, &lead, scope.user_id(), &content)
         })?;
         Ok(Some(lead.public_id))
     })

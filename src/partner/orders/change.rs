@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::status::Action;
-use super::{parse_id, queries, request, show_page};
+use super::{parse_id, queries, request, show_page, stock};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, write_tx};
@@ -74,7 +74,7 @@ pub(super) async fn act(
                 return Ok::<_, AppError>(None);
             }
             if action == Action::Cancel {
-                queries::restore_stock(conn, &order)?;
+                stock::restore_stock(conn, &order)?;
             }
             let contract = if action == Action::Fulfil {
                 contracts::queries::activate(conn, &scope, &order)?

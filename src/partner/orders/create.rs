@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::form::{ItemRow, OrderForm, price_items};
 use super::queries::{self, NewOrder};
+use super::stock;
 use crate::AppState;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, now, write_tx};
@@ -218,7 +219,7 @@ pub(super) async fn create(
             };
             for item in &items {
                 if let Err(short) =
-                    queries::take_stock(conn, item.product_id, item.snapshot.quantity)?
+                    stock::take_stock(conn, item.product_id, item.snapshot.quantity)?
                 {
                     return Err(FormError::field(
                         "items",

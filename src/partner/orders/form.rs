@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::queries::{ItemRecord, NewItem};
+use super::queries::NewItem;
 use crate::db::{AnyConnection, PublicId};
 use crate::partner::catalog::queries as catalog;
 use crate::partner::catalog::{LineError, price_line};
@@ -147,26 +147,7 @@ pub fn price_items(
         };
         let tiers = catalog::tiers(conn, product.id)?;
         match price_line(&product, &tiers, w.quantity, duration, currency) {
-            Ok(line) => items.push(NewItem {
-                product_id: product.id,
-                duration_id: duration.filter(|_| product.is_subscription).map(|d| d.id),
-                snapshot: ItemRecord {
-                    product_id: product.id,
-                    quantity: w.quantity,
-                    unit_price_e4: line.priced.unit_price_e4,
-                    discount_bp: line.discount_bp,
-                    subtotal_minor: line.priced.subtotal_minor,
-                    discount_minor: line.priced.discount_minor,
-                    total_minor: line.priced.net_minor,
-                    product_name: product.name.clone(),
-                    product_type: product.product_type.clone(),
-                    product_unit: product.unit.clone(),
-                    is_subscription: product.is_subscription,
-                    duration_months: duration
-                        .filter(|_| product.is_subscription)
-                        .map(|d| d.months),
-                },
-            }),
+            Ok(line) => items.push(NewItem::priced(&product, w.quantity, duration, &line)),
             Err(LineError::NeedsDuration) => problems.push(format!(
                 "Item {}: {} is a subscription; choose how long it runs.",
                 w.row, product.name

@@ -8,6 +8,7 @@ pub mod form;
 pub mod queries;
 mod quote;
 pub mod status;
+pub mod stock;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;

@@ -8,10 +8,12 @@ use super::status::Status;
 use crate::channel;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::numbers;
+use crate::partner::catalog::Line;
+use crate::partner::catalog::queries::{DurationRecord, ProductRecord};
 use crate::partner::counts::{self, Place};
 use crate::partner::dashboard::rollup;
 use crate::partner::scope::ChannelScope;
-use crate::schema::{order_items, orders, partners, products};
+use crate::schema::{order_items, orders, partners};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = orders)]
@@ -185,70 +187,35 @@ pub struct NewItem {
     pub snapshot: ItemRecord,
 }
 
-/// Why stock refused an item: the product and what is left.
-pub struct Short {
-    pub product: String,
-    pub unit: String,
-    pub left: i32,
-}
-
-/// Takes `quantity` units of a stock-tracked product if that many are left, in one conditional
-/// update: under concurrency one order gets the last units and the others find fewer (the row
-/// lock on PostgreSQL, the single writer on SQLite), so stock never goes below zero and no
-/// decrement is lost. `Err(short)` when not enough are left.
-pub fn take_stock(
-    conn: &mut AnyConnection,
-    product_id: i64,
-    quantity: i32,
-) -> QueryResult<Result<(), Short>> {
-    let taken = diesel::update(
-        products::table
-            .find(product_id)
-            .filter(products::track_stock.eq(true))
-            .filter(products::stock.ge(quantity)),
-    )
-    .set((
-        products::stock.eq(products::stock - quantity),
-        products::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
-    if taken == 1 {
-        return Ok(Ok(()));
+impl NewItem {
+    /// An item as `price_line` priced it, with the snapshot of its product and duration an order
+    /// keeps (a later catalog change does not touch it). A one-off product takes no duration.
+    pub fn priced(
+        product: &ProductRecord,
+        quantity: i32,
+        duration: Option<&DurationRecord>,
+        line: &Line,
+    ) -> Self {
+        let duration = duration.filter(|_| product.is_subscription);
+        Self {
+            product_id: product.id,
+            duration_id: duration.map(|d| d.id),
+            snapshot: ItemRecord {
+                product_id: product.id,
+                quantity,
+                unit_price_e4: line.priced.unit_price_e4,
+                discount_bp: line.discount_bp,
+                subtotal_minor: line.priced.subtotal_minor,
+                discount_minor: line.priced.discount_minor,
+                total_minor: line.priced.net_minor,
+                product_name: product.name.clone(),
+                product_type: product.product_type.clone(),
+                product_unit: product.unit.clone(),
+                is_subscription: product.is_subscription,
+                duration_months: duration.map(|d| d.months),
+            },
+        }
     }
-    let (track, left, product, unit): (bool, i32, String, String) = products::table
-        .find(product_id)
-        .select((
-            products::track_stock,
-            products::stock,
-            products::name,
-            products::unit,
-        ))
-        .first(conn)?;
-    if !track {
-        return Ok(Ok(()));
-    }
-    Ok(Err(Short {
-        product,
-        unit,
-        left,
-    }))
-}
-
-/// Gives a cancelled order's units back to the products that track stock.
-pub fn restore_stock(conn: &mut AnyConnection, order: &OrderRecord) -> QueryResult<()> {
-    for item in items(conn, order)? {
-        diesel::update(
-            products::table
-                .find(item.product_id)
-                .filter(products::track_stock.eq(true)),
-        )
-        .set((
-            products::stock.eq(products::stock + item.quantity),
-            products::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    }
-    Ok(())
 }
 
 /// Inserts the order numbered `ORD-000001` per organization and its items (the caller takes

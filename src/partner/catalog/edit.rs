@@ -1,0 +1,273 @@
+//! Adding and editing a product (catalog.manage): the form with its tier rows and picture, the
+//! checks, the audit entry; a refused form keeps what was typed (the picture is chosen again).
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::form::{PERIODS, ProductForm, TierRow, audit_json};
+use super::pricing::Model;
+use super::queries::{self, ProductRecord};
+use super::{IMAGE_MAX_BYTES, IMAGE_TYPES, image_dir, parse_id};
+use crate::AppState;
+use crate::audit::{self, Event, actions};
+use crate::db::{self, write_tx};
+use crate::error::AppError;
+use crate::permissions::Permission;
+use crate::sales::deals::options;
+use crate::web::form::{FormError, is_unique_violation, split};
+use crate::web::upload::{self, Upload};
+use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+
+#[derive(Template)]
+#[template(path = "partner/catalog/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    product: Option<ProductRecord>,
+    form: ProductForm,
+    rows: Vec<TierRow>,
+    errors: FieldErrors,
+    model_options: Vec<(String, String)>,
+    period_options: Vec<(String, String)>,
+}
+
+fn form_page(
+    ctx: Ctx,
+    product: Option<ProductRecord>,
+    form: ProductForm,
+    errors: FieldErrors,
+) -> FormPage {
+    FormPage {
+        ctx,
+        product,
+        rows: form.tier_rows(),
+        form,
+        errors,
+        model_options: options(&Model::CHOICES),
+        period_options: options(&PERIODS),
+    }
+}
+
+pub(super) async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::CatalogManage)?;
+    render(&form_page(
+        ctx,
+        None,
+        ProductForm::blank(),
+        FieldErrors::default(),
+    ))
+}
+
+pub(super) async fn edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::CatalogManage)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let (product, tiers) = db::run(&state.pool, move |conn| {
+        let product = queries::find(conn, org, id)?;
+        let tiers = queries::tiers(conn, product.id)?;
+        Ok((product, tiers))
+    })
+    .await?;
+    let form = ProductForm::of(&product, &tiers);
+    render(&form_page(ctx, Some(product), form, FieldErrors::default()))
+}
+
+/// Reads the product form and its image; the image is stored at once when its bytes are a
+/// picture (the field's error when they are not).
+async fn read_form(
+    state: &AppState,
+    payload: Multipart,
+) -> Result<(ProductForm, Result<Option<String>, FieldErrors>), AppError> {
+    let upload = Upload::read(payload, "image", IMAGE_MAX_BYTES).await?;
+    let form: ProductForm = upload.form()?;
+    let stored = match &upload.file {
+        None => Ok(None),
+        Some((bytes, _)) => match upload::store(&image_dir(state), bytes, &IMAGE_TYPES)? {
+            Some((name, _)) => Ok(Some(name)),
+            None => {
+                let mut e = FieldErrors::default();
+                e.add(
+                    "image",
+                    "Choose a JPEG, PNG or WebP picture (its content is checked, not its name).",
+                );
+                Err(e)
+            }
+        },
+    };
+    Ok((form, stored))
+}
+
+fn duplicate_name(e: diesel::result::Error) -> FormError {
+    if is_unique_violation(&e) {
+        FormError::field(
+            "name",
+            "Another product already has this name; choose a different one.",
+        )
+    } else {
+        e.into()
+    }
+}
+
+pub(super) async fn add(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::CatalogManage)?;
+    let org = ctx.scope()?;
+    let (form, stored) = read_form(&state, payload).await?;
+    let mut errors = FieldErrors::default();
+    let values = form.validate(&mut errors);
+    let image = match stored {
+        Ok(image) => image,
+        Err(e) => {
+            errors.merge(e);
+            None
+        }
+    };
+    let (Some(values), true) = (values, errors.is_empty()) else {
+        if let Some(name) = &image {
+            upload::discard(&image_dir(&state), name);
+        }
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, None, form, errors),
+        );
+    };
+    let actor = ctx.actor();
+    let stored = image.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        split(write_tx(conn, |conn| {
+            let product =
+                queries::insert(conn, org, &values, stored.as_deref()).map_err(duplicate_name)?;
+            audit::record(
+                conn,
+                &actor,
+                Event::new(Some(org.id()), actions::CREATE, "product")
+                    .entity(product.public_id)
+                    .new_values(audit_json(&values)),
+            )?;
+            Ok::<_, FormError>(product)
+        }))
+    })
+    .await;
+    match outcome {
+        Ok(Ok(product)) => {
+            Flash::success(&ctx.session, format!("{} is in the catalog.", product.name));
+            Ok(see_other(&format!(
+                "/partner/catalog/{}",
+                product.public_id
+            )))
+        }
+        other => {
+            if let Some(name) = &image {
+                upload::discard(&image_dir(&state), name);
+            }
+            let errors = other?.err().unwrap_or_default();
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(ctx, None, form, errors),
+            )
+        }
+    }
+}
+
+pub(super) async fn update(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Permission::CatalogManage)?;
+    let org = ctx.scope()?;
+    let id = parse_id(&path)?;
+    let (form, stored) = read_form(&state, payload).await?;
+    let mut errors = FieldErrors::default();
+    let values = form.validate(&mut errors);
+    let image = match stored {
+        Ok(image) => image,
+        Err(e) => {
+            errors.merge(e);
+            None
+        }
+    };
+    let actor = ctx.actor();
+    let new_image = image.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let product = queries::find(conn, org, id)?;
+        let (Some(values), true) = (values, errors.is_empty()) else {
+            return Ok((product, Err(errors)));
+        };
+        let old_tiers = queries::tiers(conn, product.id)?;
+        let saved = split(write_tx(conn, |conn| {
+            queries::update(conn, org, product.id, &values, new_image.as_deref())
+                .map_err(duplicate_name)?;
+            let old = audit_json(&queries::ProductValues {
+                tiers: old_tiers.clone(),
+                ..values_of(&product)
+            });
+            if let Some((old, new)) = audit::changes(&old, &audit_json(&values)) {
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Some(org.id()), actions::UPDATE, "product")
+                        .entity(product.public_id)
+                        .old(old)
+                        .new_values(new),
+                )?;
+            }
+            Ok::<_, FormError>(())
+        }))?;
+        Ok((product, saved))
+    })
+    .await;
+    let dir = image_dir(&state);
+    match outcome {
+        Ok((product, Ok(()))) => {
+            if let (Some(_), Some(old)) = (&image, &product.image_path) {
+                upload::discard(&dir, old);
+            }
+            Flash::success(&ctx.session, "The product is saved.");
+            Ok(see_other(&format!(
+                "/partner/catalog/{}",
+                product.public_id
+            )))
+        }
+        Ok((product, Err(errors))) => {
+            if let Some(name) = &image {
+                upload::discard(&dir, name);
+            }
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(ctx, Some(product), form, errors),
+            )
+        }
+        Err(e) => {
+            if let Some(name) = &image {
+                upload::discard(&dir, name);
+            }
+            Err(e)
+        }
+    }
+}
+
+fn values_of(p: &ProductRecord) -> queries::ProductValues {
+    queries::ProductValues {
+        name: p.name.clone(),
+        product_type: p.product_type.clone(),
+        unit: p.unit.clone(),
+        category: p.category.clone(),
+        description: p.description.clone(),
+        model: p.model(),
+        is_subscription: p.is_subscription,
+        track_stock: p.track_stock,
+        stock: p.stock,
+        is_active: p.is_active,
+        tiers: Vec::new(),
+    }
+}
