@@ -57,7 +57,8 @@ fn partner_sells_and_fulfiller_fulfils(backend: Backend) {
         for stage in ["proposal", "won"] {
             choose(browser, "#f-to", stage).await;
             click(browser, "form[action$='/move'] button[type=submit]").await;
-            page_with(browser, ".flash").await;
+            // The new page, not the one the click left: its heading shows the stage.
+            page_with(browser, &format!("h1 .status-{stage}")).await;
         }
         let won = page_with(browser, "a[href^='/partner/orders/new?lead=']").await;
         assert!(won.contains("The lead is now Won."));
@@ -79,7 +80,7 @@ fn partner_sells_and_fulfiller_fulfils(backend: Backend) {
         assert!(quote.contains("Managed Firewall") && quote.contains("14,076.00 USD"));
         let order_url = browser.current_url().await.expect("url").path().to_string();
         click(browser, "form[action$='/action'] button[type=submit]").await;
-        let sent = page_with(browser, ".flash").await;
+        let sent = page_with(browser, "h1 .status-sent").await;
         assert!(sent.contains("Quote sent"), "{sent}");
         sign_out(browser).await;
 
@@ -92,7 +93,7 @@ fn partner_sells_and_fulfiller_fulfils(backend: Backend) {
         click(browser, &format!("a[href='{order_url}']")).await;
         page_with(browser, "form[action$='/action']").await;
         click(browser, "form[action$='/action'] button[type=submit]").await;
-        let started = page_with(browser, ".flash").await;
+        let started = page_with(browser, "h1 .status-in_fulfillment").await;
         assert!(started.contains("in fulfillment"), "{started}");
         click(browser, "form[action$='/action'] button[type=submit]").await;
         let done = page_with(browser, "a[href^='/partner/contracts/']").await;
@@ -101,7 +102,7 @@ fn partner_sells_and_fulfiller_fulfils(backend: Backend) {
             "{done}"
         );
         click(browser, "main a[href^='/partner/contracts/']").await;
-        let contract = page_with(browser, "dl.facts").await;
+        let contract = page_with(browser, "#contract-facts").await;
         assert!(contract.contains("Active") && contract.contains("Northwind Resellers"));
     });
 }
