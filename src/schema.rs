@@ -923,6 +923,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    partner_org_days (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        day -> Date,
+        orders -> BigInt,
+        revenue_minor -> BigInt,
+    }
+}
+
+diesel::table! {
     verification_days (id) {
         id -> BigInt,
         organization_id -> BigInt,
@@ -1251,6 +1261,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     decision_waits,
     partner_counts,
     partner_days,
+    partner_org_days,
     sales_days,
     verification_days,
     sales_owner_stats,

@@ -150,17 +150,30 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, String> {
     applied.map_err(|e| format!("migration failed: {e}"))
 }
 
-/// Reverts the last `n` migrations, so a test can run a migration's data step on rows that
-/// exist before it.
-pub fn revert_last_migrations(conn: &mut AnyConnection, n: usize) -> Result<(), String> {
-    for _ in 0..n {
+/// Reverts the migrations applied after `version` (as diesel names it: the folder's date and
+/// number without dashes, `20261201000012`), newest first, so a test can run a migration's data
+/// step on rows that exist before it.
+pub fn revert_migrations_after(conn: &mut AnyConnection, version: &str) -> Result<usize, String> {
+    let mut reverted = 0;
+    loop {
+        let newest = match conn {
+            AnyConnection::Postgresql(c) => c.applied_migrations(),
+            AnyConnection::Sqlite(c) => c.applied_migrations(),
+        }
+        .map_err(|e| format!("reading the applied migrations failed: {e}"))?
+        .into_iter()
+        .map(|v| v.to_string())
+        .max();
+        if newest.is_none_or(|v| v.as_str() <= version) {
+            return Ok(reverted);
+        }
         match conn {
             AnyConnection::Postgresql(c) => c.revert_last_migration(PG_MIGRATIONS).map(|_| ()),
             AnyConnection::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS).map(|_| ()),
         }
         .map_err(|e| format!("reverting a migration failed: {e}"))?;
+        reverted += 1;
     }
-    Ok(())
 }
 
 pub fn revert_all_migrations(conn: &mut AnyConnection) -> Result<usize, String> {

@@ -1,6 +1,6 @@
-//! `partner_counts`: leads and orders per partner, distributor (0 for none) and status. The one
-//! place that keeps them: every insert and move of a lead or an order calls `moved` in its own
-//! transaction (atomic upserts, the same SQL on both databases); the board and the dashboard read
+//! `partner_counts`: leads, orders and contracts per partner, distributor (0 for none) and status.
+//! The one place that keeps them: every insert and move of a lead, an order or a contract (and the
+//! expiry task's) calls `moved` in its own transaction (atomic upserts, the same SQL on both databases); the board and the dashboard read
 //! a few rows through the channel scope instead of counting 100,000 rows per request.
 
 use std::collections::BTreeMap;
@@ -11,12 +11,13 @@ use diesel::sql_types::{BigInt, Text};
 use crate::channel;
 use crate::db::AnyConnection;
 use crate::partner::scope::ChannelScope;
-use crate::schema::{leads, orders, partner_counts};
+use crate::schema::{contracts, leads, orders, partner_counts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Lead,
     Order,
+    Contract,
 }
 
 impl Kind {
@@ -24,6 +25,7 @@ impl Kind {
         match self {
             Self::Lead => "lead",
             Self::Order => "order",
+            Self::Contract => "contract",
         }
     }
 }
@@ -67,13 +69,25 @@ pub fn moved(
     from: Option<&Place<'_>>,
     to: &Place<'_>,
 ) -> QueryResult<()> {
-    if from == Some(to) {
+    moved_many(conn, org, kind, from, to, 1)
+}
+
+/// `n` rows moved alike (a bulk change such as the expiry task's).
+pub fn moved_many(
+    conn: &mut AnyConnection,
+    org: i64,
+    kind: Kind,
+    from: Option<&Place<'_>>,
+    to: &Place<'_>,
+    n: i64,
+) -> QueryResult<()> {
+    if from == Some(to) || n == 0 {
         return Ok(());
     }
     if let Some(from) = from {
-        bump(conn, org, kind, from, -1)?;
+        bump(conn, org, kind, from, -n)?;
     }
-    bump(conn, org, kind, to, 1)
+    bump(conn, org, kind, to, n)
 }
 
 /// The scope's rows of a kind by status.
@@ -96,7 +110,7 @@ pub fn by_status(
 
 type Group = (Option<i64>, Option<i64>, String, i64);
 
-/// Recounts the organization's leads and orders.
+/// Recounts the organization's leads, orders and contracts.
 pub fn rebuild(conn: &mut AnyConnection, org: i64) -> QueryResult<()> {
     let leads: Vec<Group> = leads::table
         .filter(leads::organization_id.eq(org))
@@ -118,12 +132,27 @@ pub fn rebuild(conn: &mut AnyConnection, org: i64) -> QueryResult<()> {
             diesel::dsl::count_star(),
         ))
         .load(conn)?;
+    let contracts: Vec<Group> = contracts::table
+        .filter(contracts::organization_id.eq(org))
+        .group_by((
+            contracts::partner_id,
+            contracts::distributor_id,
+            contracts::status,
+        ))
+        .select((
+            contracts::partner_id,
+            contracts::distributor_id,
+            contracts::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
     diesel::delete(partner_counts::table.filter(partner_counts::organization_id.eq(org)))
         .execute(conn)?;
     let values: Vec<_> = leads
         .into_iter()
         .map(|g| (Kind::Lead, g))
         .chain(orders.into_iter().map(|g| (Kind::Order, g)))
+        .chain(contracts.into_iter().map(|g| (Kind::Contract, g)))
         .map(|(kind, (p, d, status, n))| {
             (
                 partner_counts::organization_id.eq(org),

@@ -370,6 +370,53 @@ dual!(
     }
 );
 
+/// The "Active contracts" figure of a user's `/partner`.
+fn active_on_dashboard(c: &mut Client) -> i64 {
+    let text = strip_tags(&c.get("/partner").body);
+    let after = text
+        .split("Active contracts ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no active contracts figure in {text}"));
+    after
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .expect("a number")
+}
+
+/// Active contracts not past their date that the user's channel holds, counted from the rows.
+fn active_in(app: &TestApp, email: &str) -> i64 {
+    use dealdesk::schema::distributor_partners;
+    let (partner, distributor): (Option<i64>, Option<i64>) = users::table
+        .filter(users::email.eq(email))
+        .select((users::partner_id, users::distributor_id))
+        .first(&mut app.conn())
+        .expect("user");
+    let mut q = contracts::table
+        .filter(contracts::organization_id.eq(org_id(app)))
+        .filter(contracts::status.eq("active"))
+        .filter(contracts::expiration_date.gt(dealdesk::db::now()))
+        .into_boxed();
+    if let Some(p) = partner {
+        q = q.filter(contracts::partner_id.eq(p));
+    } else if let Some(d) = distributor {
+        let theirs: Vec<i64> = distributor_partners::table
+            .filter(distributor_partners::distributor_id.eq(d))
+            .filter(distributor_partners::is_active.eq(true))
+            .select(distributor_partners::partner_id)
+            .load(&mut app.conn())
+            .expect("assignments");
+        q = q.filter(
+            contracts::distributor_id
+                .eq(d)
+                .or(contracts::partner_id.eq_any(theirs)),
+        );
+    }
+    let n: i64 = q.count().get_result(&mut app.conn()).expect("count");
+    assert!(n > 0, "{email} holds active contracts in the demo");
+    n
+}
+
 dual!(contracts_expire_are_announced_once_renew_and_close, |app| {
     use dealdesk::partner::contracts::expiry::run_once;
     let now = dealdesk::db::now();
@@ -421,6 +468,12 @@ dual!(contracts_expire_are_announced_once_renew_and_close, |app| {
             .body
             .contains(&past_public.to_string())
     );
+
+    // The dashboards' active figure leaves the lapsed one out before the task stores it, for the
+    // partner and for the distributor (whose reach is its own rows and its partners').
+    assert_eq!(active_on_dashboard(&mut pat), active_in(app, "partner@demo.test"));
+    let mut dan = app.signed_in("distributor@demo.test");
+    assert_eq!(active_on_dashboard(&mut dan), active_in(app, "distributor@demo.test"));
 
     let pat_id: i64 = users::table
         .filter(users::email.eq("partner@demo.test"))
@@ -495,6 +548,11 @@ dual!(contracts_expire_are_announced_once_renew_and_close, |app| {
         &[("outcome", "cancelled"), ("reason", "x")],
     );
     assert_eq!(r.status, 422, "an expired contract is not closed");
+    // The kept contract counts follow the task, the renewal and the close.
+    crate::partner_dashboard::counts_hold(app);
+    let mut ada = app.signed_in("admin@demo.test");
+    assert_eq!(active_on_dashboard(&mut ada), active_in(app, "admin@demo.test"));
+    assert_eq!(active_on_dashboard(&mut dan), active_in(app, "distributor@demo.test"));
     // Partners renew nothing they cannot manage; a salesperson sees no contract.
     let mut finn = app.signed_in("fulfiller@demo.test");
     assert_eq!(

@@ -4,6 +4,7 @@
 //! `expiry_notified_at`, so two passes (or two processes) never send it twice. Pages do not wait
 //! for it: they read an active contract past its date as expired already (`queries::effective`).
 
+use std::collections::BTreeMap;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDateTime};
@@ -12,6 +13,7 @@ use diesel::prelude::*;
 use crate::db::{AnyConnection, Pool, write_tx};
 use crate::notifications::queries::{Note, notify};
 use crate::notifications::templates::CONTRACT_EXPIRING;
+use crate::partner::counts::{self, Kind, Place};
 use crate::schema::{contracts, users};
 use crate::web::OrgScope;
 
@@ -29,9 +31,11 @@ pub struct Pass {
 /// A contract to announce: id, organization, number, expiry, holder, partner.
 type Due = (i64, i64, String, NaiveDateTime, Option<i64>, Option<i64>);
 
-/// One pass at `at`, every organization.
-pub fn run_once(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Pass> {
-    let expired = diesel::update(
+/// Stores as expired every active contract past its date, and moves their counts in the same
+/// transaction (by the rows the update itself returns, so a contract closed meanwhile is not
+/// counted twice).
+fn expire(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<usize> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = diesel::update(
         contracts::table
             .filter(contracts::status.eq("active"))
             .filter(contracts::expiration_date.le(at)),
@@ -40,7 +44,34 @@ pub fn run_once(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Pass
         contracts::status.eq("expired"),
         contracts::updated_at.eq(at),
     ))
-    .execute(conn)?;
+    .returning((
+        contracts::organization_id,
+        contracts::partner_id,
+        contracts::distributor_id,
+    ))
+    .get_results(conn)?;
+    let mut groups: BTreeMap<(i64, Option<i64>, Option<i64>), i64> = BTreeMap::new();
+    for row in &rows {
+        *groups.entry(*row).or_default() += 1;
+    }
+    for ((org, partner, distributor), n) in groups {
+        let from = Place {
+            partner,
+            distributor,
+            status: "active",
+        };
+        let to = Place {
+            status: "expired",
+            ..from.clone()
+        };
+        counts::moved_many(conn, org, Kind::Contract, Some(&from), &to, n)?;
+    }
+    Ok(rows.len())
+}
+
+/// One pass at `at`, every organization.
+pub fn run_once(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Pass> {
+    let expired = write_tx(conn, |conn| expire(conn, at))?;
     let due: Vec<Due> = contracts::table
         .filter(contracts::status.eq("active"))
         .filter(contracts::expiry_notified_at.is_null())

@@ -1,0 +1,22 @@
+-- The dashboard reads contracts per status from partner_counts like leads and orders, instead of
+-- counting every active contract of the scope per request.
+ALTER TABLE partner_counts DROP CONSTRAINT partner_counts_kind_check;
+ALTER TABLE partner_counts ADD CONSTRAINT partner_counts_kind_check
+    CHECK (kind IN ('lead', 'order', 'contract'));
+INSERT INTO partner_counts (organization_id, partner_id, distributor_id, kind, status, total)
+SELECT organization_id, COALESCE(partner_id, 0), COALESCE(distributor_id, 0), 'contract', status, COUNT(*)
+FROM contracts GROUP BY organization_id, COALESCE(partner_id, 0), COALESCE(distributor_id, 0), status;
+
+-- Fulfilled orders per day of the whole organization, for staff, who see every partner: a year
+-- against the year before is 731 rows instead of every partner's and distributor's days.
+CREATE TABLE partner_org_days (
+    id BIGSERIAL PRIMARY KEY,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    day DATE NOT NULL,
+    orders BIGINT NOT NULL DEFAULT 0,
+    revenue_minor BIGINT NOT NULL DEFAULT 0,
+    UNIQUE (organization_id, day)
+);
+INSERT INTO partner_org_days (organization_id, day, orders, revenue_minor)
+SELECT organization_id, day, SUM(orders), SUM(revenue_minor)
+FROM partner_days GROUP BY organization_id, day;
