@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
 use crate::error::AppError;
 use crate::sales::deals::{money, options};
-use crate::web::export::{CsvFile, cell, csv_response};
+use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response};
 use crate::web::form::{date, filter_choice, local_days};
 use crate::web::money::{bp_to_percent, currency_exponent, minor_to_input};
 use crate::web::time::When;
@@ -22,8 +22,6 @@ use crate::web::{Ctx, FieldErrors, pager, render_status};
 const PAGE_SIZE: i64 = 50;
 /// A statement covers at most this many days, so that its totals stay a bounded read.
 const MAX_DAYS: i64 = 366;
-/// An export holds at most this many lines.
-const EXPORT_LIMIT: i64 = 50_000;
 
 pub const STATUSES: [(&str, &str); 4] = [
     ("", "Any status"),

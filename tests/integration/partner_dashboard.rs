@@ -118,7 +118,10 @@ dual!(revenue_is_the_channels_fulfilled_orders, |app| {
         .count()
         .get_result(&mut app.conn())
         .expect("both");
-    assert!(both > 0, "the demo has orders of the distributor and a partner");
+    assert!(
+        both > 0,
+        "the demo has orders of the distributor and a partner"
+    );
     let dists: i64 = orders::table
         .filter(orders::organization_id.eq(org_id(app)))
         .filter(orders::status.eq("fulfilled"))
@@ -193,7 +196,11 @@ fn count_rows(app: &TestApp) -> Vec<CountRow> {
 pub fn counts_hold(app: &TestApp) {
     let kept = count_rows(app);
     dealdesk::partner::counts::rebuild(&mut app.conn(), org_id(app)).expect("rebuild");
-    assert_eq!(count_rows(app), kept, "the kept counts drifted from the rows");
+    assert_eq!(
+        count_rows(app),
+        kept,
+        "the kept counts drifted from the rows"
+    );
 }
 
 dual!(the_migration_fills_what_the_site_keeps, |app| {

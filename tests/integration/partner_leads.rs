@@ -10,8 +10,8 @@ use crate::common::{Client, TestApp};
 use crate::dual;
 use dealdesk::db::PublicId;
 use dealdesk::schema::{
-    distributor_partners, lead_activities, lead_status_history, leads, organizations, partners,
-    users,
+    audit_log, distributor_partners, lead_activities, lead_status_history, leads, organizations,
+    partners, users,
 };
 
 fn org_id(app: &TestApp) -> i64 {
@@ -103,6 +103,17 @@ fn listed(c: &mut Client, query: &str) -> Vec<String> {
     out
 }
 
+/// The lines of a CSV export (its header left out).
+pub fn exported(c: &mut Client, path: &str) -> Vec<csv::StringRecord> {
+    let r = c.get(path);
+    assert_eq!(r.status, 200, "{path}");
+    assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
+    csv::Reader::from_reader(r.body.as_bytes())
+        .records()
+        .map(|r| r.expect("a line"))
+        .collect()
+}
+
 dual!(each_user_sees_only_the_leads_of_their_channel, |app| {
     let northwind = partner_id(app, "Northwind");
     let initech = partner_id(app, "Initech");
@@ -139,6 +150,18 @@ dual!(each_user_sees_only_the_leads_of_their_channel, |app| {
     assert_eq!(r.status, 404, "a move on another partner's lead");
     let search = pat.get("/partner/leads?q=a");
     assert!(!strip_tags(&search.body).contains("Initech"));
+    let rows = exported(&mut pat, "/partner/leads/export.csv");
+    assert_eq!(rows.len() as i64, own, "the export holds the list's leads");
+    assert!(rows.iter().all(|r| r[5].starts_with("Northwind")));
+    let won = exported(&mut pat, "/partner/leads/export.csv?status=won");
+    assert!(!won.is_empty() && won.iter().all(|r| &r[2] == "Won"));
+    let audited: i64 = audit_log::table
+        .filter(audit_log::action.eq("export"))
+        .filter(audit_log::entity_type.eq("lead"))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("audit");
+    assert_eq!(audited, 2);
     // Nothing to choose: a partner user's leads are its partner's.
     assert!(
         !pat.get("/partner/leads/new")
@@ -190,6 +213,10 @@ dual!(each_user_sees_only_the_leads_of_their_channel, |app| {
         count_where(app, &[], Some(distributor))
     );
     assert!(!dana.get("/partner/leads/new").body.contains("Northwind"));
+    assert_eq!(
+        exported(&mut dana, "/partner/leads/export.csv").len() as i64,
+        count_where(app, &[], Some(distributor))
+    );
 
     // Staff see every partner's.
     let mut ada = app.signed_in("admin@demo.test");
@@ -199,6 +226,7 @@ dual!(each_user_sees_only_the_leads_of_their_channel, |app| {
     // Outside the portal: refused.
     let mut sam = app.signed_in("sales@demo.test");
     assert_eq!(sam.get("/partner/leads").status, 403);
+    assert_eq!(sam.get("/partner/leads/export.csv").status, 403);
     assert_eq!(sam.get("/partner").status, 403);
     let mut finn = app.signed_in("fulfiller@demo.test");
     assert_eq!(finn.get("/partner").status, 200);

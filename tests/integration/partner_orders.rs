@@ -471,9 +471,15 @@ dual!(contracts_expire_are_announced_once_renew_and_close, |app| {
 
     // The dashboards' active figure leaves the lapsed one out before the task stores it, for the
     // partner and for the distributor (whose reach is its own rows and its partners').
-    assert_eq!(active_on_dashboard(&mut pat), active_in(app, "partner@demo.test"));
+    assert_eq!(
+        active_on_dashboard(&mut pat),
+        active_in(app, "partner@demo.test")
+    );
     let mut dan = app.signed_in("distributor@demo.test");
-    assert_eq!(active_on_dashboard(&mut dan), active_in(app, "distributor@demo.test"));
+    assert_eq!(
+        active_on_dashboard(&mut dan),
+        active_in(app, "distributor@demo.test")
+    );
 
     let pat_id: i64 = users::table
         .filter(users::email.eq("partner@demo.test"))
@@ -551,8 +557,14 @@ dual!(contracts_expire_are_announced_once_renew_and_close, |app| {
     // The kept contract counts follow the task, the renewal and the close.
     crate::partner_dashboard::counts_hold(app);
     let mut ada = app.signed_in("admin@demo.test");
-    assert_eq!(active_on_dashboard(&mut ada), active_in(app, "admin@demo.test"));
-    assert_eq!(active_on_dashboard(&mut dan), active_in(app, "distributor@demo.test"));
+    assert_eq!(
+        active_on_dashboard(&mut ada),
+        active_in(app, "admin@demo.test")
+    );
+    assert_eq!(
+        active_on_dashboard(&mut dan),
+        active_in(app, "distributor@demo.test")
+    );
     // Partners renew nothing they cannot manage; a salesperson sees no contract.
     let mut finn = app.signed_in("fulfiller@demo.test");
     assert_eq!(
@@ -588,8 +600,49 @@ dual!(orders_follow_the_channel_scope, |app| {
     );
     let list = pat.get("/partner/orders").body;
     assert!(!list.contains(&foreign.to_string()));
+    // The exports hold the scope's rows only: the partner's orders and contracts, every one.
+    let northwind: i64 = partners::table
+        .filter(partners::organization_id.eq(org_id(app)))
+        .filter(partners::name.like("Northwind%"))
+        .select(partners::id)
+        .first(&mut app.conn())
+        .expect("northwind");
+    let theirs: i64 = orders::table
+        .filter(orders::partner_id.eq(northwind))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("orders");
+    let rows = crate::partner_leads::exported(&mut pat, "/partner/orders/export.csv");
+    assert_eq!(rows.len() as i64, theirs);
+    assert!(rows.iter().all(|r| r[2].starts_with("Northwind")));
+    let fulfilled =
+        crate::partner_leads::exported(&mut pat, "/partner/orders/export.csv?status=fulfilled");
+    assert!(!fulfilled.is_empty() && fulfilled.iter().all(|r| &r[1] == "Fulfilled"));
+    let contracts_of: i64 = contracts::table
+        .filter(contracts::partner_id.eq(northwind))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("contracts");
+    let rows = crate::partner_leads::exported(&mut pat, "/partner/contracts/export.csv?view=all");
+    assert_eq!(rows.len() as i64, contracts_of);
+    assert!(rows.iter().all(|r| r[2].starts_with("Northwind")));
     let mut ada = app.signed_in("admin@demo.test");
     assert_eq!(ada.get(&format!("/partner/orders/{foreign}")).status, 200);
+    let all: i64 = orders::table
+        .filter(orders::organization_id.eq(org_id(app)))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("orders");
+    assert_eq!(
+        crate::partner_leads::exported(&mut ada, "/partner/orders/export.csv").len() as i64,
+        all
+    );
+    assert_eq!(
+        app.signed_in("sales@demo.test")
+            .get("/partner/orders/export.csv")
+            .status,
+        403
+    );
     // A lead not won is no quote.
     let open: PublicId = leads::table
         .filter(leads::organization_id.eq(org_id(app)))

@@ -177,7 +177,8 @@ dual!(the_migrations_fill_what_the_site_keeps, |app| {
     let kept = rows(&mut conn, org);
     assert!(!kept.0.is_empty() && !kept.1.is_empty());
     // Back to before the rollups and the payments' owners, and up again.
-    let reverted = dealdesk::db::revert_migrations_after(&mut conn, "20261201000012").expect("down");
+    let reverted =
+        dealdesk::db::revert_migrations_after(&mut conn, "20261201000012").expect("down");
     assert!(reverted >= 2);
     dealdesk::db::run_migrations(&mut conn).expect("up");
     assert_eq!(rows(&mut conn, org), kept);

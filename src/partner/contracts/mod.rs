@@ -3,6 +3,7 @@
 
 mod change;
 pub mod expiry;
+mod export;
 pub mod queries;
 
 use actix_web::{HttpResponse, web};
@@ -13,7 +14,7 @@ use self::queries::{ContractFilter, ContractRecord, ContractRow, View, effective
 use crate::AppState;
 use crate::db::{self, PublicId, now};
 use crate::error::AppError;
-use crate::partner::leads::queries::partner_options;
+use crate::partner::leads::queries::{PartnerOption, partner_options};
 use crate::partner::orders::{money, parse_id, request};
 use crate::sales::deals::options;
 use crate::web::time::When;
@@ -21,6 +22,10 @@ use crate::web::{Ctx, FieldErrors, pager, render, render_status};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/partner/contracts", web::get().to(list))
+        .route(
+            "/partner/contracts/export.csv",
+            web::get().to(export::export),
+        )
         .route("/partner/contracts/{id}", web::get().to(show))
         .route(
             "/partner/contracts/{id}/renew",
@@ -63,6 +68,32 @@ pub struct ListQuery {
     pub after: String,
 }
 
+impl ListQuery {
+    /// The filter for the scope's `partners` (its select options): a partner outside them
+    /// matches nothing, rather than everything.
+    pub fn filter(&self, partners: &[PartnerOption]) -> ContractFilter {
+        let partner: Option<PublicId> = self.partner.parse().ok();
+        ContractFilter {
+            view: View::parse(&self.view),
+            partner: partner.map(|p| {
+                partners
+                    .iter()
+                    .find(|(_, id, _)| *id == p)
+                    .map_or(-1, |(id, _, _)| *id)
+            }),
+            after: queries::parse_cursor(&self.after),
+        }
+    }
+
+    /// The same filters, from the first page: what the export and the pages' links carry.
+    pub fn filters(&self) -> Self {
+        Self {
+            after: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
 pub struct ListRow {
     pub row: ContractRow,
     pub status: &'static str,
@@ -81,6 +112,7 @@ struct ListPage {
     partner_options: Vec<(String, String)>,
     next: Option<String>,
     first: Option<String>,
+    export: String,
 }
 
 async fn list(
@@ -90,33 +122,22 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
     let query = query.into_inner();
-    let view = View::parse(&query.view);
-    let partner: Option<PublicId> = query.partner.parse().ok();
-    let after = queries::parse_cursor(&query.after);
+    let filter_query = query.clone();
     let (mut rows, partners) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let partners = partner_options(conn, &scope)?;
-        let filter = ContractFilter {
-            view,
-            // A partner outside the options matches nothing, rather than everything.
-            partner: partner.map(|p| {
-                partners
-                    .iter()
-                    .find(|(_, id, _)| *id == p)
-                    .map_or(-1, |(id, _, _)| *id)
-            }),
-            after,
-        };
+        let filter = filter_query.filter(&partners);
         Ok((
             queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?,
             partners,
         ))
     })
     .await?;
-    let filters = ListQuery {
-        after: String::new(),
-        ..query.clone()
-    };
+    let filters = query.filters();
+    let export = format!(
+        "/partner/contracts/export.csv?{}",
+        serde_urlencoded::to_string(&filters).unwrap_or_default()
+    );
     let pages = pager::keyset(
         "/partner/contracts",
         &filters,
@@ -145,6 +166,7 @@ async fn list(
         partner_options,
         next: pages.next,
         first: pages.first,
+        export,
     })
 }
 

@@ -282,7 +282,13 @@ pub fn close(
             status: outcome,
             ..from.clone()
         };
-        counts::moved(conn, contract.organization_id, Kind::Contract, Some(&from), &to)?;
+        counts::moved(
+            conn,
+            contract.organization_id,
+            Kind::Contract,
+            Some(&from),
+            &to,
+        )?;
     }
     Ok(n == 1)
 }

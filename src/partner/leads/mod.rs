@@ -4,6 +4,7 @@
 
 pub mod activities;
 mod board;
+mod export;
 pub mod form;
 pub mod queries;
 pub mod show;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/partner/leads", web::get().to(list))
         .route("/partner/leads", web::post().to(add))
         .route("/partner/leads/new", web::get().to(new))
+        .route("/partner/leads/export.csv", web::get().to(export::export))
         .route("/partner/leads/board", web::get().to(board::board))
         .route("/partner/activities/overdue", web::get().to(board::overdue))
         .route("/partner/leads/{id}", web::get().to(show::show))
@@ -84,6 +86,26 @@ pub struct ListQuery {
     pub after: String,
 }
 
+impl ListQuery {
+    pub fn filter(&self) -> Filter {
+        Filter {
+            q: self.q.chars().take(100).collect(),
+            status: Status::parse(&self.status),
+            partner: self.partner.parse().ok(),
+            mine: self.mine == "mine",
+            after: self.after.parse().ok(),
+        }
+    }
+
+    /// The same filters, from the first page: what the export and the pages' links carry.
+    pub fn filters(&self) -> Self {
+        Self {
+            after: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
 pub struct ListRow {
     pub row: LeadRow,
     pub value: String,
@@ -111,6 +133,7 @@ struct ListPage {
     mine_options: Vec<(String, String)>,
     next: Option<String>,
     first: Option<String>,
+    export: String,
 }
 
 async fn list(
@@ -120,13 +143,7 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
     let query = query.into_inner();
-    let filter = Filter {
-        q: query.q.chars().take(100).collect(),
-        status: Status::parse(&query.status),
-        partner: query.partner.parse().ok(),
-        mine: query.mine == "mine",
-        after: query.after.parse().ok(),
-    };
+    let filter = query.filter();
     let (mut rows, partners) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         Ok((
@@ -135,10 +152,11 @@ async fn list(
         ))
     })
     .await?;
-    let filters = ListQuery {
-        after: String::new(),
-        ..query.clone()
-    };
+    let filters = query.filters();
+    let export = format!(
+        "/partner/leads/export.csv?{}",
+        serde_urlencoded::to_string(&filters).unwrap_or_default()
+    );
     let pages = pager::keyset(
         "/partner/leads",
         &filters,
@@ -159,6 +177,7 @@ async fn list(
         mine_options: options(&[("", "Everyone's"), ("mine", "Mine")]),
         next: pages.next,
         first: pages.first,
+        export,
     })
 }
 

@@ -363,10 +363,13 @@ pub fn history_of(conn: &mut AnyConnection, lead: &LeadRecord) -> QueryResult<Ve
 
 /// The partners a user may file a lead (or an order) under: every active partner for staff,
 /// the distributor's active partners for a distributor, none to choose for a partner user.
+/// A partner as a select option: id, public id, name.
+pub type PartnerOption = (i64, PublicId, String);
+
 pub fn partner_options(
     conn: &mut AnyConnection,
     scope: &ChannelScope,
-) -> QueryResult<Vec<(i64, PublicId, String)>> {
+) -> QueryResult<Vec<PartnerOption>> {
     use crate::partner::scope::Reach;
     let base = partners::table
         .filter(partners::organization_id.eq(scope.org().id()))

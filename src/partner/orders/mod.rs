@@ -4,6 +4,7 @@
 
 mod change;
 mod create;
+mod export;
 pub mod form;
 pub mod queries;
 mod quote;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/partner/orders", web::post().to(create::create))
         .route("/partner/orders/new", web::get().to(create::new))
         .route("/partner/orders/queue", web::get().to(queue))
+        .route("/partner/orders/export.csv", web::get().to(export::export))
         .route("/partner/orders/{id}", web::get().to(show))
         .route("/partner/orders/{id}/action", web::post().to(change::act))
         .route("/partner/orders/{id}/quote", web::get().to(quote::print))
@@ -62,6 +64,25 @@ pub struct ListQuery {
     pub after: String,
 }
 
+impl ListQuery {
+    pub fn filter(&self, queue: bool) -> Filter {
+        Filter {
+            status: Status::parse(&self.status),
+            q: self.q.chars().take(20).collect(),
+            after: self.after.parse().ok(),
+            queue,
+        }
+    }
+
+    /// The same filters, from the first page: what the export and the pages' links carry.
+    pub fn filters(&self) -> Self {
+        Self {
+            after: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
 pub struct ListRow {
     pub row: OrderRow,
     pub total: String,
@@ -80,6 +101,7 @@ struct ListPage {
     status_options: Vec<(String, String)>,
     next: Option<String>,
     first: Option<String>,
+    export: String,
 }
 
 async fn page(
@@ -89,21 +111,17 @@ async fn page(
     queue: bool,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let filter = Filter {
-        status: Status::parse(&query.status),
-        q: query.q.chars().take(20).collect(),
-        after: query.after.parse().ok(),
-        queue,
-    };
+    let filter = query.filter(queue);
     let mut rows = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         Ok(queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?)
     })
     .await?;
-    let filters = ListQuery {
-        after: String::new(),
-        ..query.clone()
-    };
+    let filters = query.filters();
+    let export = format!(
+        "/partner/orders/export.csv?{}",
+        serde_urlencoded::to_string(&filters).unwrap_or_default()
+    );
     let path = if queue {
         "/partner/orders/queue"
     } else {
@@ -145,6 +163,7 @@ async fn page(
         status_options,
         next: pages.next,
         first: pages.first,
+        export,
     })
 }
 

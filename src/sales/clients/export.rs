@@ -7,10 +7,7 @@ use crate::AppState;
 use crate::db;
 use crate::error::AppError;
 use crate::web::Ctx;
-use crate::web::export::{CsvFile, cell, csv_response};
-
-/// An export holds at most this many clients; the list page says so.
-pub const EXPORT_LIMIT: i64 = 50_000;
+use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, local_time, write_pages};
 
 /// The clients the list shows (same scope, same filters, every page), as CSV. Contact details
 /// leaving the application is a sensitive read: the export is audited with its filters and size.
@@ -41,10 +38,15 @@ pub async fn export(
             "balance",
             "added",
         ])?;
-        while file.rows < EXPORT_LIMIT {
-            let batch = queries::list(conn, &scope, &filter, 2_000.min(EXPORT_LIMIT - file.rows))?;
-            for r in &batch {
-                file.row([
+        write_pages(
+            &mut file,
+            EXPORT_LIMIT,
+            |last, n| {
+                filter.after = last.map(|r: &queries::ClientRow| r.public_id);
+                Ok(queries::list(conn, &scope, &filter, n)?)
+            },
+            |r| {
+                vec![
                     cell(&r.name),
                     cell(r.email.as_deref().unwrap_or_default()),
                     cell(r.phone.as_deref().unwrap_or_default()),
@@ -55,18 +57,10 @@ pub async fn export(
                     (if r.is_active { "active" } else { "archived" }).to_string(),
                     crate::web::money::minor_to_input(r.outstanding_minor, exponent),
                     r.balance_status.clone(),
-                    r.created_at
-                        .and_utc()
-                        .with_timezone(&tz)
-                        .format("%Y-%m-%d %H:%M %Z")
-                        .to_string(),
-                ])?;
-            }
-            match batch.last() {
-                Some(last) if batch.len() == 2_000 => filter.after = Some(last.public_id),
-                _ => break,
-            }
-        }
+                    local_time(r.created_at, tz),
+                ]
+            },
+        )?;
         let bytes =
             file.finish_audited(conn, &actor, scope.org(), "client", &query, EXPORT_LIMIT)?;
         Ok(bytes)

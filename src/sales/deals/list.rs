@@ -11,7 +11,7 @@ use super::{money, options, scope_request};
 use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::error::AppError;
-use crate::web::export::{CsvFile, cell, csv_response};
+use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, write_pages};
 use crate::web::form::{date, filter_choice};
 use crate::web::money::{currency_exponent, scaled_decimal};
 use crate::web::pager;
@@ -19,7 +19,6 @@ use crate::web::{Ctx, FieldErrors, render_status};
 
 const PAGE_SIZE: i64 = 50;
 /// An export holds at most this many deals; the list page says so.
-pub const EXPORT_LIMIT: i64 = 50_000;
 
 const STATUSES: [(&str, &str); 5] = [
     ("", "Any status"),
@@ -235,10 +234,15 @@ pub async fn export(
             "due_date",
             "owner",
         ])?;
-        while file.rows < EXPORT_LIMIT {
-            let batch = queries::list(conn, &scope, &filter, 2_000.min(EXPORT_LIMIT - file.rows))?;
-            for r in &batch {
-                file.row([
+        write_pages(
+            &mut file,
+            EXPORT_LIMIT,
+            |last, n| {
+                filter.after = last.map(|r: &queries::DealRow| r.public_id);
+                Ok(queries::list(conn, &scope, &filter, n)?)
+            },
+            |r| {
+                vec![
                     r.deal_number.clone(),
                     cell(&r.client_name),
                     crate::web::money::minor_to_input(
@@ -252,13 +256,9 @@ pub async fn export(
                     r.deal_date.to_string(),
                     r.due_date.map(|d| d.to_string()).unwrap_or_default(),
                     cell(&format!("{} {}", r.owner_first, r.owner_last)),
-                ])?;
-            }
-            match batch.last() {
-                Some(last) if batch.len() == 2_000 => filter.after = Some(last.public_id),
-                _ => break,
-            }
-        }
+                ]
+            },
+        )?;
         let bytes = file.finish_audited(conn, &actor, scope.org(), "deal", &query, EXPORT_LIMIT)?;
         Ok(bytes)
     })
