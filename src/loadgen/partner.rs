@@ -151,11 +151,16 @@ pub fn partner(
             )
         })
         .collect();
+    let before: Option<i64> = crate::schema::leads::table
+        .select(diesel::dsl::max(crate::schema::leads::id))
+        .first(conn)
+        .map_err(err)?;
     insert_all(
         conn,
         "INSERT INTO leads (public_id, organization_id, title, company_name, currency, value_minor, status, owner_id, partner_id, distributor_id, created_at, updated_at)",
         &rows,
     )?;
+    let moves = lead_history(conn, org, before.unwrap_or(0))?;
     // The demo partner's overdue and coming activities, on its newest leads.
     let pats: Vec<i64> = crate::schema::leads::table
         .filter(crate::schema::leads::organization_id.eq(org))
@@ -189,7 +194,10 @@ pub fn partner(
         &rows,
     )?;
     timed(
-        &format!("{leads} leads and {} activities added", pats.len()),
+        &format!(
+            "{leads} leads with {moves} status changes and {} activities added",
+            pats.len()
+        ),
         started,
     );
 
@@ -352,4 +360,41 @@ pub fn partner(
         started,
     );
     Ok(())
+}
+
+/// The status history of the leads added after `after`, as the site writes it: filed as new by
+/// their owner, then each step of the pipeline up to their stage (lost ones straight from new,
+/// with a reason). One INSERT … SELECT per step, the same SQL on both databases.
+fn lead_history(conn: &mut AnyConnection, org: i64, after: i64) -> Result<usize, String> {
+    let head = "INSERT INTO lead_status_history (organization_id, lead_id, old_status, new_status, changed_by_id, reason, changed_at)";
+    let mine = format!("FROM leads WHERE organization_id = {org} AND id > {after}");
+    let mut steps = vec![format!(
+        "{head} SELECT organization_id, id, NULL, 'new', owner_id, NULL, created_at {mine}"
+    )];
+    let mut stage = Status::New;
+    while let Some(next) = stage.next() {
+        let reached: Vec<String> = Status::ALL
+            .iter()
+            .skip_while(|s| **s != next)
+            .filter(|s| **s != Status::Lost)
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
+        steps.push(format!(
+            "{head} SELECT organization_id, id, '{}', '{}', owner_id, NULL, updated_at {mine} AND status IN ({})",
+            stage.code(),
+            next.code(),
+            reached.join(", ")
+        ));
+        stage = next;
+    }
+    steps.push(format!(
+        "{head} SELECT organization_id, id, 'new', 'lost', owner_id, 'Load: no budget this year', updated_at {mine} AND status = 'lost'"
+    ));
+    conn.transaction(|c| {
+        steps
+            .iter()
+            .map(|sql| diesel::sql_query(sql).execute(c))
+            .sum::<QueryResult<usize>>()
+    })
+    .map_err(err)
 }
