@@ -18,7 +18,6 @@ use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 const PAGE_SIZE: i64 = 50;
-/// An export holds at most this many deals; the list page says so.
 
 const STATUSES: [(&str, &str); 5] = [
     ("", "Any status"),
