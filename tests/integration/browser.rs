@@ -88,11 +88,11 @@ pub(crate) fn in_browser(backend: Backend, body: impl AsyncFnOnce(&TestApp, &fan
 
 /// Waits for `css` on the page the last click led to, and gives the page's text.
 pub(crate) async fn page_with(browser: &fantoccini::Client, css: &str) -> String {
-    browser
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    if let Err(e) = browser.wait().for_element(Locator::Css(css)).await {
+        let url = browser.current_url().await.map(|u| u.to_string());
+        let text = browser.source().await.unwrap_or_default();
+        panic!("{css}: {e} at {url:?}: {text}");
+    }
     browser.source().await.expect("source")
 }
 

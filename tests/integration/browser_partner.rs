@@ -42,7 +42,7 @@ fn partner_sells_and_fulfiller_fulfils(backend: Backend) {
             .expect("duration");
 
         sign_in(browser, &app.base, "partner@demo.test", DEMO_PASSWORD).await;
-        let home = page_with(browser, "h1").await;
+        let home = page_with(browser, "#stages-title").await;
         assert!(home.contains("Partner portal") && home.contains("Leads by stage"));
         browser
             .goto(&format!("{}/partner/leads/new", app.base))
@@ -85,6 +85,9 @@ fn partner_sells_and_fulfiller_fulfils(backend: Backend) {
         sign_out(browser).await;
 
         sign_in(browser, &app.base, "fulfiller@demo.test", DEMO_PASSWORD).await;
+        // Signed in: the fulfiller lands on the portal with its queue (going on before the
+        // sign-in's own redirect ends would be overtaken by it).
+        page_with(browser, "#queue-title").await;
         browser
             .goto(&format!("{}/partner/orders/queue", app.base))
             .await
