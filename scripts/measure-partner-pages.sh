@@ -88,6 +88,7 @@ for who in partner distributor admin; do
   measure "$who" "$cookie" "/partner/leads"
   measure "$who" "$cookie" "/partner/leads/board"
   measure "$who" "$cookie" "/partner/orders"
+  measure "$who" "$cookie" "/partner/contracts"
   measure "$who" "$cookie" "/partner/contracts?view=expiring"
 done
 measure partner "$partner" "/partner/leads?status=qualified&q=company+1"
