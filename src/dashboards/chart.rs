@@ -68,7 +68,9 @@ pub fn svg(id: &str, title: &str, buckets: &[Bucket], format: impl Fn(i64) -> St
     const H: i64 = 220;
     const TOP: i64 = 16;
     const BOTTOM: i64 = 28;
-    let max = buckets.iter().map(|b| b.minor).max().unwrap_or(0).max(1);
+    let highest = buckets.iter().map(|b| b.minor).max().unwrap_or(0);
+    // The bars' scale; at least 1 so that a period with nothing draws flat bars.
+    let max = highest.max(1);
     let n = buckets.len().max(1) as i64;
     let slot = W / n;
     let bar = (slot * 7 / 10).max(1);
@@ -80,7 +82,7 @@ pub fn svg(id: &str, title: &str, buckets: &[Bucket], format: impl Fn(i64) -> St
          <desc id=\"{id}-desc\">Highest: {}. The table below lists every value.</desc>\
          <line x1=\"0\" y1=\"{}\" x2=\"{W}\" y2=\"{}\" class=\"chart-axis\"/>",
         escape(title),
-        escape(&format(max)),
+        escape(&format(highest)),
         H - BOTTOM,
         H - BOTTOM
     );
@@ -141,5 +143,16 @@ mod tests {
         assert!(svg.contains("<title id=\"chart-title\">Sales &lt;test&gt;</title>"));
         assert_eq!(svg.matches("<rect").count(), 11);
         assert!(svg.contains("Mar 2026: 750 USD"));
+        assert!(svg.contains("Highest: 750 USD."));
+        let empty = svg(
+            "chart",
+            "Nothing",
+            &buckets(&Period {
+                start: d(12, 1),
+                end: d(12, 1),
+            }),
+            |m| format!("{m} USD"),
+        );
+        assert!(empty.contains("Highest: 0 USD."), "{empty}");
     }
 }
