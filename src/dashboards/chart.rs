@@ -139,11 +139,11 @@ mod tests {
         add(&mut months, d(3, 15), 500);
         add(&mut months, d(3, 31), 250);
         assert_eq!(months[2].minor, 750);
-        let svg = svg("chart", "Sales <test>", &months, |m| format!("{m} USD"));
-        assert!(svg.contains("<title id=\"chart-title\">Sales &lt;test&gt;</title>"));
-        assert_eq!(svg.matches("<rect").count(), 11);
-        assert!(svg.contains("Mar 2026: 750 USD"));
-        assert!(svg.contains("Highest: 750 USD."));
+        let drawn = svg("chart", "Sales <test>", &months, |m| format!("{m} USD"));
+        assert!(drawn.contains("<title id=\"chart-title\">Sales &lt;test&gt;</title>"));
+        assert_eq!(drawn.matches("<rect").count(), 11);
+        assert!(drawn.contains("Mar 2026: 750 USD"));
+        assert!(drawn.contains("Highest: 750 USD."));
         let empty = svg(
             "chart",
             "Nothing",
