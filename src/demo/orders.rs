@@ -159,6 +159,20 @@ pub fn load(
             ))
             .execute(conn)?;
     }
+    // The newest fulfilled order was fulfilled just now, so that this month's dashboard shows
+    // revenue even on the first days of a month.
+    let newest: Option<i64> = orders::table
+        .filter(orders::organization_id.eq(scope.id()))
+        .filter(orders::status.eq("fulfilled"))
+        .order(orders::created_at.desc())
+        .select(orders::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = newest {
+        diesel::update(orders::table.find(id))
+            .set(orders::fulfilled_at.eq(t))
+            .execute(conn)?;
+    }
     crate::partner::dashboard::rollup::rebuild(conn, scope.id())?;
     crate::partner::counts::rebuild(conn, scope.id())?;
     Ok(())

@@ -94,6 +94,12 @@ dual!(revenue_is_the_channels_fulfilled_orders, |app| {
         "{all} in {text}"
     );
     assert_ne!(theirs, all);
+    // The demo's newest fulfilment is today's: this month has revenue on any day of it.
+    let month = strip_tags(&ada.get("/partner").body);
+    assert!(
+        !month.contains("Revenue (fulfilled orders) 0.00 USD"),
+        "{month}"
+    );
     // The distributor's: its own orders and its partners', each once (the demo has orders that
     // name both the distributor and one of its partners).
     let (dist, reach): (i64, Vec<i64>) = {
