@@ -38,6 +38,16 @@ pub struct Place<'a> {
     pub status: &'a str,
 }
 
+impl<'a> Place<'a> {
+    /// The same partner and distributor, in another status.
+    pub fn with_status(&self, status: &'a str) -> Self {
+        Self {
+            status,
+            ..self.clone()
+        }
+    }
+}
+
 fn bump(
     conn: &mut AnyConnection,
     org: i64,

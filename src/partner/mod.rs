@@ -3,6 +3,7 @@
 //! the organization's staff across every partner.
 
 pub mod catalog;
+pub mod choices;
 pub mod contracts;
 pub mod counts;
 pub mod dashboard;

@@ -8,9 +8,7 @@ use diesel::prelude::*;
 use crate::common::TestApp;
 use crate::common::client::strip_tags;
 use crate::dual;
-use dealdesk::schema::{
-    orders, organizations, partner_counts, partner_days, partner_org_days, partners,
-};
+use dealdesk::schema::{orders, organizations, partner_counts, partner_days, partner_org_days};
 
 fn org_id(app: &TestApp) -> i64 {
     organizations::table
@@ -55,12 +53,7 @@ fn org_rows(app: &TestApp) -> Vec<(chrono::NaiveDate, i64, i64)> {
 }
 
 dual!(revenue_is_the_channels_fulfilled_orders, |app| {
-    let northwind: i64 = partners::table
-        .filter(partners::organization_id.eq(org_id(app)))
-        .filter(partners::name.like("Northwind%"))
-        .select(partners::id)
-        .first(&mut app.conn())
-        .expect("northwind");
+    let northwind = crate::partner_leads::partner_id(app, "Northwind");
     let today = chrono::Utc::now().date_naive();
     let from = (today - Duration::days(1000)).to_string();
     let to = (today + Duration::days(1)).to_string();

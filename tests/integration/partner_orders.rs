@@ -12,7 +12,7 @@ use crate::dual;
 use dealdesk::db::PublicId;
 use dealdesk::schema::{
     clients, contracts, durations, leads, notifications, order_items, orders, organizations,
-    partner_days, partners, price_tiers, products, user_notifications, users,
+    partner_days, price_tiers, products, user_notifications, users,
 };
 
 fn org_id(app: &TestApp) -> i64 {
@@ -185,12 +185,7 @@ dual!(a_won_lead_becomes_a_quote_an_order_and_a_contract, |app| {
         .first(&mut app.conn())
         .expect("client");
     assert_eq!(client_name, "Orion Labs");
-    let northwind: i64 = partners::table
-        .filter(partners::organization_id.eq(org_id(app)))
-        .filter(partners::name.like("Northwind%"))
-        .select(partners::id)
-        .first(&mut app.conn())
-        .expect("northwind");
+    let northwind = crate::partner_leads::partner_id(app, "Northwind");
     assert_eq!(partner, Some(northwind));
 
     // A later price change does not touch the quote.
@@ -423,12 +418,7 @@ dual!(contracts_expire_are_announced_once_renew_and_close, |app| {
     // What the demo has due now is announced first, as the task does on its first pass.
     run_once(&mut app.conn(), now).expect("first pass");
     // One of Northwind's active contracts: made to expire in ten days, another already past.
-    let northwind: i64 = partners::table
-        .filter(partners::organization_id.eq(org_id(app)))
-        .filter(partners::name.like("Northwind%"))
-        .select(partners::id)
-        .first(&mut app.conn())
-        .expect("northwind");
+    let northwind = crate::partner_leads::partner_id(app, "Northwind");
     let mine: Vec<(i64, PublicId)> = contracts::table
         .filter(contracts::partner_id.eq(northwind))
         .filter(contracts::status.eq("active"))
@@ -580,12 +570,7 @@ dual!(contracts_expire_are_announced_once_renew_and_close, |app| {
 });
 
 dual!(orders_follow_the_channel_scope, |app| {
-    let initech: i64 = partners::table
-        .filter(partners::organization_id.eq(org_id(app)))
-        .filter(partners::name.like("Initech%"))
-        .select(partners::id)
-        .first(&mut app.conn())
-        .expect("initech");
+    let initech = crate::partner_leads::partner_id(app, "Initech");
     let foreign: PublicId = orders::table
         .filter(orders::partner_id.eq(initech))
         .select(orders::public_id)
@@ -601,12 +586,7 @@ dual!(orders_follow_the_channel_scope, |app| {
     let list = pat.get("/partner/orders").body;
     assert!(!list.contains(&foreign.to_string()));
     // The exports hold the scope's rows only: the partner's orders and contracts, every one.
-    let northwind: i64 = partners::table
-        .filter(partners::organization_id.eq(org_id(app)))
-        .filter(partners::name.like("Northwind%"))
-        .select(partners::id)
-        .first(&mut app.conn())
-        .expect("northwind");
+    let northwind = crate::partner_leads::partner_id(app, "Northwind");
     let theirs: i64 = orders::table
         .filter(orders::partner_id.eq(northwind))
         .count()

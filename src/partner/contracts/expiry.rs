@@ -60,10 +60,7 @@ fn expire(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<usize> {
             distributor,
             status: "active",
         };
-        let to = Place {
-            status: "expired",
-            ..from.clone()
-        };
+        let to = from.with_status("expired");
         counts::moved_many(conn, org, Kind::Contract, Some(&from), &to, n)?;
     }
     Ok(rows.len())

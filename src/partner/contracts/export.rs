@@ -7,7 +7,7 @@ use super::{ListQuery, queries, status_label};
 use crate::AppState;
 use crate::db;
 use crate::error::AppError;
-use crate::partner::leads::queries::partner_options;
+use crate::partner::choices::partner_options;
 use crate::partner::orders::request;
 use crate::web::Ctx;
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, local_time, write_pages};

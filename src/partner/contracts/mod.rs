@@ -14,7 +14,7 @@ use self::queries::{ContractFilter, ContractRecord, ContractRow, View, effective
 use crate::AppState;
 use crate::db::{self, PublicId, now};
 use crate::error::AppError;
-use crate::partner::leads::queries::{PartnerOption, partner_options};
+use crate::partner::choices::{PartnerOption, partner_filter, partner_options};
 use crate::partner::orders::{money, parse_id, request};
 use crate::sales::deals::options;
 use crate::web::time::When;
@@ -156,14 +156,12 @@ async fn list(
             row,
         })
         .collect();
-    let mut partner_options = vec![(String::new(), "Every partner".to_string())];
-    partner_options.extend(partners.into_iter().map(|(_, id, n)| (id.to_string(), n)));
     render(&ListPage {
         ctx,
         query,
         rows,
         view_options: options(&VIEWS),
-        partner_options,
+        partner_options: partner_filter(partners),
         next: pages.next,
         first: pages.first,
         export,

@@ -278,10 +278,7 @@ pub fn close(
             distributor: contract.distributor_id,
             status: "active",
         };
-        let to = Place {
-            status: outcome,
-            ..from.clone()
-        };
+        let to = from.with_status(outcome);
         counts::moved(
             conn,
             contract.organization_id,

@@ -4,9 +4,10 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::list::{ListRow, list_row};
 use super::show::{ActivityLine, activity_line};
 use super::status::Status;
-use super::{ListRow, activities, list_row, queries, request};
+use super::{activities, queries, request};
 use crate::AppState;
 use crate::db;
 use crate::error::AppError;

@@ -3,7 +3,8 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::{ListQuery, queries, request, status};
+use super::list::ListQuery;
+use super::{queries, request, status};
 use crate::AppState;
 use crate::db;
 use crate::error::AppError;

@@ -1,35 +1,34 @@
 //! `/partner/leads` (leads.manage): the leads the channel scope holds, as a list with filters and
-//! keyset pages, and as a board with a column per stage (`board.rs`); a lead's page with its
-//! moves, activities, notes and history (`show.rs`).
+//! keyset pages (`list.rs`, and as CSV in `export.rs`), and as a board with a column per stage
+//! (`board.rs`); a lead's page with its moves, activities, notes and history (`show.rs`); here,
+//! adding and editing a lead.
 
 pub mod activities;
 mod board;
 mod export;
 pub mod form;
+mod list;
 pub mod queries;
 pub mod show;
 pub mod status;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::{Deserialize, Serialize};
 
 use self::form::{Checked, LeadForm};
-use self::queries::{Filter, LeadRecord, LeadRow, LeadValues};
-use self::status::Status;
+use self::queries::{LeadRecord, LeadValues};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
+use crate::partner::choices::partner_options;
 use crate::partner::scope::{ChannelRequest, ChannelScope};
 use crate::permissions::Permission;
-use crate::sales::deals::options;
 use crate::web::form::{FormError, split};
-use crate::web::time::When;
-use crate::web::{Ctx, FieldErrors, Flash, pager, render, render_status, see_other};
+use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/partner/leads", web::get().to(list))
+    cfg.route("/partner/leads", web::get().to(list::list))
         .route("/partner/leads", web::post().to(add))
         .route("/partner/leads/new", web::get().to(new))
         .route("/partner/leads/export.csv", web::get().to(export::export))
@@ -64,123 +63,6 @@ pub fn money(minor: Option<i64>, currency: &str) -> String {
     minor.map_or_else(|| "—".into(), |m| crate::sales::deals::money(m, currency))
 }
 
-/// The stages as select options, with "any" first.
-pub fn status_options(any: &str) -> Vec<(String, String)> {
-    let mut o = vec![(String::new(), any.to_string())];
-    o.extend(
-        Status::ALL
-            .iter()
-            .map(|s| (s.code().to_string(), s.label().to_string())),
-    );
-    o
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ListQuery {
-    pub q: String,
-    pub status: String,
-    pub partner: String,
-    pub mine: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub after: String,
-}
-
-impl ListQuery {
-    pub fn filter(&self) -> Filter {
-        Filter {
-            q: self.q.chars().take(100).collect(),
-            status: Status::parse(&self.status),
-            partner: self.partner.parse().ok(),
-            mine: self.mine == "mine",
-            after: self.after.parse().ok(),
-        }
-    }
-
-    /// The same filters, from the first page: what the export and the pages' links carry.
-    pub fn filters(&self) -> Self {
-        Self {
-            after: String::new(),
-            ..self.clone()
-        }
-    }
-}
-
-pub struct ListRow {
-    pub row: LeadRow,
-    pub value: String,
-    pub status: &'static str,
-    pub added: When,
-}
-
-pub fn list_row(ctx: &Ctx, row: LeadRow) -> ListRow {
-    ListRow {
-        value: money(row.value_minor, &row.currency),
-        status: status::label(&row.status),
-        added: ctx.local_time(Some(row.created_at)),
-        row,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "partner/leads/list.html")]
-struct ListPage {
-    ctx: Ctx,
-    query: ListQuery,
-    rows: Vec<ListRow>,
-    status_options: Vec<(String, String)>,
-    partner_options: Vec<(String, String)>,
-    mine_options: Vec<(String, String)>,
-    next: Option<String>,
-    first: Option<String>,
-    export: String,
-}
-
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let request = request(&ctx)?;
-    let query = query.into_inner();
-    let filter = query.filter();
-    let (mut rows, partners) = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        Ok((
-            queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?,
-            queries::partner_options(conn, &scope)?,
-        ))
-    })
-    .await?;
-    let filters = query.filters();
-    let export = format!(
-        "/partner/leads/export.csv?{}",
-        serde_urlencoded::to_string(&filters).unwrap_or_default()
-    );
-    let pages = pager::keyset(
-        "/partner/leads",
-        &filters,
-        &query.after,
-        &mut rows,
-        PAGE_SIZE as usize,
-        |r| r.public_id.to_string(),
-    );
-    let rows = rows.into_iter().map(|r| list_row(&ctx, r)).collect();
-    let mut partner_options = vec![(String::new(), "Every partner".to_string())];
-    partner_options.extend(partners.into_iter().map(|(_, id, n)| (id.to_string(), n)));
-    render(&ListPage {
-        ctx,
-        query,
-        rows,
-        status_options: status_options("Every stage"),
-        partner_options,
-        mine_options: options(&[("", "Everyone's"), ("mine", "Mine")]),
-        next: pages.next,
-        first: pages.first,
-        export,
-    })
-}
-
 #[derive(Template)]
 #[template(path = "partner/leads/form.html")]
 struct FormPage {
@@ -205,7 +87,7 @@ async fn form_page(
     let (partners, reach_partner) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let is_partner = matches!(scope.reach(), crate::partner::scope::Reach::Partner(_));
-        Ok((queries::partner_options(conn, &scope)?, is_partner))
+        Ok((partner_options(conn, &scope)?, is_partner))
     })
     .await?;
     let partner_options = (!reach_partner).then(|| {
@@ -257,7 +139,7 @@ pub(crate) fn channel_of(
     let partner = if chosen.is_empty() {
         None
     } else {
-        let options = queries::partner_options(conn, scope)?;
+        let options = partner_options(conn, scope)?;
         let found = options
             .iter()
             .find(|(_, id, _)| id.to_string() == chosen)
@@ -356,7 +238,7 @@ async fn edit(
     let (lead, partner) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let lead = queries::find(conn, &scope, id)?;
-        let partner = queries::partner_options(conn, &scope)?
+        let partner = partner_options(conn, &scope)?
             .into_iter()
             .find(|(pid, _, _)| Some(*pid) == lead.partner_id)
             .map(|(_, p, _)| p.to_string());

@@ -10,9 +10,7 @@ use crate::channel;
 use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
 use crate::partner::counts::{self, Place};
 use crate::partner::scope::ChannelScope;
-use crate::schema::{
-    distributor_partners, distributors, lead_status_history, leads, partners, users,
-};
+use crate::schema::{distributors, lead_status_history, leads, partners, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = leads)]
@@ -300,10 +298,7 @@ pub fn set_status(
         lead.organization_id,
         counts::Kind::Lead,
         Some(&place(lead)),
-        &Place {
-            status: to.code(),
-            ..place(lead)
-        },
+        &place(lead).with_status(to.code()),
     )?;
     history(conn, lead, Some(lead.status()), to, by, reason)?;
     Ok(true)
@@ -359,38 +354,6 @@ pub fn history_of(conn: &mut AnyConnection, lead: &LeadRecord) -> QueryResult<Ve
             lead_status_history::id.desc(),
         ))
         .load(conn)
-}
-
-/// The partners a user may file a lead (or an order) under: every active partner for staff,
-/// the distributor's active partners for a distributor, none to choose for a partner user.
-/// A partner as a select option: id, public id, name.
-pub type PartnerOption = (i64, PublicId, String);
-
-pub fn partner_options(
-    conn: &mut AnyConnection,
-    scope: &ChannelScope,
-) -> QueryResult<Vec<PartnerOption>> {
-    use crate::partner::scope::Reach;
-    let base = partners::table
-        .filter(partners::organization_id.eq(scope.org().id()))
-        .filter(partners::is_active.eq(true))
-        .select((partners::id, partners::public_id, partners::name))
-        .order(partners::name)
-        .into_boxed::<crate::db::MultiBackend>();
-    match scope.reach() {
-        Reach::Organization => base.load(conn),
-        Reach::Partner(_) => Ok(Vec::new()),
-        Reach::Distributor { id, .. } => base
-            .filter(
-                partners::id.eq_any(
-                    distributor_partners::table
-                        .filter(distributor_partners::distributor_id.eq(*id))
-                        .filter(distributor_partners::is_active.eq(true))
-                        .select(distributor_partners::partner_id),
-                ),
-            )
-            .load(conn),
-    }
 }
 
 /// The names of a lead's partner and distributor, for its page.

@@ -57,7 +57,7 @@ async fn form_page(
         };
         Ok((
             lead.map(|l| (l.public_id, l.title)),
-            lead_queries::partner_options(conn, &scope)?,
+            crate::partner::choices::partner_options(conn, &scope)?,
             matches!(scope.reach(), crate::partner::scope::Reach::Partner(_)),
             catalog::active(conn, scope.org())?,
             catalog::durations(conn, scope.org())?,

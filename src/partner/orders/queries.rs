@@ -356,16 +356,12 @@ pub fn set_status(
             distributor: order.distributor_id,
             status: &order.status,
         };
-        let to = Place {
-            status: to.code(),
-            ..from.clone()
-        };
         counts::moved(
             conn,
             order.organization_id,
             counts::Kind::Order,
             Some(&from),
-            &to,
+            &from.with_status(to.code()),
         )?;
     }
     Ok(n == 1)
