@@ -31,6 +31,14 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Someone else changed the same records at the same moment, again and again: the retries of
+    /// `db::write_tx` ran out (409, try again).
+    #[error("contended: {0}")]
+    Contended(String),
+    /// The record moved on while the user acted (another person decided or changed it first):
+    /// 409 with what happened.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -49,8 +57,17 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => Self::NotFound,
+            other if crate::db::Contention::is_contention(&other) => {
+                Self::Contended(other.to_string())
+            }
             other => Self::Internal(format!("database: {other}")),
         }
+    }
+}
+
+impl crate::db::Contention for AppError {
+    fn is_contention(&self) -> bool {
+        matches!(self, Self::Contended(_))
     }
 }
 
@@ -91,6 +108,11 @@ impl ErrorPage<'_> {
                 "Method not allowed",
                 "This address does not accept that kind of request.",
                 "Use the links and forms of the site.",
+            ),
+            409 => (
+                "Changed meanwhile",
+                "Someone else changed the same records at the same moment.",
+                "Go back, reload the page to see them as they now stand, and try again.",
             ),
             413 => (
                 "Too large",
@@ -153,6 +175,7 @@ impl ResponseError for AppError {
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Contended(_) | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -172,6 +195,7 @@ impl ResponseError for AppError {
             }
             Self::Internal(cause) => log::error!("internal error: {cause}"),
             Self::Unavailable(cause) => log::warn!("unavailable: {cause}"),
+            Self::Contended(cause) => log::warn!("gave up after retries: {cause}"),
             _ => {}
         }
         let mut page = ErrorPage::for_status(self.status_code());
@@ -182,7 +206,7 @@ impl ResponseError for AppError {
                 page.message = "This form expired or did not come from this site.";
                 page.next_step = "Reload the page and submit the form again.";
             }
-            Self::TooManyRequests(msg) | Self::BadRequest(msg) => {
+            Self::TooManyRequests(msg) | Self::BadRequest(msg) | Self::Conflict(msg) => {
                 detail = msg.clone();
                 page.message = &detail;
             }

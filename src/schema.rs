@@ -635,6 +635,7 @@ diesel::table! {
         is_active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        allow_private_providers -> Bool,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod broadcasts;
 pub mod channel;
 pub mod loss_reasons;
 pub mod notification_templates;
+pub mod outbox;
 pub mod policy;
 pub mod roles;
 pub mod settings;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     broadcasts::configure(cfg);
     channel::configure(cfg);
     notification_templates::configure(cfg);
+    outbox::configure(cfg);
 }
 
 /// A page asking to confirm a destructive action before its POST.

@@ -17,6 +17,8 @@ pub struct AdjustForm {
     pub bonus: String,
     pub penalty: String,
     pub penalty_reason: String,
+    /// Why the figures change, for the audit log (required).
+    pub reason: String,
 }
 
 /// A checked adjustment: bonus and penalty in minor units, the reason when there is a penalty.
@@ -25,6 +27,8 @@ pub struct Adjustment {
     pub bonus_minor: i64,
     pub penalty_minor: i64,
     pub penalty_reason: Option<String>,
+    /// Why the figures change (the audit log keeps it).
+    pub reason: String,
 }
 
 impl AdjustForm {
@@ -35,6 +39,7 @@ impl AdjustForm {
             bonus: minor_to_input(bonus_minor, exp),
             penalty: minor_to_input(penalty_minor, exp),
             penalty_reason: reason.unwrap_or_default().to_string(),
+            reason: String::new(),
         }
     }
 
@@ -53,10 +58,15 @@ impl AdjustForm {
                 "Say why the penalty is set: the salesperson reads it on their statement.",
             );
         }
-        if !e.is_empty() {
+        let why = e.check(
+            "reason",
+            crate::web::form::required(&self.reason, "why the figures change", 1_000),
+        );
+        let (Some(why), true) = (why, e.is_empty()) else {
             return Err(e);
-        }
+        };
         Ok(Adjustment {
+            reason: why,
             bonus_minor: bonus.flatten().unwrap_or(0),
             penalty_minor: penalty,
             // A reason without a penalty has nothing to explain.
@@ -74,6 +84,7 @@ mod tests {
             bonus: bonus.into(),
             penalty: penalty.into(),
             penalty_reason: reason.into(),
+            reason: "Quarter review".into(),
         }
     }
 
@@ -103,5 +114,8 @@ mod tests {
                 .expect_err("negative")
                 .has("bonus")
         );
+        let mut unexplained = form("10", "", "");
+        unexplained.reason = "  ".into();
+        assert!(unexplained.validate("USD").expect_err("why").has("reason"));
     }
 }

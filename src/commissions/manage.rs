@@ -1,7 +1,13 @@
 //! What `commissions.manage` does to a commission, each in one transaction with its audit entry
 //! and the owner's notification: approve (pending → approved), pay (approved → paid) and adjust
-//! (bonus, penalty with its reason) before it is paid. Each moves only from the status it
-//! expects, so two managers acting at once cannot both succeed.
+//! (bonus, penalty, with the reason the audit log keeps) before it is paid; an adjusted approved
+//! commission goes back to pending, to be approved again on its new figures. Each moves only from
+//! the status it expects, under the organization's books lock (`db::money_tx`, so a decision that
+//! recomputes the commission meanwhile is not overwritten), so two managers acting at once cannot
+//! both succeed.
+//!
+//! Money a person receives is decided by someone else: nobody approves, pays or adjusts their own
+//! commission (the two-person rule payments keep too); the audit log names each of the two.
 
 use diesel::prelude::*;
 use serde_json::json;
@@ -10,7 +16,7 @@ use super::form::Adjustment;
 use super::lookup::{self, Seen};
 use super::rules::final_minor;
 use crate::audit::{self, Actor, Event, actions};
-use crate::db::{AnyConnection, PublicId, now, write_tx};
+use crate::db::{AnyConnection, PublicId, money_tx, now};
 use crate::error::AppError;
 use crate::notifications::{self, Note, templates};
 use crate::sales::deals::money;
@@ -26,7 +32,15 @@ pub enum Action {
 pub enum Refused {
     /// The commission is not in a status the action applies to.
     Conflict(String),
+    /// The commission is the manager's own: another manager must act on it.
+    Own(String),
     App(AppError),
+}
+
+impl crate::db::Contention for Refused {
+    fn is_contention(&self) -> bool {
+        matches!(self, Self::App(e) if e.is_contention())
+    }
 }
 
 impl From<diesel::result::Error> for Refused {
@@ -45,9 +59,12 @@ pub fn apply(
     id: PublicId,
     action: &Action,
 ) -> Result<String, Refused> {
-    write_tx(conn, |conn| {
+    money_tx(conn, org.id(), |conn, _books| {
         let seen = Seen { org, only: None };
         let c = lookup::find(conn, seen, id).map_err(|e| Refused::App(e.into()))?;
+        if actor.user_id == Some(c.user_id) {
+            return Err(Refused::Own(own(action)));
+        }
         let t = now();
         let target = commissions::table.filter(commissions::id.eq(c.id));
         let (moved, audit_new, done) = match action {
@@ -75,6 +92,8 @@ pub fn apply(
             Action::Adjust(a) => (
                 diesel::update(target.filter(commissions::status.ne("paid")))
                     .set((
+                        // New figures are approved anew.
+                        commissions::status.eq("pending"),
                         commissions::bonus_minor.eq(a.bonus_minor),
                         commissions::penalty_minor.eq(a.penalty_minor),
                         commissions::penalty_reason.eq(&a.penalty_reason),
@@ -87,9 +106,11 @@ pub fn apply(
                     ))
                     .execute(conn)?,
                 json!({
+                    "status": "pending",
                     "bonus_minor": a.bonus_minor,
                     "penalty_minor": a.penalty_minor,
                     "penalty_reason": a.penalty_reason,
+                    "reason": a.reason,
                 }),
                 "adjusted",
             ),
@@ -136,6 +157,15 @@ pub fn apply(
             c.deal_number
         ))
     })
+}
+
+fn own(action: &Action) -> String {
+    let what = match action {
+        Action::Approve => "approve",
+        Action::Pay => "pay",
+        Action::Adjust(_) => "adjust",
+    };
+    format!("This commission is yours: another manager must {what} it.")
 }
 
 fn conflict(action: &Action) -> String {

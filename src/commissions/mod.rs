@@ -152,7 +152,7 @@ async fn show(
 }
 
 /// Runs a manager's action; on success back to the commission with a message, else its page
-/// again with the reason (409: its status moved on).
+/// again with the reason (409: its status moved on; 403: it is the manager's own).
 async fn act(
     ctx: Ctx,
     state: &AppState,
@@ -167,7 +167,8 @@ async fn act(
         match manage::apply(conn, viewer.org, viewer.currency(), &actor, id, &action) {
             Ok(message) => Ok(Ok(message)),
             Err(Refused::App(e)) => Err(e),
-            Err(Refused::Conflict(message)) => Ok(Err(message)),
+            Err(Refused::Conflict(message)) => Ok(Err((StatusCode::CONFLICT, message))),
+            Err(Refused::Own(message)) => Ok(Err((StatusCode::FORBIDDEN, message))),
         }
     })
     .await?;
@@ -176,9 +177,9 @@ async fn act(
             Flash::success(&ctx.session, message);
             Ok(see_other(&format!("/commissions/{id}")))
         }
-        Err(message) => {
+        Err((status, message)) => {
             let p = page(ctx, state, id, None, Some(message)).await?;
-            render_status(StatusCode::CONFLICT, &p)
+            render_status(status, &p)
         }
     }
 }

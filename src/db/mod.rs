@@ -3,6 +3,7 @@
 //! its pragmas on every pooled connection, and each backend has its own embedded migration set.
 
 mod public_id;
+mod tx;
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use public_id::{PublicId, PublicIdSql};
+pub use tx::{Books, Contention, money_tx, write_tx};
 
 use crate::error::AppError;
 
@@ -236,33 +238,6 @@ where
     })
     .await
     .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
-}
-
-/// A transaction for work that writes. On SQLite it begins with `BEGIN IMMEDIATE`, taking the
-/// write lock up front: a deferred transaction that read first and writes later fails at once
-/// (SQLITE_BUSY_SNAPSHOT) when another writer got in between, whatever the busy timeout.
-pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    match conn {
-        AnyConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-        }
-        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
-    match f(conn) {
-        Ok(value) => {
-            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(e) => {
-            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
-            Err(e)
-        }
-    }
 }
 
 /// Inserts `rows` (a `Vec` of insertable tuples) into `table`, 500 to a statement. A batch insert

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::inbound;
 use super::queries::ProviderRecord;
+use super::{address, inbound};
 
 /// How long a provider may take before it counts as offline.
 pub const TIMEOUT: Duration = Duration::from_secs(3);
@@ -32,14 +32,18 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// The check's verdict: status and, when not healthy, why.
-pub fn check(p: &ProviderRecord) -> (&'static str, Option<String>) {
+/// The check's verdict: status and, when not healthy, why. `allow_private`: the organization
+/// lets its providers live on a private network (`address`).
+pub fn check(p: &ProviderRecord, allow_private: bool) -> (&'static str, Option<String>) {
     let Some(base) = p.base_url() else {
         return (
             "offline",
             Some("No address is set for this provider.".into()),
         );
     };
+    if let Err(e) = address::check_resolved(&base, allow_private) {
+        return ("offline", Some(e));
+    }
     let started = Instant::now();
     match agent()
         .get(format!("{}/health", base.trim_end_matches('/')))
@@ -69,8 +73,13 @@ pub struct Pulled {
 }
 
 /// Fetches the CRM's leads (no database work: nothing is held while the provider answers).
-pub fn fetch_leads(p: &ProviderRecord, credential: Option<&str>) -> Result<Vec<Value>, String> {
+pub fn fetch_leads(
+    p: &ProviderRecord,
+    credential: Option<&str>,
+    allow_private: bool,
+) -> Result<Vec<Value>, String> {
     let base = p.base_url().ok_or("No address is set for this provider.")?;
+    address::check_resolved(&base, allow_private)?;
     let mut req = agent().get(format!("{}/leads", base.trim_end_matches('/')));
     if let Some(c) = credential {
         req = req.header("Authorization", &format!("Bearer {c}"));

@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use crate::db::{AnyConnection, PublicId, now};
 use crate::schema::{leads, organizations};
+use crate::web::clean::clean_text;
+use crate::web::form::single_line;
 
 /// Creates or updates the lead a provider describes: `{"id", "title", "company", "email",
 /// "value"}` (value in the organization's minor units). The error says what is missing.
@@ -16,28 +18,28 @@ pub fn upsert_lead(
     provider: &str,
     data: &Value,
 ) -> Result<bool, String> {
+    // A provider's text is cleaned as a form's is (`web::clean`): no NUL reaches the database.
     let id = data
         .get("id")
         .and_then(|v| {
             v.as_str()
-                .map(str::to_string)
+                .map(clean_text)
                 .or_else(|| v.as_i64().map(|n| n.to_string()))
         })
         .filter(|s| !s.is_empty() && s.len() <= 200)
         .ok_or("the lead has no id")?;
-    let title = data
-        .get("title")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or("the lead has no title")?;
-    let title: String = title.chars().take(200).collect();
     let text = |k: &str| {
         data.get(k)
             .and_then(Value::as_str)
-            .map(|s| s.trim().chars().take(200).collect::<String>())
+            .map(|s| {
+                single_line(&clean_text(s))
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            })
             .filter(|s| !s.is_empty())
     };
+    let title = text("title").ok_or("the lead has no title")?;
     let value = data
         .get("value")
         .and_then(Value::as_i64)

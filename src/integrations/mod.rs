@@ -3,6 +3,7 @@
 //! (`health`), and the webhook events they received (`webhooks`), which an admin lists and
 //! retries.
 
+pub mod address;
 mod events;
 pub mod form;
 pub mod health;
@@ -125,6 +126,19 @@ fn audit_json(v: &ProviderValues) -> serde_json::Value {
     })
 }
 
+/// The provider's address as written, against the organization's choice on private networks.
+fn written_address(
+    conn: &mut db::AnyConnection,
+    org: crate::web::OrgScope,
+    v: &ProviderValues,
+) -> Result<(), FormError> {
+    let Some(url) = &v.base_url else {
+        return Ok(());
+    };
+    let allow = queries::allows_private(conn, org)?;
+    address::check_written(url, allow).map_err(|m| FormError::field("base_url", m))
+}
+
 fn duplicate(e: diesel::result::Error) -> FormError {
     if is_unique_violation(&e) {
         FormError::field(
@@ -152,6 +166,7 @@ async fn add(
     let actor = ctx.actor();
     let saved = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
+            written_address(conn, org, &v)?;
             let id = queries::insert(conn, org, &v).map_err(duplicate)?;
             audit::record(
                 conn,
@@ -257,6 +272,7 @@ async fn update(
     let saved = db::run(&state.pool, move |conn| {
         let p = queries::find(conn, org, id)?;
         split(write_tx(conn, |conn| {
+            written_address(conn, org, &v)?;
             queries::update(conn, org, &p, &v).map_err(duplicate)?;
             audit::record(
                 conn,
@@ -287,10 +303,16 @@ async fn check(
     ctx.require(Permission::IntegrationsManage)?;
     let org = ctx.scope()?;
     let id = parse_id(&path)?;
-    let p = db::run(&state.pool, move |conn| Ok(queries::find(conn, org, id)?)).await?;
+    let (p, allow) = db::run(&state.pool, move |conn| {
+        Ok((
+            queries::find(conn, org, id)?,
+            queries::allows_private(conn, org)?,
+        ))
+    })
+    .await?;
     let provider = p.id;
     // The call waits at most `health::TIMEOUT` on a blocking thread, holding no connection.
-    let (status, error) = web::block(move || health::check(&p))
+    let (status, error) = web::block(move || health::check(&p, allow))
         .await
         .map_err(AppError::internal)?;
     let saved = error.clone();
@@ -325,7 +347,13 @@ async fn sync(
     let org = ctx.scope()?;
     let id = parse_id(&path)?;
     let vault = Vault::new(&state.config.integrations_key);
-    let p = db::run(&state.pool, move |conn| Ok(queries::find(conn, org, id)?)).await?;
+    let (p, allow) = db::run(&state.pool, move |conn| {
+        Ok((
+            queries::find(conn, org, id)?,
+            queries::allows_private(conn, org)?,
+        ))
+    })
+    .await?;
     let pulled = if p.provider_type != "crm" {
         None
     } else {
@@ -337,14 +365,14 @@ async fn sync(
                 // The provider answers on a blocking thread; the leads are saved afterwards, so
                 // no connection or write lock is held while it answers.
                 let (p, fetched) = web::block(move || {
-                    let fetched = health::fetch_leads(&p, credential.as_deref());
+                    let fetched = health::fetch_leads(&p, credential.as_deref(), allow);
                     (p, fetched)
                 })
                 .await
                 .map_err(AppError::internal)?;
                 let saved = db::run(&state.pool, move |conn| {
                     write_tx(conn, |conn| {
-                        let pulled = health::apply_leads(conn, &p, fetched);
+                        let pulled = health::apply_leads(conn, &p, fetched.clone());
                         let errors = (!pulled.errors.is_empty()).then(|| pulled.errors.join("; "));
                         queries::log_sync(
                             conn,

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::schema::{provider_configs, provider_sync_logs, webhook_events};
+use crate::schema::{organizations, provider_configs, provider_sync_logs, webhook_events};
 use crate::web::OrgScope;
 
 pub const TYPES: [(&str, &str); 3] = [
@@ -58,11 +58,20 @@ pub fn find(conn: &mut AnyConnection, org: OrgScope, id: PublicId) -> QueryResul
         .first(conn)
 }
 
-/// A configuration by the public id its webhook URL names, whatever the organization (the URL
-/// is the provider's only way in).
+/// Whether the organization lets its providers live on a private network (`address`).
+pub fn allows_private(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<bool> {
+    organizations::table
+        .find(org.id())
+        .select(organizations::allow_private_providers)
+        .first(conn)
+}
+
+/// An active configuration by the public id its webhook URL names, whatever the organization
+/// (the URL is the provider's only way in); a deactivated one takes nothing in.
 pub fn by_webhook(conn: &mut AnyConnection, id: PublicId) -> QueryResult<Option<ProviderRecord>> {
     provider_configs::table
         .filter(provider_configs::public_id.eq(id))
+        .filter(provider_configs::is_active.eq(true))
         .select(ProviderRecord::as_select())
         .first(conn)
         .optional()

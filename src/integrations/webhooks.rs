@@ -17,7 +17,7 @@ use super::secrets::{Vault, verify};
 use crate::AppState;
 use crate::db::{self, AnyConnection, Pool, PublicId, now, write_tx};
 use crate::error::AppError;
-use crate::schema::webhook_events;
+use crate::schema::{provider_configs, webhook_events};
 use crate::web::form::is_unique_violation;
 
 /// How far a signed timestamp may be from now.
@@ -66,7 +66,8 @@ async fn receive(
     let Ok(timestamp) = timestamp.trim().parse::<i64>() else {
         return Ok(refuse(StatusCode::UNAUTHORIZED, "bad timestamp"));
     };
-    if (now().and_utc().timestamp() - timestamp).abs() > WINDOW_SECS {
+    // `abs_diff` cannot overflow, whatever the timestamp claims.
+    if now().and_utc().timestamp().abs_diff(timestamp) > WINDOW_SECS.unsigned_abs() {
         return Ok(refuse(
             StatusCode::UNAUTHORIZED,
             "timestamp outside the window",
@@ -83,7 +84,10 @@ async fn receive(
     .to_string();
     let outcome = db::run(&state.pool, move |conn| {
         let Some(p) = queries::by_webhook(conn, id)? else {
-            return Err(AppError::NotFound);
+            return Ok(Err((
+                StatusCode::NOT_FOUND,
+                "no active integration has this webhook address",
+            )));
         };
         let Some(secret) = p
             .webhook_secret_encrypted
@@ -98,19 +102,22 @@ async fn receive(
         let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
             return Ok(Err((StatusCode::BAD_REQUEST, "the body is not JSON")));
         };
+        // Plain text only: PostgreSQL refuses a NUL, and no provider's id holds a control
+        // character.
+        let plain = |s: &&str| !s.is_empty() && !s.chars().any(char::is_control);
         let (Some(event_id), Some(event_type)) = (
             payload
                 .get("id")
                 .and_then(Value::as_str)
-                .filter(|s| s.len() <= 200),
+                .filter(|s| s.len() <= 200 && plain(s)),
             payload
                 .get("type")
                 .and_then(Value::as_str)
-                .filter(|s| s.len() <= 100),
+                .filter(|s| s.len() <= 100 && plain(s)),
         ) else {
             return Ok(Err((
                 StatusCode::BAD_REQUEST,
-                "the event needs an id and a type",
+                "the event needs an id and a type, each plain text",
             )));
         };
         let t = now();
@@ -170,7 +177,12 @@ pub fn process_due(
     conn: &mut AnyConnection,
     at: chrono::NaiveDateTime,
 ) -> QueryResult<(usize, usize)> {
+    // Events of a configuration deactivated since they arrived wait until it is active again.
+    let active = provider_configs::table
+        .filter(provider_configs::is_active.eq(true))
+        .select(provider_configs::id.nullable());
     let due: Vec<EventRecord> = webhook_events::table
+        .filter(webhook_events::provider_config_id.eq_any(active))
         .filter(webhook_events::status.eq_any(["pending", "failed"]))
         .filter(webhook_events::next_attempt_at.le(at))
         .filter(webhook_events::attempts.lt(MAX_ATTEMPTS))

@@ -2,7 +2,10 @@
 //! delivered afterwards by a background task (`worker`) with retries and backoff, so a slow or
 //! dead mail server never slows or fails a request and a restart loses nothing. Delivery is by
 //! SMTP when `SMTP_URL` is set, else each message is written as an `.eml` file under `MAIL_DIR`
-//! for a newcomer to read. lettre builds and sends the messages.
+//! for a newcomer to read. lettre builds (proper MIME: UTF-8 text, a stable Message-ID) and sends
+//! the messages. A message whose delivery cannot be confirmed (the server answered after our
+//! timeout, or the sender stopped mid-send) is never sent again on its own: it waits, marked
+//! unconfirmed, for an administrator's resend on `/admin/outbox`, so nobody gets it twice.
 
 pub mod outbox;
 pub mod worker;
@@ -10,7 +13,7 @@ pub mod worker;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, SinglePart};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
 pub use self::outbox::queue;
@@ -100,21 +103,53 @@ pub struct Mailer {
     transport: Via,
 }
 
+/// Why a message was not sent.
+#[derive(Debug)]
+pub struct NotSent {
+    pub error: String,
+    /// The server may have taken the message all the same (it answered after our timeout): a
+    /// second attempt could deliver it twice, so it is not retried on its own.
+    pub unconfirmed: bool,
+}
+
+impl NotSent {
+    fn definite(e: impl std::fmt::Display) -> Self {
+        Self {
+            error: e.to_string(),
+            unconfirmed: false,
+        }
+    }
+}
+
 impl Mailer {
-    /// Sends a plain-text message; the error says why, to be kept on the outbox row.
-    pub fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+    /// The message as it goes out: `text/plain; charset=utf-8` under `MIME-Version: 1.0`, with a
+    /// `Message-ID` of its own that stays the same on every attempt (`id`: the outbox row), so
+    /// mail clients and servers recognise a message sent twice as one.
+    pub fn build(&self, id: i64, to: &str, subject: &str, body: &str) -> Result<Message, String> {
         let to = to
             .parse::<Mailbox>()
             .map_err(|e| format!("not an e-mail address: {e}"))?;
-        let message = Message::builder()
+        let domain = self.from.email.domain().to_string();
+        Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .body(body.to_string())
-            .map_err(|e| e.to_string())?;
+            .message_id(Some(format!("<outbox-{id}@{domain}>")))
+            .singlepart(SinglePart::plain(body.to_string()))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends outbox message `id`; the error says why, to be kept on its row.
+    pub fn send(&self, id: i64, to: &str, subject: &str, body: &str) -> Result<(), NotSent> {
+        let message = self
+            .build(id, to, subject, body)
+            .map_err(NotSent::definite)?;
         match &self.transport {
-            Via::Smtp(t) => t.send(&message).map(|_| ()).map_err(|e| e.to_string()),
-            Via::Files(t) => t.send(&message).map(|_| ()).map_err(|e| e.to_string()),
+            Via::Smtp(t) => t.send(&message).map(|_| ()).map_err(|e| NotSent {
+                unconfirmed: e.is_timeout(),
+                error: e.to_string(),
+            }),
+            Via::Files(t) => t.send(&message).map(|_| ()).map_err(NotSent::definite),
         }
     }
 }

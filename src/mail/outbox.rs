@@ -1,5 +1,10 @@
-//! The outbox rows: queued with their event, claimed by one sender at a time, sent or retried
-//! with a growing delay, given up after `MAX_ATTEMPTS`.
+//! The outbox rows: queued with their event, claimed by one sender at a time (`sending`), sent
+//! or retried with a growing delay, given up after `MAX_ATTEMPTS` (`failed`). A send whose
+//! outcome is unknown (a timeout after the message went out, a sender that stopped mid-send) is
+//! `unconfirmed` and never retried on its own: an administrator resends it (`resend`).
+//!
+//! Statuses: pending → sending → sent | pending (retry) | failed | unconfirmed; failed and
+//! unconfirmed → pending by a resend.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -72,7 +77,8 @@ pub fn due(conn: &mut AnyConnection, at: NaiveDateTime, limit: i64) -> QueryResu
         .load(conn)
 }
 
-/// Takes the message for this sender until the lease ends; false when another took it first.
+/// Takes the message for this sender (`sending`, until the lease ends); false when another took
+/// it first. Committed before the send, so no other sender can pick it up meanwhile.
 pub fn claim(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
     let taken = diesel::update(
         email_outbox::table
@@ -84,9 +90,68 @@ pub fn claim(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResul
                     .or(email_outbox::next_attempt_at.le(at)),
             ),
     )
-    .set(email_outbox::next_attempt_at.eq(Some(at + LEASE)))
+    .set((
+        email_outbox::status.eq("sending"),
+        email_outbox::next_attempt_at.eq(Some(at + LEASE)),
+    ))
     .execute(conn)?;
     Ok(taken == 1)
+}
+
+/// Messages a sender claimed and never reported on (it stopped mid-send) may have gone out:
+/// once their lease ends they are unconfirmed, not sent again.
+pub fn abandon_stale(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        email_outbox::table
+            .filter(email_outbox::status.eq("sending"))
+            .filter(email_outbox::next_attempt_at.le(at)),
+    )
+    .set((
+        email_outbox::status.eq("unconfirmed"),
+        email_outbox::last_error.eq(Some(
+            "The sender stopped while sending; the message may or may not have been delivered.",
+        )),
+    ))
+    .execute(conn)
+}
+
+/// Records a send whose outcome is unknown: not retried on its own.
+pub fn unconfirmed(
+    conn: &mut AnyConnection,
+    id: i64,
+    attempts_before: i32,
+    error: &str,
+) -> QueryResult<()> {
+    let error: String = format!(
+        "{} (the server may have delivered it; resend only if it did not arrive)",
+        error.chars().take(900).collect::<String>()
+    );
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::status.eq("unconfirmed"),
+            email_outbox::attempts.eq(attempts_before + 1),
+            email_outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Puts a failed or unconfirmed message of the organization back in the queue, due now; false
+/// when it is in another state (sent, or already queued).
+pub fn resend(conn: &mut AnyConnection, org: i64, id: i64) -> QueryResult<bool> {
+    let moved = diesel::update(
+        email_outbox::table
+            .filter(email_outbox::id.eq(id))
+            .filter(email_outbox::organization_id.eq(org))
+            .filter(email_outbox::status.eq_any(["failed", "unconfirmed"])),
+    )
+    .set((
+        email_outbox::status.eq("pending"),
+        email_outbox::attempts.eq(0),
+        email_outbox::next_attempt_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(moved == 1)
 }
 
 pub fn sent(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {

@@ -24,23 +24,29 @@ pub struct Pass {
 pub fn deliver_due(conn: &mut AnyConnection, mailer: &Mailer) -> diesel::QueryResult<Pass> {
     let t = now();
     let mut pass = Pass::default();
+    outbox::abandon_stale(conn, t)?;
     for m in outbox::due(conn, t, BATCH)? {
         if !outbox::claim(conn, m.id, t)? {
             continue;
         }
-        match mailer.send(&m.to_address, &m.subject, &m.body) {
+        match mailer.send(m.id, &m.to_address, &m.subject, &m.body) {
             Ok(()) => {
                 outbox::sent(conn, m.id)?;
                 pass.sent += 1;
             }
             Err(e) => {
                 log::warn!(
-                    "e-mail {} to {} not sent (attempt {}): {e}",
+                    "e-mail {} to {} not sent (attempt {}): {}",
                     m.id,
                     m.to_address,
-                    m.attempts + 1
+                    m.attempts + 1,
+                    e.error
                 );
-                outbox::attempt_failed(conn, m.id, m.attempts, &e)?;
+                if e.unconfirmed {
+                    outbox::unconfirmed(conn, m.id, m.attempts, &e.error)?;
+                } else {
+                    outbox::attempt_failed(conn, m.id, m.attempts, &e.error)?;
+                }
                 pass.failed += 1;
             }
         }

@@ -15,13 +15,14 @@ const fn line(k: &Kind) -> (&'static str, &'static str, &'static str) {
 
 /// The kinds a user is notified of: key, label, when it is sent. The events' kinds are the
 /// templated ones (`templates::KINDS`), in their order; then broadcasts.
-pub const KINDS: [(&str, &str, &str); 7] = [
+pub const KINDS: [(&str, &str, &str); 8] = [
     line(&EVENTS[0]),
     line(&EVENTS[1]),
     line(&EVENTS[2]),
     line(&EVENTS[3]),
     line(&EVENTS[4]),
     line(&EVENTS[5]),
+    line(&EVENTS[6]),
     (
         super::broadcast::KIND,
         "Announcements",

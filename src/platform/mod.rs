@@ -210,7 +210,7 @@ async fn create(
                 .find(scope.id())
                 .select(organizations::public_id)
                 .first(conn)?;
-            Ok((public_id, temporary))
+            Ok((public_id, temporary.clone()))
         }))
     })
     .await?;

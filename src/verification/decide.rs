@@ -5,9 +5,11 @@
 //! (`rollup::recompute`), the owner's notification, the deal's activity line and the audit entry.
 //! If any of it fails, none of it happened.
 //!
-//! Two verifiers deciding one payment at once: each step of a payment is unique
-//! (`payment_approvals (payment_id, step)`) and the status moves only from pending, so exactly one
-//! decision lands; the other is refused with the payment as it now stands.
+//! Two people acting on one payment at once (two verifiers, or a verifier and the salesperson
+//! editing, deleting or cancelling): the decision runs in `money_tx`, so it reads the payment and
+//! its deal only once the organization's books are its own, and the status moves only from
+//! pending (each step of a payment is unique too, `payment_approvals (payment_id, step)`). Exactly
+//! one of them lands; the other is refused (409) with the payment as it now stands.
 
 use actix_web::http::StatusCode;
 use chrono::NaiveDate;
@@ -17,7 +19,7 @@ use serde_json::json;
 use super::form::{Decision, reason_label};
 use super::queries;
 use crate::audit::{Actor, actions};
-use crate::db::{AnyConnection, PublicId, now, write_tx};
+use crate::db::{AnyConnection, Contention, PublicId, money_tx, now};
 use crate::error::AppError;
 use crate::invoices;
 use crate::notifications::{self, Note, templates};
@@ -55,6 +57,12 @@ impl From<diesel::result::Error> for Refused {
     }
 }
 
+impl Contention for Refused {
+    fn is_contention(&self) -> bool {
+        matches!(self, Self::App(e) if e.is_contention())
+    }
+}
+
 impl From<AppError> for Refused {
     fn from(e: AppError) -> Self {
         Self::App(e)
@@ -79,7 +87,7 @@ pub fn decide(
     payment: PublicId,
     decision: &Decision,
 ) -> Result<Outcome, Refused> {
-    write_tx(conn, |conn| {
+    money_tx(conn, who.org.id(), |conn, books| {
         let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
         if p.created_by_id == who.user_id {
             return Err(Refused::Not(
@@ -93,6 +101,16 @@ pub fn decide(
                 format!(
                     "This payment was {} before your decision; here it is as it now stands.",
                     status_label(&p.status).to_lowercase()
+                ),
+            ));
+        }
+        let deal = find_in_org(conn, who.org, p.deal_id)?;
+        if deal.status == "cancelled" {
+            return Err(Refused::Not(
+                StatusCode::CONFLICT,
+                format!(
+                    "Deal {} was cancelled, so its payments can no longer be decided.",
+                    deal.deal_number
                 ),
             ));
         }
@@ -169,13 +187,12 @@ pub fn decide(
         if moved == 0 {
             return Err(Refused::Not(StatusCode::CONFLICT, RACED.into()));
         }
-        balance::recompute(conn, p.deal_id, who.today, &[])?;
+        balance::recompute(conn, books, p.deal_id, who.today, &[])?;
         if decided {
-            super::rollup::recompute(conn, who.org.id(), t)?;
+            super::rollup::recompute(conn, books, t)?;
         }
         invoices::sync(conn, p.id)?;
         crate::commissions::sync(conn, p.deal_id)?;
-        let deal = find_in_org(conn, who.org, p.deal_id)?;
         if outcome == Outcome::Verified {
             let counted: i64 = payments::table
                 .find(p.id)

@@ -1,5 +1,5 @@
 //! Taking back a verified payment: refunded to the client, or written off as bad debt. Like a
-//! decision, in one transaction: the payment's status, the deal's and the client's figures
+//! decision, in one transaction under the organization's books lock (`db::money_tx`): the payment's status, the deal's and the client's figures
 //! (`sales::balance::recompute`), the verifier's dashboard rollups of the day it was decided, the
 //! invoice (`invoices::sync`: refunded or void), the owner's
 //! notification, the deal's activity line and the audit entry with the reason.
@@ -12,7 +12,7 @@ use serde_json::json;
 use super::decide::{Refused, Verifier};
 use super::queries;
 use crate::audit::actions;
-use crate::db::{AnyConnection, PublicId, now, write_tx};
+use crate::db::{AnyConnection, PublicId, money_tx, now};
 use crate::error::AppError;
 use crate::invoices;
 use crate::notifications::{self, Note, templates};
@@ -58,7 +58,7 @@ pub fn reverse(
     form: &ReversalForm,
 ) -> Result<&'static str, Refused> {
     let (to, reason) = form.validate().map_err(Refused::Invalid)?;
-    write_tx(conn, |conn| {
+    money_tx(conn, who.org.id(), |conn, books| {
         let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
         if p.created_by_id == who.user_id {
             return Err(Refused::Not(
@@ -82,9 +82,9 @@ pub fn reverse(
                     .into(),
             ));
         }
-        balance::recompute(conn, p.deal_id, who.today, &[])?;
+        balance::recompute(conn, books, p.deal_id, who.today, &[])?;
         if let Some(decided_at) = p.verified_at {
-            super::rollup::recompute(conn, who.org.id(), decided_at)?;
+            super::rollup::recompute(conn, books, decided_at)?;
         }
         invoices::sync(conn, p.id)?;
         crate::commissions::sync(conn, p.deal_id)?;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, Books};
 use crate::schema::{decision_waits, payments, verification_days};
 use crate::streaks::{self, Calendar};
 use crate::web::form::local_days;
@@ -147,8 +147,14 @@ fn write(conn: &mut AnyConnection, org: i64, t: Tally) -> QueryResult<()> {
 }
 
 /// Rebuilds the organization's day on which a payment decided at `decided_at` counts; in the
-/// decision's (or reversal's) transaction.
-pub fn recompute(conn: &mut AnyConnection, org: i64, decided_at: NaiveDateTime) -> QueryResult<()> {
+/// decision's (or reversal's) transaction, under the books lock, so two decisions of one day are
+/// rebuilt one after the other (each from what the other committed).
+pub fn recompute(
+    conn: &mut AnyConnection,
+    books: &Books,
+    decided_at: NaiveDateTime,
+) -> QueryResult<()> {
+    let org = books.org();
     let cal = streaks::calendar(conn, org)?;
     let day = cal.day_of(decided_at);
     // A zone whose midnight can fall in a clock change has no exact bounds that day: a window

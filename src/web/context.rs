@@ -178,7 +178,7 @@ impl Ctx {
     /// The admin sections this user's permissions open.
     pub fn admin_nav(&self) -> Vec<NavItem> {
         use Permission::*;
-        let sections: [(&'static str, &'static str, Permission); 9] = [
+        let sections: [(&'static str, &'static str, Permission); 10] = [
             ("/admin/users", "Users", UsersManage),
             ("/admin/roles", "Roles", RolesManage),
             ("/admin/teams", "Teams and projects", TeamsManage),
@@ -192,6 +192,7 @@ impl Ctx {
                 "Notification templates",
                 OrgManage,
             ),
+            ("/admin/outbox", "E-mail outbox", OrgManage),
         ];
         let mut items = vec![NavItem {
             href: "/admin",

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::db::Contention;
+
 /// Errors by field name; the template shows each beside its field.
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors(BTreeMap<&'static str, String>);
@@ -157,15 +159,38 @@ pub fn phone(value: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// An optional date in ISO form (what `<input type="date">` sends).
+/// The years a date may be in, everywhere: wide enough for any business date, narrow enough that
+/// date arithmetic (a period before a period, a due date plus a term) never leaves chrono's range,
+/// both databases store it alike, and SQLite's text dates sort as dates (four-digit years).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// A date inside `YEARS`, or the message saying which dates are accepted.
+pub fn in_range(d: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "Enter a date between {} and {}.",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
+}
+
+/// An optional date in ISO form (what `<input type="date">` sends), within `YEARS`.
 pub fn date(value: &str) -> Result<Option<NaiveDate>, String> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| "Enter a date as YYYY-MM-DD.".into())
+    // A year of four digits exactly: chrono also reads "+10000-01-01" and "-262143-01-01".
+    let well_formed = v.len() == 10 && v.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    let parsed = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .filter(|_| well_formed)
+        .ok_or_else(|| "Enter a date as YYYY-MM-DD.".to_string())?;
+    in_range(parsed).map(Some)
 }
 
 /// An optional date and time as `<input type="datetime-local">` sends it, read in the user's
@@ -181,7 +206,14 @@ pub fn local_datetime(
     }
     let local = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| "Enter a date and time, such as 2026-11-30 14:30.".to_string())?;
+        .ok()
+        .filter(|_| {
+            v.as_bytes()
+                .get(..4)
+                .is_some_and(|y| y.iter().all(u8::is_ascii_digit))
+        })
+        .ok_or_else(|| "Enter a date and time, such as 2026-11-30 14:30.".to_string())?;
+    in_range(local.date())?;
     tz.from_local_datetime(&local)
         .earliest()
         .map(|t| Some(t.naive_utc()))
@@ -311,6 +343,32 @@ mod tests {
     }
 
     #[test]
+    fn dates_keep_to_one_sane_range() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert_eq!(date(" 2026-11-30 "), Ok(Some(d(2026, 11, 30))));
+        assert_eq!(date("1900-01-01"), Ok(Some(d(1900, 1, 1))));
+        assert_eq!(date("2200-12-31"), Ok(Some(d(2200, 12, 31))));
+        assert_eq!(date(""), Ok(None));
+        for bad in [
+            "1899-12-31",
+            "2201-01-01",
+            "-262143-01-01",
+            "+262142-12-31",
+            "+10000-01-01",
+            "0001-01-01",
+            "-4714-11-24",
+            "2026-02-30",
+            "26-11-30",
+        ] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
+        let tz = chrono_tz::UTC;
+        assert!(local_datetime("+262142-12-31T10:00", tz).is_err());
+        assert!(local_datetime("1850-01-01T10:00", tz).is_err());
+        assert!(local_datetime("2026-01-01T10:00", tz).is_ok_and(|t| t.is_some()));
+    }
+
+    #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(email(" Jane@Example.COM "), Ok("jane@example.com".into()));
         assert!(email("jane@localhost").is_err());
@@ -344,6 +402,12 @@ impl From<diesel::result::Error> for FormError {
 impl From<crate::error::AppError> for FormError {
     fn from(e: crate::error::AppError) -> Self {
         Self::App(e)
+    }
+}
+
+impl Contention for FormError {
+    fn is_contention(&self) -> bool {
+        matches!(self, Self::App(e) if e.is_contention())
     }
 }
 

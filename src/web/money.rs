@@ -5,17 +5,45 @@ use std::str::FromStr;
 
 use bigdecimal::{BigDecimal, ToPrimitive};
 
+/// The largest amount one record counts for in its organization's currency, in minor units
+/// (10¹⁵: ten trillion in a currency of cents): a million such records still sum within an i64.
+pub const MAX_BOOKED: i64 = 1_000_000_000_000_000;
+
 /// The error of a number above the field's maximum.
 pub const TOO_LARGE: &str = "That number is too large.";
 
+/// What a separator in the wrong place is told.
+pub const GROUPING: &str = "Use a point for decimals, like 1250.50; a comma (or space) may only \
+                            separate thousands, like 1,250.50.";
+
+/// The number without its thousands separators (comma, space, underscore), which are taken only
+/// where they group the whole part in threes ("1,250", "12 500 000"): "1,5" is not fifteen, and
+/// not one and a half either (this site writes decimals with a point), so it is refused.
+fn ungrouped(value: &str) -> Result<String, String> {
+    let is_sep = |c: char| matches!(c, ',' | ' ' | '_');
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    if fraction.contains(is_sep) {
+        return Err(GROUPING.into());
+    }
+    if whole.contains(is_sep) {
+        let digits = whole.strip_prefix('-').unwrap_or(whole);
+        let mut groups = digits.split(is_sep);
+        let first_ok = groups
+            .next()
+            .is_some_and(|g| (1..=3).contains(&g.len()) && g.chars().all(|c| c.is_ascii_digit()));
+        let rest_ok = groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+        if !(first_ok && rest_ok) {
+            return Err(GROUPING.into());
+        }
+    }
+    Ok(value.chars().filter(|c| !is_sep(*c)).collect())
+}
+
 /// A non-negative decimal with at most `scale` decimals, returned multiplied by 10^scale:
-/// "1,250.5" with scale 2 is 125050. Thousands separators (comma, space, underscore) are allowed.
+/// "1,250.5" with scale 2 is 125050. Thousands separators (comma, space, underscore) are allowed
+/// where they group in threes (`ungrouped`).
 pub fn scaled_decimal(value: &str, scale: u32, max: i64) -> Result<Option<i64>, String> {
-    let cleaned: String = value
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '_'))
-        .collect();
+    let cleaned = ungrouped(value.trim())?;
     if cleaned.is_empty() {
         return Ok(None);
     }
@@ -143,6 +171,27 @@ mod tests {
         assert!(scaled_decimal("1e3", 2, i64::MAX).is_err());
         assert!(scaled_decimal("abc", 2, i64::MAX).is_err());
         assert!(scaled_decimal("99999999999999999999", 2, i64::MAX).is_err());
+    }
+
+    #[test]
+    fn a_comma_only_groups_thousands() {
+        assert_eq!(
+            scaled_decimal("1,234,567.89", 2, i64::MAX),
+            Ok(Some(123_456_789))
+        );
+        assert_eq!(scaled_decimal("12 500", 0, i64::MAX), Ok(Some(12_500)));
+        assert_eq!(scaled_decimal("100", 2, i64::MAX), Ok(Some(10_000)));
+        for bad in [
+            "1,5", "0,5", "1,50", "1,5000", ",500", "1,,000", "1.000,50", "1.5,0",
+        ] {
+            assert_eq!(
+                scaled_decimal(bad, 2, i64::MAX),
+                Err(GROUPING.into()),
+                "{bad}"
+            );
+        }
+        assert_eq!(percent_bp("1,5"), Err(GROUPING.into()));
+        assert_eq!(percent_bp("1.5"), Ok(Some(150)));
     }
 
     #[test]

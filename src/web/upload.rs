@@ -2,7 +2,7 @@
 //! (`clean.rs`) and readable by the same serde form structs, and one file, refused with 413 as
 //! soon as it passes its limit, so an oversized upload is never held in memory whole.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
@@ -13,6 +13,10 @@ use crate::error::AppError;
 
 /// Text fields are short; more than this in one of them is not a form of ours.
 const FIELD_LIMIT: usize = 64 * 1024;
+/// No form of ours has more fields than this, or more text in them all together: a body of many
+/// small fields is refused (413) before it grows the server's memory.
+const MAX_FIELDS: usize = 64;
+const TEXT_LIMIT: usize = 256 * 1024;
 
 pub struct Upload {
     fields: Vec<(String, String)>,
@@ -32,11 +36,20 @@ impl Upload {
         };
         let mut fields = Vec::new();
         let mut file = None;
+        let (mut parts, mut text_bytes) = (0, 0);
         while let Some(field) = payload.next().await {
+            parts += 1;
+            if parts > MAX_FIELDS {
+                return Err(AppError::PayloadTooLarge);
+            }
             let mut field = field.map_err(bad)?;
             let name = field.name().unwrap_or_default().to_string();
             let is_file = name == file_field;
-            let limit = if is_file { max_file } else { FIELD_LIMIT };
+            let limit = if is_file {
+                max_file
+            } else {
+                FIELD_LIMIT.min(TEXT_LIMIT.saturating_sub(text_bytes))
+            };
             let filename = field
                 .content_disposition()
                 .and_then(|d| d.get_filename())
@@ -51,10 +64,14 @@ impl Upload {
                 bytes.extend_from_slice(&chunk);
             }
             if is_file {
+                if file.is_some() {
+                    return Err(AppError::BadRequest("The form holds one file.".into()));
+                }
                 if !bytes.is_empty() {
                     file = Some((bytes, filename));
                 }
             } else {
+                text_bytes += bytes.len() + name.len();
                 let text = String::from_utf8_lossy(&bytes);
                 fields.push((clean_text(&name), clean_text(&text)));
             }
@@ -83,13 +100,39 @@ pub fn sniff(
         .copied()
 }
 
+/// A file written for a request whose rows are not committed yet. Dropped, it is removed again:
+/// a request that is refused or fails at any step (another's deal, a rule, the database) keeps
+/// nothing on disk. `keep` it once the row that names it is committed.
+#[derive(Debug)]
+pub struct StoredFile {
+    dir: PathBuf,
+    pub name: String,
+    pub mime: &'static str,
+    kept: bool,
+}
+
+impl StoredFile {
+    /// The row naming the file is committed: it stays.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for StoredFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            discard(&self.dir, &self.name);
+        }
+    }
+}
+
 /// Writes `bytes` into `dir` under a random name of ours with the extension of its sniffed type
-/// (one of `accepted`); `None` when the bytes are none of them. Gives the name and the MIME type.
+/// (one of `accepted`); `None` when the bytes are none of them.
 pub fn store(
     dir: &Path,
     bytes: &[u8],
     accepted: &'static [(&'static str, &'static str)],
-) -> Result<Option<(String, &'static str)>, AppError> {
+) -> Result<Option<StoredFile>, AppError> {
     let Some((mime, ext)) = sniff(bytes, accepted) else {
         return Ok(None);
     };
@@ -99,7 +142,12 @@ pub fn store(
     let path = dir.join(&name);
     std::fs::write(&path, bytes)
         .map_err(|e| AppError::internal(format!("write {}: {e}", path.display())))?;
-    Ok(Some((name, mime)))
+    Ok(Some(StoredFile {
+        dir: dir.to_path_buf(),
+        name,
+        mime,
+        kept: false,
+    }))
 }
 
 /// Names are ours (a random hex name and an extension); anything else is never opened.

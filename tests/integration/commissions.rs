@@ -111,6 +111,7 @@ dual!(a_manager_approves_pays_and_adjusts_each_once, |app| {
         ("bonus", "12.34"),
         ("penalty", "2.00"),
         ("penalty_reason", ""),
+        ("reason", "Quarter review"),
     ];
     let r = post(&mut max, id, "adjust", &fields);
     assert_eq!(r.status, 422);
@@ -126,17 +127,32 @@ dual!(a_manager_approves_pays_and_adjusts_each_once, |app| {
         &[("bonus", "-1"), ("penalty", ""), ("penalty_reason", "")],
     );
     assert_eq!(r.status, 422);
+    // Every adjustment says why, for the audit log.
     let fields = [
         ("bonus", "12.34"),
         ("penalty", "2.00"),
         ("penalty_reason", "Client refunded part of TXN"),
+        ("reason", ""),
+    ];
+    let r = post(&mut max, id, "adjust", &fields);
+    assert_eq!(r.status, 422);
+    assert!(strip_tags(&r.body).contains("Enter why the figures change"));
+    let fields = [
+        ("bonus", "12.34"),
+        ("penalty", "2.00"),
+        ("penalty_reason", "Client refunded part of TXN"),
+        ("reason", "Quarter review"),
     ];
     let r = post(&mut max, id, "adjust", &fields);
     assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
-    let (_, bonus, penalty, reason, final_minor, converted, _) = row(app, id);
+    let (status, bonus, penalty, reason, final_minor, converted, _) = row(app, id);
     assert_eq!((bonus, penalty), (1_234, 200));
     assert_eq!(reason.as_deref(), Some("Client refunded part of TXN"));
     assert_eq!(final_minor, converted + 1_234 - 200);
+    // New figures are approved anew before they are paid.
+    assert_eq!(status, "pending");
+    assert_eq!(post(&mut max, id, "pay", &[]).status, 409);
+    assert_eq!(post(&mut max, id, "approve", &[]).status, 303);
 
     let r = post(&mut max, id, "pay", &[]);
     assert_eq!(r.status, 303);
@@ -147,13 +163,19 @@ dual!(a_manager_approves_pays_and_adjusts_each_once, |app| {
         &mut max,
         id,
         "adjust",
-        &[("bonus", "99"), ("penalty", ""), ("penalty_reason", "")],
+        &[
+            ("bonus", "99"),
+            ("penalty", ""),
+            ("penalty_reason", ""),
+            ("reason", "More"),
+        ],
     );
     assert_eq!(r.status, 409);
     assert_eq!(row(app, id).1, 1_234);
     assert_eq!(post(&mut max, id, "pay", &[]).status, 409);
 
-    // Sam was told twice; the audit log has the three changes.
+    // Sam was told of each approval and of the payment; the audit log has the four changes
+    // (approve, adjust with its reason, approve again, pay).
     let told: Vec<String> = user_notifications::table
         .inner_join(notifications::table)
         .inner_join(users::table.on(users::id.eq(user_notifications::user_id)))
@@ -162,15 +184,65 @@ dual!(a_manager_approves_pays_and_adjusts_each_once, |app| {
         .select(notifications::kind)
         .load(&mut app.conn())
         .expect("notes");
-    assert_eq!(told.len(), 2, "{told:?}");
-    let changes: i64 = audit_log::table
+    assert_eq!(told.len(), 3, "{told:?}");
+    let changes: Vec<Option<String>> = audit_log::table
         .filter(audit_log::entity_type.eq("commission"))
         .filter(audit_log::entity_id.eq(id.to_string()))
-        .count()
-        .get_result(&mut app.conn())
+        .select(audit_log::new_values)
+        .load(&mut app.conn())
         .expect("audit");
-    assert_eq!(changes, 3);
+    assert_eq!(changes.len(), 4);
+    assert!(
+        changes
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|v| v.contains("Quarter review")))
+    );
 });
+
+dual!(
+    nobody_approves_pays_or_adjusts_their_own_commission,
+    |app| {
+        // Max the manager earns a commission too.
+        let (id, _) = one_of(app, "sales@demo.test", "pending");
+        let max_id: i64 = users::table
+            .filter(users::email.eq("manager@demo.test"))
+            .select(users::id)
+            .first(&mut app.conn())
+            .expect("max");
+        diesel::update(commissions::table.filter(commissions::public_id.eq(id)))
+            .set(commissions::user_id.eq(max_id))
+            .execute(&mut app.conn())
+            .expect("max's commission");
+        let mut max = app.signed_in("manager@demo.test");
+        let bonus = [
+            ("bonus", "99999.00"),
+            ("penalty", ""),
+            ("penalty_reason", ""),
+            ("reason", "Well deserved"),
+        ];
+        for (what, fields) in [("adjust", &bonus[..]), ("approve", &[]), ("pay", &[])] {
+            let r = post(&mut max, id, what, fields);
+            assert_eq!(r.status, 403, "{what}");
+            assert!(
+                strip_tags(&r.body).contains("This commission is yours: another manager must"),
+                "{what}"
+            );
+        }
+        let (status, bonus_minor, ..) = row(app, id);
+        assert_eq!((status.as_str(), bonus_minor), ("pending", 0));
+        // Another manager (the administrator) approves it; the audit log names them.
+        let mut ada = app.signed_in("admin@demo.test");
+        assert_eq!(post(&mut ada, id, "approve", &[]).status, 303);
+        let actor: Option<i64> = audit_log::table
+            .filter(audit_log::entity_type.eq("commission"))
+            .filter(audit_log::entity_id.eq(id.to_string()))
+            .select(audit_log::actor_user_id)
+            .first(&mut app.conn())
+            .expect("audit");
+        assert!(actor.is_some_and(|a| a != max_id));
+        assert_eq!(row(app, id).0, "approved");
+    }
+);
 
 dual!(a_statement_adds_up_and_exports, |app| {
     let (_, day) = one_of(app, "lena.lopez@demo.test", "pending");

@@ -13,7 +13,9 @@ use crate::common::{Client, Resp, TestApp};
 use crate::dual;
 use dealdesk::db::PublicId;
 use dealdesk::integrations::secrets::sign;
-use dealdesk::schema::{leads, provider_configs, provider_sync_logs, webhook_events};
+use dealdesk::schema::{
+    leads, organizations, provider_configs, provider_sync_logs, webhook_events,
+};
 
 /// A provider on a local port: /health answers `health` (a status line), /leads two leads.
 fn stub(health: &'static str) -> String {
@@ -83,6 +85,26 @@ fn add(ada: &mut Client, name: &str, url: &str) -> Resp {
     )
 }
 
+/// Lets Demo Traders' providers live on a private network (the stub listens on loopback).
+fn allow_private(app: &TestApp, allow: bool) {
+    diesel::update(organizations::table.filter(organizations::name.eq("Demo Traders")))
+        .set(organizations::allow_private_providers.eq(allow))
+        .execute(&mut app.conn())
+        .expect("allow private addresses");
+}
+
+/// Makes `name` the one active CRM.
+fn activate_only(app: &TestApp, name: &str) {
+    diesel::update(provider_configs::table)
+        .set(provider_configs::is_active.eq(false))
+        .execute(&mut app.conn())
+        .expect("deactivate");
+    diesel::update(provider_configs::table.filter(provider_configs::provider_name.eq(name)))
+        .set(provider_configs::is_active.eq(true))
+        .execute(&mut app.conn())
+        .expect("activate");
+}
+
 fn post_event(c: &mut Client, config: &PublicId, body: &str, ts: i64, signature: &str) -> Resp {
     c.send_with_headers(
         "POST",
@@ -125,6 +147,7 @@ dual!(
         }
 
         let healthy = stub("200 OK");
+        allow_private(app, true);
         assert_eq!(add(&mut ada, "Stub CRM", &healthy).status, 303);
         let (id, public, sealed, active) = provider(app, "Stub CRM");
         assert!(active);
@@ -192,6 +215,7 @@ dual!(
         assert!(strip_tags(&ada.get(&page).body).contains("the lead has no title"));
 
         // Webhooks: signed, stored once, processed; tampered, replayed or unknown are refused.
+        activate_only(app, "Stub CRM");
         let mut provider_client = app.client();
         let now = dealdesk::db::now().and_utc().timestamp();
         let body = r#"{"id":"evt-1","type":"lead.created","data":{"id":"crm-9","title":"Cold storage","company":"Polar Foods"}}"#;
@@ -275,5 +299,112 @@ dual!(
         let mut max = app.signed_in("manager@demo.test");
         assert_eq!(max.get("/admin/integrations").status, 403);
         assert_eq!(max.get(&page).status, 403);
+    }
+);
+
+dual!(
+    a_deactivated_configuration_takes_nothing_in_and_bad_events_are_refused,
+    |app| {
+        let mut ada = app.signed_in("admin@demo.test");
+        allow_private(app, true);
+        assert_eq!(add(&mut ada, "Quiet CRM", "http://127.0.0.1:9").status, 303);
+        let (id, public, _, active) = provider(app, "Quiet CRM");
+        assert!(active);
+        let mut provider_client = app.client();
+        let now = dealdesk::db::now().and_utc().timestamp();
+        let signed = |body: &str| sign(SECRET, now, body.as_bytes());
+        // A NUL in the id or type, and a timestamp that would overflow the window's arithmetic.
+        for body in [
+            "{\"id\":\"evt\\u0000x\",\"type\":\"lead.created\",\"data\":{}}",
+            "{\"id\":\"evt-n\",\"type\":\"lead\\u0000\",\"data\":{}}",
+        ] {
+            let r = post_event(&mut provider_client, &public, body, now, &signed(body));
+            assert_eq!(r.status, 400, "{body}: {}", r.body);
+        }
+        let body = r#"{"id":"evt-min","type":"lead.created","data":{}}"#;
+        let r = post_event(&mut provider_client, &public, body, i64::MIN, &signed(body));
+        assert_eq!(r.status, 401);
+        // A lead whose title holds a NUL is saved without it, on both databases.
+        let body = "{\"id\":\"evt-nul\",\"type\":\"lead.created\",\"data\":{\"id\":\"crm-nul\",\"title\":\"Cold\\u0000 room\"}}";
+        assert_eq!(
+            post_event(&mut provider_client, &public, body, now, &signed(body)).status,
+            200
+        );
+        // Deactivated: no new event is taken in, and the one waiting is not processed.
+        diesel::update(provider_configs::table.find(id))
+            .set(provider_configs::is_active.eq(false))
+            .execute(&mut app.conn())
+            .expect("deactivate");
+        let late =
+            r#"{"id":"evt-late","type":"lead.created","data":{"id":"crm-late","title":"Late"}}"#;
+        let r = post_event(&mut provider_client, &public, late, now, &signed(late));
+        assert_eq!(r.status, 404, "{}", r.body);
+        let at = dealdesk::db::now();
+        assert_eq!(
+            dealdesk::integrations::webhooks::process_due(&mut app.conn(), at).expect("process"),
+            (0, 0)
+        );
+        // Active again: the waiting event is processed, its title cleaned.
+        activate_only(app, "Quiet CRM");
+        assert_eq!(
+            dealdesk::integrations::webhooks::process_due(&mut app.conn(), at).expect("process"),
+            (1, 0)
+        );
+        let title: String = leads::table
+            .filter(leads::provider_id.eq("crm-nul"))
+            .select(leads::title)
+            .first(&mut app.conn())
+            .expect("lead");
+        assert_eq!(title, "Cold room");
+        let stored: i64 = webhook_events::table
+            .filter(webhook_events::provider_config_id.eq(id))
+            .count()
+            .get_result(&mut app.conn())
+            .expect("events");
+        assert_eq!(stored, 1);
+    }
+);
+
+dual!(
+    a_provider_on_a_private_network_needs_the_organizations_leave,
+    |app| {
+        let mut ada = app.signed_in("admin@demo.test");
+        allow_private(app, false);
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080",
+            "https://169.254.169.254",
+            "http://[::1]:9",
+            "https://10.0.0.7",
+        ] {
+            let r = add(&mut ada, "Inside CRM", url);
+            assert_eq!(r.status, 422, "{url}");
+            assert!(strip_tags(&r.body).contains("This address is on a private network"));
+        }
+        // Allowed, saved; the allowance taken back, a check and a sync send nothing there.
+        allow_private(app, true);
+        assert_eq!(
+            add(&mut ada, "Inside CRM", "http://127.0.0.1:9").status,
+            303
+        );
+        allow_private(app, false);
+        let (id, public, _, _) = provider(app, "Inside CRM");
+        let page = format!("/admin/integrations/{public}");
+        ada.submit(&page, &format!("{page}/check"), &[]);
+        let error: Option<String> = provider_configs::table
+            .find(id)
+            .select(provider_configs::health_check_error)
+            .first(&mut app.conn())
+            .expect("health");
+        assert!(
+            error.is_some_and(|e| e.contains("private network")),
+            "the check refused the address"
+        );
+        // The setting is on the organization's settings page.
+        assert!(
+            ada.get("/admin/settings")
+                .body
+                .contains("allow_private_providers")
+        );
     }
 );

@@ -29,6 +29,7 @@ mod partner_leads;
 mod partner_orders;
 mod platform;
 mod query_counts;
+mod races;
 mod reports;
 mod sales_calls;
 mod sales_clients;

@@ -365,13 +365,19 @@ dual!(the_creator_changes_a_payment_until_it_is_decided, |app| {
         .set(payments::status.eq("verified"))
         .execute(&mut conn)
         .expect("verify");
-    let deal_id: i64 = payments::table
+    let (deal_id, org): (i64, i64) = payments::table
         .find(id)
-        .select(payments::deal_id)
+        .select((payments::deal_id, payments::organization_id))
         .first(&mut conn)
         .expect("deal");
     let today = chrono::Utc::now().date_naive();
-    dealdesk::sales::balance::recompute(&mut conn, deal_id, today, &[]).expect("recompute");
+    let recompute = |conn: &mut dealdesk::db::AnyConnection| {
+        dealdesk::db::money_tx(conn, org, |c, books| {
+            dealdesk::sales::balance::recompute(c, books, deal_id, today, &[])
+        })
+        .expect("recompute")
+    };
+    recompute(&mut conn);
     drop(conn);
     assert_eq!(
         deal_state(app, &deal),
@@ -407,7 +413,7 @@ dual!(the_creator_changes_a_payment_until_it_is_decided, |app| {
         .set(payments::status.eq("verified"))
         .execute(&mut conn)
         .expect("verify");
-    dealdesk::sales::balance::recompute(&mut conn, deal_id, today, &[]).expect("recompute");
+    recompute(&mut conn);
     drop(conn);
     let state = deal_state(app, &deal);
     assert_eq!(

@@ -377,7 +377,7 @@ async fn assignment(
                         })),
                 )?;
             }
-            Ok::<_, AppError>((changed, partner.name, distributor.public_id))
+            Ok::<_, AppError>((changed, partner.name.clone(), distributor.public_id))
         })
     })
     .await?;

@@ -250,7 +250,7 @@ async fn update(
     let (role_id, role_public) = (role.id, role.public_id);
     let outcome = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
-            let Some((before, after)) = changes else {
+            let Some((before, after)) = changes.clone() else {
                 return Ok(false);
             };
             if name_taken(conn, scope, &v.name, Some(role_id))? {

@@ -34,6 +34,8 @@ pub struct SettingsForm {
     pub sales_goal: String,
     pub low_stock_warning: String,
     pub low_stock_critical: String,
+    /// "on": integrations may reach private network addresses (`integrations::address`).
+    pub allow_private_providers: Option<String>,
 }
 
 impl SettingsForm {
@@ -82,6 +84,7 @@ impl SettingsForm {
                 .unwrap_or_default(),
             low_stock_warning: s.low_stock_warning.to_string(),
             low_stock_critical: s.low_stock_critical.to_string(),
+            allow_private_providers: s.allow_private_providers.then(|| "on".to_string()),
         }
     }
 }
@@ -104,6 +107,7 @@ pub(super) struct Valid {
     pub(super) sales_goal_minor: Option<i64>,
     pub(super) low_stock_warning: i32,
     pub(super) low_stock_critical: i32,
+    pub(super) allow_private_providers: bool,
 }
 
 pub(super) fn count(value: &str, field: &'static str, e: &mut FieldErrors) -> i32 {
@@ -231,6 +235,7 @@ pub(super) fn validate(f: &SettingsForm) -> Result<Valid, FieldErrors> {
             sales_goal_minor: goal,
             low_stock_warning: warning,
             low_stock_critical: critical,
+            allow_private_providers: f.allow_private_providers.is_some(),
         }),
         _ => Err(e),
     }
@@ -260,6 +265,7 @@ pub(super) fn audit_json(v: &Valid) -> Value {
         "sales_goal": v.sales_goal_minor.map(|m| money::minor_to_input(m, exp)),
         "low_stock_warning": v.low_stock_warning,
         "low_stock_critical": v.low_stock_critical,
+        "allow_private_providers": v.allow_private_providers,
     })
 }
 
@@ -281,5 +287,6 @@ pub(super) fn as_valid(s: &Settings) -> Valid {
         sales_goal_minor: s.sales_goal_minor,
         low_stock_warning: s.low_stock_warning,
         low_stock_critical: s.low_stock_critical,
+        allow_private_providers: s.allow_private_providers,
     }
 }

@@ -116,7 +116,7 @@ async fn update(
     let (actor, public_id) = (ctx.actor(), settings.public_id);
     let outcome = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
-            let Some((before, after)) = changes else {
+            let Some((before, after)) = changes.clone() else {
                 return Ok(false);
             };
             if v.currency != old.currency && crate::platform::queries::has_money(conn, scope.id())?
@@ -151,6 +151,7 @@ async fn update(
                     organizations::sales_goal_minor.eq(v.sales_goal_minor),
                     organizations::low_stock_warning.eq(v.low_stock_warning),
                     organizations::low_stock_critical.eq(v.low_stock_critical),
+                    organizations::allow_private_providers.eq(v.allow_private_providers),
                     organizations::updated_at.eq(now()),
                 ))
                 .execute(conn)?;

@@ -26,6 +26,7 @@ pub struct Settings {
     pub sales_goal_minor: Option<i64>,
     pub low_stock_warning: i32,
     pub low_stock_critical: i32,
+    pub allow_private_providers: bool,
 }
 
 pub fn load(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<Settings> {
@@ -50,6 +51,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<Settings> 
             organizations::sales_goal_minor,
             organizations::low_stock_warning,
             organizations::low_stock_critical,
+            organizations::allow_private_providers,
         ))
         .first(conn)
 }

@@ -295,7 +295,7 @@ pub(super) async fn update_project(
     let (actor, pid, ppublic) = (ctx.actor(), p.id, p.public_id);
     db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
-            let Some((before, after)) = changes else {
+            let Some((before, after)) = changes.clone() else {
                 return Ok::<_, AppError>(());
             };
             diesel::update(projects::table.find(pid))

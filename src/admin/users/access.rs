@@ -83,7 +83,7 @@ pub(super) async fn reset_password(
                     .entity(user.public_id)
                     .new_values(json!({ "must_change_password": true, "sessions_ended": ended })),
             )?;
-            Ok::<_, AppError>(temporary)
+            Ok::<_, AppError>(temporary.clone())
         })
     })
     .await?;

@@ -192,9 +192,9 @@ async fn create(
                 &actor,
                 Event::new(Some(scope.id()), actions::CREATE, "user")
                     .entity(public_id)
-                    .new_values(audit_new),
+                    .new_values(audit_new.clone()),
             )?;
-            Ok((public_id, temporary))
+            Ok((public_id, temporary.clone()))
         }))
     })
     .await?;
@@ -297,7 +297,7 @@ async fn update(
     let v = valid.clone();
     let outcome = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
-            let Some((before, after)) = changes else {
+            let Some((before, after)) = changes.clone() else {
                 return Ok(0);
             };
             if queries::email_taken(conn, &v.email, Some(user.id))? {

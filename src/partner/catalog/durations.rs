@@ -169,7 +169,7 @@ async fn delete(
                         .old(json!({ "months": d.months, "name": d.name })),
                 )?;
             }
-            Ok::<_, AppError>((d.name, deleted))
+            Ok::<_, AppError>((d.name.clone(), deleted))
         })
     })
     .await?;

@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::deals::options;
 use crate::web::form::{FormError, is_unique_violation, split};
-use crate::web::upload::{self, Upload};
+use crate::web::upload::{self, StoredFile, Upload};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 #[derive(Template)]
@@ -78,17 +78,18 @@ pub(super) async fn edit(
 }
 
 /// Reads the product form and its image; the image is stored at once when its bytes are a
-/// picture (the field's error when they are not).
+/// picture (the field's error when they are not), and removed again unless the product naming it
+/// is committed (`StoredFile`).
 async fn read_form(
     state: &AppState,
     payload: Multipart,
-) -> Result<(ProductForm, Result<Option<String>, FieldErrors>), AppError> {
+) -> Result<(ProductForm, Result<Option<StoredFile>, FieldErrors>), AppError> {
     let upload = Upload::read(payload, "image", IMAGE_MAX_BYTES).await?;
     let form: ProductForm = upload.form()?;
     let stored = match &upload.file {
         None => Ok(None),
         Some((bytes, _)) => match upload::store(&image_dir(state), bytes, &IMAGE_TYPES)? {
-            Some((name, _)) => Ok(Some(name)),
+            Some(file) => Ok(Some(file)),
             None => {
                 let mut e = FieldErrors::default();
                 e.add(
@@ -131,16 +132,13 @@ pub(super) async fn add(
         }
     };
     let (Some(values), true) = (values, errors.is_empty()) else {
-        if let Some(name) = &image {
-            upload::discard(&image_dir(&state), name);
-        }
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(ctx, None, form, errors),
         );
     };
     let actor = ctx.actor();
-    let stored = image.clone();
+    let stored = image.as_ref().map(|f| f.name.clone());
     let outcome = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
             let product =
@@ -158,6 +156,9 @@ pub(super) async fn add(
     .await;
     match outcome {
         Ok(Ok(product)) => {
+            if let Some(file) = image {
+                file.keep();
+            }
             Flash::success(&ctx.session, format!("{} is in the catalog.", product.name));
             Ok(see_other(&format!(
                 "/partner/catalog/{}",
@@ -165,9 +166,6 @@ pub(super) async fn add(
             )))
         }
         other => {
-            if let Some(name) = &image {
-                upload::discard(&image_dir(&state), name);
-            }
             let errors = other?.err().unwrap_or_default();
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -197,7 +195,7 @@ pub(super) async fn update(
         }
     };
     let actor = ctx.actor();
-    let new_image = image.clone();
+    let new_image = image.as_ref().map(|f| f.name.clone());
     let outcome = db::run(&state.pool, move |conn| {
         let product = queries::find(conn, org, id)?;
         let (Some(values), true) = (values, errors.is_empty()) else {
@@ -229,8 +227,11 @@ pub(super) async fn update(
     let dir = image_dir(&state);
     match outcome {
         Ok((product, Ok(()))) => {
-            if let (Some(_), Some(old)) = (&image, &product.image_path) {
-                upload::discard(&dir, old);
+            if let Some(file) = image {
+                file.keep();
+                if let Some(old) = &product.image_path {
+                    upload::discard(&dir, old);
+                }
             }
             Flash::success(&ctx.session, "The product is saved.");
             Ok(see_other(&format!(
@@ -238,21 +239,11 @@ pub(super) async fn update(
                 product.public_id
             )))
         }
-        Ok((product, Err(errors))) => {
-            if let Some(name) = &image {
-                upload::discard(&dir, name);
-            }
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(ctx, Some(product), form, errors),
-            )
-        }
-        Err(e) => {
-            if let Some(name) = &image {
-                upload::discard(&dir, name);
-            }
-            Err(e)
-        }
+        Ok((product, Err(errors))) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(ctx, Some(product), form, errors),
+        ),
+        Err(e) => Err(e),
     }
 }
 

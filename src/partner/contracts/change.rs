@@ -132,7 +132,7 @@ pub(super) async fn renew(
                     client_id: old_order.client_id,
                     tax_rate_bp,
                     notes_internal: Some(format!("Renews contract {}.", old.contract_number)),
-                    items,
+                    items: items.clone(),
                 },
             )?;
             for to in [Status::Sent, Status::InFulfillment, Status::Fulfilled] {

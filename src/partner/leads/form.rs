@@ -25,6 +25,7 @@ pub struct LeadForm {
 }
 
 /// A lead's fields as typed and checked; the partner is resolved against the scope afterwards.
+#[derive(Clone)]
 pub struct Checked {
     pub title: String,
     pub company_name: Option<String>,

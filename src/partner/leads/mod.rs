@@ -206,7 +206,7 @@ async fn add(
         let scope = request.resolve(conn)?;
         split(write_tx(conn, |conn| {
             let channel = channel_of(conn, &scope, &chosen, None)?;
-            let v = values(checked, channel);
+            let v = values(checked.clone(), channel);
             let lead = queries::insert(conn, &scope, &v)?;
             audit::record(
                 conn,
@@ -269,7 +269,7 @@ async fn update(
         };
         let saved = split(write_tx(conn, |conn| {
             let channel = channel_of(conn, &scope, &f.partner, Some(&lead))?;
-            let v = values(checked, channel);
+            let v = values(checked.clone(), channel);
             let old = audit_json(&LeadValues {
                 title: lead.title.clone(),
                 company_name: lead.company_name.clone(),

@@ -181,6 +181,7 @@ pub struct NewOrder {
     pub items: Vec<NewItem>,
 }
 
+#[derive(Clone)]
 pub struct NewItem {
     pub product_id: i64,
     pub duration_id: Option<i64>,

@@ -6,15 +6,16 @@ use diesel::prelude::*;
 
 use super::rollups::{recompute_day, recompute_owner};
 use super::{ClientDeal, client_figures, counted_minor, deal_figures};
-use crate::db::{AnyConnection, now};
+use crate::db::{AnyConnection, Books, now};
 use crate::schema::{clients, deals, organizations, payments};
 
 /// Recomputes the deal, its client and its owner's rollups from the payments as they now stand.
-/// Call it inside the transaction that changed a payment or the deal; `today` is the
-/// organization's date; `touched` the payment dates a change moved a payment away from (an
+/// Call it inside the transaction that changed a payment or the deal (`db::money_tx`, whose books
+/// lock orders every recomputation of the organization); `today` is the organization's date; `touched` the payment dates a change moved a payment away from (an
 /// edited date, a deleted payment), whose day totals change too.
 pub fn recompute(
     conn: &mut AnyConnection,
+    _books: &Books,
     deal_id: i64,
     today: NaiveDate,
     touched: &[NaiveDate],

@@ -290,8 +290,8 @@ async fn update(
                     &actor,
                     Event::new(Some(scope.org().id()), actions::UPDATE, "client")
                         .entity(client.public_id)
-                        .old(old)
-                        .new_values(new),
+                        .old(old.clone())
+                        .new_values(new.clone()),
                 )?;
                 Ok::<_, AppError>(())
             })?;

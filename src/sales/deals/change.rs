@@ -14,7 +14,7 @@ use super::queries::{self, DealRecord};
 use super::{audit_json, form_page, load_choices, scope_request};
 use crate::AppState;
 use crate::audit::{self, actions};
-use crate::db::{self, AnyConnection, PublicId, write_tx};
+use crate::db::{self, AnyConnection, PublicId, money_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::balance;
@@ -24,6 +24,10 @@ use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 const LOCKED: &str = "A payment on this deal is verified, or the deal is completed or \
                       cancelled: it can no longer change.";
+
+/// What the loser of a race with a verifier hears (409).
+const LOCKED_MEANWHILE: &str = "A payment on this deal was verified a moment ago, so the deal can \
+                                no longer change. Open it to see it as it now stands.";
 
 fn parse_id(raw: &str) -> Result<PublicId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
@@ -101,9 +105,22 @@ pub async fn update(
         ) else {
             return Ok(Ok(deal.public_id));
         };
-        write_tx(conn, |conn| {
-            queries::update(conn, deal.id, &new)?;
-            balance::recompute(conn, deal.id, today, &[])?;
+        let saved = money_tx(conn, scope.org().id(), |conn, books| {
+            // Payments carry their rate to the deal's currency: it cannot change under them
+            // (read again under the lock: one may have been recorded since).
+            if new.currency != deal.currency
+                && !payment_queries::of_deal(conn, deal.organization_id, deal.id)?.is_empty()
+            {
+                return Err(AppError::Conflict(format!(
+                    "A payment in {} was recorded on this deal a moment ago: it keeps that \
+                     currency. Open the deal to see it as it now stands.",
+                    deal.currency
+                )));
+            }
+            if !queries::update(conn, deal.id, &new)? {
+                return Ok(false);
+            }
+            balance::recompute(conn, books, deal.id, today, &[])?;
             if new.client_id != deal.client_id {
                 balance::recompute_client(conn, deal.client_id, today)?;
             }
@@ -115,12 +132,16 @@ pub async fn update(
                     audit: actions::UPDATE,
                     action: "edited",
                     description: Some("Edited the deal".into()),
-                    old: Some(before),
-                    new: after,
+                    old: Some(before.clone()),
+                    new: after.clone(),
                     entity: None,
                 },
-            )
+            )?;
+            Ok(true)
         })?;
+        if !saved {
+            return Err(AppError::Conflict(LOCKED_MEANWHILE.into()));
+        }
         Ok(Ok(deal.public_id))
     })
     .await?;
@@ -229,9 +250,12 @@ pub async fn cancel(
         let Some(reason) = valid.filter(|_| deal.can_change()) else {
             return Ok((deal, false));
         };
-        write_tx(conn, |conn| {
-            queries::cancel(conn, deal.id)?;
-            balance::recompute(conn, deal.id, today, &[])?;
+        let cancelled = money_tx(conn, scope.org().id(), |conn, books| {
+            // A payment verified since the page was read keeps the deal as it is.
+            if !queries::cancel(conn, deal.id)? {
+                return Ok(false);
+            }
+            balance::recompute(conn, books, deal.id, today, &[])?;
             activity::log(
                 conn,
                 &actor,
@@ -244,8 +268,12 @@ pub async fn cancel(
                     new: json!({ "status": "cancelled", "reason": reason }),
                     entity: None,
                 },
-            )
+            )?;
+            Ok::<_, AppError>(true)
         })?;
+        if !cancelled {
+            return Err(AppError::Conflict(LOCKED_MEANWHILE.into()));
+        }
         Ok((deal, true))
     })
     .await?;

@@ -137,6 +137,23 @@ impl DealForm {
                 None
             }
         };
+        // What the deal counts for in the organization's currency is summed into its client's,
+        // its owner's and the organization's figures: it stays far below what a sum can hold.
+        if let (Some(a), Some(cur), Some(rate)) = (amount, &currency, exchange_rate_e4)
+            && crate::sales::balance::counted_minor(a, cur, rate, &c.currency) > money::MAX_BOOKED
+        {
+            e.add(
+                "amount",
+                format!(
+                    "That is more than the books can hold: at most {} {} at this rate.",
+                    money::minor_to_display(
+                        money::MAX_BOOKED,
+                        money::currency_exponent(&c.currency)
+                    ),
+                    c.currency
+                ),
+            );
+        }
         let deal_date = match form::date(&self.deal_date) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {

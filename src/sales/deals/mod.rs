@@ -24,7 +24,7 @@ use super::payments::queries::{self as payment_queries, PaymentRow};
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::actions;
-use crate::db::{self, AnyConnection, PublicId, write_tx};
+use crate::db::{self, AnyConnection, PublicId, money_tx};
 use crate::error::AppError;
 use crate::numbers;
 use crate::permissions::Permission;
@@ -192,13 +192,13 @@ async fn create(
         let Some((mut new, new_client)) = f.validate(&choices, &mut errors) else {
             return Ok(Err((errors, choices)));
         };
-        let deal = write_tx(conn, |conn| {
+        let deal = money_tx(conn, scope.org().id(), |conn, books| {
             if let Some(values) = &new_client {
                 new.client_id = clients::create(conn, &actor, &scope, values)?.id;
             }
             let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
             let deal = queries::insert(conn, &scope, &number, &new)?;
-            balance::recompute(conn, deal.id, today, &[])?;
+            balance::recompute(conn, books, deal.id, today, &[])?;
             streaks::record(
                 conn,
                 deal.organization_id,

@@ -300,8 +300,19 @@ pub fn as_new(d: &DealRecord) -> NewDeal {
 }
 
 /// Saves an edit: the deal is no longer the original version.
-pub fn update(conn: &mut AnyConnection, id: i64, d: &NewDeal) -> QueryResult<()> {
-    diesel::update(deals::table.find(id))
+/// The deal, while it may still change (`DealRecord::can_change`, as a condition of the write).
+macro_rules! while_changeable {
+    ($id:expr) => {
+        deals::table
+            .filter(deals::id.eq($id))
+            .filter(deals::paid_minor.eq(0))
+            .filter(deals::status.ne_all(["completed", "cancelled"]))
+    };
+}
+
+/// Saves an edit; false when the deal can no longer change (a payment verified meanwhile).
+pub fn update(conn: &mut AnyConnection, id: i64, d: &NewDeal) -> QueryResult<bool> {
+    let moved = diesel::update(while_changeable!(id))
         .set((
             deals::client_id.eq(d.client_id),
             deals::project_id.eq(d.project_id),
@@ -317,14 +328,15 @@ pub fn update(conn: &mut AnyConnection, id: i64, d: &NewDeal) -> QueryResult<()>
             deals::updated_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(moved == 1)
 }
 
-pub fn cancel(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
-    diesel::update(deals::table.find(id))
+/// Cancels the deal; false when it can no longer change (a payment verified meanwhile).
+pub fn cancel(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    let moved = diesel::update(while_changeable!(id))
         .set((deals::status.eq("cancelled"), deals::updated_at.eq(now())))
         .execute(conn)?;
-    Ok(())
+    Ok(moved == 1)
 }
 
 /// The public ids of a deal's client and project, for its edit form.

@@ -11,7 +11,7 @@ use super::queries::{self, PaymentRecord};
 use super::{audit_json, form_page, parse_id, read_form, receipt, rules};
 use crate::AppState;
 use crate::audit::{self, actions};
-use crate::db::{self, AnyConnection, write_tx};
+use crate::db::{self, AnyConnection, money_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::balance;
@@ -37,6 +37,30 @@ fn changeable(
     let deal = deal_queries::find_id(conn, scope, payment.deal_id)?;
     let committed = queries::committed(conn, &deal, Some(payment.id))?;
     Ok((payment, deal, committed))
+}
+
+/// The payment and its deal as they stand once the books are held: a verifier's decision or the
+/// deal's cancel that landed since the request began is a 409, never overwritten.
+fn still_changeable(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    seen: &PaymentRecord,
+) -> Result<(PaymentRecord, DealRecord), AppError> {
+    let payment = queries::find(conn, scope, seen.public_id)?;
+    if payment.status != "pending" {
+        return Err(decided_meanwhile());
+    }
+    let deal = deal_queries::find_id(conn, scope, payment.deal_id)?;
+    Ok((payment, deal))
+}
+
+/// What a user hears who changes a payment a verifier decided a moment before.
+fn decided_meanwhile() -> AppError {
+    AppError::Conflict(
+        "A verifier decided this payment a moment ago, so it can no longer change. Open it to \
+         see it as it now stands."
+            .into(),
+    )
 }
 
 pub async fn edit(
@@ -89,18 +113,21 @@ pub async fn update(
                 None
             }
         };
-        let receipt_change = match (&new_receipt, f.remove_receipt == "1") {
-            (Some(r), _) => Some(Some(r)),
-            (None, true) => Some(None),
-            (None, false) => None,
-        };
+        let remove = f.remove_receipt == "1";
         let saved = match values.filter(|_| errors.is_empty()) {
             None => Err(FormError::Invalid(errors)),
-            Some(v) => write_tx(conn, |conn| {
+            Some(v) => money_tx(conn, scope.org().id(), |conn, books| {
+                let (payment, deal) = still_changeable(conn, &scope, &payment)?;
                 let rule_errors = rules::check(conn, &deal, &v, Some(payment.id))?;
                 if !rule_errors.is_empty() {
                     return Err(FormError::Invalid(rule_errors));
                 }
+                let file = new_receipt.as_ref().map(|r| r.receipt());
+                let receipt_change = match (&file, remove) {
+                    (Some(r), _) => Some(Some(r)),
+                    (None, true) => Some(None),
+                    (None, false) => None,
+                };
                 let receipt_after = match receipt_change {
                     Some(r) => r.map(|r| r.path.clone()),
                     None => payment.receipt_path.clone(),
@@ -112,11 +139,14 @@ pub async fn update(
                 );
                 let after = audit_json(&v, &payment.transaction_number, receipt_after.as_deref());
                 let Some((old, new)) = audit::changes(&before, &after) else {
-                    return Ok(false);
+                    return Ok(None);
                 };
-                queries::update(conn, payment.id, &v, receipt_change)
-                    .map_err(super::cheque_conflict)?;
-                balance::recompute(conn, deal.id, today, &[payment.payment_date])?;
+                if !queries::update(conn, payment.id, &v, receipt_change)
+                    .map_err(super::cheque_conflict)?
+                {
+                    return Err(decided_meanwhile().into());
+                }
+                balance::recompute(conn, books, deal.id, today, &[payment.payment_date])?;
                 crate::invoices::sync(conn, payment.id)?;
                 activity::log(
                     conn,
@@ -131,19 +161,20 @@ pub async fn update(
                         entity: Some(("payment", payment.public_id)),
                     },
                 )?;
-                Ok(true)
+                Ok(Some(receipt_change.is_some()))
             }),
         };
-        match (&saved, &new_receipt) {
-            // The replaced file is no longer referenced; the refused one never was.
-            (Ok(true), _) if receipt_change.is_some() => {
-                if let Some(old) = &payment.receipt_path {
-                    receipt::discard(&upload_dir, old);
-                }
+        // A replaced or removed receipt is no longer referenced once the edit is committed; a
+        // new one stays only then (dropped, it is removed).
+        if let Ok(Some(replaced)) = &saved {
+            if *replaced && let Some(old) = &payment.receipt_path {
+                receipt::discard(&upload_dir, old);
             }
-            (Ok(_), Some(r)) | (Err(_), Some(r)) => receipt::discard(&upload_dir, &r.path),
-            _ => {}
+            if let Some(r) = new_receipt {
+                r.keep();
+            }
         }
+        let saved = saved.map(|changed| changed.is_some());
         Ok((payment, deal, committed, split(saved)?))
     })
     .await?;
@@ -177,10 +208,13 @@ pub async fn delete(
     let upload_dir = state.config.upload_dir.clone();
     let (payment, deal) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let (payment, deal, _) = changeable(conn, &scope, id)?;
-        write_tx(conn, |conn| {
-            queries::delete(conn, payment.id)?;
-            balance::recompute(conn, deal.id, today, &[payment.payment_date])?;
+        let (payment, _, _) = changeable(conn, &scope, id)?;
+        let (payment, deal) = money_tx(conn, scope.org().id(), |conn, books| {
+            let (payment, deal) = still_changeable(conn, &scope, &payment)?;
+            if !queries::delete(conn, payment.id)? {
+                return Err(decided_meanwhile());
+            }
+            balance::recompute(conn, books, deal.id, today, &[payment.payment_date])?;
             activity::log(
                 conn,
                 &actor,
@@ -201,7 +235,8 @@ pub async fn delete(
                     new: json!({}),
                     entity: Some(("payment", payment.public_id)),
                 },
-            )
+            )?;
+            Ok::<_, AppError>((payment, deal))
         })?;
         if let Some(r) = &payment.receipt_path {
             receipt::discard(&upload_dir, r);

@@ -19,14 +19,14 @@ use askama::Template;
 use serde_json::json;
 
 use self::form::{CATEGORIES, METHODS, PaymentForm, label};
-use self::queries::{PaymentRecord, PaymentValues, Receipt};
+use self::queries::{PaymentRecord, PaymentValues};
 use super::balance;
 use super::deals::activity::{self, Change};
 use super::deals::queries::{self as deal_queries, DealRecord};
 use super::deals::{money, options, scope_request};
 use crate::AppState;
 use crate::audit::actions;
-use crate::db::{self, PublicId, write_tx};
+use crate::db::{self, PublicId, money_tx};
 use crate::error::AppError;
 use crate::numbers;
 use crate::permissions::Permission;
@@ -149,11 +149,12 @@ pub(crate) fn audit_json(
 }
 
 /// Reads a payment form with its receipt; the receipt is stored at once when its bytes are an
-/// accepted type (`Err` with the field error when they are not).
+/// accepted type (`Err` with the field error when they are not), and removed again unless the
+/// payment naming it is committed.
 async fn read_form(
     state: &AppState,
     payload: Multipart,
-) -> Result<(PaymentForm, Result<Option<Receipt>, FieldErrors>), AppError> {
+) -> Result<(PaymentForm, Result<Option<receipt::Held>, FieldErrors>), AppError> {
     let upload = Upload::read(payload, "receipt", receipt::MAX_BYTES).await?;
     let form: PaymentForm = upload.form()?;
     let stored = match &upload.file {
@@ -196,7 +197,6 @@ async fn create(
     let actor = ctx.actor();
     let today = ctx.today();
     let f = form.clone();
-    let upload_dir = state.config.upload_dir.clone();
     let (deal, committed, outcome) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let deal = deal_queries::find(conn, &scope, id)?;
@@ -212,15 +212,19 @@ async fn create(
         };
         let saved = match values.filter(|_| errors.is_empty()) {
             None => Err(FormError::Invalid(errors)),
-            Some(v) => write_tx(conn, |conn| {
+            Some(v) => money_tx(conn, scope.org().id(), |conn, books| {
+                // The deal as it stands once the books are ours: another payment, a decision
+                // or a cancel may have landed since the form was read.
+                let deal = deal_queries::find_id(conn, &scope, deal.id)?;
                 let rule_errors = rules::check(conn, &deal, &v, None)?;
                 if !rule_errors.is_empty() {
                     return Err(FormError::Invalid(rule_errors));
                 }
+                let file = receipt.as_ref().map(|r| r.receipt());
                 let number = numbers::next(conn, scope.org(), numbers::PAYMENT)?;
-                let payment = queries::insert(conn, &scope, &deal, &number, &v, receipt.as_ref())
+                let payment = queries::insert(conn, &scope, &deal, &number, &v, file.as_ref())
                     .map_err(cheque_conflict)?;
-                balance::recompute(conn, deal.id, today, &[])?;
+                balance::recompute(conn, books, deal.id, today, &[])?;
                 crate::invoices::sync(conn, payment.id)?;
                 activity::log(
                     conn,
@@ -235,17 +239,17 @@ async fn create(
                             label(&v.category).to_lowercase()
                         )),
                         old: None,
-                        new: audit_json(&v, &number, receipt.as_ref().map(|r| r.path.as_str())),
+                        new: audit_json(&v, &number, file.as_ref().map(|r| r.path.as_str())),
                         entity: Some(("payment", payment.public_id)),
                     },
                 )?;
                 Ok(payment)
             }),
         };
-        if saved.is_err()
-            && let Some(r) = &receipt
+        if saved.is_ok()
+            && let Some(r) = receipt
         {
-            receipt::discard(&upload_dir, &r.path);
+            r.keep();
         }
         Ok((deal, committed, split(saved)?))
     })

@@ -338,14 +338,17 @@ pub fn insert(
 }
 
 /// Saves an edit of a pending payment; `receipt` replaces the stored one when given
-/// (`Some(None)` removes it).
+/// (`Some(None)` removes it). False when the payment is no longer pending (decided meanwhile).
 pub fn update(
     conn: &mut AnyConnection,
     id: i64,
     v: &PaymentValues,
     receipt: Option<Option<&Receipt>>,
-) -> QueryResult<()> {
-    diesel::update(payments::table.find(id))
+) -> QueryResult<bool> {
+    let pending = payments::table
+        .filter(payments::id.eq(id))
+        .filter(payments::status.eq("pending"));
+    let moved = diesel::update(pending)
         .set((
             payments::amount_minor.eq(v.amount_minor),
             payments::currency.eq(&v.currency),
@@ -359,6 +362,9 @@ pub fn update(
             payments::updated_at.eq(now()),
         ))
         .execute(conn)?;
+    if moved == 0 {
+        return Ok(false);
+    }
     if let Some(r) = receipt {
         diesel::update(payments::table.find(id))
             .set((
@@ -367,10 +373,13 @@ pub fn update(
             ))
             .execute(conn)?;
     }
-    Ok(())
+    Ok(true)
 }
 
-pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
-    diesel::delete(payments::table.find(id)).execute(conn)?;
-    Ok(())
+/// Deletes a pending payment; false when it is no longer pending (decided meanwhile).
+pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    let pending = payments::table
+        .filter(payments::id.eq(id))
+        .filter(payments::status.eq("pending"));
+    Ok(diesel::delete(pending).execute(conn)? == 1)
 }

@@ -13,7 +13,7 @@ use super::queries::{PaymentRecord, Receipt};
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::AnyConnection;
 use crate::error::AppError;
-use crate::web::upload::{self, safe_name};
+use crate::web::upload::{self, StoredFile, safe_name};
 
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 
@@ -31,14 +31,28 @@ pub fn dir(upload_dir: &Path) -> PathBuf {
     upload_dir.join("receipts")
 }
 
+/// A receipt written for a request, removed again unless the request keeps it (`StoredFile`).
+#[derive(Debug)]
+pub struct Held(StoredFile);
+
+impl Held {
+    /// What the payment row records of it.
+    pub fn receipt(&self) -> Receipt {
+        Receipt {
+            path: self.0.name.clone(),
+            content_type: self.0.mime.to_string(),
+        }
+    }
+
+    /// The payment naming it is committed.
+    pub fn keep(self) {
+        self.0.keep();
+    }
+}
+
 /// Writes the bytes when they are an accepted type; `None` when they are not.
-pub fn store(upload_dir: &Path, bytes: &[u8]) -> Result<Option<Receipt>, AppError> {
-    Ok(
-        upload::store(&dir(upload_dir), bytes, &ACCEPTED)?.map(|(path, mime)| Receipt {
-            path,
-            content_type: mime.to_string(),
-        }),
-    )
+pub fn store(upload_dir: &Path, bytes: &[u8]) -> Result<Option<Held>, AppError> {
+    Ok(upload::store(&dir(upload_dir), bytes, &ACCEPTED)?.map(Held))
 }
 
 /// Removes a stored receipt no longer referenced.

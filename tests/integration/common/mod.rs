@@ -2,6 +2,7 @@
 //! PostgreSQL database dropped afterwards) and its own server on a loopback port, and talks to it
 //! over real HTTP through the same forms a user fills in.
 
+pub mod books;
 pub mod client;
 pub mod lookup;
 pub mod queries;
