@@ -30,6 +30,7 @@ mod partner_orders;
 mod platform;
 mod query_counts;
 mod races;
+mod refusals;
 mod reports;
 mod sales_calls;
 mod sales_clients;

@@ -11,7 +11,7 @@ use crate::dual;
 use dealdesk::db::{PublicId, write_tx};
 use dealdesk::schema::{audit_log, clients, deal_activities, deals, organization_stats, users};
 
-fn own_client(app: &TestApp, email: &str) -> String {
+pub(crate) fn own_client(app: &TestApp, email: &str) -> String {
     clients::table
         .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
         .filter(users::email.eq(email))
@@ -22,7 +22,7 @@ fn own_client(app: &TestApp, email: &str) -> String {
         .to_string()
 }
 
-fn deal_form<'a>(client: &'a str, amount: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn deal_form<'a>(client: &'a str, amount: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("client", client),
         ("amount", amount),

@@ -147,7 +147,7 @@ dual!(
         assert_eq!(kind.as_deref(), Some("image/png"));
         let path = path.expect("stored");
         assert!(path.ends_with(".png") && !path.contains("scan"));
-        assert!(std::env::temp_dir().join("receipts").join(&path).exists());
+        assert!(app.upload_dir().join("receipts").join(&path).exists());
         let page = strip_tags(&sam.get(r.location()).body);
         assert!(
             page.contains(&format!("Payment {number} is recorded")),
@@ -338,7 +338,7 @@ dual!(the_creator_changes_a_payment_until_it_is_decided, |app| {
         .expect("payment");
     assert_eq!((amount, path), (35_000, None));
     assert!(
-        !std::env::temp_dir()
+        !app.upload_dir()
             .join("receipts")
             .join(old_path.expect("had one"))
             .exists()

@@ -146,12 +146,16 @@ async fn submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<TemplateForm>,
+    // Read after the permission check: someone who may not edit templates is refused (403)
+    // whatever they sent, as everywhere else.
+    form: Result<web::Form<TemplateForm>, actix_web::Error>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::OrgManage)?;
     let org = ctx.scope()?;
     let kind = kind_of(&path)?;
-    let form = form.into_inner();
+    let form = form
+        .map_err(|e| AppError::BadRequest(format!("The form could not be read ({e}).")))?
+        .into_inner();
     let actor = ctx.actor();
     // A preview, or words that cannot be saved, come back on the form with what it shows.
     let v = match form.validate(kind) {

@@ -239,6 +239,7 @@ pub struct TestApp {
     thread: Option<JoinHandle<()>>,
     // Dropped last: the server must stop before its database goes.
     pub db: TestDb,
+    uploads: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -247,12 +248,13 @@ impl TestApp {
     pub fn start(backend: Backend) -> Option<Self> {
         queries::install();
         let db = TestDb::with_demo(backend)?;
+        let uploads = tempfile::tempdir().expect("upload directory");
         let config = Config {
             database: db.url.clone(),
             pool_size: 4,
             bind: "127.0.0.1:0".parse().expect("address"),
             session_key: b"test session key that is long enough for cookies".to_vec(),
-            upload_dir: std::env::temp_dir(),
+            upload_dir: uploads.path().to_path_buf(),
             demo_password: None,
             cookie_secure: false,
             mail: dealdesk::mail::MailConfig {
@@ -289,6 +291,7 @@ impl TestApp {
             handle,
             thread: Some(thread),
             db,
+            uploads,
         })
     }
 
@@ -306,6 +309,16 @@ impl TestApp {
 
     pub fn conn(&self) -> PooledConn {
         self.db.conn()
+    }
+
+    /// This server's own upload folder (receipts, pictures).
+    pub fn upload_dir(&self) -> &std::path::Path {
+        self.uploads.path()
+    }
+
+    /// The files stored under the upload folder's `sub` folder.
+    pub fn stored_files(&self, sub: &str) -> usize {
+        std::fs::read_dir(self.upload_dir().join(sub)).map_or(0, |d| d.count())
     }
 }
 
