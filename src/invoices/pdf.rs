@@ -1,7 +1,9 @@
-//! An invoice or a quote as a PDF (printpdf, with the PDF standard fonts: nothing to ship, and Latin
-//! scripts render; text those fonts cannot show comes out as "?").
+//! An invoice or a quote as a PDF (printpdf). A client's name must print as it is written, so the
+//! text is set in DejaVu Sans, embedded: it covers Latin, Greek, Cyrillic and Arabic letters (the
+//! font and its licence are in `static/fonts/`, compiled into the binary). Arabic is printed
+//! letter by letter, without joining: the PDF holds the right characters, not shaped ones.
 
-use printpdf::{BuiltinFont, IndirectFontRef, Mm, PdfDocument, PdfLayerReference};
+use printpdf::{IndirectFontRef, Mm, PdfDocument, PdfLayerReference};
 
 use crate::error::AppError;
 
@@ -19,18 +21,8 @@ fn pdf_err(e: impl std::fmt::Display) -> AppError {
     AppError::internal(format!("the PDF could not be made: {e}"))
 }
 
-/// The standard fonts speak WinAnsi: characters beyond it become "?".
-fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if (c as u32) < 0x100 || "–—‘’“”•…€ŠšŽžŒœŸƒ".contains(c) {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect()
-}
+const REGULAR: &[u8] = include_bytes!("../../static/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../static/fonts/DejaVuSans-Bold.ttf");
 
 struct Pen<'a> {
     layer: PdfLayerReference,
@@ -42,8 +34,7 @@ struct Pen<'a> {
 impl Pen<'_> {
     fn text(&mut self, s: &str, size: f32, x: f32, bold: bool) {
         let font = if bold { self.bold } else { self.regular };
-        self.layer
-            .use_text(printable(s), size, Mm(x), Mm(self.y), font);
+        self.layer.use_text(s, size, Mm(x), Mm(self.y), font);
     }
 
     fn line(&mut self, s: &str, size: f32, bold: bool) {
@@ -60,14 +51,9 @@ impl Pen<'_> {
 
 /// The document on one A4 page; `footer` closes it (the invoice's status, a quote's validity).
 pub fn render(doc: &Document, footer: &str) -> Result<Vec<u8>, AppError> {
-    let (pdf, page, layer) =
-        PdfDocument::new(printable(&doc.title), Mm(210.0), Mm(297.0), "Document");
-    let regular = pdf
-        .add_builtin_font(BuiltinFont::Helvetica)
-        .map_err(pdf_err)?;
-    let bold = pdf
-        .add_builtin_font(BuiltinFont::HelveticaBold)
-        .map_err(pdf_err)?;
+    let (pdf, page, layer) = PdfDocument::new(&doc.title, Mm(210.0), Mm(297.0), "Document");
+    let regular = pdf.add_external_font(REGULAR).map_err(pdf_err)?;
+    let bold = pdf.add_external_font(BOLD).map_err(pdf_err)?;
     let mut pen = Pen {
         layer: pdf.get_page(page).get_layer(layer),
         regular: &regular,
@@ -96,4 +82,25 @@ pub fn render(doc: &Document, footer: &str) -> Result<Vec<u8>, AppError> {
     pen.y -= 10.0;
     pen.line(footer, 9.0, false);
     pdf.save_to_bytes().map_err(pdf_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_other_scripts_are_embedded_as_text() {
+        let doc = Document {
+            title: "Invoice INV-2026-0001".into(),
+            seller: vec!["Demo Traders".into()],
+            buyer: vec!["Łódź Trading".into(), "Αθήνα Москва شركة".into()],
+            facts: vec![("Date".into(), "2026-12-02".into())],
+            lines: vec![("Amount".into(), "100.00 USD".into())],
+            total: ("Total".into(), "107.25 USD".into()),
+        };
+        let bytes = render(&doc, "Issued").expect("pdf");
+        println!("PDF with two embedded fonts: {} bytes", bytes.len());
+        assert!(bytes.starts_with(b"%PDF"));
+        assert!(bytes.len() < 200_000, "the fonts are subset");
+    }
 }

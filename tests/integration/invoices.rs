@@ -7,7 +7,7 @@ use crate::common::client::strip_tags;
 use crate::dual;
 use crate::sales_payments::{new_deal, pay, record, today};
 use dealdesk::db::PublicId;
-use dealdesk::schema::{invoices, organizations, payments};
+use dealdesk::schema::{clients, deals, invoices, organizations, payments};
 
 /// The PDF's text, by pdftotext; a failure under CI when it is missing.
 fn pdf_text(bytes: &[u8]) -> Option<String> {
@@ -116,6 +116,25 @@ dual!(
             ] {
                 assert!(text.contains(&part), "{part} in the PDF: {text}");
             }
+        }
+        // A client's name prints as it is written, in any of the scripts the font covers.
+        let name = "Łódź Trading Αθήνα Москва";
+        let client: i64 = payments::table
+            .inner_join(deals::table)
+            .filter(payments::public_id.eq(payment))
+            .select(deals::client_id)
+            .first(&mut app.conn())
+            .expect("client");
+        diesel::update(clients::table.find(client))
+            .set(clients::name.eq(name))
+            .execute(&mut app.conn())
+            .expect("rename");
+        let pdf = vera.get(&format!("/invoices/{invoice}/pdf"));
+        assert_eq!(pdf.status, 200);
+        assert!(pdf.bytes.len() < 200_000, "{} bytes", pdf.bytes.len());
+        if let Some(text) = pdf_text(&pdf.bytes) {
+            assert!(text.contains(name), "{name} in the PDF: {text}");
+            assert!(!text.contains('?'), "nothing printed as ?: {text}");
         }
 
         // The salesperson sees their own; a colleague and another organization do not.
