@@ -288,3 +288,42 @@ dual!(
         assert_eq!(sam.get("/admin/outbox").status, 403);
     }
 );
+
+dual!(a_deal_worth_more_than_the_books_hold_is_refused, |app| {
+    let mut sam = app.signed_in("sales@demo.test");
+    let mut fields = deal_form("", "1,000,000,000");
+    fields.extend([
+        ("new_client_name", "Yen Buyer KK"),
+        ("currency", "JPY"),
+        ("exchange_rate", "100000000"),
+    ]);
+    let before: i64 = deals::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("deals");
+    // A billion yen at a hundred million dollars each would overflow every sum it joins.
+    let r = sam.submit("/sales/deals/new", "/sales/deals", &fields);
+    assert_eq!(r.status, 422);
+    let text = strip_tags(&r.body);
+    assert!(text.contains("more than the books can hold"), "{text}");
+    assert!(
+        r.body.contains(r#"value="Yen Buyer KK""#),
+        "the user's values stay"
+    );
+    let after: i64 = deals::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("deals");
+    assert_eq!(before, after);
+    // The same billion yen at its real rate is an ordinary deal.
+    let last = fields.len() - 1;
+    fields[last] = ("exchange_rate", "0.0067");
+    let r = sam.submit("/sales/deals/new", "/sales/deals", &fields);
+    assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+    let amount_org: i64 = deals::table
+        .order(deals::id.desc())
+        .select(deals::amount_org_minor)
+        .first(&mut app.conn())
+        .expect("deal");
+    assert_eq!(amount_org, 670_000_000, "6,700,000.00 USD in cents");
+});
