@@ -119,7 +119,7 @@ fn validate(form: &mut ProfileForm) -> ProfileErrors {
     {
         e.phone = Some("Use digits, spaces and + - ( ) only.");
     }
-    match crate::web::form::timezone(&form.timezone) {
+    match crate::web::dates::timezone(&form.timezone) {
         Ok(tz) => form.timezone = tz.unwrap_or_default(),
         Err(_) => {
             e.timezone = Some(

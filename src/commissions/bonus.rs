@@ -14,7 +14,7 @@ use super::rules::{commission_minor, final_minor};
 use crate::db::AnyConnection;
 use crate::schema::{commissions, organizations, sales_days, users};
 use crate::streaks::Calendar;
-use crate::web::form::local_days;
+use crate::web::dates::local_days;
 
 /// Applies the rule to the month (in the organization's time zone) of `at` for the user.
 pub fn apply(

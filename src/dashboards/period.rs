@@ -4,7 +4,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::web::FieldErrors;
-use crate::web::form::date;
+use crate::web::dates::date;
 
 pub const KINDS: [(&str, &str); 5] = [
     ("today", "Today"),

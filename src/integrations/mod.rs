@@ -1,9 +1,10 @@
 //! `/admin/integrations` (integrations.manage): provider configurations per organization (one
 //! active per type), their sealed credentials (`secrets`), health checks and lead syncs
-//! (`health`), and the webhook events they received (`webhooks`), which an admin lists and
+//! (`health`, asked for in `calls`), and the webhook events they received (`webhooks`), which an admin lists and
 //! retries.
 
 pub mod address;
+mod calls;
 mod events;
 pub mod form;
 pub mod health;
@@ -21,7 +22,7 @@ use self::queries::{ProviderRecord, ProviderValues, SyncLog};
 use self::secrets::Vault;
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, now, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::deals::options;
@@ -40,8 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/integrations/{id}", web::get().to(show))
         .route("/admin/integrations/{id}", web::post().to(update))
-        .route("/admin/integrations/{id}/check", web::post().to(check))
-        .route("/admin/integrations/{id}/sync", web::post().to(sync));
+        .route(
+            "/admin/integrations/{id}/check",
+            web::post().to(calls::check),
+        )
+        .route("/admin/integrations/{id}/sync", web::post().to(calls::sync));
     webhooks::configure(cfg);
 }
 
@@ -292,114 +296,4 @@ async fn update(
         }
         Err(errors) => show_page(ctx, &state, id, Some(form), errors).await,
     }
-}
-
-/// Calls the provider's health address now and records the verdict.
-async fn check(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    ctx.require(Permission::IntegrationsManage)?;
-    let org = ctx.scope()?;
-    let id = parse_id(&path)?;
-    let (p, allow) = db::run(&state.pool, move |conn| {
-        Ok((
-            queries::find(conn, org, id)?,
-            queries::allows_private(conn, org)?,
-        ))
-    })
-    .await?;
-    let provider = p.id;
-    // The call waits at most `health::TIMEOUT` on a blocking thread, holding no connection.
-    let (status, error) = web::block(move || health::check(&p, allow))
-        .await
-        .map_err(AppError::internal)?;
-    let saved = error.clone();
-    db::run(&state.pool, move |conn| {
-        Ok(queries::set_health(
-            conn,
-            provider,
-            status,
-            saved.as_deref(),
-        )?)
-    })
-    .await?;
-    let message = match error {
-        None => format!("The provider is {status}."),
-        Some(e) => format!("The provider is {status}: {e}."),
-    };
-    if status == "healthy" {
-        Flash::success(&ctx.session, message);
-    } else {
-        Flash::error(&ctx.session, message);
-    }
-    Ok(see_other(&format!("/admin/integrations/{id}")))
-}
-
-/// Pulls a CRM's leads now, with a sync log of what came and what failed.
-async fn sync(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    ctx.require(Permission::IntegrationsManage)?;
-    let org = ctx.scope()?;
-    let id = parse_id(&path)?;
-    let vault = Vault::new(&state.config.integrations_key);
-    let (p, allow) = db::run(&state.pool, move |conn| {
-        Ok((
-            queries::find(conn, org, id)?,
-            queries::allows_private(conn, org)?,
-        ))
-    })
-    .await?;
-    let pulled = if p.provider_type != "crm" {
-        None
-    } else {
-        match p.credentials_encrypted.as_deref().map(|s| vault.open(s)) {
-            Some(Err(e)) => Some((0, 0, Some(e))),
-            credential => {
-                let credential = credential.and_then(Result::ok);
-                let started = now();
-                // The provider answers on a blocking thread; the leads are saved afterwards, so
-                // no connection or write lock is held while it answers.
-                let (p, fetched) = web::block(move || {
-                    let fetched = health::fetch_leads(&p, credential.as_deref(), allow);
-                    (p, fetched)
-                })
-                .await
-                .map_err(AppError::internal)?;
-                let saved = db::run(&state.pool, move |conn| {
-                    write_tx(conn, |conn| {
-                        let pulled = health::apply_leads(conn, &p, fetched.clone());
-                        let errors = (!pulled.errors.is_empty()).then(|| pulled.errors.join("; "));
-                        queries::log_sync(
-                            conn,
-                            &p,
-                            "manual",
-                            pulled.synced,
-                            pulled.failed,
-                            errors.as_deref(),
-                            started,
-                        )?;
-                        Ok::<_, AppError>((pulled.synced, pulled.failed, errors))
-                    })
-                })
-                .await?;
-                Some(saved)
-            }
-        }
-    };
-    match pulled {
-        None => Flash::error(&ctx.session, "Only a CRM's leads are synced."),
-        Some((synced, failed, None)) => Flash::success(
-            &ctx.session,
-            format!("{synced} leads synced, {failed} refused."),
-        ),
-        Some((synced, _, Some(e))) => {
-            Flash::error(&ctx.session, format!("{synced} leads synced; {e}"))
-        }
-    }
-    Ok(see_other(&format!("/admin/integrations/{id}")))
 }

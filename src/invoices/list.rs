@@ -11,7 +11,8 @@ use crate::AppState;
 use crate::db;
 use crate::error::AppError;
 use crate::sales::deals::{money, options};
-use crate::web::form::{date, filter_choice};
+use crate::web::dates::date;
+use crate::web::form::filter_choice;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 

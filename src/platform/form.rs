@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use crate::web::FieldErrors;
+use crate::web::dates;
 use crate::web::form;
 use crate::web::money;
 
@@ -31,7 +32,7 @@ pub(super) fn validate_org(f: &OrgForm, e: &mut FieldErrors) -> Option<ValidOrg>
     if !money::is_currency(f.currency.trim()) {
         e.add("currency", "Choose a currency from the list (ISO 4217).");
     }
-    let timezone = e.check("timezone", form::required_timezone(&f.timezone));
+    let timezone = e.check("timezone", dates::required_timezone(&f.timezone));
     Some(ValidOrg {
         name: name?,
         currency: f.currency.trim().to_string(),

@@ -15,7 +15,7 @@ use crate::sales::calls::metrics::Metrics;
 use crate::sales::dashboard::figures::{self, Leader};
 use crate::sales::scope::RecordScope;
 use crate::schema::sales_days;
-use crate::web::form::local_days;
+use crate::web::dates::local_days;
 
 /// The organization's verified sales of one day: payments and their sum.
 pub struct Day {

@@ -12,7 +12,7 @@
 //! one of them lands; the other is refused (409) with the payment as it now stands.
 
 use actix_web::http::StatusCode;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -26,8 +26,9 @@ use crate::notifications::{self, Note, templates};
 use crate::sales::balance;
 use crate::sales::deals::activity::{self, Change};
 use crate::sales::deals::money;
-use crate::sales::deals::queries::find_in_org;
+use crate::sales::deals::queries::{DealRecord, find_in_org};
 use crate::sales::payments::form::status_label;
+use crate::sales::payments::queries::PaymentRecord;
 use crate::schema::{payment_approvals, payments};
 use crate::streaks;
 use crate::web::form::is_unique_violation;
@@ -88,112 +89,17 @@ pub fn decide(
     decision: &Decision,
 ) -> Result<Outcome, Refused> {
     money_tx(conn, who.org.id(), |conn, books| {
-        let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
-        if p.created_by_id == who.user_id {
-            return Err(Refused::Not(
-                StatusCode::FORBIDDEN,
-                "You recorded this payment, so another verifier must decide it.".into(),
-            ));
-        }
-        if p.status != "pending" {
-            return Err(Refused::Not(
-                StatusCode::CONFLICT,
-                format!(
-                    "This payment was {} before your decision; here it is as it now stands.",
-                    status_label(&p.status).to_lowercase()
-                ),
-            ));
-        }
-        let deal = find_in_org(conn, who.org, p.deal_id)?;
-        if deal.status == "cancelled" {
-            return Err(Refused::Not(
-                StatusCode::CONFLICT,
-                format!(
-                    "Deal {} was cancelled, so its payments can no longer be decided.",
-                    deal.deal_number
-                ),
-            ));
-        }
-        let approvals = queries::approvals(conn, p.id)?;
-        if approvals.iter().any(|a| a.approver_id == who.user_id) {
-            return Err(Refused::Not(
-                StatusCode::CONFLICT,
-                "You approved this payment already; a second, different verifier must approve it."
-                    .into(),
-            ));
-        }
-        let step = approvals.len() as i32 + 1;
+        let (p, deal, step) = admissible(conn, who, payment)?;
         let threshold = queries::second_approval_threshold(conn, who.org)?;
         let needs_second = step == 1 && threshold.is_some_and(|t| p.counted_org_minor > t);
-        let (verdict, comment) = match decision {
-            Decision::Approve { comment, .. } => ("approved", comment.clone()),
-            Decision::Reject { comment, .. } => ("rejected", Some(comment.clone())),
-        };
-        diesel::insert_into(payment_approvals::table)
-            .values((
-                payment_approvals::public_id.eq(PublicId::new()),
-                payment_approvals::organization_id.eq(who.org.id()),
-                payment_approvals::payment_id.eq(p.id),
-                payment_approvals::approver_id.eq(who.user_id),
-                payment_approvals::step.eq(step),
-                payment_approvals::decision.eq(verdict),
-                payment_approvals::comments.eq(&comment),
-                payment_approvals::created_at.eq(now()),
-            ))
-            .execute(conn)
-            .map_err(|e| {
-                // Another verifier's decision took this step first (PostgreSQL, where both read
-                // the payment as pending before either wrote).
-                if is_unique_violation(&e) {
-                    Refused::Not(StatusCode::CONFLICT, RACED.into())
-                } else {
-                    e.into()
-                }
-            })?;
-        let t = now();
-        let (outcome, status, failure, received) = match decision {
-            Decision::Approve { received, .. } if needs_second => {
-                (Outcome::AwaitingSecond, "pending", None, *received)
-            }
-            Decision::Approve { received, .. } => (
-                Outcome::Verified,
-                "verified",
-                None,
-                received.or(p.received_amount_minor),
-            ),
-            Decision::Reject { reason, .. } => (
-                Outcome::Rejected,
-                "rejected",
-                Some(reason.as_str()),
-                p.received_amount_minor,
-            ),
-        };
-        let decided = outcome != Outcome::AwaitingSecond;
-        // Only from pending: a decision that lost a race changes nothing.
-        let moved = diesel::update(
-            payments::table
-                .filter(payments::id.eq(p.id))
-                .filter(payments::status.eq("pending")),
-        )
-        .set((
-            payments::status.eq(status),
-            payments::failure_reason.eq(failure),
-            payments::received_amount_minor.eq(received),
-            payments::verified_by_id.eq(decided.then_some(who.user_id)),
-            payments::verified_at.eq(decided.then_some(t)),
-            payments::updated_at.eq(t),
-        ))
-        .execute(conn)?;
-        if moved == 0 {
-            return Err(Refused::Not(StatusCode::CONFLICT, RACED.into()));
-        }
+        let taken = record(conn, who, &p, step, needs_second, decision)?;
         balance::recompute(conn, books, p.deal_id, who.today, &[])?;
-        if decided {
-            super::rollup::recompute(conn, books, t)?;
+        if taken.outcome != Outcome::AwaitingSecond {
+            super::rollup::recompute(conn, books, taken.at)?;
         }
         invoices::sync(conn, p.id)?;
         crate::commissions::sync(conn, p.deal_id)?;
-        if outcome == Outcome::Verified {
+        if taken.outcome == Outcome::Verified {
             let counted: i64 = payments::table
                 .find(p.id)
                 .select(payments::counted_org_minor)
@@ -205,69 +111,221 @@ pub fn decide(
                 streaks::Event::PaymentVerified(counted),
             )?;
         }
-        let amount = money(received.unwrap_or(p.amount_minor), &p.currency);
-        let number = &p.transaction_number;
-        let mut values = vec![
-            ("number", number.clone()),
-            ("amount", amount.clone()),
-            ("deal", deal.deal_number.clone()),
-        ];
-        let (kind, line) = match decision {
-            Decision::Approve { .. } if needs_second => (
-                templates::PAYMENT_NEEDS_SECOND_APPROVAL,
-                format!("Approved payment {number} (first of two approvals)"),
-            ),
-            Decision::Approve { .. } => (
-                templates::PAYMENT_VERIFIED,
-                format!("Verified payment {number} ({amount})"),
-            ),
-            Decision::Reject { reason, comment } => {
-                values.push(("reason", reason_label(reason).to_string()));
-                values.push(("comment", comment.clone()));
-                (
-                    templates::PAYMENT_REJECTED,
-                    format!(
-                        "Rejected payment {number}: {}",
-                        reason_label(reason).to_lowercase()
-                    ),
-                )
-            }
-        };
-        notifications::notify(
-            conn,
-            who.org,
-            p.created_by_id,
-            Note {
-                kind,
-                values,
-                link: Some(format!("/sales/payments/{}", p.public_id)),
-                priority: if outcome == Outcome::Rejected {
-                    "high"
-                } else {
-                    "medium"
-                },
-            },
-        )?;
-        activity::log(
-            conn,
-            &who.actor,
-            &deal,
-            Change {
-                audit: actions::UPDATE,
-                action: "payment_decided",
-                description: Some(line),
-                old: Some(json!({ "status": p.status, "received": p.received_amount_minor })),
-                new: json!({
-                    "status": status,
-                    "step": step,
-                    "decision": verdict,
-                    "failure_reason": failure,
-                    "received": received,
-                    "comment": comment,
-                }),
-                entity: Some(("payment", p.public_id)),
-            },
-        )?;
-        Ok(outcome)
+        announce(conn, who, &p, &deal, &taken, decision)?;
+        Ok(taken.outcome)
     })
+}
+
+/// The payment, its deal and the step this decision would be, read under the books lock; or
+/// why this verifier cannot decide it now.
+fn admissible(
+    conn: &mut AnyConnection,
+    who: &Verifier,
+    payment: PublicId,
+) -> Result<(PaymentRecord, DealRecord, i32), Refused> {
+    let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
+    if p.created_by_id == who.user_id {
+        return Err(Refused::Not(
+            StatusCode::FORBIDDEN,
+            "You recorded this payment, so another verifier must decide it.".into(),
+        ));
+    }
+    if p.status != "pending" {
+        return Err(Refused::Not(
+            StatusCode::CONFLICT,
+            format!(
+                "This payment was {} before your decision; here it is as it now stands.",
+                status_label(&p.status).to_lowercase()
+            ),
+        ));
+    }
+    let deal = find_in_org(conn, who.org, p.deal_id)?;
+    if deal.status == "cancelled" {
+        return Err(Refused::Not(
+            StatusCode::CONFLICT,
+            format!(
+                "Deal {} was cancelled, so its payments can no longer be decided.",
+                deal.deal_number
+            ),
+        ));
+    }
+    let approvals = queries::approvals(conn, p.id)?;
+    if approvals.iter().any(|a| a.approver_id == who.user_id) {
+        return Err(Refused::Not(
+            StatusCode::CONFLICT,
+            "You approved this payment already; a second, different verifier must approve it."
+                .into(),
+        ));
+    }
+    Ok((p, deal, approvals.len() as i32 + 1))
+}
+
+/// A decision as written: the step, the payment's new status and amounts.
+struct Taken {
+    outcome: Outcome,
+    step: i32,
+    verdict: &'static str,
+    comment: Option<String>,
+    status: &'static str,
+    failure: Option<String>,
+    received: Option<i64>,
+    at: NaiveDateTime,
+}
+
+/// The approval step and the payment's move out of pending; a decision that lost a race to
+/// another (the step taken, or the payment no longer pending) changes nothing and is a 409.
+fn record(
+    conn: &mut AnyConnection,
+    who: &Verifier,
+    p: &PaymentRecord,
+    step: i32,
+    needs_second: bool,
+    decision: &Decision,
+) -> Result<Taken, Refused> {
+    let (verdict, comment) = match decision {
+        Decision::Approve { comment, .. } => ("approved", comment.clone()),
+        Decision::Reject { comment, .. } => ("rejected", Some(comment.clone())),
+    };
+    diesel::insert_into(payment_approvals::table)
+        .values((
+            payment_approvals::public_id.eq(PublicId::new()),
+            payment_approvals::organization_id.eq(who.org.id()),
+            payment_approvals::payment_id.eq(p.id),
+            payment_approvals::approver_id.eq(who.user_id),
+            payment_approvals::step.eq(step),
+            payment_approvals::decision.eq(verdict),
+            payment_approvals::comments.eq(&comment),
+            payment_approvals::created_at.eq(now()),
+        ))
+        .execute(conn)
+        .map_err(|e| {
+            // Another verifier's decision took this step first (PostgreSQL, where both read
+            // the payment as pending before either wrote).
+            if is_unique_violation(&e) {
+                Refused::Not(StatusCode::CONFLICT, RACED.into())
+            } else {
+                e.into()
+            }
+        })?;
+    let (outcome, status, failure, received) = match decision {
+        Decision::Approve { received, .. } if needs_second => {
+            (Outcome::AwaitingSecond, "pending", None, *received)
+        }
+        Decision::Approve { received, .. } => (
+            Outcome::Verified,
+            "verified",
+            None,
+            received.or(p.received_amount_minor),
+        ),
+        Decision::Reject { reason, .. } => (
+            Outcome::Rejected,
+            "rejected",
+            Some(reason.clone()),
+            p.received_amount_minor,
+        ),
+    };
+    let at = now();
+    let decided = outcome != Outcome::AwaitingSecond;
+    let moved = diesel::update(
+        payments::table
+            .filter(payments::id.eq(p.id))
+            .filter(payments::status.eq("pending")),
+    )
+    .set((
+        payments::status.eq(status),
+        payments::failure_reason.eq(&failure),
+        payments::received_amount_minor.eq(received),
+        payments::verified_by_id.eq(decided.then_some(who.user_id)),
+        payments::verified_at.eq(decided.then_some(at)),
+        payments::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    if moved == 0 {
+        return Err(Refused::Not(StatusCode::CONFLICT, RACED.into()));
+    }
+    Ok(Taken {
+        outcome,
+        step,
+        verdict,
+        comment,
+        status,
+        failure,
+        received,
+        at,
+    })
+}
+
+/// The owner's notification and the deal's activity line.
+fn announce(
+    conn: &mut AnyConnection,
+    who: &Verifier,
+    p: &PaymentRecord,
+    deal: &DealRecord,
+    taken: &Taken,
+    decision: &Decision,
+) -> Result<(), Refused> {
+    let amount = money(taken.received.unwrap_or(p.amount_minor), &p.currency);
+    let number = &p.transaction_number;
+    let mut values = vec![
+        ("number", number.clone()),
+        ("amount", amount.clone()),
+        ("deal", deal.deal_number.clone()),
+    ];
+    let (kind, line) = match decision {
+        Decision::Approve { .. } if taken.outcome == Outcome::AwaitingSecond => (
+            templates::PAYMENT_NEEDS_SECOND_APPROVAL,
+            format!("Approved payment {number} (first of two approvals)"),
+        ),
+        Decision::Approve { .. } => (
+            templates::PAYMENT_VERIFIED,
+            format!("Verified payment {number} ({amount})"),
+        ),
+        Decision::Reject { reason, comment } => {
+            values.push(("reason", reason_label(reason).to_string()));
+            values.push(("comment", comment.clone()));
+            (
+                templates::PAYMENT_REJECTED,
+                format!(
+                    "Rejected payment {number}: {}",
+                    reason_label(reason).to_lowercase()
+                ),
+            )
+        }
+    };
+    notifications::notify(
+        conn,
+        who.org,
+        p.created_by_id,
+        Note {
+            kind,
+            values,
+            link: Some(format!("/sales/payments/{}", p.public_id)),
+            priority: if taken.outcome == Outcome::Rejected {
+                "high"
+            } else {
+                "medium"
+            },
+        },
+    )?;
+    activity::log(
+        conn,
+        &who.actor,
+        deal,
+        Change {
+            audit: actions::UPDATE,
+            action: "payment_decided",
+            description: Some(line),
+            old: Some(json!({ "status": p.status, "received": p.received_amount_minor })),
+            new: json!({
+                "status": taken.status,
+                "step": taken.step,
+                "decision": taken.verdict,
+                "failure_reason": taken.failure,
+                "received": taken.received,
+                "comment": taken.comment,
+            }),
+            entity: Some(("payment", p.public_id)),
+        },
+    )?;
+    Ok(())
 }

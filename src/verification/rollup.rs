@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use crate::db::{AnyConnection, Books};
 use crate::schema::{decision_waits, payments, verification_days};
 use crate::streaks::{self, Calendar};
-use crate::web::form::local_days;
+use crate::web::dates::local_days;
 
 /// The statuses a decision leaves a payment in.
 pub const DECIDED: [&str; 4] = ["verified", "rejected", "refunded", "bad_debt"];

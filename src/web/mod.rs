@@ -5,6 +5,7 @@ pub mod assets;
 pub mod clean;
 pub mod context;
 pub mod csrf;
+pub mod dates;
 pub mod export;
 pub mod flash;
 pub mod form;

@@ -62,7 +62,7 @@ fn smtp_sink() -> (String, std::thread::JoinHandle<Vec<String>>) {
     (url, handle)
 }
 
-fn mailer(smtp_url: Option<String>, dir: &std::path::Path) -> dealdesk::mail::Mailer {
+pub(crate) fn mailer(smtp_url: Option<String>, dir: &std::path::Path) -> dealdesk::mail::Mailer {
     MailConfig {
         smtp_url,
         dir: dir.to_path_buf(),

@@ -218,14 +218,7 @@ dual!(
             .execute(&mut conn)
             .expect("others");
         let dir = tempfile::tempdir().expect("dir");
-        let mailer = dealdesk::mail::MailConfig {
-            smtp_url: None,
-            dir: dir.path().to_path_buf(),
-            from: dealdesk::mail::DEFAULT_FROM.into(),
-            public_url: None,
-        }
-        .mailer()
-        .expect("mailer");
+        let mailer = crate::mail::mailer(None, dir.path());
         let pass = dealdesk::mail::worker::deliver_due(&mut conn, &mailer).expect("pass");
         assert_eq!(pass.sent, 1);
         let file = std::fs::read_dir(dir.path())

@@ -11,7 +11,7 @@ use crate::dual;
 use crate::verification::{approve, decide, pending_payment};
 use dealdesk::db::AnyConnection;
 use dealdesk::schema::{deals, decision_waits, organizations, payments, verification_days};
-use dealdesk::web::form::local_days;
+use dealdesk::web::dates::local_days;
 
 fn org(app: &TestApp) -> i64 {
     organizations::table

@@ -85,9 +85,9 @@ fn filter(
         }
     }
     f.from = errors
-        .check("from", crate::web::form::date(&q.from))
+        .check("from", crate::web::dates::date(&q.from))
         .flatten();
-    f.to = errors.check("to", crate::web::form::date(&q.to)).flatten();
+    f.to = errors.check("to", crate::web::dates::date(&q.to)).flatten();
     if let (Some(a), Some(b)) = (f.from, f.to)
         && b < a
     {

@@ -24,7 +24,8 @@ pub fn label(status: &str) -> &'static str {
         .map_or("Unknown", |(_, l)| l)
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = email_outbox)]
 pub struct OutboxRow {
     pub id: i64,
     pub to_address: String,
@@ -51,26 +52,6 @@ pub struct Filter {
     pub before: Option<i64>,
 }
 
-type Columns = (
-    email_outbox::id,
-    email_outbox::to_address,
-    email_outbox::subject,
-    email_outbox::status,
-    email_outbox::attempts,
-    email_outbox::last_error,
-    email_outbox::created_at,
-);
-
-const COLUMNS: Columns = (
-    email_outbox::id,
-    email_outbox::to_address,
-    email_outbox::subject,
-    email_outbox::status,
-    email_outbox::attempts,
-    email_outbox::last_error,
-    email_outbox::created_at,
-);
-
 pub fn page(
     conn: &mut AnyConnection,
     org: OrgScope,
@@ -79,7 +60,7 @@ pub fn page(
 ) -> QueryResult<Vec<OutboxRow>> {
     let mut q = email_outbox::table
         .filter(email_outbox::organization_id.eq(org.id()))
-        .select(COLUMNS)
+        .select(OutboxRow::as_select())
         .into_boxed();
     if let Some(s) = &f.status {
         q = q.filter(email_outbox::status.eq(s.clone()));
@@ -105,6 +86,6 @@ pub fn find(conn: &mut AnyConnection, org: OrgScope, id: i64) -> QueryResult<Out
     email_outbox::table
         .filter(email_outbox::organization_id.eq(org.id()))
         .filter(email_outbox::id.eq(id))
-        .select(COLUMNS)
+        .select(OutboxRow::as_select())
         .first(conn)
 }

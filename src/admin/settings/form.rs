@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::DAYS;
 use super::queries::Settings;
 use crate::web::FieldErrors;
+use crate::web::dates;
 use crate::web::form;
 use crate::web::money;
 
@@ -158,7 +159,7 @@ pub(super) fn validate(f: &SettingsForm) -> Result<Valid, FieldErrors> {
         e.add("currency", "Choose a currency from the list (ISO 4217).");
     }
     let timezone = e
-        .check("timezone", form::required_timezone(&f.timezone))
+        .check("timezone", dates::required_timezone(&f.timezone))
         .unwrap_or_default();
     let mask = f
         .days()

@@ -16,6 +16,7 @@ use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::{projects, teams, users};
+use crate::web::dates;
 use crate::web::form;
 use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, render_status, see_other};
 
@@ -91,8 +92,8 @@ pub(super) fn validate_project(f: &ProjectForm) -> Result<ValidProject, FieldErr
     if !PROJECT_STATUSES.iter().any(|(k, _)| *k == f.status) {
         e.add("status", "Choose a status from the list.");
     }
-    let start = e.check("start_date", form::date(&f.start_date)).flatten();
-    let end = e.check("end_date", form::date(&f.end_date)).flatten();
+    let start = e.check("start_date", dates::date(&f.start_date)).flatten();
+    let end = e.check("end_date", dates::date(&f.end_date)).flatten();
     if let (Some(s), Some(en)) = (start, end)
         && en < s
     {

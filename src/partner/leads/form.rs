@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::activities::ActivityValues;
 use super::queries::LeadRecord;
 use crate::web::FieldErrors;
+use crate::web::dates;
 use crate::web::form;
 use crate::web::money::{currency_exponent, minor_to_input, scaled_decimal};
 
@@ -90,8 +91,10 @@ impl LeadForm {
                 }
             },
         };
-        let expected_close_date =
-            e.check("expected_close_date", form::date(&self.expected_close_date));
+        let expected_close_date = e.check(
+            "expected_close_date",
+            dates::date(&self.expected_close_date),
+        );
         Some(Checked {
             title: title?,
             company_name: company_name?,
@@ -148,7 +151,7 @@ impl ActivityForm {
             form::required(&self.subject, "what it is about", 200),
         );
         let description = e.check("description", form::optional(&self.description, 2000));
-        let due_at = e.check("due_at", form::local_datetime(&self.due_at, tz));
+        let due_at = e.check("due_at", dates::local_datetime(&self.due_at, tz));
         Some(ActivityValues {
             activity_type: activity_type?,
             subject: subject?,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::queries::{CallRecord, CallValues};
 use crate::db::PublicId;
 use crate::web::FieldErrors;
+use crate::web::dates;
 use crate::web::form;
 use crate::web::money;
 
@@ -95,11 +96,11 @@ impl CallForm {
             loss_reason: reason.map(|p| p.to_string()).unwrap_or_default(),
             when: c
                 .completed_at
-                .map(|t| form::datetime_input(t, tz))
+                .map(|t| dates::datetime_input(t, tz))
                 .unwrap_or_default(),
             rescheduled_to: c
                 .rescheduled_to
-                .map(|t| form::datetime_input(t, tz))
+                .map(|t| dates::datetime_input(t, tz))
                 .unwrap_or_default(),
             duration_minutes: c
                 .duration_seconds
@@ -181,7 +182,7 @@ impl CallForm {
             },
             _ => Some(None),
         };
-        let when = match form::local_datetime(&self.when, tz) {
+        let when = match dates::local_datetime(&self.when, tz) {
             Ok(Some(t)) => Some(t),
             Ok(None) => {
                 e.add("when", "Enter when the call took place (or was due).");
@@ -194,7 +195,7 @@ impl CallForm {
         };
         let rescheduled_to = match (
             status.as_deref(),
-            form::local_datetime(&self.rescheduled_to, tz),
+            dates::local_datetime(&self.rescheduled_to, tz),
         ) {
             (Some("rescheduled"), Ok(Some(t))) => Some(Some(t)),
             (Some("rescheduled"), Ok(None)) => {

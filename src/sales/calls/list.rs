@@ -18,7 +18,8 @@ use crate::error::AppError;
 use crate::sales::choices::owner_choices;
 use crate::sales::deals::options;
 use crate::sales::scope::RecordScope;
-use crate::web::form::{date, filter_choice, local_days};
+use crate::web::dates::{date, local_days};
+use crate::web::form::filter_choice;
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 

@@ -26,7 +26,7 @@ use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::web::form::datetime_input;
+use crate::web::dates::datetime_input;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 const PAGE_SIZE: i64 = 50;

@@ -22,7 +22,7 @@ use crate::dashboards::{Figure, change, chart, range_text};
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::permissions::Permission::{self, *};
-use crate::web::form::local_days;
+use crate::web::dates::local_days;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

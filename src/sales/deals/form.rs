@@ -9,6 +9,7 @@ use crate::sales::clients::form::ClientForm;
 use crate::sales::clients::queries::ClientValues;
 use crate::sales::payments::form::{currency_and_rate, rate_to_input};
 use crate::web::FieldErrors;
+use crate::web::dates;
 use crate::web::form;
 use crate::web::money;
 
@@ -154,7 +155,7 @@ impl DealForm {
                 ),
             );
         }
-        let deal_date = match form::date(&self.deal_date) {
+        let deal_date = match dates::date(&self.deal_date) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
                 e.add("deal_date", "Enter the deal's date.");
@@ -165,7 +166,7 @@ impl DealForm {
                 None
             }
         };
-        let due_date = e.check("due_date", form::date(&self.due_date)).flatten();
+        let due_date = e.check("due_date", dates::date(&self.due_date)).flatten();
         if let (Some(d), Some(due)) = (deal_date, due_date)
             && due < d
         {

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::queries::{PaymentRecord, PaymentValues};
 use crate::web::FieldErrors;
+use crate::web::dates;
 use crate::web::form;
 use crate::web::money;
 
@@ -128,7 +129,7 @@ impl PaymentForm {
                 None
             }
         };
-        let payment_date = match form::date(&self.payment_date) {
+        let payment_date = match dates::date(&self.payment_date) {
             Ok(Some(d)) if d > today => {
                 e.add("payment_date", "A payment date cannot be in the future.");
                 None

@@ -12,7 +12,8 @@ use crate::db;
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::deals::{money, options, scope_request};
-use crate::web::form::{date, filter_choice};
+use crate::web::dates::date;
+use crate::web::form::filter_choice;
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
