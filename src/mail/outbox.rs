@@ -159,6 +159,8 @@ pub fn sent(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
     diesel::update(email_outbox::table.find(id))
         .set((
             email_outbox::status.eq("sent"),
+            // The attempt that delivered counts: "1" is sent at the first try.
+            email_outbox::attempts.eq(email_outbox::attempts + 1),
             email_outbox::sent_at.eq(Some(t)),
             email_outbox::last_error.eq(None::<String>),
         ))
