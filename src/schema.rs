@@ -315,7 +315,7 @@ diesel::table! {
         public_id -> PublicIdSql,
         organization_id -> BigInt,
         payment_id -> BigInt,
-        invoice_number -> Text,
+        invoice_number -> Nullable<Text>,
         amount_minor -> BigInt,
         tax_rate_bp -> Integer,
         tax_minor -> BigInt,

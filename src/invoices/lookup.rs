@@ -49,7 +49,8 @@ pub struct Filter {
 #[derive(Debug, Clone, Queryable)]
 pub struct InvoiceRow {
     pub public_id: PublicId,
-    pub invoice_number: String,
+    /// `None` for a draft: the number is taken when the invoice is issued.
+    pub invoice_number: Option<String>,
     pub status: String,
     pub total_minor: i64,
     pub currency: String,
@@ -57,6 +58,12 @@ pub struct InvoiceRow {
     pub created_at: NaiveDateTime,
     pub transaction_number: String,
     pub client_name: String,
+}
+
+impl InvoiceRow {
+    pub fn number(&self) -> &str {
+        super::rules::number_label(self.invoice_number.as_deref())
+    }
 }
 
 /// The invoices the viewer sees, newest first, `limit` after the cursor (keyset on the id).

@@ -103,7 +103,10 @@ fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
         },
     );
     Document {
-        title: format!("Invoice {}", i.invoice_number),
+        title: match &i.invoice_number {
+            Some(n) => format!("Invoice {n}"),
+            None => "Draft invoice".into(),
+        },
         seller: d.organization.lines(),
         buyer: d.client.lines(),
         facts: vec![
@@ -188,7 +191,11 @@ async fn download(
             "Content-Disposition",
             format!(
                 "attachment; filename=\"{}.pdf\"",
-                invoice.invoice.invoice_number
+                invoice
+                    .invoice
+                    .invoice_number
+                    .as_deref()
+                    .unwrap_or("draft-invoice")
             ),
         ))
         .insert_header(("Cache-Control", "private, no-store"))

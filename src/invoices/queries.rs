@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use super::rules::{figures, status_for};
+use super::rules::{figures, is_numbered, status_for};
 use crate::db::{AnyConnection, PublicId, now, sql_time};
 use crate::numbers::{invoice_format, next_invoice_block};
 use crate::schema::{invoices, organizations, payments};
@@ -48,22 +48,25 @@ pub fn sync(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<()> {
     let (tax, total) = figures(amount, p.tax_rate_bp);
     let issued_at = (status == "issued").then(|| p.verified_at.unwrap_or_else(now));
     let t = now();
-    let existing: Option<(i64, String)> = invoices::table
+    let existing: Option<(i64, String, Option<String>)> = invoices::table
         .filter(invoices::payment_id.eq(payment_id))
-        .select((invoices::id, invoices::status))
+        .select((invoices::id, invoices::status, invoices::invoice_number))
         .first(conn)
         .optional()?;
+    let org = OrgScope::trusted(p.organization_id);
+    let number = match &existing {
+        Some((_, _, Some(n))) => Some(n.clone()),
+        _ if is_numbered(status) => Some(take_number(conn, org, t)?),
+        _ => None,
+    };
     match existing {
         None => {
-            let org = OrgScope::trusted(p.organization_id);
-            let year = t.year();
-            let n = next_invoice_block(conn, org, year, 1)?;
             diesel::insert_into(invoices::table)
                 .values((
                     invoices::public_id.eq(PublicId::new()),
                     invoices::organization_id.eq(p.organization_id),
                     invoices::payment_id.eq(payment_id),
-                    invoices::invoice_number.eq(invoice_format(year, n)),
+                    invoices::invoice_number.eq(number),
                     invoices::amount_minor.eq(amount),
                     invoices::tax_rate_bp.eq(p.tax_rate_bp),
                     invoices::tax_minor.eq(tax),
@@ -76,10 +79,11 @@ pub fn sync(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<()> {
                 ))
                 .execute(conn)?;
         }
-        // A waiting invoice shows what it will say; issuing fixes its figures.
-        Some((id, current)) if current == "pending" => {
+        // A waiting invoice shows what it will say; issuing fixes its figures and its number.
+        Some((id, current, _)) if current == "pending" => {
             diesel::update(invoices::table.find(id))
                 .set((
+                    invoices::invoice_number.eq(number),
                     invoices::amount_minor.eq(amount),
                     invoices::tax_rate_bp.eq(p.tax_rate_bp),
                     invoices::tax_minor.eq(tax),
@@ -91,14 +95,27 @@ pub fn sync(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<()> {
                 ))
                 .execute(conn)?;
         }
-        Some((id, current)) if current != status => {
+        Some((id, current, _)) if current != status => {
             diesel::update(invoices::table.find(id))
-                .set((invoices::status.eq(status), invoices::updated_at.eq(t)))
+                .set((
+                    invoices::status.eq(status),
+                    invoices::invoice_number.eq(number),
+                    invoices::updated_at.eq(t),
+                ))
                 .execute(conn)?;
         }
         Some(_) => {}
     }
     Ok(())
+}
+
+/// The next number of the year `at` falls in.
+fn take_number(conn: &mut AnyConnection, org: OrgScope, at: NaiveDateTime) -> QueryResult<String> {
+    let year = at.year();
+    Ok(invoice_format(
+        year,
+        next_invoice_block(conn, org, year, 1)?,
+    ))
 }
 
 /// A payment without its invoice yet.
@@ -114,7 +131,7 @@ struct Uninvoiced {
 }
 
 /// Gives every payment of the organization that has no invoice its invoice, as `sync` would,
-/// numbered in payment order within the year the payment was recorded. For loaded data (the demo,
+/// the issued ones numbered in the order of issue within its year. For loaded data (the demo,
 /// `generate-load`): numbers are taken in blocks and rows written a thousand to a statement.
 pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
     let rate: i32 = organizations::table
@@ -136,37 +153,49 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
             payments::created_at,
         ))
         .load(conn)?;
+    // Issued invoices are numbered in the order they were issued, within the year of issue.
+    let issued_at = |p: &Uninvoiced| p.verified_at.unwrap_or(p.created_at);
+    let mut numbered: Vec<&Uninvoiced> = missing
+        .iter()
+        .filter(|p| is_numbered(status_for(&p.status)))
+        .collect();
+    numbered.sort_by_key(|p| (issued_at(p), p.id));
     let mut years: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
-    for p in &missing {
-        *years.entry(p.created_at.year()).or_default() += 1;
+    for p in &numbered {
+        *years.entry(issued_at(p).year()).or_default() += 1;
     }
     let mut next = std::collections::BTreeMap::new();
     for (year, count) in years {
         next.insert(year, next_invoice_block(conn, org, year, count)?);
     }
+    let mut numbers = std::collections::HashMap::new();
+    for p in numbered {
+        let year = issued_at(p).year();
+        let n = next.get_mut(&year).map_or(0, |n| {
+            *n += 1;
+            *n - 1
+        });
+        numbers.insert(p.id, invoice_format(year, n));
+    }
     let t = now();
     let rows: Vec<String> = missing
         .iter()
         .map(|p| {
-            let year = p.created_at.year();
-            let n = next.get_mut(&year).map_or(0, |n| {
-                *n += 1;
-                *n - 1
-            });
             let status = status_for(&p.status);
             let amount = p.received_amount_minor.unwrap_or(p.amount_minor);
             let (tax, total) = figures(amount, rate);
-            let issued = match (status, p.verified_at) {
-                ("pending" | "rejected", _) => "NULL".to_string(),
-                (_, Some(at)) => sql_time(at),
-                (_, None) => sql_time(p.created_at),
+            let issued = match status {
+                "pending" | "rejected" => "NULL".to_string(),
+                _ => sql_time(issued_at(p)),
             };
+            let number = numbers
+                .get(&p.id)
+                .map_or_else(|| "NULL".to_string(), |n| format!("'{n}'"));
             format!(
-                "('{}', {}, {}, '{}', {amount}, {rate}, {tax}, {total}, '{}', '{status}', {issued}, {}, {})",
+                "('{}', {}, {}, {number}, {amount}, {rate}, {tax}, {total}, '{}', '{status}', {issued}, {}, {})",
                 PublicId::new(),
                 org.id(),
                 p.id,
-                invoice_format(year, n),
                 p.currency.replace('\'', ""),
                 sql_time(p.created_at),
                 sql_time(t),
@@ -190,7 +219,7 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
 #[diesel(table_name = invoices)]
 pub struct InvoiceSummary {
     pub public_id: PublicId,
-    pub invoice_number: String,
+    pub invoice_number: Option<String>,
     pub status: String,
     pub amount_minor: i64,
     pub tax_rate_bp: i32,
@@ -206,7 +235,7 @@ impl InvoiceSummary {
         let money = |m: i64| crate::sales::deals::money(m, &self.currency);
         format!(
             "{} ({}): {} + {} % tax {} = {}",
-            self.invoice_number,
+            super::rules::number_label(self.invoice_number.as_deref()),
             self.status,
             money(self.amount_minor),
             crate::web::money::bp_to_percent(self.tax_rate_bp.into()),

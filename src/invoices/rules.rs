@@ -11,6 +11,19 @@ pub fn status_for(payment_status: &str) -> &'static str {
     }
 }
 
+/// Whether an invoice in this status carries a number. Numbers are taken when an invoice is
+/// issued, so the sequence has no holes: a draft (pending) can vanish with its deleted payment and
+/// a rejected payment is never billed, but an issued invoice stays, refunded or void, with its
+/// number.
+pub fn is_numbered(invoice_status: &str) -> bool {
+    matches!(invoice_status, "issued" | "refunded" | "void")
+}
+
+/// How an invoice is named: its number, or "Draft" before it has one.
+pub fn number_label(number: Option<&str>) -> &str {
+    number.unwrap_or("Draft")
+}
+
 /// Tax on an amount at a rate in basis points (1 % = 100), exact and rounded half up once.
 pub fn tax_minor(amount_minor: i64, rate_bp: i32) -> i64 {
     let exact = i128::from(amount_minor) * i128::from(rate_bp);

@@ -51,12 +51,16 @@ dual!(
             .select((payments::public_id, payments::transaction_number))
             .first(&mut app.conn())
             .expect("payment");
-        let (invoice, invoice_number): (PublicId, String) = invoices::table
+        // Until the payment is verified its invoice is a draft without a number.
+        let (invoice, draft): (PublicId, Option<String>) = invoices::table
             .inner_join(payments::table)
             .filter(payments::public_id.eq(payment))
             .select((invoices::public_id, invoices::invoice_number))
             .first(&mut app.conn())
             .expect("invoice");
+        assert_eq!(draft, None);
+        let text = strip_tags(&sam.get(&format!("/invoices/{invoice}")).body);
+        assert!(text.contains("Draft invoice"), "{text}");
         let mut vera = app.signed_in("verifier@demo.test");
         let r = vera.submit(
             &format!("/verifier/payments/{payment}"),
@@ -69,6 +73,12 @@ dual!(
             ],
         );
         assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+        let invoice_number: String = invoices::table
+            .filter(invoices::public_id.eq(invoice))
+            .select(invoices::invoice_number)
+            .first::<Option<String>>(&mut app.conn())
+            .expect("invoice")
+            .expect("issued, so numbered");
 
         // The verifier finds it by number and status.
         let list = vera.get(&format!("/invoices?number={invoice_number}&status=issued"));

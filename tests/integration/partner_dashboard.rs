@@ -217,7 +217,10 @@ dual!(the_migration_fills_what_the_site_keeps, |app| {
     // Back to before the contract counts and the organization's days, and up again.
     let reverted =
         dealdesk::db::revert_migrations_after(&mut conn, "20261201000015").expect("down");
-    assert_eq!(reverted, 2, "000016 and the outbox's 000017");
+    assert_eq!(
+        reverted, 3,
+        "000016, the outbox's 000017 and the invoices' 000018"
+    );
     dealdesk::db::run_migrations(&mut conn).expect("up");
     assert_eq!((count_rows(app), org_rows(app)), kept);
 });

@@ -41,13 +41,14 @@ impl Tally {
         let errors = self.server_errors.load(Ordering::Relaxed);
         println!(
             "races {:?} {what}: {} attempts, {} refused with 409, 5xx {errors}, inconsistencies 0 \
-             ({} deals, {} payments, {} verified)",
+             ({} deals, {} payments, {} verified, {} invoice numbers without a hole)",
             app.backend,
             self.attempts.load(Ordering::Relaxed),
             self.conflicts.load(Ordering::Relaxed),
             b.deals,
             b.payments,
             b.verified,
+            b.invoice_numbers,
         );
         assert_eq!(errors, 0, "{what}: no 5xx");
     }

@@ -20,6 +20,7 @@ pub struct Books {
     pub deals: usize,
     pub payments: usize,
     pub verified: usize,
+    pub invoice_numbers: usize,
 }
 
 /// A row of `sales_days`: owner, day, then counts and sums by status.
@@ -182,16 +183,41 @@ pub fn assert_agree(app: &TestApp, org: i64, deal_ids: &[i64]) -> Books {
             None => assert_eq!(paid, 0, "deal {deal}: paid without a commission"),
         }
     }
-    let numbers: Vec<String> = invoices::table
+    // Issued invoices, and only they, are numbered: each year 1, 2, 3 … with no hole and no
+    // number twice, whatever was deleted or rejected on the way.
+    let numbers: Vec<(Option<String>, String)> = invoices::table
         .filter(invoices::organization_id.eq(org))
-        .select(invoices::invoice_number)
+        .select((invoices::invoice_number, invoices::status))
         .load(&mut conn)
         .expect("numbers");
-    let mut seen = BTreeMap::new();
-    for n in numbers {
-        *seen.entry(n).or_insert(0) += 1;
+    let mut years: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (number, status) in numbers {
+        let numbered = matches!(status.as_str(), "issued" | "refunded" | "void");
+        assert_eq!(
+            number.is_some(),
+            numbered,
+            "{status} invoice numbered: {number:?}"
+        );
+        if let Some(n) = number {
+            let (year, seq) = n
+                .strip_prefix("INV-")
+                .and_then(|r| r.split_once('-'))
+                .expect("INV-year-n");
+            years
+                .entry(year.to_string())
+                .or_default()
+                .push(seq.parse().expect("a number"));
+        }
     }
-    assert!(seen.values().all(|n| *n == 1), "an invoice number twice");
+    books.invoice_numbers = years.values().map(Vec::len).sum();
+    for (year, mut seqs) in years {
+        seqs.sort_unstable();
+        let expected: Vec<i64> = (1..=seqs.len() as i64).collect();
+        assert_eq!(
+            seqs, expected,
+            "invoice numbers of {year}: a hole or a number twice"
+        );
+    }
     let now = kept(&mut conn, org).expect("kept figures");
     let rebuilt = rebuilt(&mut conn, org);
     assert_eq!(now.0, rebuilt.0, "sales_days = a rebuild");
