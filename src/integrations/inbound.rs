@@ -5,7 +5,8 @@
 use diesel::prelude::*;
 use serde_json::Value;
 
-use crate::db::{AnyConnection, PublicId, now};
+use crate::db::{AnyConnection, now};
+use crate::partner::leads::queries::{self as lead_rows, LeadValues, Provided};
 use crate::schema::{leads, organizations};
 use crate::web::clean::clean_text;
 use crate::web::form::single_line;
@@ -78,39 +79,25 @@ pub fn upsert_lead(
                 .select(organizations::currency)
                 .first(conn)
                 .map_err(db)?;
-            diesel::insert_into(leads::table)
-                .values((
-                    leads::public_id.eq(PublicId::new()),
-                    leads::organization_id.eq(org),
-                    leads::title.eq(&title),
-                    leads::company_name.eq(text("company")),
-                    leads::contact_email.eq(text("email")),
-                    leads::value_minor.eq(value),
-                    leads::currency.eq(currency),
-                    leads::status.eq("new"),
-                    leads::provider_name.eq(provider),
-                    leads::provider_id.eq(&id),
-                    leads::provider_metadata.eq(data.to_string()),
-                    leads::last_sync_at.eq(t),
-                    leads::sync_status.eq("synced"),
-                    leads::created_at.eq(t),
-                    leads::updated_at.eq(t),
-                ))
-                .execute(conn)
-                .map_err(db)?;
-            let new = crate::partner::counts::Place {
-                partner: None,
-                distributor: None,
-                status: "new",
+            let values = LeadValues {
+                title,
+                company_name: text("company"),
+                contact_name: None,
+                contact_email: text("email"),
+                contact_phone: None,
+                value_minor: value,
+                probability: None,
+                expected_close_date: None,
+                partner_id: None,
+                distributor_id: None,
             };
-            crate::partner::counts::moved(
-                conn,
-                org,
-                crate::partner::counts::Kind::Lead,
-                None,
-                &new,
-            )
-            .map_err(db)?;
+            let metadata = data.to_string();
+            let provided = Provided {
+                provider,
+                id: &id,
+                metadata: &metadata,
+            };
+            lead_rows::create(conn, org, &currency, &values, None, Some(provided)).map_err(db)?;
             Ok(true)
         }
     }

@@ -14,7 +14,7 @@ use crate::dual;
 use dealdesk::db::PublicId;
 use dealdesk::integrations::secrets::sign;
 use dealdesk::schema::{
-    leads, organizations, provider_configs, provider_sync_logs, webhook_events,
+    lead_status_history, leads, organizations, provider_configs, provider_sync_logs, webhook_events,
 };
 
 /// A provider on a local port: /health answers `health` (a status line), /leads two leads.
@@ -265,6 +265,27 @@ dual!(
             .get_result(&mut app.conn())
             .expect("lead");
         assert_eq!(polar, 1);
+        // A lead that arrives by webhook starts its history as one made on the page does.
+        let (lead_id, lead_public): (i64, PublicId) = leads::table
+            .filter(leads::provider_id.eq("crm-9"))
+            .select((leads::id, leads::public_id))
+            .first(&mut app.conn())
+            .expect("lead");
+        let history: Vec<(Option<String>, String, Option<i64>)> = lead_status_history::table
+            .filter(lead_status_history::lead_id.eq(lead_id))
+            .select((
+                lead_status_history::old_status,
+                lead_status_history::new_status,
+                lead_status_history::changed_by_id,
+            ))
+            .load(&mut app.conn())
+            .expect("history");
+        assert_eq!(history, vec![(None, "new".to_string(), None)]);
+        let lead_page = strip_tags(&ada.get(&format!("/partner/leads/{lead_public}")).body);
+        assert!(
+            lead_page.contains("When From To By Why just now — New —"),
+            "{lead_page}"
+        );
         crate::partner_dashboard::counts_hold(app);
         // Nothing is due again until the failed one's retry time.
         assert_eq!(

@@ -193,6 +193,15 @@ pub struct LeadValues {
     pub distributor_id: Option<i64>,
 }
 
+/// Where a new lead came from when a provider sent it: its name and its id there, and what it
+/// sent, so the same lead arriving again updates this one.
+#[derive(Debug, Clone, Copy)]
+pub struct Provided<'a> {
+    pub provider: &'a str,
+    pub id: &'a str,
+    pub metadata: &'a str,
+}
+
 /// Adds a lead owned by the scope's user, with its first history line; in the caller's
 /// transaction.
 pub fn insert(
@@ -200,39 +209,64 @@ pub fn insert(
     scope: &ChannelScope,
     v: &LeadValues,
 ) -> QueryResult<LeadRecord> {
+    let public_id = create(
+        conn,
+        scope.org().id(),
+        scope.currency(),
+        v,
+        Some(scope.user_id()),
+        None,
+    )?;
+    find(conn, scope, public_id)
+}
+
+/// The one way a lead comes into being, from the page or from a provider: the row, its first
+/// history line (by `owner`, or by nobody for a provider's) and its place in the counts.
+pub fn create(
+    conn: &mut AnyConnection,
+    org: i64,
+    currency: &str,
+    v: &LeadValues,
+    owner: Option<i64>,
+    provided: Option<Provided<'_>>,
+) -> QueryResult<PublicId> {
     let t = now();
     let public_id = PublicId::new();
-    diesel::insert_into(leads::table)
+    let id: i64 = diesel::insert_into(leads::table)
         .values((
             leads::public_id.eq(public_id),
-            leads::organization_id.eq(scope.org().id()),
+            leads::organization_id.eq(org),
             leads::title.eq(&v.title),
             leads::company_name.eq(&v.company_name),
             leads::contact_name.eq(&v.contact_name),
             leads::contact_email.eq(&v.contact_email),
             leads::contact_phone.eq(&v.contact_phone),
             leads::value_minor.eq(v.value_minor),
-            leads::currency.eq(scope.currency()),
+            leads::currency.eq(currency),
             leads::status.eq(Status::New.code()),
             leads::probability.eq(v.probability),
             leads::expected_close_date.eq(v.expected_close_date),
-            leads::owner_id.eq(scope.user_id()),
+            leads::owner_id.eq(owner),
             leads::partner_id.eq(v.partner_id),
             leads::distributor_id.eq(v.distributor_id),
+            leads::provider_name.eq(provided.map(|p| p.provider)),
+            leads::provider_id.eq(provided.map(|p| p.id)),
+            leads::provider_metadata.eq(provided.map(|p| p.metadata)),
+            leads::last_sync_at.eq(provided.map(|_| t)),
+            leads::sync_status.eq(provided.map(|_| "synced")),
             leads::created_at.eq(t),
             leads::updated_at.eq(t),
         ))
-        .execute(conn)?;
-    let lead = find(conn, scope, public_id)?;
-    history(conn, &lead, None, Status::New, scope.user_id(), None)?;
-    counts::moved(
-        conn,
-        lead.organization_id,
-        counts::Kind::Lead,
-        None,
-        &place(&lead),
-    )?;
-    Ok(lead)
+        .returning(leads::id)
+        .get_result(conn)?;
+    history(conn, org, id, None, Status::New, owner, None)?;
+    let first = Place {
+        partner: v.partner_id,
+        distributor: v.distributor_id,
+        status: Status::New.code(),
+    };
+    counts::moved(conn, org, counts::Kind::Lead, None, &first)?;
+    Ok(public_id)
 }
 
 /// Where a lead is counted.
@@ -300,22 +334,31 @@ pub fn set_status(
         Some(&place(lead)),
         &place(lead).with_status(to.code()),
     )?;
-    history(conn, lead, Some(lead.status()), to, by, reason)?;
+    history(
+        conn,
+        lead.organization_id,
+        lead.id,
+        Some(lead.status()),
+        to,
+        Some(by),
+        reason,
+    )?;
     Ok(true)
 }
 
 fn history(
     conn: &mut AnyConnection,
-    lead: &LeadRecord,
+    org: i64,
+    lead: i64,
     from: Option<Status>,
     to: Status,
-    by: i64,
+    by: Option<i64>,
     reason: Option<&str>,
 ) -> QueryResult<()> {
     diesel::insert_into(lead_status_history::table)
         .values((
-            lead_status_history::organization_id.eq(lead.organization_id),
-            lead_status_history::lead_id.eq(lead.id),
+            lead_status_history::organization_id.eq(org),
+            lead_status_history::lead_id.eq(lead),
             lead_status_history::old_status.eq(from.map(Status::code)),
             lead_status_history::new_status.eq(to.code()),
             lead_status_history::changed_by_id.eq(by),
