@@ -10,6 +10,7 @@ pub mod config;
 pub mod dashboards;
 pub mod db;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod health;
 pub mod integrations;

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::money::{currency_exponent, minor_to_input, scaled_decimal};
 use crate::web::FieldErrors;
 use crate::web::form::optional;
-use crate::web::money::{currency_exponent, minor_to_input, scaled_decimal};
 
 /// The largest bonus or penalty a form takes (in minor units): far above any commission, far
 /// below what a sum of them could overflow.

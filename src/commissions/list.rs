@@ -11,12 +11,13 @@ use super::lookup::{self, CommissionRow, Filter, Seen, Totals};
 use super::{Viewer, status_label};
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
+use crate::domain::choices::options;
+use crate::domain::money::money;
+use crate::domain::money::{bp_to_percent, currency_exponent, minor_to_input};
 use crate::error::AppError;
-use crate::sales::deals::{money, options};
 use crate::web::dates::{date, local_days};
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response};
 use crate::web::form::filter_choice;
-use crate::web::money::{bp_to_percent, currency_exponent, minor_to_input};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 

@@ -17,9 +17,9 @@ use super::lookup::{self, Seen};
 use super::rules::final_minor;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::{AnyConnection, PublicId, money_tx, now};
+use crate::domain::money::money;
 use crate::error::AppError;
 use crate::notifications::{self, Note, templates};
-use crate::sales::deals::money;
 use crate::schema::commissions;
 use crate::web::OrgScope;
 

@@ -131,7 +131,7 @@ async fn page(
         })
     });
     Ok(ShowPage {
-        exchange_rate: crate::web::money::minor_to_input(row.exchange_rate_e4, 4),
+        exchange_rate: crate::domain::money::minor_to_input(row.exchange_rate_e4, 4),
         paid: ctx.local_time(row.paid_at),
         line: list::line(&ctx, row, viewer.currency()),
         adjust,

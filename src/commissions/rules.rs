@@ -1,7 +1,7 @@
 //! The commission's figures (DESIGN.md, "Commission"), as pure functions: exact integer
 //! arithmetic on minor units and basis points, rounded half up once per figure.
 
-use crate::sales::balance::counted_minor;
+use crate::domain::money::{at_rate_bp, convert};
 
 /// The rate that applies: the user's own, else their role's, else the organization's default.
 pub fn rate_bp(user: Option<i32>, role: Option<i32>, organization: i32) -> i32 {
@@ -10,8 +10,7 @@ pub fn rate_bp(user: Option<i32>, role: Option<i32>, organization: i32) -> i32 {
 
 /// `base × rate`, rounded half up.
 pub fn commission_minor(base_minor: i64, rate_bp: i32) -> i64 {
-    let exact = i128::from(base_minor) * i128::from(rate_bp);
-    i64::try_from((exact + 5_000).div_euclid(10_000)).unwrap_or(i64::MAX)
+    at_rate_bp(base_minor, i64::from(rate_bp))
 }
 
 /// The figures of one commission row.
@@ -35,7 +34,7 @@ pub fn figures(
     penalty_minor: i64,
 ) -> Figures {
     let commission = commission_minor(base_minor, rate_bp);
-    let converted = counted_minor(commission, deal_currency, exchange_rate_e4, org_currency);
+    let converted = convert(commission, deal_currency, exchange_rate_e4, org_currency);
     Figures {
         commission_minor: commission,
         converted_minor: converted,

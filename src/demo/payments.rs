@@ -3,6 +3,7 @@
 //! their statuses from them through the one recomputation (`sales::balance`), as they would
 //! from payments recorded on the site.
 
+use crate::domain::money::money;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -137,7 +138,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
                     payments::updated_at.eq(decided_at.unwrap_or(created)),
                 ))
                 .execute(conn)?;
-            let amount_text = crate::sales::deals::money(amount * share / 100, currency);
+            let amount_text = money(amount * share / 100, currency);
             let mut lines = vec![(
                 *owner,
                 "payment_recorded",

@@ -4,6 +4,7 @@
 //! approved or paid), and the salespeople's notifications of the
 //! last month's decisions, about half of them read.
 
+use crate::domain::money::money;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -147,7 +148,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
         }
         let mut values = vec![
             ("number", number),
-            ("amount", crate::sales::deals::money(amount, &currency)),
+            ("amount", money(amount, &currency)),
             ("deal", deal_number),
         ];
         let kind = match status.as_str() {

@@ -11,9 +11,9 @@ use super::queries::{self, EventRecord};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, write_tx};
+use crate::domain::choices::options;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::sales::deals::options;
 use crate::web::time::When;
 use crate::web::{Ctx, Flash, pager, render, see_other};
 

@@ -25,12 +25,12 @@ use self::lookup::{InvoiceDetail, Seen};
 use self::pdf::Document;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
+use crate::domain::money::bp_to_percent;
+use crate::domain::money::money;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::sales::deals::money;
 use crate::sales::payments::form::label;
 use crate::sales::scope::ScopeRequest;
-use crate::web::money::bp_to_percent;
 use crate::web::{Ctx, render};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

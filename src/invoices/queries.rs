@@ -1,6 +1,7 @@
 //! The invoice rows: kept in step with their payments by `sync`, created in bulk for loaded data
 //! by `backfill`.
 
+use crate::domain::money::money;
 use chrono::{Datelike, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -232,13 +233,13 @@ pub struct InvoiceSummary {
 impl InvoiceSummary {
     /// "INV-2026-0007 (issued): 100.00 USD + 18 % tax 18.00 USD = 118.00 USD".
     pub fn line(&self) -> String {
-        let money = |m: i64| crate::sales::deals::money(m, &self.currency);
+        let money = |m: i64| money(m, &self.currency);
         format!(
             "{} ({}): {} + {} % tax {} = {}",
             super::rules::number_label(self.invoice_number.as_deref()),
             self.status,
             money(self.amount_minor),
-            crate::web::money::bp_to_percent(self.tax_rate_bp.into()),
+            crate::domain::money::bp_to_percent(self.tax_rate_bp.into()),
             money(self.tax_minor),
             money(self.total_minor)
         )

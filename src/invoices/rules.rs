@@ -1,5 +1,7 @@
 //! The rules of an invoice's figures and status, as pure functions.
 
+use crate::domain::money::at_rate_bp;
+
 /// The invoice status that follows from a payment status.
 pub fn status_for(payment_status: &str) -> &'static str {
     match payment_status {
@@ -26,9 +28,7 @@ pub fn number_label(number: Option<&str>) -> &str {
 
 /// Tax on an amount at a rate in basis points (1 % = 100), exact and rounded half up once.
 pub fn tax_minor(amount_minor: i64, rate_bp: i32) -> i64 {
-    let exact = i128::from(amount_minor) * i128::from(rate_bp);
-    let rounded = (exact + 5_000).div_euclid(10_000);
-    i64::try_from(rounded).unwrap_or(i64::MAX)
+    at_rate_bp(amount_minor, i64::from(rate_bp))
 }
 
 /// (tax, total) of an invoice on `amount_minor`.

@@ -2,10 +2,10 @@
 
 use serde::Deserialize;
 
+use crate::domain::money;
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
-use crate::web::money;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

@@ -19,11 +19,11 @@ use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::auth::passwords;
 use crate::db::{self, AnyConnection, PublicId, now, write_tx};
+use crate::domain::money::currencies;
 use crate::error::AppError;
 use crate::orgs::{self, NewOrganization};
 use crate::schema::organizations;
 use crate::web::form::{FormError, split};
-use crate::web::money::currencies;
 use crate::web::pager::{self, Pages};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 

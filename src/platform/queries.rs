@@ -42,10 +42,10 @@ impl OrgLine {
     }
 
     pub fn revenue(&self) -> String {
-        let exp = crate::web::money::currency_exponent(&self.currency);
+        let exp = crate::domain::money::currency_exponent(&self.currency);
         format!(
             "{} {}",
-            crate::web::money::minor_to_display(self.verified_revenue_minor.unwrap_or(0), exp),
+            crate::domain::money::minor_to_display(self.verified_revenue_minor.unwrap_or(0), exp),
             self.currency
         )
     }

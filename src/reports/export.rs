@@ -10,10 +10,11 @@ use super::{load, periods};
 use crate::AppState;
 use crate::dashboards::PeriodQuery;
 use crate::db;
+use crate::domain::money::{currency_exponent, minor_to_input};
+use crate::domain::ratio::percent;
 use crate::error::AppError;
-use crate::sales::calls::metrics::{Figures, percent};
+use crate::sales::calls::metrics::Figures;
 use crate::web::export::{CsvFile, cell, csv_response};
-use crate::web::money::{currency_exponent, minor_to_input};
 use crate::web::{Ctx, FieldErrors};
 
 /// The tables a report offers as CSV.

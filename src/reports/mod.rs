@@ -15,10 +15,12 @@ use crate::AppState;
 use crate::dashboards::period::{self, KINDS, Period};
 use crate::dashboards::{Figure, PeriodQuery, change, chart, range_text};
 use crate::db;
+use crate::domain::choices::options;
+use crate::domain::money::money;
+use crate::domain::ratio::percent;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::sales::calls::metrics::{Metrics, percent};
-use crate::sales::deals::{money, options};
+use crate::sales::calls::metrics::Metrics;
 use crate::sales::scope::ScopeRequest;
 use crate::web::{Ctx, FieldErrors, render_status};
 

@@ -3,9 +3,9 @@
 
 use serde::Deserialize;
 
+use crate::domain::money::{TOO_LARGE, currency_exponent, scaled_decimal};
 use crate::web::FieldErrors;
 use crate::web::form::optional;
-use crate::web::money::{TOO_LARGE, currency_exponent, scaled_decimal};
 
 /// The failure reasons of a rejection, as the seed names them.
 pub const FAILURE_REASONS: [(&str, &str); 6] = [

@@ -22,15 +22,16 @@ use self::queries::ApprovalRow;
 use self::reversal::ReversalForm;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
+use crate::domain::choices::options;
+use crate::domain::money::money;
+use crate::domain::money::{currency_exponent, minor_to_input};
 use crate::error::AppError;
 use crate::invoices;
 use crate::permissions::Permission;
 use crate::sales::deals::queries::{DealRecord, find_in_org, names};
-use crate::sales::deals::{money, options};
 use crate::sales::payments::form::{label, rate_to_input, status_label};
 use crate::sales::payments::queries::PaymentRecord;
 use crate::sales::payments::receipt;
-use crate::web::money::{currency_exponent, minor_to_input};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
 

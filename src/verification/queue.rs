@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use super::queries::{self, Filter, QueueRow};
 use crate::AppState;
 use crate::db::{self, PublicId};
+use crate::domain::choices::options;
+use crate::domain::money::money;
+use crate::domain::money::{currency_exponent, scaled_decimal};
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::sales::deals::{money, options};
 use crate::sales::payments::form::{METHODS, label, status_label};
 use crate::web::dates::date;
 use crate::web::form::filter_choice;
-use crate::web::money::{currency_exponent, scaled_decimal};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 

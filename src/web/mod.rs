@@ -10,7 +10,6 @@ pub mod export;
 pub mod flash;
 pub mod form;
 pub mod headers;
-pub mod money;
 pub mod pager;
 pub mod time;
 pub mod upload;

@@ -272,7 +272,7 @@ dual!(a_statement_adds_up_and_exports, |app| {
     assert_eq!(page.status, 200);
     let text = strip_tags(&page.body);
     assert!(text.contains("Commissions of Lena Lopez"), "{text}");
-    let owed = dealdesk::sales::deals::money(expected, "USD");
+    let owed = dealdesk::domain::money::money(expected, "USD");
     assert!(
         text.contains(&format!("Owed in total {owed}")),
         "{owed} in {text}"
@@ -294,7 +294,7 @@ dual!(a_statement_adds_up_and_exports, |app| {
     let last = body.lines().last().expect("total line");
     assert!(last.starts_with("total,"), "{last}");
     assert!(
-        last.contains(&dealdesk::web::money::minor_to_input(expected, 2)),
+        last.contains(&dealdesk::domain::money::minor_to_input(expected, 2)),
         "{last}"
     );
     let exports: i64 = audit_log::table

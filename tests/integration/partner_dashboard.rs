@@ -73,14 +73,14 @@ dual!(revenue_is_the_channels_fulfilled_orders, |app| {
     let page = pat.get(&query);
     assert_eq!(page.status, 200);
     let text = strip_tags(&page.body);
-    let theirs = dealdesk::sales::deals::money(sum(Some(northwind)), "USD");
+    let theirs = dealdesk::domain::money::money(sum(Some(northwind)), "USD");
     assert!(
         text.contains(&format!("Revenue (fulfilled orders) {theirs}")),
         "{theirs} in {text}"
     );
     assert!(page.body.contains("<svg class=\"chart\""));
     let mut ada = app.signed_in("admin@demo.test");
-    let all = dealdesk::sales::deals::money(sum(None), "USD");
+    let all = dealdesk::domain::money::money(sum(None), "USD");
     let text = strip_tags(&ada.get(&query).body);
     assert!(
         text.contains(&format!("Revenue (fulfilled orders) {all}")),
@@ -134,7 +134,7 @@ dual!(revenue_is_the_channels_fulfilled_orders, |app| {
         .expect("orders")
         .iter()
         .sum();
-    let dists = dealdesk::sales::deals::money(dists, "USD");
+    let dists = dealdesk::domain::money::money(dists, "USD");
     let text = strip_tags(&app.signed_in("distributor@demo.test").get(&query).body);
     assert!(
         text.contains(&format!("Revenue (fulfilled orders) {dists}")),

@@ -63,7 +63,7 @@ dual!(the_report_adds_up_the_organizations_records, |app| {
     let r = ceo.get(&format!("/reports?{query}"));
     assert_eq!(r.status, 200);
     let text = strip_tags(&r.body);
-    let money = |m| dealdesk::sales::deals::money(m, "USD");
+    let money = |m| dealdesk::domain::money::money(m, "USD");
     assert!(text.contains(&money(sum)), "{} in {text}", money(sum));
     assert!(text.contains(&top), "{top} in {text}");
     assert!(text.contains(&money(top_minor)));

@@ -28,7 +28,7 @@ fn verified_of(app: &TestApp, email: &str) -> String {
         .select(payments::counted_minor)
         .load(&mut app.conn())
         .expect("payments");
-    dealdesk::sales::deals::money(rows.iter().sum(), "USD")
+    dealdesk::domain::money::money(rows.iter().sum(), "USD")
 }
 
 dual!(the_dashboard_sums_the_scope_and_nothing_else, |app| {

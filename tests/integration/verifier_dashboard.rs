@@ -144,7 +144,7 @@ dual!(the_dashboard_shows_the_periods_decisions, |app| {
     assert_eq!(r.status, 200);
     let text = strip_tags(&r.body);
     assert!(
-        text.contains(&dealdesk::sales::deals::money(sum, "USD")),
+        text.contains(&dealdesk::domain::money::money(sum, "USD")),
         "{sum} in {text}"
     );
     let count = dealdesk::web::count(verified.len() as i64, "payment", "payments");

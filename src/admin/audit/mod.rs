@@ -182,7 +182,7 @@ async fn list(
         export: format!("/admin/audit/export.csv?{}", base.encoded()),
         action_options: options(&actions::ALL, "Any action", present::action_label),
         type_options: options(&ENTITY_TYPES, "Any kind", present::kind_label),
-        export_limit: crate::web::money::minor_to_display(EXPORT_LIMIT, 0),
+        export_limit: crate::domain::money::minor_to_display(EXPORT_LIMIT, 0),
         ctx,
         query,
         errors,

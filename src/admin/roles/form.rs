@@ -3,11 +3,11 @@
 use serde_json::{Value, json};
 
 use super::queries::RoleRecord;
+use crate::domain::money;
 use crate::error::AppError;
 use crate::permissions::{ALL, Permission, PermissionSet};
 use crate::web::FieldErrors;
 use crate::web::form;
-use crate::web::money;
 
 pub struct PermItem {
     pub key: &'static str,

@@ -5,10 +5,10 @@ use serde_json::{Value, json};
 
 use super::DAYS;
 use super::queries::Settings;
+use crate::domain::money;
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
-use crate::web::money;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

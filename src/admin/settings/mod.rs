@@ -10,11 +10,11 @@ use self::form::{SettingsForm, as_valid, audit_json, validate};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, now, write_tx};
+use crate::domain::money::currencies;
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::organizations;
 use crate::web::form::{FormError, split};
-use crate::web::money::currencies;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 mod form;

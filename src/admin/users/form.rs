@@ -8,12 +8,12 @@ use serde_json::{Value, json};
 
 use super::queries::{self, UserRecord};
 use crate::db::{AnyConnection, PublicId};
+use crate::domain::money;
 use crate::error::AppError;
 use crate::permissions::{Permission, PermissionSet};
 use crate::schema::{role_permissions, roles};
 use crate::web::OrgScope;
 use crate::web::form::{self, FieldErrors};
-use crate::web::money;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

@@ -121,14 +121,14 @@ pub(super) async fn show(
             .map(|m| {
                 format!(
                     "{} {}",
-                    crate::web::money::minor_to_display(m, choices.exponent),
+                    crate::domain::money::minor_to_display(m, choices.exponent),
                     choices.currency
                 )
             })
             .unwrap_or_else(|| "—".into()),
         commission_rate: user
             .commission_rate_bp
-            .map(|bp| format!("{} %", crate::web::money::bp_to_percent(bp.into())))
+            .map(|bp| format!("{} %", crate::domain::money::bp_to_percent(bp.into())))
             .unwrap_or_else(|| "Role or organization default".into()),
         last_login: ctx.local_time(user.last_login_at),
         created: ctx.local_time(Some(user.created_at)),

@@ -2,6 +2,7 @@
 //! the unit price, subtotal, the duration's discount, the organization's tax and the total, with
 //! the tiers that priced it. The same `pricing::price` prices a quote's items.
 
+use crate::domain::money::money;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -13,10 +14,10 @@ use super::queries::{self, DurationRecord};
 use super::{LineError, TierLine, price_e4, tier_lines};
 use crate::AppState;
 use crate::db::{self, PublicId};
+use crate::domain::money::bp_to_percent;
 use crate::error::AppError;
 use crate::partner::scope::PORTAL;
 use crate::schema::organizations;
-use crate::web::money::bp_to_percent;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -53,10 +54,6 @@ struct CalcPage {
     model: &'static str,
     tiers: Vec<TierLine>,
     result: Option<Figures>,
-}
-
-fn money(minor: i64, currency: &str) -> String {
-    crate::sales::deals::money(minor, currency)
 }
 
 pub(super) async fn page(

@@ -11,10 +11,10 @@ use super::queries::{self, DurationRecord};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, write_tx};
+use crate::domain::money::{bp_to_percent, percent_bp};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::web::form::{self, FormError, is_unique_violation, split};
-use crate::web::money::{bp_to_percent, percent_bp};
 use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {

@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::pricing::{Model, Per, Tier, check_tiers, e4_to_input};
 use super::queries::{ProductRecord, ProductValues};
+use crate::domain::money::scaled_decimal;
 use crate::web::FieldErrors;
 use crate::web::form;
-use crate::web::money::scaled_decimal;
 
 /// Tier rows a form shows at most.
 pub const MAX_TIERS: usize = 10;

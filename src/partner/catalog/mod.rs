@@ -22,11 +22,11 @@ use self::pricing::Tier;
 use self::queries::{Filter, ProductRecord};
 use crate::AppState;
 use crate::db::{self, PublicId};
+use crate::domain::choices::options;
+use crate::domain::money::minor_to_display;
 use crate::error::AppError;
 use crate::partner::scope::PORTAL;
 use crate::permissions::Permission;
-use crate::sales::deals::options;
-use crate::web::money::minor_to_display;
 use crate::web::upload::safe_name;
 use crate::web::{Ctx, pager, render};
 
@@ -278,7 +278,7 @@ pub fn price_line(
         quantity,
         term,
         discount_bp,
-        crate::web::money::currency_exponent(currency),
+        crate::domain::money::currency_exponent(currency),
     )
     .map_err(LineError::Price)?;
     Ok(Line {

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::domain::money::{self, at_rate_bp};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Model {
     Volume,
@@ -234,7 +236,7 @@ pub fn price(
     let subtotal = half_up(gross, den)?;
     let net = half_up(gross * keep, den * 10_000)?;
     Ok(Priced {
-        unit_price_e4: i64::try_from(half_up_i128(per_period, i128::from(quantity)))
+        unit_price_e4: i64::try_from(money::half_up(per_period, i128::from(quantity)))
             .map_err(|_| PriceError::TooLarge)?,
         subtotal_minor: subtotal,
         discount_minor: subtotal - net,
@@ -245,19 +247,12 @@ pub fn price(
 
 /// Tax on a net amount, rounded half up.
 pub fn tax(net_minor: i64, rate_bp: i32) -> i64 {
-    i64::try_from(half_up_i128(
-        i128::from(net_minor) * i128::from(rate_bp),
-        10_000,
-    ))
-    .unwrap_or(i64::MAX)
+    at_rate_bp(net_minor, i64::from(rate_bp))
 }
 
-fn half_up_i128(n: i128, d: i128) -> i128 {
-    (2 * n + d).div_euclid(2 * d)
-}
-
+/// `n / d` by the books' one rounding, refused where it passes what an amount holds.
 fn half_up(n: i128, d: i128) -> Result<i64, PriceError> {
-    i64::try_from(half_up_i128(n, d)).map_err(|_| PriceError::TooLarge)
+    i64::try_from(money::half_up(n, d)).map_err(|_| PriceError::TooLarge)
 }
 
 /// "12.5" for 125000 e4: a four-decimal price as a form shows it, without trailing zeros.

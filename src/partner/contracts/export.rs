@@ -6,12 +6,12 @@ use actix_web::{HttpResponse, web};
 use super::{ListQuery, queries, status_label};
 use crate::AppState;
 use crate::db;
+use crate::domain::money::{currency_exponent, minor_to_input};
 use crate::error::AppError;
 use crate::partner::choices::partner_options;
 use crate::partner::orders::request;
 use crate::web::Ctx;
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, local_time, write_pages};
-use crate::web::money::{currency_exponent, minor_to_input};
 
 pub async fn export(
     ctx: Ctx,

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use self::queries::{ContractFilter, ContractRecord, ContractRow, View, effective};
 use crate::AppState;
 use crate::db::{self, PublicId, now};
+use crate::domain::choices::options;
+use crate::domain::money::money;
 use crate::error::AppError;
 use crate::partner::choices::{PartnerOption, partner_filter, partner_options};
-use crate::partner::orders::{money, parse_id, request};
-use crate::sales::deals::options;
+use crate::partner::orders::{parse_id, request};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render, render_status};
 

@@ -5,6 +5,7 @@
 
 pub mod rollup;
 
+use crate::domain::money::money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -135,7 +136,7 @@ pub async fn home(
     .await?;
     let (lead_counts, overdue, order_counts, contract_counts, days, queue, low_stock) = data;
     let currency = ctx.user.currency.map_or("USD", |c| c.code());
-    let m = |minor: i64| crate::sales::deals::money(minor, currency);
+    let m = |minor: i64| money(minor, currency);
     let sum = |p: &period::Period| {
         days.iter()
             .filter(|(d, _, _)| p.contains(*d))
@@ -191,7 +192,7 @@ pub async fn home(
     render_status(
         errors.status(),
         &HomePage {
-            period_options: crate::sales::deals::options(&KINDS),
+            period_options: crate::domain::choices::options(&KINDS),
             range: range_text(&current, &previous),
             figures,
             chart,

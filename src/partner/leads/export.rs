@@ -7,10 +7,10 @@ use super::list::ListQuery;
 use super::{queries, request, status};
 use crate::AppState;
 use crate::db;
+use crate::domain::money::{currency_exponent, minor_to_input};
 use crate::error::AppError;
 use crate::web::Ctx;
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, local_time, write_pages};
-use crate::web::money::{currency_exponent, minor_to_input};
 
 pub async fn export(
     ctx: Ctx,

@@ -5,10 +5,10 @@ use serde::Deserialize;
 
 use super::activities::ActivityValues;
 use super::queries::LeadRecord;
+use crate::domain::money::{currency_exponent, minor_to_input, scaled_decimal};
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
-use crate::web::money::{currency_exponent, minor_to_input, scaled_decimal};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

@@ -10,9 +10,9 @@ use super::status::{self, Status};
 use super::{PAGE_SIZE, money, request};
 use crate::AppState;
 use crate::db;
+use crate::domain::choices::options;
 use crate::error::AppError;
 use crate::partner::choices::{partner_filter, partner_options};
-use crate::sales::deals::options;
 use crate::web::time::When;
 use crate::web::{Ctx, pager, render};
 

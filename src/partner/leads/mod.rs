@@ -60,7 +60,7 @@ pub(crate) fn parse_id(raw: &str) -> Result<PublicId, AppError> {
 }
 
 pub fn money(minor: Option<i64>, currency: &str) -> String {
-    minor.map_or_else(|| "—".into(), |m| crate::sales::deals::money(m, currency))
+    minor.map_or_else(|| "—".into(), |m| crate::domain::money::money(m, currency))
 }
 
 #[derive(Template)]

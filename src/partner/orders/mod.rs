@@ -11,6 +11,7 @@ mod quote;
 pub mod status;
 pub mod stock;
 
+use crate::domain::money::money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -49,10 +50,6 @@ pub(crate) fn request(ctx: &Ctx) -> Result<ChannelRequest, AppError> {
 
 pub(crate) fn parse_id(raw: &str) -> Result<PublicId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
-}
-
-pub fn money(minor: i64, currency: &str) -> String {
-    crate::sales::deals::money(minor, currency)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

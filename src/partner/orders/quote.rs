@@ -5,13 +5,14 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
 
-use super::{ItemLine, item_lines, money, parse_id, queries, request};
+use super::{ItemLine, item_lines, parse_id, queries, request};
 use crate::AppState;
 use crate::db;
+use crate::domain::money::bp_to_percent;
+use crate::domain::money::money;
 use crate::error::AppError;
 use crate::invoices::pdf::{self, Document};
 use crate::schema::{clients, organizations};
-use crate::web::money::bp_to_percent;
 use crate::web::{Ctx, render};
 
 struct Loaded {

@@ -32,7 +32,7 @@ pub use self::rollups::{recompute_day, recompute_owner};
 
 use chrono::NaiveDate;
 
-use crate::web::money::currency_exponent;
+use crate::domain::money::convert;
 
 /// What a payment counts for on its deal, in the deal's currency: its amount (or the amount
 /// received, where the verifier recorded one) as is in the same currency, else converted at the
@@ -43,15 +43,7 @@ pub fn counted_minor(
     exchange_rate_e4: i64,
     deal_currency: &str,
 ) -> i64 {
-    if currency == deal_currency {
-        return amount_minor;
-    }
-    let from = i128::from(10_i64.pow(currency_exponent(currency)));
-    let to = i128::from(10_i64.pow(currency_exponent(deal_currency)));
-    let numerator = i128::from(amount_minor) * i128::from(exchange_rate_e4) * to;
-    let denominator = 10_000 * from;
-    let rounded = (numerator + denominator / 2) / denominator;
-    i64::try_from(rounded).unwrap_or(i64::MAX)
+    convert(amount_minor, currency, exchange_rate_e4, deal_currency)
 }
 
 /// The statuses of one deal, from its amount and its payments' (status, amount counted).

@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use super::queries::{CallRecord, CallValues};
 use crate::db::PublicId;
+use crate::domain::money;
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
-use crate::web::money;
 
 pub const TYPES: [(&str, &str); 2] = [("outbound", "Outbound"), ("inbound", "Inbound")];
 pub const STATUSES: [(&str, &str); 3] = [

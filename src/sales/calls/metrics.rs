@@ -2,6 +2,7 @@
 //! close rate = won ÷ completed, and the top five loss reasons as a share of lost calls; any
 //! division by zero shows 0. Made from a few grouped counts, never from the calls themselves.
 
+use crate::domain::ratio::percent;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,18 +32,6 @@ impl Figures {
 
     pub fn close_rate(&self) -> String {
         percent(self.won, self.completed)
-    }
-}
-
-/// "62.5 %"; 0 when there is nothing to divide by.
-pub fn percent(part: i64, whole: i64) -> String {
-    if whole <= 0 {
-        return "0 %".into();
-    }
-    let tenths = (part * 1000 + whole / 2) / whole;
-    match tenths % 10 {
-        0 => format!("{} %", tenths / 10),
-        d => format!("{}.{d} %", tenths / 10),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod rollup;
 
 pub(crate) use self::list::load_metrics;
 
+use crate::domain::choices::options;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -19,7 +20,6 @@ use serde_json::json;
 use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES};
 use self::queries::CallRecord;
 use super::choices::client_choices;
-use super::deals::options;
 use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::{self, Event, actions};

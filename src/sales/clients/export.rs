@@ -26,7 +26,7 @@ pub async fn export(
     let tz = ctx.timezone();
     let body = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let exponent = crate::web::money::currency_exponent(scope.currency());
+        let exponent = crate::domain::money::currency_exponent(scope.currency());
         let mut file = CsvFile::new(&[
             "name",
             "email",
@@ -55,7 +55,7 @@ pub async fn export(
                         .unwrap_or_default(),
                     cell(&format!("{} {}", r.owner_first, r.owner_last)),
                     (if r.is_active { "active" } else { "archived" }).to_string(),
-                    crate::web::money::minor_to_input(r.outstanding_minor, exponent),
+                    crate::domain::money::minor_to_input(r.outstanding_minor, exponent),
                     r.balance_status.clone(),
                     local_time(r.created_at, tz),
                 ]

@@ -7,6 +7,7 @@ pub mod form;
 pub mod queries;
 mod show;
 
+use crate::domain::money::money;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -127,7 +128,7 @@ async fn list(
         .into_iter()
         .map(|row| ListRow {
             added: ctx.local_time(Some(row.created_at)),
-            outstanding: crate::sales::deals::money(row.outstanding_minor, &currency),
+            outstanding: money(row.outstanding_minor, &currency),
             balance: crate::sales::deals::form::label(&row.balance_status),
             row,
         })

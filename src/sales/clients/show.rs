@@ -1,5 +1,6 @@
 //! The client page: its figures, deals, payments, calls, possible duplicates and history.
 
+use crate::domain::{BalanceStatus, Money};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
@@ -35,18 +36,18 @@ struct ShowPage {
     duplicates: Vec<(PublicId, String)>,
     hidden_duplicates: i64,
     history: Vec<HistoryLine>,
-    money: Money,
+    money: Totals,
     /// The client's deals: row, amount, paid, outstanding.
-    deals: Vec<(DealRow, String, String, String)>,
-    payments: Vec<(PaymentRow, String)>,
+    deals: Vec<(DealRow, Money, Money, Money)>,
+    payments: Vec<(PaymentRow, Money)>,
     /// Calls with the client, when the user may see calls: row and time.
     calls: Option<Vec<(CallRow, String)>>,
 }
 
-/// The client's figures in words.
-struct Money {
-    purchase_total: String,
-    outstanding: String,
+/// The client's figures.
+struct Totals {
+    purchase_total: Money,
+    outstanding: Money,
     balance: &'static str,
 }
 
@@ -140,19 +141,19 @@ pub(super) async fn show(
     })
     .await?;
     let currency = loaded.currency.clone();
-    let m = |minor: i64| crate::sales::deals::money(minor, &currency);
-    let money = Money {
+    let m = |minor: i64| Money::new(minor, &currency);
+    let money = Totals {
         purchase_total: m(loaded.client.purchase_total_minor),
         outstanding: m(loaded.client.outstanding_minor),
-        balance: crate::sales::deals::form::label(&loaded.client.balance_status),
+        balance: BalanceStatus::parse(&loaded.client.balance_status).map_or("Other", |b| b.label()),
     };
     let deals = loaded
         .deals
         .into_iter()
         .map(|d| {
-            let amount = crate::sales::deals::money(d.amount_minor, &d.currency);
-            let paid = crate::sales::deals::money(d.paid_minor, &d.currency);
-            let left = crate::sales::deals::money(d.amount_minor - d.paid_minor, &d.currency);
+            let amount = Money::new(d.amount_minor, &d.currency);
+            let paid = Money::new(d.paid_minor, &d.currency);
+            let left = Money::new(d.amount_minor - d.paid_minor, &d.currency);
             (d, amount, paid, left)
         })
         .collect();
@@ -160,7 +161,7 @@ pub(super) async fn show(
         .payments
         .into_iter()
         .map(|p| {
-            let amount = crate::sales::deals::money(p.amount_minor, &p.currency);
+            let amount = Money::new(p.amount_minor, &p.currency);
             (p, amount)
         })
         .collect();

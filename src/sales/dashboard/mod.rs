@@ -6,6 +6,8 @@
 pub mod figures;
 mod leaders;
 
+use crate::domain::choices::options;
+use crate::domain::money::money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Datelike;
@@ -13,7 +15,6 @@ use serde::Deserialize;
 
 use self::figures::DayRow;
 use super::calls::metrics::Metrics;
-use super::deals::{money, options};
 use super::payments::queries::PaymentRow;
 use super::scope::ScopeRequest;
 use crate::AppState;

@@ -5,13 +5,13 @@ use serde::Deserialize;
 
 use super::queries::NewDeal;
 use crate::db::PublicId;
+use crate::domain::money;
 use crate::sales::clients::form::ClientForm;
 use crate::sales::clients::queries::ClientValues;
 use crate::sales::payments::form::{currency_and_rate, rate_to_input};
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
-use crate::web::money;
 
 pub const SOURCES: [(&str, &str); 5] = [
     ("other", "Other"),

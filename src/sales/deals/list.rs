@@ -1,20 +1,22 @@
 //! `/sales/deals` and its CSV: the scope's deals with filters (status, payment, verification,
 //! client, owner, date and amount ranges) in three keyset orders.
 
+use crate::domain::choices::options;
+use crate::domain::money::money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::form::label;
 use super::queries::{self, DealRow, Filter, Sort};
-use super::{money, options, scope_request};
+use super::scope_request;
 use crate::AppState;
 use crate::db::{self, PublicId};
+use crate::domain::money::{currency_exponent, scaled_decimal};
 use crate::error::AppError;
 use crate::web::dates::date;
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, write_pages};
 use crate::web::form::filter_choice;
-use crate::web::money::{currency_exponent, scaled_decimal};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -245,7 +247,7 @@ pub async fn export(
                 vec![
                     r.deal_number.clone(),
                     cell(&r.client_name),
-                    crate::web::money::minor_to_input(
+                    crate::domain::money::minor_to_input(
                         r.amount_minor,
                         currency_exponent(&r.currency),
                     ),

@@ -8,6 +8,8 @@ pub mod form;
 mod list;
 pub mod queries;
 
+use crate::domain::choices::options;
+use crate::domain::money::money;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -25,11 +27,11 @@ use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::actions;
 use crate::db::{self, AnyConnection, PublicId, money_tx};
+use crate::domain::money::currency_exponent;
 use crate::error::AppError;
 use crate::numbers;
 use crate::permissions::Permission;
 use crate::streaks;
-use crate::web::money::{currency_exponent, minor_to_display};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -51,21 +53,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub(crate) fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
     ctx.require_any(&[Permission::DealsCreate, Permission::DealsViewAll])?;
     ScopeRequest::of(ctx, Permission::DealsViewAll)
-}
-
-pub(crate) fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(v, l)| (v.to_string(), l.to_string()))
-        .collect()
-}
-
-/// An amount for reading: "1,250.50 USD".
-pub fn money(minor: i64, currency: &str) -> String {
-    format!(
-        "{} {currency}",
-        minor_to_display(minor, currency_exponent(currency))
-    )
 }
 
 #[derive(Template)]
@@ -123,7 +110,7 @@ fn form_page(
         form,
         errors,
         currency: c.currency.clone(),
-        currency_options: crate::web::money::currencies(),
+        currency_options: crate::domain::money::currencies(),
         inline_client: c.inline_client,
         client_options,
         project_options,

@@ -1,6 +1,7 @@
 //! Changing a pending payment: its creator edits it (a new receipt replaces the old, or the old
 //! is removed) or deletes it. Once a verifier has decided it, it stays as it is (403).
 
+use crate::domain::money::money;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -17,7 +18,7 @@ use crate::permissions::Permission;
 use crate::sales::balance;
 use crate::sales::deals::activity::{self, Change};
 use crate::sales::deals::queries::{self as deal_queries, DealRecord};
-use crate::sales::deals::{money, scope_request};
+use crate::sales::deals::scope_request;
 use crate::sales::scope::RecordScope;
 use crate::web::form::{FormError, split};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};

@@ -6,10 +6,10 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::queries::{PaymentRecord, PaymentValues};
+use crate::domain::money;
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
-use crate::web::money;
 
 pub const CATEGORIES: [(&str, &str); 3] = [
     ("advance", "Advance"),

@@ -1,6 +1,8 @@
 //! `/sales/payments`, "My payments": what the user recorded, newest first, with each payment's
 //! status, filterable by status, method and payment date; keyset pages.
 
+use crate::domain::choices::options;
+use crate::domain::money::money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -11,7 +13,7 @@ use crate::AppState;
 use crate::db;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::sales::deals::{money, options, scope_request};
+use crate::sales::deals::scope_request;
 use crate::web::dates::date;
 use crate::web::form::filter_choice;
 use crate::web::pager;

@@ -12,6 +12,8 @@ mod rules;
 
 pub use self::rules::closed;
 
+use crate::domain::choices::options;
+use crate::domain::money::money;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -23,7 +25,7 @@ use self::queries::{PaymentRecord, PaymentValues};
 use super::balance;
 use super::deals::activity::{self, Change};
 use super::deals::queries::{self as deal_queries, DealRecord};
-use super::deals::{money, options, scope_request};
+use super::deals::scope_request;
 use crate::AppState;
 use crate::audit::actions;
 use crate::db::{self, PublicId, money_tx};

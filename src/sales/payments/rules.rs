@@ -5,9 +5,9 @@
 
 use super::queries::{self, PaymentValues};
 use crate::db::AnyConnection;
+use crate::domain::money::money;
 use crate::error::AppError;
 use crate::sales::balance::counted_minor;
-use crate::sales::deals::money;
 use crate::sales::deals::queries::DealRecord;
 use crate::web::FieldErrors;
 

@@ -1,0 +1,32 @@
+//! Select lists: (value, words) pairs a template turns into `<option>`s. Every list is built here,
+//! from a coded enum or from pairs, so a form and its filter offer the same words.
+
+use super::codes::Coded;
+
+/// The options of a select list from (value, words) pairs.
+pub fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
+/// Every value of a coded enum, in its order.
+pub fn coded<T: Coded>() -> Vec<(String, String)> {
+    of(T::ALL)
+}
+
+/// Some values of a coded enum.
+pub fn of<T: Coded>(values: &[T]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|v| (v.code().to_string(), v.label().to_string()))
+        .collect()
+}
+
+/// A filter's list: "any" first (the empty value), then every value of the enum.
+pub fn any_of<T: Coded>(any: &str) -> Vec<(String, String)> {
+    let mut list = vec![(String::new(), any.to_string())];
+    list.extend(coded::<T>());
+    list
+}

@@ -1,0 +1,84 @@
+//! The statuses records keep, one enum each (DESIGN.md, "How records move"). What moves a record
+//! from one to the next is its area's rule; here are only the words.
+
+use crate::coded;
+
+coded! {
+    /// A payment's place in verification.
+    pub enum PaymentStatus {
+        Pending = "pending" => "Pending",
+        Verified = "verified" => "Verified",
+        Rejected = "rejected" => "Rejected",
+        Refunded = "refunded" => "Refunded",
+        BadDebt = "bad_debt" => "Bad debt",
+    }
+}
+
+coded! {
+    /// Where a deal stands, from its payments (a cancelled deal stays cancelled).
+    pub enum DealStatus {
+        Pending = "pending" => "Pending",
+        InProgress = "in_progress" => "In progress",
+        Completed = "completed" => "Completed",
+        Cancelled = "cancelled" => "Cancelled",
+    }
+}
+
+coded! {
+    /// How much of a deal its verified payments cover.
+    pub enum DealPayment {
+        Initial = "initial" => "Not paid",
+        Partial = "partial" => "Partly paid",
+        Full = "full" => "Paid",
+    }
+}
+
+coded! {
+    /// Whether a deal's payments wait for, passed or failed verification.
+    pub enum DealVerification {
+        Pending = "pending" => "Pending",
+        Verified = "verified" => "Verified",
+        Rejected = "rejected" => "Rejected",
+    }
+}
+
+coded! {
+    /// A client's balance: nothing owed, owing, or owed long enough to count as bad debt.
+    pub enum BalanceStatus {
+        Clear = "clear" => "Clear",
+        Pending = "pending" => "Pending",
+        BadDebt = "bad_debt" => "Bad debt",
+    }
+}
+
+coded! {
+    /// An invoice follows its payment: a draft until issued on approval.
+    pub enum InvoiceStatus {
+        Pending = "pending" => "Pending",
+        Issued = "issued" => "Issued",
+        Rejected = "rejected" => "Rejected",
+        Refunded = "refunded" => "Refunded",
+        Void = "void" => "Void",
+    }
+}
+
+coded! {
+    /// A commission's way to being paid.
+    pub enum CommissionStatus {
+        Pending = "pending" => "Pending",
+        Approved = "approved" => "Approved",
+        Paid = "paid" => "Paid",
+    }
+}
+
+coded! {
+    /// A contract's stored status; an active one past its date reads as expired.
+    pub enum ContractStatus {
+        Active = "active" => "Active",
+        Expired = "expired" => "Expired",
+        Upgraded = "upgraded" => "Upgraded",
+        Downgraded = "downgraded" => "Downgraded",
+        Cancelled = "cancelled" => "Cancelled",
+        Lost = "lost" => "Lost",
+    }
+}
