@@ -43,6 +43,22 @@ pub enum AppError {
     Internal(String),
 }
 
+/// An error that may say "another transaction got in the way; run it again".
+pub trait Contention {
+    fn is_contention(&self) -> bool;
+}
+
+impl Contention for diesel::result::Error {
+    fn is_contention(&self) -> bool {
+        match self {
+            Self::DatabaseError(diesel::result::DatabaseErrorKind::SerializationFailure, _) => true,
+            // PostgreSQL's 40P01 has no kind of its own in diesel; its message is fixed.
+            Self::DatabaseError(_, info) => info.message().contains("deadlock detected"),
+            _ => false,
+        }
+    }
+}
+
 impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self::Internal(cause.to_string())
@@ -57,15 +73,13 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => Self::NotFound,
-            other if crate::db::Contention::is_contention(&other) => {
-                Self::Contended(other.to_string())
-            }
+            other if other.is_contention() => Self::Contended(other.to_string()),
             other => Self::Internal(format!("database: {other}")),
         }
     }
 }
 
-impl crate::db::Contention for AppError {
+impl Contention for AppError {
     fn is_contention(&self) -> bool {
         matches!(self, Self::Contended(_))
     }
@@ -183,7 +197,9 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::LoginRequired { next } => {
-                let target = format!("/login?next={}", crate::web::url_encode(next));
+                // Encoded here, not by `web`, which builds on this module.
+                let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+                let target = format!("/login?{query}");
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, target))
                     .finish();

@@ -113,7 +113,7 @@ pub fn build_app(
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .configure(crate::health::configure)
-        .configure(crate::auth::configure)
+        .configure(crate::login::configure)
         .configure(crate::account::configure)
         .configure(crate::dashboards::configure)
         .configure(crate::admin::configure)

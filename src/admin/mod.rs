@@ -38,19 +38,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     outbox::configure(cfg);
 }
 
-/// A page asking to confirm a destructive action before its POST.
-#[derive(Template)]
-#[template(path = "admin/confirm.html")]
-pub struct ConfirmPage {
-    pub ctx: Ctx,
-    pub title: String,
-    pub message: String,
-    pub action: String,
-    pub button: &'static str,
-    pub cancel: String,
-    pub danger: bool,
-}
-
 #[derive(Default)]
 struct Figures {
     users_total: i64,

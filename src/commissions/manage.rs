@@ -37,7 +37,7 @@ pub enum Refused {
     App(AppError),
 }
 
-impl crate::db::Contention for Refused {
+impl crate::error::Contention for Refused {
     fn is_contention(&self) -> bool {
         matches!(self, Self::App(e) if e.is_contention())
     }

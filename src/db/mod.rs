@@ -14,7 +14,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use public_id::{PublicId, PublicIdSql};
-pub use tx::{Books, Contention, money_tx, write_tx};
+pub use tx::{Books, money_tx, write_tx};
 
 use crate::error::AppError;
 

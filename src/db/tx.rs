@@ -19,29 +19,14 @@ use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error};
+use diesel::result::Error;
 use diesel::sql_types::Integer;
 
 use super::AnyConnection;
+use crate::error::Contention;
 
 /// How often a transaction that lost to a serialization failure or deadlock runs again.
 const RETRIES: u32 = 6;
-
-/// An error that may say "another transaction got in the way; run it again".
-pub trait Contention {
-    fn is_contention(&self) -> bool;
-}
-
-impl Contention for Error {
-    fn is_contention(&self) -> bool {
-        match self {
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
-            // PostgreSQL's 40P01 has no kind of its own in diesel; its message is fixed.
-            Error::DatabaseError(_, info) => info.message().contains("deadlock detected"),
-            _ => false,
-        }
-    }
-}
 
 /// A transaction for work that writes, run again (a bounded number of times) when it fails on a
 /// serialization failure or deadlock; so `f` may run more than once and must only write through

@@ -5,28 +5,20 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
+use super::Viewer;
 use super::lookup::{self, Filter, InvoiceRow};
-use super::{Viewer, status_label};
 use crate::AppState;
 use crate::db;
-use crate::domain::choices::options;
+use crate::domain::InvoiceStatus;
+use crate::domain::choices;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::web::dates::date;
-use crate::web::form::filter_choice;
+use crate::web::form::filter_coded;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 
 const PAGE_SIZE: i64 = 50;
-
-const STATUSES: [(&str, &str); 6] = [
-    ("", "Any status"),
-    ("pending", "Pending"),
-    ("issued", "Issued"),
-    ("rejected", "Rejected"),
-    ("refunded", "Refunded"),
-    ("void", "Void"),
-];
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -42,7 +34,7 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn filter(&self, e: &mut FieldErrors) -> Filter {
-        let status = filter_choice(&STATUSES, &self.status, "status", e);
+        let status = filter_coded::<InvoiceStatus>(&self.status, "status", e);
         let number = self.number.trim();
         let f = Filter {
             status,
@@ -105,7 +97,7 @@ pub async fn list(
         .into_iter()
         .map(|row| Row {
             total: money(row.total_minor, &row.currency),
-            status: status_label(&row.status),
+            status: row.status.label(),
             issued: ctx.local_time(row.issued_at),
             row,
         })
@@ -117,7 +109,7 @@ pub async fn list(
             query,
             errors,
             rows,
-            status_options: options(&STATUSES),
+            status_options: choices::any_of::<InvoiceStatus>("Any status"),
             next: pages.next,
             first: pages.first,
         },

@@ -6,6 +6,7 @@ use diesel::sql_types::{Nullable, Text};
 
 use super::queries::InvoiceSummary;
 use crate::db::{AnyConnection, PublicId};
+use crate::domain::{InvoiceStatus, PaymentMethod};
 use crate::schema::{clients, deals, invoices, organizations, payments};
 use crate::web::OrgScope;
 
@@ -37,7 +38,7 @@ macro_rules! visible {
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<String>,
+    pub status: Option<InvoiceStatus>,
     /// A part of the invoice number.
     pub number: Option<String>,
     pub from: Option<chrono::NaiveDate>,
@@ -51,7 +52,7 @@ pub struct InvoiceRow {
     pub public_id: PublicId,
     /// `None` for a draft: the number is taken when the invoice is issued.
     pub invoice_number: Option<String>,
-    pub status: String,
+    pub status: InvoiceStatus,
     pub total_minor: i64,
     pub currency: String,
     pub issued_at: Option<NaiveDateTime>,
@@ -85,7 +86,7 @@ pub fn list(
         clients::name,
     ));
     if let Some(s) = &f.status {
-        q = q.filter(invoices::status.eq(s.clone()));
+        q = q.filter(invoices::status.eq(*s));
     }
     match f.number.as_deref() {
         // A whole number is one index lookup; a part of one is searched for.
@@ -137,7 +138,7 @@ pub struct InvoiceDetail {
     pub payment_public_id: PublicId,
     pub transaction_number: String,
     pub payment_date: chrono::NaiveDate,
-    pub method: String,
+    pub method: PaymentMethod,
     pub deal_number: String,
     pub client: Party,
     pub organization: Party,

@@ -29,8 +29,7 @@ use crate::domain::money::bp_to_percent;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::sales::payments::form::label;
-use crate::sales::scope::ScopeRequest;
+use crate::scope::ScopeRequest;
 use crate::web::{Ctx, render};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -79,16 +78,6 @@ fn parse_id(raw: &str) -> Result<PublicId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-pub fn status_label(code: &str) -> &'static str {
-    match code {
-        "issued" => "Issued",
-        "rejected" => "Rejected",
-        "refunded" => "Refunded",
-        "void" => "Void",
-        _ => "Pending",
-    }
-}
-
 /// The invoice's text, the same on the page and in the PDF.
 fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
     let i = &d.invoice;
@@ -111,14 +100,14 @@ fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
         buyer: d.client.lines(),
         facts: vec![
             ("Issued".into(), issued),
-            ("Status".into(), status_label(&i.status).into()),
+            ("Status".into(), i.status.label().into()),
             ("Payment".into(), d.transaction_number.clone()),
             ("Deal".into(), d.deal_number.clone()),
             (
                 "Paid on".into(),
                 d.payment_date.format("%-d %b %Y").to_string(),
             ),
-            ("Method".into(), label(&d.method).into()),
+            ("Method".into(), d.method.label().into()),
         ],
         lines: vec![
             (
@@ -168,7 +157,7 @@ async fn show(
     };
     render(&ShowPage {
         doc: document(&invoice, ctx.timezone()),
-        status: status_label(&invoice.invoice.status),
+        status: invoice.invoice.status.label(),
         payment_href: format!("/{area}/payments/{}", invoice.payment_public_id),
         invoice,
         ctx,
@@ -183,7 +172,7 @@ async fn download(
     let invoice = load(&ctx, &state, &path).await?;
     let bytes = pdf::render(
         &document(&invoice, ctx.timezone()),
-        &format!("Status: {}", invoice.invoice.status),
+        &format!("Status: {}", invoice.invoice.status.label()),
     )?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")

@@ -1,13 +1,14 @@
 //! The invoice rows: kept in step with their payments by `sync`, created in bulk for loaded data
 //! by `backfill`.
 
-use crate::domain::money::money;
 use chrono::{Datelike, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::rules::{figures, is_numbered, status_for};
 use crate::db::{AnyConnection, PublicId, now, sql_time};
+use crate::domain::money::money;
+use crate::domain::{InvoiceStatus, PaymentStatus};
 use crate::numbers::{invoice_format, next_invoice_block};
 use crate::schema::{invoices, organizations, payments};
 use crate::web::OrgScope;
@@ -16,7 +17,7 @@ use crate::web::OrgScope;
 #[derive(Queryable)]
 struct Source {
     organization_id: i64,
-    status: String,
+    status: PaymentStatus,
     amount_minor: i64,
     received_amount_minor: Option<i64>,
     currency: String,
@@ -44,12 +45,12 @@ fn source(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Source> {
 /// payment has none yet. Call it in the transaction of every change of a payment.
 pub fn sync(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<()> {
     let p = source(conn, payment_id)?;
-    let status = status_for(&p.status);
+    let status = status_for(p.status);
     let amount = p.received_amount_minor.unwrap_or(p.amount_minor);
     let (tax, total) = figures(amount, p.tax_rate_bp);
-    let issued_at = (status == "issued").then(|| p.verified_at.unwrap_or_else(now));
+    let issued_at = (status == InvoiceStatus::Issued).then(|| p.verified_at.unwrap_or_else(now));
     let t = now();
-    let existing: Option<(i64, String, Option<String>)> = invoices::table
+    let existing: Option<(i64, InvoiceStatus, Option<String>)> = invoices::table
         .filter(invoices::payment_id.eq(payment_id))
         .select((invoices::id, invoices::status, invoices::invoice_number))
         .first(conn)
@@ -81,7 +82,7 @@ pub fn sync(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<()> {
                 .execute(conn)?;
         }
         // A waiting invoice shows what it will say; issuing fixes its figures and its number.
-        Some((id, current, _)) if current == "pending" => {
+        Some((id, InvoiceStatus::Pending, _)) => {
             diesel::update(invoices::table.find(id))
                 .set((
                     invoices::invoice_number.eq(number),
@@ -123,7 +124,7 @@ fn take_number(conn: &mut AnyConnection, org: OrgScope, at: NaiveDateTime) -> Qu
 #[derive(Queryable)]
 struct Uninvoiced {
     id: i64,
-    status: String,
+    status: PaymentStatus,
     amount_minor: i64,
     received_amount_minor: Option<i64>,
     currency: String,
@@ -158,7 +159,7 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
     let issued_at = |p: &Uninvoiced| p.verified_at.unwrap_or(p.created_at);
     let mut numbered: Vec<&Uninvoiced> = missing
         .iter()
-        .filter(|p| is_numbered(status_for(&p.status)))
+        .filter(|p| is_numbered(status_for(p.status)))
         .collect();
     numbered.sort_by_key(|p| (issued_at(p), p.id));
     let mut years: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
@@ -182,13 +183,14 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
     let rows: Vec<String> = missing
         .iter()
         .map(|p| {
-            let status = status_for(&p.status);
+            let status = status_for(p.status);
             let amount = p.received_amount_minor.unwrap_or(p.amount_minor);
             let (tax, total) = figures(amount, rate);
             let issued = match status {
-                "pending" | "rejected" => "NULL".to_string(),
+                InvoiceStatus::Pending | InvoiceStatus::Rejected => "NULL".to_string(),
                 _ => sql_time(issued_at(p)),
             };
+            let status = status.code();
             let number = numbers
                 .get(&p.id)
                 .map_or_else(|| "NULL".to_string(), |n| format!("'{n}'"));
@@ -221,7 +223,7 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
 pub struct InvoiceSummary {
     pub public_id: PublicId,
     pub invoice_number: Option<String>,
-    pub status: String,
+    pub status: InvoiceStatus,
     pub amount_minor: i64,
     pub tax_rate_bp: i32,
     pub tax_minor: i64,
@@ -237,7 +239,7 @@ impl InvoiceSummary {
         format!(
             "{} ({}): {} + {} % tax {} = {}",
             super::rules::number_label(self.invoice_number.as_deref()),
-            self.status,
+            self.status.code(),
             money(self.amount_minor),
             crate::domain::money::bp_to_percent(self.tax_rate_bp.into()),
             money(self.tax_minor),
@@ -247,8 +249,13 @@ impl InvoiceSummary {
 }
 
 /// The payment's invoice.
-pub fn summary(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Option<InvoiceSummary>> {
+pub fn summary(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    payment_id: i64,
+) -> QueryResult<Option<InvoiceSummary>> {
     invoices::table
+        .filter(invoices::organization_id.eq(org.id()))
         .filter(invoices::payment_id.eq(payment_id))
         .select(InvoiceSummary::as_select())
         .first(conn)

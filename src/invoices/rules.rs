@@ -1,15 +1,16 @@
 //! The rules of an invoice's figures and status, as pure functions.
 
 use crate::domain::money::at_rate_bp;
+use crate::domain::{InvoiceStatus, PaymentStatus};
 
 /// The invoice status that follows from a payment status.
-pub fn status_for(payment_status: &str) -> &'static str {
-    match payment_status {
-        "verified" => "issued",
-        "rejected" => "rejected",
-        "refunded" => "refunded",
-        "bad_debt" => "void",
-        _ => "pending",
+pub fn status_for(payment: PaymentStatus) -> InvoiceStatus {
+    match payment {
+        PaymentStatus::Pending => InvoiceStatus::Pending,
+        PaymentStatus::Verified => InvoiceStatus::Issued,
+        PaymentStatus::Rejected => InvoiceStatus::Rejected,
+        PaymentStatus::Refunded => InvoiceStatus::Refunded,
+        PaymentStatus::BadDebt => InvoiceStatus::Void,
     }
 }
 
@@ -17,8 +18,11 @@ pub fn status_for(payment_status: &str) -> &'static str {
 /// issued, so the sequence has no holes: a draft (pending) can vanish with its deleted payment and
 /// a rejected payment is never billed, but an issued invoice stays, refunded or void, with its
 /// number.
-pub fn is_numbered(invoice_status: &str) -> bool {
-    matches!(invoice_status, "issued" | "refunded" | "void")
+pub fn is_numbered(status: InvoiceStatus) -> bool {
+    matches!(
+        status,
+        InvoiceStatus::Issued | InvoiceStatus::Refunded | InvoiceStatus::Void
+    )
 }
 
 /// How an invoice is named: its number, or "Draft" before it has one.
@@ -53,11 +57,23 @@ mod tests {
     }
 
     #[test]
-    fn invoices_follow_their_payment() {
-        assert_eq!(status_for("pending"), "pending");
-        assert_eq!(status_for("verified"), "issued");
-        assert_eq!(status_for("rejected"), "rejected");
-        assert_eq!(status_for("refunded"), "refunded");
-        assert_eq!(status_for("bad_debt"), "void");
+    fn invoices_follow_their_payment_and_only_issued_ones_are_numbered() {
+        let follows: Vec<(&str, &str, bool)> = PaymentStatus::ALL
+            .iter()
+            .map(|p| {
+                let i = status_for(*p);
+                (p.code(), i.code(), is_numbered(i))
+            })
+            .collect();
+        assert_eq!(
+            follows,
+            [
+                ("pending", "pending", false),
+                ("verified", "issued", true),
+                ("rejected", "rejected", false),
+                ("refunded", "refunded", true),
+                ("bad_debt", "void", true),
+            ]
+        );
     }
 }

@@ -6,9 +6,11 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event, actions};
-use crate::db::{AnyConnection, PublicId, now};
+use crate::db::{AnyConnection, PublicId, lower, now};
 use crate::permissions::DEFAULT_ROLES;
-use crate::schema::{organizations, role_permissions, roles, user_profiles, users};
+use crate::schema::{
+    organization_stats, organizations, role_permissions, roles, user_profiles, users,
+};
 use crate::web::OrgScope;
 
 pub struct NewOrganization<'a> {
@@ -221,4 +223,45 @@ pub fn timezone(conn: &mut AnyConnection, org: i64) -> QueryResult<chrono_tz::Tz
         .select(organizations::timezone)
         .first(conn)?;
     Ok(name.parse().unwrap_or(chrono_tz::UTC))
+}
+
+/// Whether another organization has this name (case-insensitively).
+pub fn name_taken(conn: &mut AnyConnection, name: &str, except: Option<i64>) -> QueryResult<bool> {
+    let mut q = organizations::table
+        .filter(lower(organizations::name).eq(name.to_lowercase()))
+        .select(organizations::id)
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(organizations::id.ne(id));
+    }
+    Ok(q.first::<i64>(conn).optional()?.is_some())
+}
+
+/// Whether money has been recorded in the organization's currency, which then cannot change.
+pub fn has_money(conn: &mut AnyConnection, org: i64) -> QueryResult<bool> {
+    let (deals, revenue): (i64, i64) = organization_stats::table
+        .find(org)
+        .select((
+            organization_stats::deals_total,
+            organization_stats::verified_revenue_minor,
+        ))
+        .first(conn)
+        .optional()?
+        .unwrap_or((0, 0));
+    Ok(deals > 0 || revenue != 0)
+}
+
+pub fn email_taken(
+    conn: &mut AnyConnection,
+    email: &str,
+    except: Option<i64>,
+) -> QueryResult<bool> {
+    let mut q = users::table
+        .filter(users::email.eq(email))
+        .select(users::id)
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(users::id.ne(id));
+    }
+    Ok(q.first::<i64>(conn).optional()?.is_some())
 }

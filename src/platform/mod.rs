@@ -169,13 +169,13 @@ async fn create(
         let temporary = passwords::temporary();
         let hash = passwords::hash(&temporary).map_err(AppError::internal)?;
         split(write_tx(conn, |conn| {
-            if queries::name_taken(conn, &org.name, None)? {
+            if crate::orgs::name_taken(conn, &org.name, None)? {
                 return Err(FormError::field(
                     "name",
                     "An organization with this name exists already.",
                 ));
             }
-            if crate::admin::users::queries::email_taken(conn, &mail, None)? {
+            if crate::orgs::email_taken(conn, &mail, None)? {
                 return Err(FormError::field(
                     "admin_email",
                     "An account with this e-mail address exists already.",
@@ -288,13 +288,13 @@ async fn update(
             let Some((before, after)) = audit::changes(&old, &new) else {
                 return Ok(false);
             };
-            if queries::name_taken(conn, &v.name, Some(id))? {
+            if crate::orgs::name_taken(conn, &v.name, Some(id))? {
                 return Err(FormError::field(
                     "name",
                     "An organization with this name exists already.",
                 ));
             }
-            if v.currency != old_currency && queries::has_money(conn, id)? {
+            if v.currency != old_currency && crate::orgs::has_money(conn, id)? {
                 return Err(FormError::field(
                     "currency",
                     "This organization has recorded deals or payments in its currency, which therefore cannot change.",

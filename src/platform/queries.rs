@@ -143,32 +143,6 @@ pub fn find(conn: &mut AnyConnection, id: PublicId) -> QueryResult<OrgRecord> {
         .first(conn)
 }
 
-/// Whether another organization has this name (case-insensitively).
-pub fn name_taken(conn: &mut AnyConnection, name: &str, except: Option<i64>) -> QueryResult<bool> {
-    let mut q = organizations::table
-        .filter(lower(organizations::name).eq(name.to_lowercase()))
-        .select(organizations::id)
-        .into_boxed();
-    if let Some(id) = except {
-        q = q.filter(organizations::id.ne(id));
-    }
-    Ok(q.first::<i64>(conn).optional()?.is_some())
-}
-
-/// Whether money has been recorded in the organization's currency, which then cannot change.
-pub fn has_money(conn: &mut AnyConnection, org: i64) -> QueryResult<bool> {
-    let (deals, revenue): (i64, i64) = organization_stats::table
-        .find(org)
-        .select((
-            organization_stats::deals_total,
-            organization_stats::verified_revenue_minor,
-        ))
-        .first(conn)
-        .optional()?
-        .unwrap_or((0, 0));
-    Ok(deals > 0 || revenue != 0)
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -7,11 +7,11 @@ use serde_json::json;
 use super::find;
 use super::queries::OrgRecord;
 use crate::AppState;
-use crate::admin::ConfirmPage;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, now, write_tx};
 use crate::error::AppError;
 use crate::schema::{organizations, sessions, users};
+use crate::web::ConfirmPage;
 use crate::web::count;
 use crate::web::{Ctx, Flash, render, see_other};
 

@@ -21,7 +21,7 @@ use crate::domain::ratio::percent;
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::calls::metrics::Metrics;
-use crate::sales::scope::ScopeRequest;
+use crate::scope::ScopeRequest;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -13,8 +13,8 @@ use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::sales::calls::metrics::Metrics;
 use crate::sales::dashboard::figures::{self, Leader};
-use crate::sales::scope::RecordScope;
 use crate::schema::sales_days;
+use crate::scope::RecordScope;
 use crate::web::dates::local_days;
 
 /// The organization's verified sales of one day: payments and their sum.

@@ -4,8 +4,8 @@
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId};
-use crate::sales::scope::RecordScope;
 use crate::schema::{clients, projects, users};
+use crate::scope::RecordScope;
 
 /// The clients a deal form offers: the active ones of the scope, by name.
 pub fn client_choices(

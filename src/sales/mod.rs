@@ -8,7 +8,6 @@ pub mod clients;
 pub mod dashboard;
 pub mod deals;
 pub mod payments;
-pub mod scope;
 
 use actix_web::web;
 

@@ -15,11 +15,12 @@ use crate::AppState;
 use crate::dashboards::period::{self, KINDS};
 use crate::dashboards::{Figure, PeriodQuery, change, chart, range_text};
 use crate::db;
+use crate::domain::PaymentStatus;
 use crate::domain::choices::options;
 use crate::domain::money::money;
 use crate::domain::ratio::percent;
 use crate::error::AppError;
-use crate::invoices::{self, rules::status_for};
+use crate::invoices::rules::status_for;
 use crate::permissions::Permission;
 use crate::sales::payments::form::label;
 use crate::web::time::When;
@@ -168,16 +169,16 @@ pub async fn show(
         })
         .collect();
     let decided = [
-        ("verified", now.verified),
-        ("rejected", now.rejected),
-        ("refunded", now.refunded),
-        ("bad_debt", now.bad_debt),
+        (PaymentStatus::Verified, now.verified),
+        (PaymentStatus::Rejected, now.rejected),
+        (PaymentStatus::Refunded, now.refunded),
+        (PaymentStatus::BadDebt, now.bad_debt),
     ];
     let mut invoices: Vec<(&'static str, i64)> = decided
         .iter()
-        .map(|(status, sum)| (invoices::status_label(status_for(status)), sum.payments))
+        .map(|(status, sum)| (status_for(*status).label(), sum.payments))
         .collect();
-    invoices.push((invoices::status_label(status_for("pending")), waiting.0));
+    invoices.push((status_for(PaymentStatus::Pending).label(), waiting.0));
     let methods = now
         .methods
         .iter()

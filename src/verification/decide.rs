@@ -18,17 +18,18 @@ use serde_json::json;
 
 use super::form::{Decision, reason_label};
 use super::queries;
+use super::rules::{Bar, may_decide};
 use crate::audit::{Actor, actions};
-use crate::db::{AnyConnection, Contention, PublicId, money_tx, now};
+use crate::db::{AnyConnection, PublicId, money_tx, now};
 use crate::domain::money::money;
 use crate::error::AppError;
+use crate::error::Contention;
 use crate::invoices;
 use crate::notifications::{self, Note, templates};
 use crate::sales::balance;
 use crate::sales::deals::activity::{self, Change};
 use crate::sales::deals::queries::{DealRecord, find_in_org};
-use crate::sales::payments::form::status_label;
-use crate::sales::payments::queries::PaymentRecord;
+use crate::sales::payments::queries::{self as payment_queries, PaymentRecord};
 use crate::schema::{payment_approvals, payments};
 use crate::streaks;
 use crate::web::form::is_unique_violation;
@@ -124,40 +125,17 @@ fn admissible(
     payment: PublicId,
 ) -> Result<(PaymentRecord, DealRecord, i32), Refused> {
     let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
-    if p.created_by_id == who.user_id {
-        return Err(Refused::Not(
-            StatusCode::FORBIDDEN,
-            "You recorded this payment, so another verifier must decide it.".into(),
-        ));
-    }
-    if p.status != "pending" {
-        return Err(Refused::Not(
-            StatusCode::CONFLICT,
-            format!(
-                "This payment was {} before your decision; here it is as it now stands.",
-                status_label(&p.status).to_lowercase()
-            ),
-        ));
-    }
     let deal = find_in_org(conn, who.org, p.deal_id)?;
-    if deal.status == "cancelled" {
-        return Err(Refused::Not(
+    let approvals = payment_queries::approvals(conn, &p)?;
+    match may_decide(who.user_id, &p, &deal.status, &deal.deal_number, &approvals) {
+        Ok(()) => Ok((p, deal, approvals.len() as i32 + 1)),
+        // Pending when the verifier opened it: someone decided it in the meantime.
+        Err(Bar::Decided(status)) => Err(Refused::Not(
             StatusCode::CONFLICT,
-            format!(
-                "Deal {} was cancelled, so its payments can no longer be decided.",
-                deal.deal_number
-            ),
-        ));
+            format!("This payment was {status} before your decision; here it is as it now stands."),
+        )),
+        Err(bar) => Err(Refused::Not(bar.status(), bar.message())),
     }
-    let approvals = queries::approvals(conn, p.id)?;
-    if approvals.iter().any(|a| a.approver_id == who.user_id) {
-        return Err(Refused::Not(
-            StatusCode::CONFLICT,
-            "You approved this payment already; a second, different verifier must approve it."
-                .into(),
-        ));
-    }
-    Ok((p, deal, approvals.len() as i32 + 1))
 }
 
 /// A decision as written: the step, the payment's new status and amounts.

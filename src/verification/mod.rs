@@ -10,6 +10,7 @@ pub mod queries;
 mod queue;
 mod reversal;
 pub mod rollup;
+pub mod rules;
 mod summary;
 
 use actix_web::http::StatusCode;
@@ -18,8 +19,8 @@ use askama::Template;
 
 use self::decide::{Outcome, Refused, Verifier};
 use self::form::{DecisionForm, FAILURE_REASONS, reason_label};
-use self::queries::ApprovalRow;
 use self::reversal::ReversalForm;
+use self::rules::may_decide;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
 use crate::domain::choices::options;
@@ -30,7 +31,7 @@ use crate::invoices;
 use crate::permissions::Permission;
 use crate::sales::deals::queries::{DealRecord, find_in_org, names};
 use crate::sales::payments::form::{label, rate_to_input, status_label};
-use crate::sales::payments::queries::PaymentRecord;
+use crate::sales::payments::queries::{self as payment_queries, ApprovalRow, PaymentRecord};
 use crate::sales::payments::receipt;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
@@ -109,8 +110,8 @@ fn load(
     let deal = find_in_org(conn, org, payment.deal_id)?;
     let (_, client, _) = names(conn, &deal)?;
     let seller = crate::sales::clients::queries::owner_name(conn, payment.created_by_id)?;
-    let invoice = invoices::queries::summary(conn, payment.id)?;
-    let approvals = queries::approvals(conn, payment.id)?;
+    let invoice = invoices::queries::summary(conn, org, payment.id)?;
+    let approvals = payment_queries::approvals(conn, &payment)?;
     Ok(Loaded {
         payment,
         deal,
@@ -133,18 +134,15 @@ struct Forms {
 fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPage {
     let p = &l.payment;
     let can_reverse = p.status == "verified" && p.created_by_id != ctx.user.id;
-    let blocked = if p.status != "pending" {
-        Some(format!(
-            "This payment is {}; there is nothing to decide.",
-            status_label(&p.status).to_lowercase()
-        ))
-    } else if p.created_by_id == ctx.user.id {
-        Some("You recorded this payment, so another verifier must decide it.".into())
-    } else if l.approvals.iter().any(|a| a.approver_id == ctx.user.id) {
-        Some("You approved this payment; a second, different verifier must approve it too.".into())
-    } else {
-        None
-    };
+    let blocked = may_decide(
+        ctx.user.id,
+        p,
+        &l.deal.status,
+        &l.deal.deal_number,
+        &l.approvals,
+    )
+    .err()
+    .map(|bar| bar.message());
     let steps = l
         .approvals
         .into_iter()

@@ -162,35 +162,6 @@ pub fn find(
         .first(conn)
 }
 
-/// An approval step as the payment page lists it.
-#[derive(Debug, Clone, Queryable)]
-pub struct ApprovalRow {
-    pub step: i32,
-    pub decision: String,
-    pub comments: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub approver_id: i64,
-    pub first_name: String,
-    pub last_name: String,
-}
-
-pub fn approvals(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Vec<ApprovalRow>> {
-    payment_approvals::table
-        .inner_join(users::table.on(users::id.eq(payment_approvals::approver_id)))
-        .filter(payment_approvals::payment_id.eq(payment_id))
-        .order(payment_approvals::step)
-        .select((
-            payment_approvals::step,
-            payment_approvals::decision,
-            payment_approvals::comments,
-            payment_approvals::created_at,
-            payment_approvals::approver_id,
-            users::first_name,
-            users::last_name,
-        ))
-        .load(conn)
-}
-
 /// The organization's amount above which a payment needs a second verifier, if it sets one.
 pub fn second_approval_threshold(
     conn: &mut AnyConnection,

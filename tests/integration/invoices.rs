@@ -123,9 +123,13 @@ dual!(
                 "Tax at 7.25 %".to_string(),
                 "24.17 USD".to_string(),
                 "357.50 USD".to_string(),
+                // Statuses and methods print in words, not as stored codes.
+                "Status: Issued".to_string(),
+                "Bank transfer".to_string(),
             ] {
                 assert!(text.contains(&part), "{part} in the PDF: {text}");
             }
+            assert!(!text.contains("bank_transfer") && !text.contains("issued"));
         }
         // A client's name prints as it is written, in any of the scripts the font covers.
         let name = "Łódź Trading Αθήνα Москва";
@@ -164,5 +168,67 @@ dual!(
             app.signed_in("partner@demo.test").get("/invoices").status,
             403
         );
+    }
+);
+
+dual!(
+    stored_codes_read_as_their_enum_and_an_unknown_one_is_an_error,
+    |app| {
+        use dealdesk::domain::{InvoiceStatus, PaymentMethod};
+        let mut conn = app.conn();
+        // The enum filters and reads back what the database holds as text.
+        let raw: i64 = invoices::table
+            .filter(invoices::status.eq("issued"))
+            .count()
+            .get_result(&mut conn)
+            .expect("raw count");
+        let typed: i64 = invoices::table
+            .filter(invoices::status.eq(InvoiceStatus::Issued))
+            .count()
+            .get_result(&mut conn)
+            .expect("typed count");
+        assert!(raw > 0);
+        assert_eq!(typed, raw);
+        let methods: Vec<PaymentMethod> = payments::table
+            .select(payments::method)
+            .distinct()
+            .load(&mut conn)
+            .expect("methods");
+        assert!(
+            methods.contains(&PaymentMethod::BankTransfer),
+            "{methods:?}"
+        );
+        // Every value the enum writes is one the database's CHECK accepts, and reads back as itself.
+        let id: i64 = invoices::table
+            .select(invoices::id)
+            .order(invoices::id)
+            .first(&mut conn)
+            .expect("an invoice");
+        for status in InvoiceStatus::ALL {
+            diesel::update(invoices::table.find(id))
+                .set(invoices::status.eq(*status))
+                .execute(&mut conn)
+                .expect("a known status is stored");
+            let back: InvoiceStatus = invoices::table
+                .find(id)
+                .select(invoices::status)
+                .first(&mut conn)
+                .expect("read back");
+            assert_eq!(back, *status);
+        }
+        // A code nobody knows: the database refuses to store it, and reading one is an error, never
+        // another status.
+        assert!(
+            diesel::update(invoices::table.find(id))
+                .set(invoices::status.eq("lost_in_the_post"))
+                .execute(&mut conn)
+                .is_err()
+        );
+        let read = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+            "'lost_in_the_post'",
+        ))
+        .get_result::<InvoiceStatus>(&mut conn);
+        let err = format!("{:?}", read.expect_err("an unknown code is an error"));
+        assert!(err.contains("lost_in_the_post"), "{err}");
     }
 );

@@ -11,6 +11,7 @@ mod admin_channel;
 mod admin_org;
 mod admin_roles;
 mod admin_users;
+mod architecture;
 mod audit;
 mod auth;
 mod browser;

@@ -6,12 +6,13 @@ use diesel::prelude::*;
 use super::form::{ValidRole, audit_json};
 use super::queries::{RoleRecord, find, role_user_counts};
 use crate::AppState;
-use crate::admin::{ConfirmPage, policy};
+use crate::admin::policy;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::{Permission, PermissionSet};
 use crate::schema::roles;
+use crate::web::ConfirmPage;
 use crate::web::count;
 use crate::web::{Ctx, Flash, OrgScope, render, see_other};
 

@@ -119,14 +119,13 @@ async fn update(
             let Some((before, after)) = changes.clone() else {
                 return Ok(false);
             };
-            if v.currency != old.currency && crate::platform::queries::has_money(conn, scope.id())?
-            {
+            if v.currency != old.currency && crate::orgs::has_money(conn, scope.id())? {
                 return Err(FormError::field(
                     "currency",
                     "Deals or payments are recorded in the current currency, so it cannot change.",
                 ));
             }
-            if crate::platform::queries::name_taken(conn, &v.name, Some(scope.id()))? {
+            if crate::orgs::name_taken(conn, &v.name, Some(scope.id()))? {
                 return Err(FormError::field(
                     "name",
                     "Another organization on this server has this name.",

@@ -7,13 +7,13 @@ use serde_json::json;
 
 use super::{TEMPORARY_PASSWORD, manageable, parse_id};
 use crate::AppState;
-use crate::admin::ConfirmPage;
 use crate::audit::{self, Event, actions};
 use crate::auth::{passwords, sessions};
 use crate::db::{self, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::users;
+use crate::web::ConfirmPage;
 use crate::web::count;
 use crate::web::{Ctx, Flash, render, see_other};
 

@@ -183,7 +183,7 @@ async fn create(
         let temporary = passwords::temporary();
         let hash = passwords::hash(&temporary).map_err(AppError::internal)?;
         split(write_tx(conn, |conn| {
-            if queries::email_taken(conn, &v.email, None)? {
+            if crate::orgs::email_taken(conn, &v.email, None)? {
                 return Err(FormError::field("email", EMAIL_TAKEN));
             }
             let (_, public_id) = insert_user(conn, scope, &v, &hash)?;
@@ -300,7 +300,7 @@ async fn update(
             let Some((before, after)) = changes.clone() else {
                 return Ok(0);
             };
-            if queries::email_taken(conn, &v.email, Some(user.id))? {
+            if crate::orgs::email_taken(conn, &v.email, Some(user.id))? {
                 return Err(FormError::field("email", EMAIL_TAKEN));
             }
             diesel::update(users::table.find(user.id))

@@ -289,18 +289,3 @@ pub fn currency(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<String
         .select(organizations::currency)
         .first(conn)
 }
-
-pub fn email_taken(
-    conn: &mut AnyConnection,
-    email: &str,
-    except: Option<i64>,
-) -> QueryResult<bool> {
-    let mut q = users::table
-        .filter(users::email.eq(email))
-        .select(users::id)
-        .into_boxed();
-    if let Some(id) = except {
-        q = q.filter(users::id.ne(id));
-    }
-    Ok(q.first::<i64>(conn).optional()?.is_some())
-}

@@ -17,7 +17,7 @@ use crate::db::{self, AnyConnection};
 use crate::domain::choices::options;
 use crate::error::AppError;
 use crate::sales::choices::owner_choices;
-use crate::sales::scope::RecordScope;
+use crate::scope::RecordScope;
 use crate::web::dates::{date, local_days};
 use crate::web::form::filter_choice;
 use crate::web::pager;

@@ -20,12 +20,12 @@ use serde_json::json;
 use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES};
 use self::queries::CallRecord;
 use super::choices::client_choices;
-use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
+use crate::scope::{RecordScope, ScopeRequest};
 use crate::web::dates::datetime_input;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 

@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::sales::scope::RecordScope;
 use crate::schema::{calls, clients, loss_reasons, teams, users};
+use crate::scope::RecordScope;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = calls)]

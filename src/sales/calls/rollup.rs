@@ -10,8 +10,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, now};
-use crate::sales::scope::RecordScope;
 use crate::schema::{call_days, calls};
+use crate::scope::RecordScope;
 
 /// Calls of one caller with one status, outcome and loss reason.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,12 +16,12 @@ use serde_json::json;
 
 use self::form::{ClientForm, SATISFACTION, audit_json};
 use self::queries::{Active, ClientRecord, ClientRow, ClientValues, Filter, Sort};
-use super::scope::{RecordScope, ScopeRequest};
 use crate::AppState;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
+use crate::scope::{RecordScope, ScopeRequest};
 use crate::web::pager;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};

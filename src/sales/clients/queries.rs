@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
-use crate::sales::scope::RecordScope;
 use crate::schema::{clients, users};
+use crate::scope::RecordScope;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = clients)]

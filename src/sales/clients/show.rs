@@ -14,8 +14,8 @@ use crate::permissions::Permission;
 use crate::sales::calls::queries::CallRow;
 use crate::sales::deals::queries::DealRow;
 use crate::sales::payments::queries::PaymentRow;
-use crate::sales::scope::{RecordScope, ScopeRequest};
 use crate::schema::audit_log;
+use crate::scope::{RecordScope, ScopeRequest};
 use crate::web::time::When;
 use crate::web::{Ctx, render};
 

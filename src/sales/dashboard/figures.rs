@@ -8,10 +8,10 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use crate::db::{AnyConnection, PublicId};
-use crate::sales::scope::RecordScope;
 use crate::schema::{
     clients, commissions, organizations, sales_days, sales_owner_stats, teams, users,
 };
+use crate::scope::RecordScope;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct DayRow {

@@ -16,13 +16,13 @@ use serde::Deserialize;
 use self::figures::DayRow;
 use super::calls::metrics::Metrics;
 use super::payments::queries::PaymentRow;
-use super::scope::ScopeRequest;
 use crate::AppState;
 use crate::dashboards::period::{self, KINDS, Period};
 use crate::dashboards::{Figure, change, chart, range_text};
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::permissions::Permission::{self, *};
+use crate::scope::ScopeRequest;
 use crate::web::dates::local_days;
 use crate::web::{Ctx, FieldErrors, render_status};
 

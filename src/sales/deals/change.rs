@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::balance;
 use crate::sales::payments::queries as payment_queries;
-use crate::sales::scope::RecordScope;
+use crate::scope::RecordScope;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 const LOCKED: &str = "A payment on this deal is verified, or the deal is completed or \

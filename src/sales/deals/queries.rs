@@ -4,8 +4,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::sales::scope::RecordScope;
 use crate::schema::{clients, deals, projects, users};
+use crate::scope::RecordScope;
 use crate::web::OrgScope;
 
 #[derive(Debug, Clone, Queryable, Selectable)]

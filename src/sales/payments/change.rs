@@ -19,7 +19,7 @@ use crate::sales::balance;
 use crate::sales::deals::activity::{self, Change};
 use crate::sales::deals::queries::{self as deal_queries, DealRecord};
 use crate::sales::deals::scope_request;
-use crate::sales::scope::RecordScope;
+use crate::scope::RecordScope;
 use crate::web::form::{FormError, split};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 

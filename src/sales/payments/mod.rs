@@ -305,8 +305,8 @@ async fn show(
             let deal = deal_queries::find_id(conn, &scope, payment.deal_id)?;
             let names = deal_queries::names(conn, &deal)?;
             let creator = crate::sales::clients::queries::owner_name(conn, payment.created_by_id)?;
-            let invoice = crate::invoices::queries::summary(conn, payment.id)?;
-            let decisions = crate::verification::queries::approvals(conn, payment.id)?
+            let invoice = crate::invoices::queries::summary(conn, scope.org(), payment.id)?;
+            let decisions = queries::approvals(conn, &payment)?
                 .into_iter()
                 .map(|a| {
                     let who = format!("{} {}", a.first_name, a.last_name);

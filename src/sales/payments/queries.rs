@@ -6,8 +6,8 @@ use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
 use crate::sales::deals::queries::DealRecord;
-use crate::sales::scope::RecordScope;
-use crate::schema::{clients, deals, payments};
+use crate::schema::{clients, deals, payment_approvals, payments, users};
+use crate::scope::RecordScope;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = payments)]
@@ -382,4 +382,38 @@ pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
         .filter(payments::id.eq(id))
         .filter(payments::status.eq("pending"));
     Ok(diesel::delete(pending).execute(conn)? == 1)
+}
+
+/// An approval step as the payment page lists it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ApprovalRow {
+    pub step: i32,
+    pub decision: String,
+    pub comments: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub approver_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// The payment's decisions so far, step by step, with who took them.
+pub fn approvals(
+    conn: &mut AnyConnection,
+    payment: &PaymentRecord,
+) -> QueryResult<Vec<ApprovalRow>> {
+    payment_approvals::table
+        .inner_join(users::table.on(users::id.eq(payment_approvals::approver_id)))
+        .filter(payment_approvals::organization_id.eq(payment.organization_id))
+        .filter(payment_approvals::payment_id.eq(payment.id))
+        .order(payment_approvals::step)
+        .select((
+            payment_approvals::step,
+            payment_approvals::decision,
+            payment_approvals::comments,
+            payment_approvals::created_at,
+            payment_approvals::approver_id,
+            users::first_name,
+            users::last_name,
+        ))
+        .load(conn)
 }

@@ -1,4 +1,4 @@
-//! GET/POST /login and POST /logout.
+//! Signing in and out: GET/POST /login (the form, lock-out and throttling) and POST /logout.
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -7,19 +7,28 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::users::{self, AuthUser, Gate, LOCK_DURATION};
-use super::{passwords, sessions};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
+use crate::auth::users::{self, AuthUser, Gate, LOCK_DURATION};
+use crate::auth::{passwords, sessions};
 use crate::db::{self, AnyConnection, write_tx};
 use crate::error::AppError;
 use crate::web::context::home_for;
 use crate::web::{Ctx, anonymous_actor, csrf, render, render_status, safe_next, see_other};
 
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/login")
+            .route(web::get().to(form))
+            .route(web::post().to(submit)),
+    )
+    .route("/logout", web::post().to(logout));
+}
+
 const INVALID: &str = "The e-mail or password is not correct.";
 
 #[derive(Template)]
-#[template(path = "auth/login.html")]
+#[template(path = "login.html")]
 struct LoginPage {
     csrf: String,
     email: String,

@@ -1,4 +1,5 @@
-//! Which rows of the sales area a user sees (DESIGN.md, "Tenancy and scope"): the ones they
+//! Which sales records (clients, deals, payments, calls, and the invoices, commissions and reports
+//! made of them) a user sees (DESIGN.md, "Tenancy and scope"): the ones they
 //! created; a team lead also their team members'; a `*.view_all` permission widens it to the
 //! organization. This is the one place the rule lives: `RecordScope` is made only from a `Ctx`
 //! (through `ScopeRequest`), and every query of the area takes it, so a list, a count, a select
