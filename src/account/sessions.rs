@@ -76,9 +76,9 @@ pub async fn list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, 
 pub async fn revoke(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let target: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let target = path.into_inner();
     let (user_id, org, actor) = (ctx.user.id, ctx.user.organization_id, ctx.actor());
     let revoked = db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {

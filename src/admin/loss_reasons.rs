@@ -171,8 +171,7 @@ async fn create(
     }
 }
 
-fn find(conn: &mut AnyConnection, scope: OrgScope, raw: &str) -> Result<Reason, AppError> {
-    let id: PublicId = raw.parse().map_err(|_| AppError::NotFound)?;
+fn find(conn: &mut AnyConnection, scope: OrgScope, id: PublicId) -> Result<Reason, AppError> {
     Ok(loss_reasons::table
         .filter(loss_reasons::organization_id.eq(scope.id()))
         .filter(loss_reasons::public_id.eq(id))
@@ -189,13 +188,13 @@ fn find(conn: &mut AnyConnection, scope: OrgScope, raw: &str) -> Result<Reason, 
 async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::OrgManage)?;
     let scope = ctx.scope()?;
     let raw = path.into_inner();
     let (reason, reasons) = db::run(&state.pool, move |conn| {
-        Ok((find(conn, scope, &raw)?, all(conn, scope)?))
+        Ok((find(conn, scope, raw)?, all(conn, scope)?))
     })
     .await?;
     let form = ReasonForm {
@@ -215,7 +214,7 @@ async fn edit(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<ReasonForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::OrgManage)?;
@@ -224,7 +223,7 @@ async fn update(
     let f = form.into_inner();
     let (actor, input) = (ctx.actor(), f.clone());
     let (reason, outcome, reasons) = db::run(&state.pool, move |conn| {
-        let reason = find(conn, scope, &raw)?;
+        let reason = find(conn, scope, raw)?;
         let r = reason.clone();
         let outcome = split(write_tx(conn, |conn| {
             let v = validate(conn, scope, &input, Some(r.id))?;

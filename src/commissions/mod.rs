@@ -100,10 +100,6 @@ struct ShowPage {
     refused: Option<String>,
 }
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 async fn page(
     ctx: Ctx,
     state: &AppState,
@@ -144,9 +140,9 @@ async fn page(
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let p = page(ctx, &state, id, None, None).await?;
     render_status(StatusCode::OK, &p)
 }
@@ -156,11 +152,10 @@ async fn show(
 async fn act(
     ctx: Ctx,
     state: &AppState,
-    raw: &str,
+    id: PublicId,
     action: Action,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CommissionsManage)?;
-    let id = parse_id(raw)?;
     let viewer = Viewer::of(&ctx)?;
     let actor = ctx.actor();
     let result = db::run(&state.pool, move |conn| {
@@ -187,23 +182,23 @@ async fn act(
 async fn approve(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    act(ctx, &state, &path, Action::Approve).await
+    act(ctx, &state, *path, Action::Approve).await
 }
 
 async fn pay(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    act(ctx, &state, &path, Action::Pay).await
+    act(ctx, &state, *path, Action::Pay).await
 }
 
 async fn adjust(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<AdjustForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -211,10 +206,10 @@ async fn adjust(
     let action = match form.validate(Viewer::of(&ctx)?.currency()) {
         Ok(a) => Action::Adjust(a),
         Err(errors) => {
-            let id = parse_id(&path)?;
+            let id = *path;
             let p = page(ctx, &state, id, Some((form, errors)), None).await?;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
         }
     };
-    act(ctx, &state, &path, action).await
+    act(ctx, &state, *path, action).await
 }

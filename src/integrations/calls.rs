@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 
 use super::queries::ProviderRecord;
 use super::secrets::Vault;
-use super::{health, parse_id, queries};
+use super::{health, queries};
 use crate::AppState;
 use crate::db::{self, PublicId, now, write_tx};
 use crate::error::AppError;
@@ -18,11 +18,10 @@ use crate::web::{Ctx, Flash, see_other};
 async fn provider(
     ctx: &Ctx,
     state: &AppState,
-    raw_id: &str,
+    id: PublicId,
 ) -> Result<(PublicId, ProviderRecord, bool), AppError> {
     ctx.require(Permission::IntegrationsManage)?;
     let org = ctx.scope()?;
-    let id = parse_id(raw_id)?;
     db::run(&state.pool, move |conn| {
         Ok((
             id,
@@ -37,9 +36,9 @@ async fn provider(
 pub(super) async fn check(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, p, allow) = provider(&ctx, &state, &path).await?;
+    let (id, p, allow) = provider(&ctx, &state, *path).await?;
     let provider = p.id;
     // The call waits at most `health::TIMEOUT` on a blocking thread, holding no connection.
     let (status, error) = web::block(move || health::check(&p, allow))
@@ -71,9 +70,9 @@ pub(super) async fn check(
 pub(super) async fn sync(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, p, allow) = provider(&ctx, &state, &path).await?;
+    let (id, p, allow) = provider(&ctx, &state, *path).await?;
     let vault = Vault::new(&state.config.integrations_key);
     let pulled = if p.provider_type != "crm" {
         None

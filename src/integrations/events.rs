@@ -6,11 +6,10 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::parse_id;
 use super::queries::{self, EventRecord};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::domain::choices::options;
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -93,11 +92,11 @@ pub(super) async fn events(
 pub(super) async fn retry(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::IntegrationsManage)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let actor = ctx.actor();
     let retried = db::run(&state.pool, move |conn| {
         let e = queries::find_event(conn, org, id)?;

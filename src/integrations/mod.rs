@@ -49,10 +49,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     webhooks::configure(cfg);
 }
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 #[derive(Template)]
 #[template(path = "admin/integrations/list.html")]
 struct ListPage {
@@ -251,21 +247,21 @@ async fn show_page(
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     show_page(ctx, &state, id, None, FieldErrors::default()).await
 }
 
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<ProviderForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::IntegrationsManage)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     let Some(checked) = form.validate(&mut errors) else {

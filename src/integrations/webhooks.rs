@@ -44,11 +44,11 @@ fn refuse(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
 async fn receive(
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     use actix_web::http::StatusCode;
-    let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let id = path.into_inner();
     let header = |name: &str| {
         req.headers()
             .get(name)

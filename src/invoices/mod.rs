@@ -74,10 +74,6 @@ impl Viewer {
     }
 }
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 /// The invoice's text, the same on the page and in the PDF.
 fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
     let i = &d.invoice;
@@ -134,9 +130,8 @@ struct ShowPage {
     payment_href: String,
 }
 
-async fn load(ctx: &Ctx, state: &AppState, raw: &str) -> Result<InvoiceDetail, AppError> {
+async fn load(ctx: &Ctx, state: &AppState, id: PublicId) -> Result<InvoiceDetail, AppError> {
     let viewer = Viewer::of(ctx)?;
-    let id = parse_id(raw)?;
     db::run(&state.pool, move |conn| {
         let seen = viewer.resolve(conn)?;
         Ok(lookup::find(conn, &seen, id)?)
@@ -147,9 +142,9 @@ async fn load(ctx: &Ctx, state: &AppState, raw: &str) -> Result<InvoiceDetail, A
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let invoice = load(&ctx, &state, &path).await?;
+    let invoice = load(&ctx, &state, *path).await?;
     let area = if ctx.can(Permission::PaymentsVerify) {
         "verifier"
     } else {
@@ -167,9 +162,9 @@ async fn show(
 async fn download(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let invoice = load(&ctx, &state, &path).await?;
+    let invoice = load(&ctx, &state, *path).await?;
     let bytes = pdf::render(
         &document(&invoice, ctx.timezone()),
         &format!("Status: {}", invoice.invoice.status.label()),

@@ -232,19 +232,18 @@ async fn create(
     }
 }
 
-fn find(conn: &mut AnyConnection, raw: &str) -> Result<OrgRecord, AppError> {
-    let id: PublicId = raw.parse().map_err(|_| AppError::NotFound)?;
+fn find(conn: &mut AnyConnection, id: PublicId) -> Result<OrgRecord, AppError> {
     Ok(queries::find(conn, id)?)
 }
 
 async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_platform_admin()?;
     let raw = path.into_inner();
-    let org = db::run(&state.pool, move |c| find(c, &raw)).await?;
+    let org = db::run(&state.pool, move |c| find(c, raw)).await?;
     let form = OrgForm {
         name: org.name.clone(),
         currency: org.currency.clone(),
@@ -265,12 +264,12 @@ async fn edit(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<OrgForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_platform_admin()?;
     let raw = path.into_inner();
-    let org = db::run(&state.pool, move |c| find(c, &raw)).await?;
+    let org = db::run(&state.pool, move |c| find(c, raw)).await?;
     let f = form.into_inner();
     let mut e = FieldErrors::default();
     let Some(v) = validate_org(&f, &mut e) else {

@@ -8,7 +8,7 @@ use super::find;
 use super::queries::OrgRecord;
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, AnyConnection, now, write_tx};
+use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::schema::{organizations, sessions, users};
 use crate::web::ConfirmPage;
@@ -18,11 +18,11 @@ use crate::web::{Ctx, Flash, render, see_other};
 pub(super) async fn confirm_deactivate(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_platform_admin()?;
     let raw = path.into_inner();
-    let org = db::run(&state.pool, move |c| find(c, &raw)).await?;
+    let org = db::run(&state.pool, move |c| find(c, raw)).await?;
     render(&ConfirmPage {
         title: format!("Deactivate {}?", org.name),
         message: "Every user of this organization is signed out at their next request and \
@@ -83,13 +83,13 @@ pub(super) fn set_active(
 pub(super) async fn deactivate(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_platform_admin()?;
     let raw = path.into_inner();
     let actor = ctx.actor();
     let (org, ended) = db::run(&state.pool, move |conn| {
-        let org = find(conn, &raw)?;
+        let org = find(conn, raw)?;
         let ended = set_active(conn, &actor, &org, false)?;
         Ok((org, ended))
     })
@@ -111,13 +111,13 @@ pub(super) async fn deactivate(
 pub(super) async fn reactivate(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_platform_admin()?;
     let raw = path.into_inner();
     let actor = ctx.actor();
     let org = db::run(&state.pool, move |conn| {
-        let org = find(conn, &raw)?;
+        let org = find(conn, raw)?;
         set_active(conn, &actor, &org, true)?;
         Ok(org)
     })

@@ -48,10 +48,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 pub struct Step {
     pub row: ApprovalRow,
     pub who: String,
@@ -195,11 +191,11 @@ fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPag
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::PaymentsVerify)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let loaded = db::run(&state.pool, move |conn| load(conn, org, id)).await?;
     let forms = Forms {
         decision: DecisionForm {
@@ -220,7 +216,7 @@ async fn show(
 async fn act<T: Send + 'static>(
     ctx: &Ctx,
     state: &AppState,
-    raw: &str,
+    id: PublicId,
     action: impl FnOnce(&mut AnyConnection, &Verifier, &PaymentRecord) -> Result<T, Refused>
     + Send
     + 'static,
@@ -232,7 +228,6 @@ async fn act<T: Send + 'static>(
         actor: ctx.actor(),
         today: ctx.today(),
     };
-    let id = parse_id(raw)?;
     let result = db::run(&state.pool, move |conn| {
         // Unknown here is not found, before any form is read.
         let payment = queries::find(conn, who.org, id)?;
@@ -249,12 +244,12 @@ async fn act<T: Send + 'static>(
 async fn decision(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let f = form.clone();
-    let (_, result) = act(&ctx, &state, &path, move |conn, who, payment| {
+    let (_, result) = act(&ctx, &state, *path, move |conn, who, payment| {
         let d = f
             .validate(payment.amount_minor, &payment.currency)
             .map_err(Refused::Invalid)?;
@@ -305,12 +300,12 @@ fn refusal(
 async fn reversal(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<ReversalForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let f = form.clone();
-    let (id, result) = act(&ctx, &state, &path, move |conn, who, payment| {
+    let (id, result) = act(&ctx, &state, *path, move |conn, who, payment| {
         reversal::reverse(conn, who, payment.public_id, &f)
     })
     .await?;
@@ -339,11 +334,11 @@ async fn reversal(
 async fn receipt_file(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::PaymentsVerify)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let actor = ctx.actor();
     let payment = db::run(&state.pool, move |conn| {
         let payment = queries::find(conn, org, id)?;

@@ -51,10 +51,6 @@ fn kind_of(ctx: &Ctx) -> Result<Kind, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 #[derive(Template)]
 #[template(path = "admin/channel/list.html")]
 struct ListPage {
@@ -153,11 +149,11 @@ async fn add(
 async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let kind = kind_of(&ctx)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let company = db::run(&state.pool, move |conn| {
         Ok(queries::find(conn, org, kind, id)?)
     })
@@ -174,12 +170,12 @@ async fn edit(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<CompanyForm>,
 ) -> Result<HttpResponse, AppError> {
     let kind = kind_of(&ctx)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     let values = form.validate(&mut errors);
@@ -250,11 +246,11 @@ struct ShowPage {
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let kind = kind_of(&ctx)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (company, members, assignments, history, partners) = db::run(&state.pool, move |conn| {
         let company = queries::find(conn, org, kind, id)?;
         let members = queries::members(conn, kind, company.id)?;
@@ -340,14 +336,15 @@ pub struct AssignmentForm {
 async fn assignment(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<AssignmentForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::OrgManage)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let form = form.into_inner();
-    let partner_id = parse_id(&form.partner)?;
+    // A partner chosen on the form, by its public id; one this organization lacks is not found.
+    let partner_id: PublicId = form.partner.parse().map_err(|_| AppError::NotFound)?;
     let assign = match form.intent.as_str() {
         "assign" => true,
         "end" => false,

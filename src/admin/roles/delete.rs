@@ -54,11 +54,11 @@ pub(super) fn load_for_delete(
 pub(super) async fn confirm_delete(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::RolesManage)?;
     let scope = ctx.scope()?;
-    let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let id = path.into_inner();
     let (role, _, refusal) = db::run(&state.pool, move |c| load_for_delete(c, scope, id)).await?;
     if let Some(reason) = refusal {
         Flash::error(
@@ -83,11 +83,11 @@ pub(super) async fn confirm_delete(
 pub(super) async fn delete(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::RolesManage)?;
     let scope = ctx.scope()?;
-    let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let id = path.into_inner();
     let actor = ctx.actor();
     let outcome = db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {

@@ -204,11 +204,11 @@ fn load(
 async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::RolesManage)?;
     let scope = ctx.scope()?;
-    let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let id = path.into_inner();
     let (role, perms, active) = db::run(&state.pool, move |c| load(c, scope, id)).await?;
     let f = RoleForm::of(&role, perms);
     render(&form_page(
@@ -223,12 +223,12 @@ async fn edit(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::RolesManage)?;
     let scope = ctx.scope()?;
-    let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let id = path.into_inner();
     let (role, existing, active) = db::run(&state.pool, move |c| load(c, scope, id)).await?;
     let f = RoleForm::from_pairs(&pairs);
     let v = match validate(&f, ctx.perms, existing)? {

@@ -7,10 +7,10 @@ use serde_json::json;
 
 use super::form::MemberForm;
 use super::queries::{find, join, load_page_data, team_form, user_by_email};
-use super::{parse, team_page};
+use super::team_page;
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::{teams, users};
@@ -19,12 +19,12 @@ use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
 pub(super) async fn add_member(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<MemberForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
-    let id = parse(&path)?;
+    let id = *path;
     let email = form.into_inner().email;
     let actor = ctx.actor();
     let mail = email.clone();
@@ -87,12 +87,11 @@ pub(super) async fn add_member(
 pub(super) async fn remove_member(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(PublicId, PublicId)>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
     let (id, user) = path.into_inner();
-    let (id, user) = (parse(&id)?, parse(&user)?);
     let actor = ctx.actor();
     db::run(&state.pool, move |conn| {
         let team = find(conn, scope, id)?;

@@ -42,10 +42,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/projects/{id}", web::post().to(update_project));
 }
 
-fn parse(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 pub struct TeamLine {
     pub public_id: PublicId,
     pub name: String,
@@ -233,11 +229,11 @@ async fn create(
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
-    let id = parse(&path)?;
+    let id = *path;
     let (team, form, data) = db::run(&state.pool, move |conn| {
         let team = find(conn, scope, id)?;
         let form = team_form(conn, &team)?;
@@ -257,12 +253,12 @@ async fn show(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<TeamForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
-    let id = parse(&path)?;
+    let id = *path;
     let f = form.into_inner();
     let input = f.clone();
     let actor = ctx.actor();

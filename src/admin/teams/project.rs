@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::parse;
 use super::queries::{TeamRecord, find};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
@@ -124,11 +123,11 @@ pub(super) fn project_json(v: &ValidProject) -> Value {
 pub(super) async fn new_project(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
-    let id = parse(&path)?;
+    let id = *path;
     let team = db::run(&state.pool, move |conn| Ok(find(conn, scope, id)?)).await?;
     let form = ProjectForm {
         status: "active".into(),
@@ -140,12 +139,12 @@ pub(super) async fn new_project(
 pub(super) async fn create_project(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<ProjectForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
-    let id = parse(&path)?;
+    let id = *path;
     let team = db::run(&state.pool, move |conn| Ok(find(conn, scope, id)?)).await?;
     let f = form.into_inner();
     let v = match validate_project(&f) {
@@ -249,11 +248,11 @@ pub(super) fn project_form(p: &ProjectRecord) -> ProjectForm {
 pub(super) async fn edit_project(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
-    let id = parse(&path)?;
+    let id = *path;
     let (p, team) = db::run(&state.pool, move |conn| find_project(conn, scope, id)).await?;
     let mut page = project_page(
         ctx,
@@ -269,12 +268,12 @@ pub(super) async fn edit_project(
 pub(super) async fn update_project(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<ProjectForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::TeamsManage)?;
     let scope = ctx.scope()?;
-    let id = parse(&path)?;
+    let id = *path;
     let (p, team) = db::run(&state.pool, move |conn| find_project(conn, scope, id)).await?;
     let f = form.into_inner();
     let v = match validate_project(&f) {

@@ -5,11 +5,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::{TEMPORARY_PASSWORD, manageable, parse_id};
+use super::{TEMPORARY_PASSWORD, manageable};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::auth::{passwords, sessions};
-use crate::db::{self, now, write_tx};
+use crate::db::{self, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::users;
@@ -20,11 +20,11 @@ use crate::web::{Ctx, Flash, render, see_other};
 pub(super) async fn confirm_reset(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::UsersManage)?;
     let scope = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let perms = ctx.perms;
     let (user, _) = db::run(&state.pool, move |c| manageable(c, scope, perms, id)).await?;
     render(&ConfirmPage {
@@ -47,11 +47,11 @@ pub(super) async fn confirm_reset(
 pub(super) async fn reset_password(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::UsersManage)?;
     let scope = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (perms, me, actor) = (ctx.perms, ctx.user.id, ctx.actor());
     let temporary = db::run(&state.pool, move |conn| {
         let (user, _) = manageable(conn, scope, perms, id)?;
@@ -97,12 +97,11 @@ pub(super) async fn reset_password(
 pub(super) async fn revoke_session(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(PublicId, PublicId)>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::UsersManage)?;
     let scope = ctx.scope()?;
     let (id, sid) = path.into_inner();
-    let (id, sid) = (parse_id(&id)?, parse_id(&sid)?);
     let (perms, actor) = (ctx.perms, ctx.actor());
     db::run(&state.pool, move |conn| {
         let (user, _) = manageable(conn, scope, perms, id)?;
@@ -128,11 +127,11 @@ pub(super) async fn revoke_session(
 pub(super) async fn revoke_all_sessions(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::UsersManage)?;
     let scope = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (perms, actor, my_session) = (ctx.perms, ctx.actor(), ctx.user.session_id);
     let ended = db::run(&state.pool, move |conn| {
         let (user, _) = manageable(conn, scope, perms, id)?;

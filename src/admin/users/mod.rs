@@ -56,10 +56,6 @@ const PAGE_SIZE: i64 = 50;
 /// Session key holding a just-issued temporary password until the admin's next page shows it.
 const TEMPORARY_PASSWORD: &str = "temporary_password";
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 fn status_of(is_active: bool, locked_until: Option<NaiveDateTime>) -> (&'static str, &'static str) {
     if !is_active {
         ("Inactive", "status-inactive")
@@ -235,11 +231,11 @@ fn manageable(
 async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::UsersManage)?;
     let scope = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let perms = ctx.perms;
     let (user, choices) = db::run(&state.pool, move |conn| {
         let (user, _) = manageable(conn, scope, perms, id)?;
@@ -259,12 +255,12 @@ async fn edit(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<UserForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::UsersManage)?;
     let scope = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let perms = ctx.perms;
     let (user, user_perms, choices) = db::run(&state.pool, move |conn| {
         let (user, user_perms) = manageable(conn, scope, perms, id)?;

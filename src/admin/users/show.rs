@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::queries::UserRecord;
-use super::{TEMPORARY_PASSWORD, parse_id, status_of};
+use super::{TEMPORARY_PASSWORD, status_of};
 use super::{form, queries};
 use crate::AppState;
 use crate::admin::policy;
@@ -56,11 +56,11 @@ pub(super) struct ShowPage {
 pub(super) async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::UsersManage)?;
     let scope = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (user, user_perms, choices, active, activity) = db::run(&state.pool, move |conn| {
         let user = queries::find(conn, scope, id)?;
         let user_perms = policy::role_permissions(conn, scope, user.role_id)?;

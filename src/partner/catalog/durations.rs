@@ -6,11 +6,10 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::parse_id;
 use super::queries::{self, DurationRecord};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::domain::money::{bp_to_percent, percent_bp};
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -150,11 +149,11 @@ async fn add(
 async fn delete(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CatalogManage)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let actor = ctx.actor();
     let (name, deleted) = db::run(&state.pool, move |conn| {
         let d = queries::find_duration(conn, org, id)?;

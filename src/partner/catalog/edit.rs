@@ -9,10 +9,10 @@ use askama::Template;
 use super::form::{PERIODS, ProductForm, TierRow, audit_json};
 use super::pricing::Model;
 use super::queries::{self, ProductRecord};
-use super::{IMAGE_MAX_BYTES, IMAGE_TYPES, image_dir, parse_id};
+use super::{IMAGE_MAX_BYTES, IMAGE_TYPES, image_dir};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::domain::choices::options;
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -62,11 +62,11 @@ pub(super) async fn new(ctx: Ctx) -> Result<HttpResponse, AppError> {
 pub(super) async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CatalogManage)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (product, tiers) = db::run(&state.pool, move |conn| {
         let product = queries::find(conn, org, id)?;
         let tiers = queries::tiers(conn, product.id)?;
@@ -178,12 +178,12 @@ pub(super) async fn add(
 pub(super) async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CatalogManage)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let (form, stored) = read_form(&state, payload).await?;
     let mut errors = FieldErrors::default();
     let values = form.validate(&mut errors);

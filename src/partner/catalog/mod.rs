@@ -59,10 +59,6 @@ fn image_dir(state: &AppState) -> PathBuf {
     state.config.upload_dir.join("products")
 }
 
-pub(crate) fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 /// "12.5000 USD": a four-decimal unit price.
 pub fn price_e4(e4: i64, currency: &str) -> String {
     format!("{} {currency}", minor_to_display(e4, 4))
@@ -160,11 +156,11 @@ struct ShowPage {
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_any(&PORTAL)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let manages = ctx.can(Permission::CatalogManage);
     let (product, tiers) = db::run(&state.pool, move |conn| {
         let product = queries::find(conn, org, id)?;
@@ -189,11 +185,11 @@ async fn show(
 async fn image(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_any(&PORTAL)?;
     let org = ctx.scope()?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let product = db::run(&state.pool, move |conn| Ok(queries::find(conn, org, id)?)).await?;
     let name = product.image_path.ok_or(AppError::NotFound)?;
     if !safe_name(&name) {

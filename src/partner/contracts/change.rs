@@ -10,7 +10,7 @@ use serde_json::json;
 use super::queries::{self, ContractRecord, effective};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, AnyConnection, now, write_tx};
+use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::partner::catalog::price_line;
 use crate::partner::catalog::queries::{ProductRecord, durations, tiers};
@@ -96,10 +96,10 @@ fn renewal_items(
 pub(super) async fn renew(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = crate::partner::orders::parse_id(&path)?;
+    let id = *path;
     let actor = ctx.actor();
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -169,7 +169,7 @@ pub(super) async fn renew(
         }
         Err(message) => {
             Flash::error(&ctx.session, message);
-            Ok(see_other(&format!("/partner/contracts/{}", path.as_str())))
+            Ok(see_other(&format!("/partner/contracts/{}", *path)))
         }
     }
 }
@@ -184,11 +184,11 @@ pub struct CloseForm {
 pub(super) async fn close(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<CloseForm>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = crate::partner::orders::parse_id(&path)?;
+    let id = path.into_inner();
     let form = form.into_inner();
     let mut errors = crate::web::FieldErrors::default();
     let outcome = OUTCOMES

@@ -17,7 +17,7 @@ use crate::domain::choices::options;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::partner::choices::{PartnerOption, partner_filter, partner_options};
-use crate::partner::orders::{parse_id, request};
+use crate::partner::orders::request;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render, render_status};
 
@@ -192,9 +192,9 @@ struct ShowPage {
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     show_page(ctx, &state, id, Default::default(), FieldErrors::default()).await
 }
 

@@ -55,10 +55,6 @@ pub(crate) fn request(ctx: &Ctx) -> Result<ChannelRequest, AppError> {
     ChannelRequest::of(ctx, Permission::LeadsManage)
 }
 
-pub(crate) fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 pub fn money(minor: Option<i64>, currency: &str) -> String {
     minor.map_or_else(|| "—".into(), |m| crate::domain::money::money(m, currency))
 }
@@ -231,10 +227,10 @@ async fn add(
 async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (lead, partner) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let lead = queries::find(conn, &scope, id)?;
@@ -252,11 +248,11 @@ async fn edit(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<LeadForm>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let form = form.into_inner();
     let actor = ctx.actor();
     let f = form.clone();

@@ -9,10 +9,10 @@ use super::activities::{self, ActivityRow};
 use super::form::{ACTIVITY_TYPES, ActivityForm, MoveForm, NoteForm};
 use super::queries::{self, LeadRecord};
 use super::status::{self, Status};
-use super::{money, parse_id, request};
+use super::{money, request};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::domain::choices::options;
 use crate::error::AppError;
 use crate::web::form;
@@ -79,12 +79,11 @@ fn name(first: Option<String>, last: Option<String>) -> String {
 async fn page(
     ctx: Ctx,
     state: &AppState,
-    id: &str,
+    id: PublicId,
     forms: (MoveForm, ActivityForm, NoteForm),
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = parse_id(id)?;
     let (lead, (partner, distributor), history, activities, notes) =
         db::run(&state.pool, move |conn| {
             let scope = request.resolve(conn)?;
@@ -159,9 +158,9 @@ fn blank_forms() -> (MoveForm, ActivityForm, NoteForm) {
 pub(super) async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    page(ctx, &state, &path, blank_forms(), FieldErrors::default()).await
+    page(ctx, &state, *path, blank_forms(), FieldErrors::default()).await
 }
 
 /// Moves a lead to another stage if the pipeline allows it from where it is now; a lost lead
@@ -169,11 +168,11 @@ pub(super) async fn show(
 pub(super) async fn move_lead(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let form = form.into_inner();
     let to = Status::parse(&form.to);
     let reason = form::optional(&form.reason, 1000);
@@ -243,7 +242,7 @@ pub(super) async fn move_lead(
         }
         Err(errors) => {
             let (_, a, n) = blank_forms();
-            page(ctx, &state, &path, (form, a, n), errors).await
+            page(ctx, &state, *path, (form, a, n), errors).await
         }
     }
 }
@@ -251,11 +250,11 @@ pub(super) async fn move_lead(
 pub(super) async fn add_activity(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<ActivityForm>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     let values = form.validate(ctx.timezone(), &mut errors);
@@ -278,7 +277,7 @@ pub(super) async fn add_activity(
         }
         None => {
             let (m, _, n) = blank_forms();
-            page(ctx, &state, &path, (m, form, n), errors).await
+            page(ctx, &state, *path, (m, form, n), errors).await
         }
     }
 }
@@ -292,13 +291,11 @@ pub struct DoneForm {
 pub(super) async fn activity_done(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(PublicId, PublicId)>,
     form: web::Form<DoneForm>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let (lead_id, activity_id) = path.into_inner();
-    let id = parse_id(&lead_id)?;
-    let activity = parse_id(&activity_id)?;
+    let (id, activity) = path.into_inner();
     let done = form.done != "no";
     let public_id = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -326,11 +323,11 @@ pub(super) async fn activity_done(
 pub(super) async fn add_note(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<NoteForm>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let form = form.into_inner();
     let content = match form.content.trim() {
         "" => Err("Write the note before adding it.".to_string()),
@@ -358,7 +355,7 @@ pub(super) async fn add_note(
         }
         None => {
             let (m, a, _) = blank_forms();
-            page(ctx, &state, &path, (m, a, form), errors).await
+            page(ctx, &state, *path, (m, a, form), errors).await
         }
     }
 }

@@ -8,10 +8,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::status::Action;
-use super::{parse_id, queries, request, show_page, stock};
+use super::{queries, request, show_page, stock};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::error::AppError;
 use crate::partner::contracts;
 use crate::web::form;
@@ -27,11 +27,11 @@ pub struct ActionForm {
 pub(super) async fn act(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let form = form.into_inner();
     let action = Action::parse(&form.action)
         .ok_or_else(|| AppError::BadRequest("Choose send, start, fulfil or cancel.".into()))?;
@@ -119,6 +119,6 @@ pub(super) async fn act(
             Flash::success(&ctx.session, message);
             Ok(see_other(&format!("/partner/orders/{public_id}")))
         }
-        Err(errors) => show_page(ctx, &state, &path, form.reason, errors).await,
+        Err(errors) => show_page(ctx, &state, *path, form.reason, errors).await,
     }
 }

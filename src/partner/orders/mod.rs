@@ -48,10 +48,6 @@ pub(crate) fn request(ctx: &Ctx) -> Result<ChannelRequest, AppError> {
     ChannelRequest::portal(ctx)
 }
 
-pub(crate) fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ListQuery {
@@ -227,12 +223,11 @@ struct ShowPage {
 pub(super) async fn show_page(
     ctx: Ctx,
     state: &AppState,
-    id: &str,
+    id: PublicId,
     reason: String,
     errors: crate::web::FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let id = parse_id(id)?;
     let (order, items, partner, contract) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let order = queries::find(conn, &scope, id)?;
@@ -270,7 +265,7 @@ pub(super) async fn show_page(
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    show_page(ctx, &state, &path, String::new(), Default::default()).await
+    show_page(ctx, &state, *path, String::new(), Default::default()).await
 }

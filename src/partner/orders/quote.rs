@@ -5,9 +5,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
 
-use super::{ItemLine, item_lines, parse_id, queries, request};
+use super::{ItemLine, item_lines, queries, request};
 use crate::AppState;
 use crate::db;
+use crate::db::PublicId;
 use crate::domain::money::bp_to_percent;
 use crate::domain::money::money;
 use crate::error::AppError;
@@ -22,9 +23,8 @@ struct Loaded {
     items: Vec<ItemLine>,
 }
 
-async fn load(ctx: &Ctx, state: &AppState, id: &str) -> Result<Loaded, AppError> {
+async fn load(ctx: &Ctx, state: &AppState, id: PublicId) -> Result<Loaded, AppError> {
     let request = request(ctx)?;
-    let id = parse_id(id)?;
     let tz = ctx.timezone();
     let (order, items, seller, buyer) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -137,9 +137,9 @@ struct QuotePage {
 pub(super) async fn print(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let l = load(&ctx, &state, &path).await?;
+    let l = load(&ctx, &state, *path).await?;
     render(&QuotePage {
         ctx,
         doc: l.doc,
@@ -151,9 +151,9 @@ pub(super) async fn print(
 pub(super) async fn pdf(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
-    let l = load(&ctx, &state, &path).await?;
+    let l = load(&ctx, &state, *path).await?;
     let bytes = pdf::render(
         &l.doc,
         "Prices as quoted; a later catalog change does not touch them.",

@@ -183,8 +183,11 @@ async fn create(
 }
 
 /// One's own call of the scope: 404 outside it, 403 for a colleague's.
-fn own(conn: &mut AnyConnection, scope: &RecordScope, id: &str) -> Result<CallRecord, AppError> {
-    let id: PublicId = id.parse().map_err(|_| AppError::NotFound)?;
+fn own(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    id: PublicId,
+) -> Result<CallRecord, AppError> {
     let call = queries::find(conn, scope, id)?;
     if call.user_id != scope.user_id() {
         return Err(AppError::Forbidden);
@@ -195,14 +198,14 @@ fn own(conn: &mut AnyConnection, scope: &RecordScope, id: &str) -> Result<CallRe
 async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CallsLog)?;
     let request = scope_request(&ctx)?;
     let tz = ctx.timezone();
     let (call, ids, choices) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let call = own(conn, &scope, &path)?;
+        let call = own(conn, &scope, *path)?;
         let ids = queries::form_ids(conn, &call)?;
         Ok((call, ids, load_choices(conn, &scope)?))
     })
@@ -220,7 +223,7 @@ async fn edit(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<CallForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CallsLog)?;
@@ -231,7 +234,7 @@ async fn update(
     let tz = ctx.timezone();
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let call = own(conn, &scope, &path)?;
+        let call = own(conn, &scope, *path)?;
         let choices = load_choices(conn, &scope)?;
         let mut errors = FieldErrors::default();
         let Some(v) = f.validate(&choices, tz, &mut errors) else {

@@ -45,10 +45,6 @@ pub(crate) fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
     ScopeRequest::of(ctx, Permission::DealsViewAll)
 }
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items
         .iter()
@@ -251,10 +247,10 @@ async fn add(
 async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let client = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         Ok(queries::find(conn, &scope, id)?)
@@ -267,11 +263,11 @@ async fn edit(
 async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<ClientForm>,
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     let values = form.validate(&mut errors);
@@ -317,10 +313,10 @@ async fn update(
 async fn archive(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let actor = ctx.actor();
     let (public_id, active) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;

@@ -6,7 +6,7 @@ use askama::Template;
 use diesel::prelude::*;
 
 use super::queries::{self, ClientRecord};
-use super::{parse_id, scope_request};
+use super::scope_request;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
 use crate::error::AppError;
@@ -126,7 +126,7 @@ fn load_page(
 pub(super) async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
     let calls_request = ctx
@@ -134,7 +134,7 @@ pub(super) async fn show(
         .any(&[Permission::CallsLog, Permission::CallsViewAll])
         .then(|| ScopeRequest::of(&ctx, Permission::CallsViewAll))
         .transpose()?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let loaded = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         load_page(conn, &scope, calls_request, id)

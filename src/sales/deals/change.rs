@@ -29,18 +29,14 @@ const LOCKED: &str = "A payment on this deal is verified, or the deal is complet
 const LOCKED_MEANWHILE: &str = "A payment on this deal was verified a moment ago, so the deal can \
                                 no longer change. Open it to see it as it now stands.";
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 pub async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::DealsCreate)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (deal, form, choices) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let deal = queries::find(conn, &scope, id)?;
@@ -65,12 +61,12 @@ pub async fn edit(
 pub async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<DealForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::DealsCreate)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let form = form.into_inner();
     let actor = ctx.actor();
     let today = ctx.today();
@@ -200,11 +196,11 @@ struct CancelPage {
 pub async fn confirm_cancel(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::DealsCreate)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let deal = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         Ok(queries::find(conn, &scope, id)?)
@@ -231,12 +227,12 @@ pub struct CancelForm {
 pub async fn cancel(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     form: web::Form<CancelForm>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::DealsCreate)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let reason = crate::web::form::optional(&form.reason, 1000);
     let actor = ctx.actor();
     let today = ctx.today();

@@ -261,10 +261,10 @@ struct ShowPage {
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
-    let id: PublicId = path.parse().map_err(|_| AppError::NotFound)?;
+    let id = path.into_inner();
     let org_currency = request.currency();
     let (deal, (client_id, client_name, owner), activity, payments, (_, pending)) =
         db::run(&state.pool, move |conn| {

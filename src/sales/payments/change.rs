@@ -9,10 +9,10 @@ use serde_json::json;
 
 use super::form::PaymentForm;
 use super::queries::{self, PaymentRecord};
-use super::{audit_json, form_page, parse_id, read_form, receipt, rules};
+use super::{audit_json, form_page, read_form, receipt, rules};
 use crate::AppState;
 use crate::audit::{self, actions};
-use crate::db::{self, AnyConnection, money_tx};
+use crate::db::{self, AnyConnection, PublicId, money_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::balance;
@@ -67,11 +67,11 @@ fn decided_meanwhile() -> AppError {
 pub async fn edit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::PaymentsRecord)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (payment, deal, committed) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         changeable(conn, &scope, id)
@@ -91,12 +91,12 @@ pub async fn edit(
 pub async fn update(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::PaymentsRecord)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let (form, stored) = read_form(&state, payload).await?;
     let actor = ctx.actor();
     let today = ctx.today();
@@ -199,11 +199,11 @@ pub async fn update(
 pub async fn delete(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::PaymentsRecord)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let actor = ctx.actor();
     let today = ctx.today();
     let upload_dir = state.config.upload_dir.clone();

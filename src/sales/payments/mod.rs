@@ -50,10 +50,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sales/payments/{id}/receipt", web::get().to(receipt));
 }
 
-fn parse_id(raw: &str) -> Result<PublicId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 #[derive(Template)]
 #[template(path = "sales/payments/form.html")]
 struct FormPage {
@@ -107,11 +103,11 @@ fn form_page(
 async fn new(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::PaymentsRecord)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (deal, committed) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let deal = deal_queries::find(conn, &scope, id)?;
@@ -189,12 +185,12 @@ fn cheque_conflict(e: diesel::result::Error) -> FormError {
 async fn create(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::PaymentsRecord)?;
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = *path;
     let (form, stored) = read_form(&state, payload).await?;
     let actor = ctx.actor();
     let today = ctx.today();
@@ -294,10 +290,10 @@ struct ShowPage {
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let (payment, deal, (_, client, _), creator, invoice, decisions) =
         db::run(&state.pool, move |conn| {
             let scope = request.resolve(conn)?;
@@ -346,10 +342,10 @@ async fn show(
 async fn receipt(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
-    let id = parse_id(&path)?;
+    let id = path.into_inner();
     let actor = ctx.actor();
     let payment = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
