@@ -53,15 +53,22 @@ impl Vault {
     }
 }
 
-/// The signature a provider sends for `body` at `timestamp`: hex of HMAC-SHA256 over
-/// "{timestamp}.{body}".
-pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
+/// HMAC-SHA256 over "{timestamp}.{body}"; HMAC takes a key of any length, so this is always
+/// `Some`.
+fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).ok()?;
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+    Some(mac)
+}
+
+/// The signature a provider sends for `body` at `timestamp`: hex of HMAC-SHA256 over
+/// "{timestamp}.{body}".
+pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    mac(secret, timestamp, body)
+        .map(|m| hex::encode(m.finalize().into_bytes()))
+        .unwrap_or_default()
 }
 
 /// Whether `signature` (hex) is the HMAC of the body at that timestamp; compared in constant time.
@@ -69,13 +76,7 @@ pub fn verify(secret: &str, timestamp: i64, body: &[u8], signature: &str) -> boo
     let Ok(given) = hex::decode(signature.trim()) else {
         return false;
     };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
-        return false;
-    };
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
+    mac(secret, timestamp, body).is_some_and(|m| m.verify_slice(&given).is_ok())
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! Integration tests through the real HTTP stack. Each `dual!` test runs on SQLite and on
 //! PostgreSQL, each on its own fresh database.
 
+// A test stops at the first thing that is not as it should be: expect and unwrap say where.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 mod account;
