@@ -30,7 +30,7 @@ pub mod schema;
 pub mod scope;
 pub mod server;
 pub mod streaks;
-pub mod verification;
+pub mod verifier;
 pub mod web;
 
 use std::sync::Arc;

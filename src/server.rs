@@ -121,7 +121,7 @@ pub fn build_app(
         .configure(crate::sales::configure)
         .configure(crate::partner::configure)
         .configure(crate::integrations::configure)
-        .configure(crate::verification::configure)
+        .configure(crate::verifier::configure)
         .configure(crate::invoices::configure)
         .configure(crate::commissions::configure)
         .configure(crate::reports::configure)

@@ -4,7 +4,6 @@
 pub mod audit;
 pub mod broadcasts;
 pub mod channel;
-pub mod loss_reasons;
 pub mod notification_templates;
 pub mod outbox;
 pub mod policy;
@@ -30,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     roles::configure(cfg);
     teams::configure(cfg);
     settings::configure(cfg);
-    loss_reasons::configure(cfg);
+    settings::loss_reasons::configure(cfg);
     audit::configure(cfg);
     broadcasts::configure(cfg);
     channel::configure(cfg);

@@ -17,8 +17,8 @@ use crate::schema::{
     commissions, deals, email_outbox, notification_templates, payment_approvals, payments,
     user_notifications,
 };
-use crate::verification::form::reason_label;
-use crate::verification::queries::second_approval_threshold;
+use crate::verifier::form::reason_label;
+use crate::verifier::queries::second_approval_threshold;
 use crate::web::OrgScope;
 
 /// A payment as the demo decides it.
@@ -188,7 +188,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
     }
     commissions(conn, scope, t)?;
     crate::streaks::rebuild(conn, scope.id())?;
-    crate::verification::rollup::rebuild(conn, scope.id())?;
+    crate::verifier::rollup::rebuild(conn, scope.id())?;
     if let Some(admin) = find_by_email(conn, &format!("admin@{domain}"))? {
         notifications::broadcast::send(
             conn,

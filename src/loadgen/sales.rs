@@ -87,7 +87,7 @@ pub fn sales(conn: &mut AnyConnection, org_name: &str, sizes: Sizes) -> Result<(
         .map_err(err)?;
     timed(&format!("{streaks} streak days rebuilt"), started);
     let started = std::time::Instant::now();
-    conn.transaction(|c| crate::verification::rollup::rebuild(c, scope.id()))
+    conn.transaction(|c| crate::verifier::rollup::rebuild(c, scope.id()))
         .map_err(err)?;
     timed("verification rollups rebuilt", started);
     let started = std::time::Instant::now();

@@ -111,7 +111,7 @@ dual!(decisions_and_reversals_keep_the_rollups_true, |app| {
     // What the transactions kept equals a rebuild from the payments themselves.
     let mut conn = app.conn();
     let kept = rows(&mut conn, org);
-    dealdesk::verification::rollup::rebuild(&mut conn, org).expect("rebuild");
+    dealdesk::verifier::rollup::rebuild(&mut conn, org).expect("rebuild");
     assert_eq!(rows(&mut conn, org), kept);
     assert!(!kept.1.is_empty());
 });
@@ -173,7 +173,7 @@ dual!(the_migrations_fill_what_the_site_keeps, |app| {
         .set(organizations::timezone.eq("UTC"))
         .execute(&mut conn)
         .expect("zone");
-    dealdesk::verification::rollup::rebuild(&mut conn, org).expect("rebuild");
+    dealdesk::verifier::rollup::rebuild(&mut conn, org).expect("rebuild");
     let kept = rows(&mut conn, org);
     assert!(!kept.0.is_empty() && !kept.1.is_empty());
     // Back to before the rollups and the payments' owners, and up again.

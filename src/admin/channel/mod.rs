@@ -25,20 +25,25 @@ use crate::web::form::{FormError, is_unique_violation, split};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
+/// Partners and distributors share their pages; each handler reads which from the path
+/// (`kind_of`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for kind in ["partners", "distributors"] {
-        let base = format!("/admin/{kind}");
-        cfg.route(&base, web::get().to(list))
-            .route(&base, web::post().to(add))
-            .route(&format!("{base}/new"), web::get().to(new))
-            .route(&format!("{base}/{{id}}"), web::get().to(show))
-            .route(&format!("{base}/{{id}}"), web::post().to(update))
-            .route(&format!("{base}/{{id}}/edit"), web::get().to(edit));
-    }
-    cfg.route(
-        "/admin/distributors/{id}/assignments",
-        web::post().to(assignment),
-    );
+    cfg.route("/admin/partners", web::get().to(list))
+        .route("/admin/partners", web::post().to(add))
+        .route("/admin/partners/new", web::get().to(new))
+        .route("/admin/partners/{id}", web::get().to(show))
+        .route("/admin/partners/{id}", web::post().to(update))
+        .route("/admin/partners/{id}/edit", web::get().to(edit))
+        .route("/admin/distributors", web::get().to(list))
+        .route("/admin/distributors", web::post().to(add))
+        .route("/admin/distributors/new", web::get().to(new))
+        .route("/admin/distributors/{id}", web::get().to(show))
+        .route("/admin/distributors/{id}", web::post().to(update))
+        .route("/admin/distributors/{id}/edit", web::get().to(edit))
+        .route(
+            "/admin/distributors/{id}/assignments",
+            web::post().to(assignment),
+        );
 }
 
 /// The kind a request's path names ("/admin/partners/…").

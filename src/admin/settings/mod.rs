@@ -19,6 +19,7 @@ use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 mod form;
 pub mod logo;
+pub mod loss_reasons;
 mod queries;
 
 pub use self::queries::{Settings, load};

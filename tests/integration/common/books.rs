@@ -107,7 +107,7 @@ fn rebuilt(conn: &mut AnyConnection, org: i64) -> Kept {
         for owner in owners {
             dealdesk::sales::balance::recompute_owner(c, org, owner)?;
         }
-        dealdesk::verification::rollup::rebuild(c, org)?;
+        dealdesk::verifier::rollup::rebuild(c, org)?;
         out = Some(kept(c, org)?);
         Err(diesel::result::Error::RollbackTransaction)
     });

@@ -44,7 +44,7 @@ pub struct Trend {
 }
 
 #[derive(Template)]
-#[template(path = "verification/dashboard.html")]
+#[template(path = "verifier/dashboard.html")]
 struct DashboardPage {
     ctx: Ctx,
     query: PeriodQuery,

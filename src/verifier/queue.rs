@@ -102,7 +102,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "verification/queue.html")]
+#[template(path = "verifier/queue.html")]
 struct QueuePage {
     ctx: Ctx,
     query: QueueQuery,

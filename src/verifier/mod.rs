@@ -55,7 +55,7 @@ pub struct Step {
 }
 
 #[derive(Template)]
-#[template(path = "verification/payment.html")]
+#[template(path = "verifier/payment.html")]
 struct PaymentPage {
     ctx: Ctx,
     payment: PaymentRecord,
