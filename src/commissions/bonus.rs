@@ -12,6 +12,7 @@ use diesel::sql_types::BigInt;
 
 use super::rules::{commission_minor, final_minor};
 use crate::db::AnyConnection;
+use crate::domain::CommissionStatus;
 use crate::schema::{commissions, organizations, sales_days, users};
 use crate::streaks::Calendar;
 use crate::web::dates::local_days;
@@ -58,7 +59,7 @@ pub fn apply(
     let pending: Vec<(i64, i64, i64, i64)> = commissions::table
         .filter(commissions::organization_id.eq(organization_id))
         .filter(commissions::user_id.eq(user_id))
-        .filter(commissions::status.eq("pending"))
+        .filter(commissions::status.eq(CommissionStatus::Pending))
         .filter(commissions::created_at.ge(from))
         .filter(commissions::created_at.lt(to))
         .select((

@@ -7,30 +7,23 @@ use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::Viewer;
 use super::lookup::{self, CommissionRow, Filter, Seen, Totals};
-use super::{Viewer, status_label};
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
-use crate::domain::choices::options;
+use crate::domain::CommissionStatus;
 use crate::domain::money::money;
 use crate::domain::money::{bp_to_percent, currency_exponent, minor_to_input};
 use crate::error::AppError;
 use crate::web::dates::{date, local_days};
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response};
-use crate::web::form::filter_choice;
+use crate::web::form::filter_coded;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 
 const PAGE_SIZE: i64 = 50;
 /// A statement covers at most this many days, so that its totals stay a bounded read.
 const MAX_DAYS: i64 = 366;
-
-pub const STATUSES: [(&str, &str); 4] = [
-    ("", "Any status"),
-    ("pending", "Pending"),
-    ("approved", "Approved"),
-    ("paid", "Paid"),
-];
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -50,7 +43,7 @@ struct Statement {
     from: NaiveDate,
     to: NaiveDate,
     person: String,
-    status: Option<String>,
+    status: Option<CommissionStatus>,
 }
 
 impl ListQuery {
@@ -72,7 +65,7 @@ impl ListQuery {
             from,
             to,
             person: self.person.clone(),
-            status: filter_choice(&STATUSES, &self.status, "status", e),
+            status: filter_coded(&self.status, "status", e),
         }
     }
 }
@@ -106,7 +99,7 @@ fn filter(
     Ok((
         Filter {
             person,
-            status: s.status.clone(),
+            status: s.status,
             from,
             to,
             after: None,
@@ -216,7 +209,7 @@ pub async fn list(
                 [m(converted), m(bonus), m(penalty), m(final_minor)],
                 by_status.map(m),
             ),
-            status_options: options(&STATUSES),
+            status_options: crate::domain::choices::any_of::<CommissionStatus>("Any status"),
             people_options,
             export: format!(
                 "/commissions/export.csv?{}",
@@ -240,7 +233,7 @@ pub fn line(ctx: &Ctx, row: CommissionRow, org_currency: &str) -> Line {
         bonus: m(row.bonus_minor),
         penalty: m(row.penalty_minor),
         final_amount: m(row.final_minor),
-        status: status_label(&row.status),
+        status: row.status.label(),
         created: ctx.local_time(Some(row.created_at)),
         row,
     }
@@ -314,7 +307,7 @@ pub async fn export(
                     amount(r.penalty_minor),
                     cell(r.penalty_reason.as_deref().unwrap_or_default()),
                     amount(r.final_minor),
-                    r.status.clone(),
+                    r.status.code().to_string(),
                     r.paid_at.map(local).unwrap_or_default(),
                 ])?;
             }

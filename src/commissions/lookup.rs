@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use crate::db::{AnyConnection, PublicId};
+use crate::domain::CommissionStatus;
 use crate::schema::{commissions, deals, users};
 use crate::web::OrgScope;
 
@@ -21,7 +22,7 @@ pub struct Seen {
 #[derive(Debug, Clone)]
 pub struct Filter {
     pub person: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<CommissionStatus>,
     pub from: NaiveDateTime,
     pub to: NaiveDateTime,
     pub after: Option<PublicId>,
@@ -40,7 +41,7 @@ macro_rules! visible {
             q = q.filter(commissions::user_id.eq(only));
         }
         if let Some(s) = &$f.status {
-            q = q.filter(commissions::status.eq(s.clone()));
+            q = q.filter(commissions::status.eq(*s));
         }
         q
     }};
@@ -62,7 +63,7 @@ pub struct CommissionRow {
     pub penalty_minor: i64,
     pub penalty_reason: Option<String>,
     pub final_minor: i64,
-    pub status: String,
+    pub status: CommissionStatus,
     pub paid_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub deal_public_id: PublicId,
@@ -169,9 +170,9 @@ pub fn totals(conn: &mut AnyConnection, seen: Seen, f: &Filter) -> QueryResult<T
         q = q.filter(commissions::user_id.eq(only));
     }
     if let Some(s) = &f.status {
-        q = q.filter(commissions::status.eq(s.clone()));
+        q = q.filter(commissions::status.eq(*s));
     }
-    let rows: Vec<(String, i64, i64, i64, i64, i64)> = q.load(conn)?;
+    let rows: Vec<(CommissionStatus, i64, i64, i64, i64, i64)> = q.load(conn)?;
     let mut t = Totals::default();
     for (status, count, converted, bonus, penalty, final_minor) in rows {
         t.count += count;
@@ -179,10 +180,10 @@ pub fn totals(conn: &mut AnyConnection, seen: Seen, f: &Filter) -> QueryResult<T
         t.bonus += bonus;
         t.penalty += penalty;
         t.final_minor += final_minor;
-        let slot = match status.as_str() {
-            "pending" => 0,
-            "approved" => 1,
-            _ => 2,
+        let slot = match status {
+            CommissionStatus::Pending => 0,
+            CommissionStatus::Approved => 1,
+            CommissionStatus::Paid => 2,
         };
         t.by_status[slot] += final_minor;
     }

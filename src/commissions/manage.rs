@@ -17,6 +17,7 @@ use super::lookup::{self, Seen};
 use super::rules::final_minor;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::{AnyConnection, PublicId, money_tx, now};
+use crate::domain::CommissionStatus;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::notifications::{self, Note, templates};
@@ -69,9 +70,9 @@ pub fn apply(
         let target = commissions::table.filter(commissions::id.eq(c.id));
         let (moved, audit_new, done) = match action {
             Action::Approve => (
-                diesel::update(target.filter(commissions::status.eq("pending")))
+                diesel::update(target.filter(commissions::status.eq(CommissionStatus::Pending)))
                     .set((
-                        commissions::status.eq("approved"),
+                        commissions::status.eq(CommissionStatus::Approved),
                         commissions::updated_at.eq(t),
                     ))
                     .execute(conn)?,
@@ -79,9 +80,9 @@ pub fn apply(
                 "approved",
             ),
             Action::Pay => (
-                diesel::update(target.filter(commissions::status.eq("approved")))
+                diesel::update(target.filter(commissions::status.eq(CommissionStatus::Approved)))
                     .set((
-                        commissions::status.eq("paid"),
+                        commissions::status.eq(CommissionStatus::Paid),
                         commissions::paid_at.eq(Some(t)),
                         commissions::updated_at.eq(t),
                     ))
@@ -90,10 +91,10 @@ pub fn apply(
                 "paid",
             ),
             Action::Adjust(a) => (
-                diesel::update(target.filter(commissions::status.ne("paid")))
+                diesel::update(target.filter(commissions::status.ne(CommissionStatus::Paid)))
                     .set((
                         // New figures are approved anew.
-                        commissions::status.eq("pending"),
+                        commissions::status.eq(CommissionStatus::Pending),
                         commissions::bonus_minor.eq(a.bonus_minor),
                         commissions::penalty_minor.eq(a.penalty_minor),
                         commissions::penalty_reason.eq(&a.penalty_reason),

@@ -29,6 +29,7 @@ use self::lookup::Seen;
 use self::manage::{Action, Refused};
 use crate::AppState;
 use crate::db::{self, PublicId};
+use crate::domain::CommissionStatus;
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render_status, see_other};
@@ -77,15 +78,6 @@ impl Viewer {
     }
 }
 
-pub fn status_label(code: &str) -> &'static str {
-    match code {
-        "pending" => "Pending",
-        "approved" => "Approved",
-        "paid" => "Paid",
-        _ => "Unknown",
-    }
-}
-
 #[derive(Template)]
 #[template(path = "commissions/show.html")]
 struct ShowPage {
@@ -113,7 +105,7 @@ async fn page(
     })
     .await?;
     let can_manage = ctx.can(Permission::CommissionsManage);
-    let adjust = (can_manage && row.status != "paid").then(|| {
+    let adjust = (can_manage && row.status != CommissionStatus::Paid).then(|| {
         form.unwrap_or_else(|| {
             (
                 AdjustForm::of(

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::rules::{figures, rate_bp};
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::CommissionStatus;
 use crate::schema::{commissions, deals, organizations, roles, users};
 
 /// What a deal's commission is made from.
@@ -46,19 +47,20 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
             roles::commission_rate_bp.nullable(),
         ))
         .first(conn)?;
-    let existing: Option<(i64, String, i64, i64, chrono::NaiveDateTime, i64)> = commissions::table
-        .filter(commissions::deal_id.eq(deal_id))
-        .filter(commissions::user_id.eq(s.owner_id))
-        .select((
-            commissions::id,
-            commissions::status,
-            commissions::bonus_minor,
-            commissions::penalty_minor,
-            commissions::created_at,
-            commissions::base_minor,
-        ))
-        .first(conn)
-        .optional()?;
+    let existing: Option<(i64, CommissionStatus, i64, i64, chrono::NaiveDateTime, i64)> =
+        commissions::table
+            .filter(commissions::deal_id.eq(deal_id))
+            .filter(commissions::user_id.eq(s.owner_id))
+            .select((
+                commissions::id,
+                commissions::status,
+                commissions::bonus_minor,
+                commissions::penalty_minor,
+                commissions::created_at,
+                commissions::base_minor,
+            ))
+            .first(conn)
+            .optional()?;
     let rate = rate_bp(s.user_rate_bp, s.role_rate_bp, s.org_rate_bp);
     let t = now();
     match existing {
@@ -85,7 +87,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
                     commissions::exchange_rate_e4.eq(s.exchange_rate_e4),
                     commissions::converted_minor.eq(f.converted_minor),
                     commissions::final_minor.eq(f.final_minor),
-                    commissions::status.eq("pending"),
+                    commissions::status.eq(CommissionStatus::Pending),
                     commissions::created_at.eq(t),
                     commissions::updated_at.eq(t),
                 ))
@@ -94,9 +96,14 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
         }
         None => {}
         Some((id, status, bonus, penalty, created, base))
-            if status == "pending" || (status == "approved" && base != s.paid_minor) =>
+            if status == CommissionStatus::Pending
+                || (status == CommissionStatus::Approved && base != s.paid_minor) =>
         {
-            if status == "pending" && s.paid_minor == 0 && bonus == 0 && penalty == 0 {
+            if status == CommissionStatus::Pending
+                && s.paid_minor == 0
+                && bonus == 0
+                && penalty == 0
+            {
                 diesel::delete(commissions::table.find(id)).execute(conn)?;
                 return Ok(());
             }
@@ -118,7 +125,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
                     commissions::exchange_rate_e4.eq(s.exchange_rate_e4),
                     commissions::converted_minor.eq(f.converted_minor),
                     commissions::final_minor.eq(f.final_minor),
-                    commissions::status.eq("pending"),
+                    commissions::status.eq(CommissionStatus::Pending),
                     commissions::updated_at.eq(t),
                 ))
                 .execute(conn)?;

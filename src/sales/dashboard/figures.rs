@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use crate::db::{AnyConnection, PublicId};
+use crate::domain::CommissionStatus;
 use crate::schema::{
     clients, commissions, organizations, sales_days, sales_owner_stats, teams, users,
 };
@@ -203,13 +204,13 @@ pub fn commission(
     if let Some(owners) = scope.owners() {
         q = q.filter(commissions::user_id.eq_any(owners.to_vec()));
     }
-    let rows: Vec<(String, i64)> = q.load(conn)?;
+    let rows: Vec<(CommissionStatus, i64)> = q.load(conn)?;
     let mut sums = [0; 3];
     for (status, minor) in rows {
-        let slot = match status.as_str() {
-            "pending" => 0,
-            "approved" => 1,
-            _ => 2,
+        let slot = match status {
+            CommissionStatus::Pending => 0,
+            CommissionStatus::Approved => 1,
+            CommissionStatus::Paid => 2,
         };
         sums[slot] += minor;
     }
