@@ -10,6 +10,7 @@ use diesel::prelude::*;
 
 use crate::auth::users::find_by_email;
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::FailureReason;
 use crate::invoices;
 use crate::notifications::preferences::{self, Channels, KINDS};
 use crate::notifications::{self, Note, templates};
@@ -17,7 +18,6 @@ use crate::schema::{
     commissions, deals, email_outbox, notification_templates, payment_approvals, payments,
     user_notifications,
 };
-use crate::verifier::form::reason_label;
 use crate::verifier::queries::second_approval_threshold;
 use crate::web::OrgScope;
 
@@ -28,7 +28,7 @@ type Decided = (
     String,
     i64,
     String,
-    Option<String>,
+    Option<FailureReason>,
     Option<NaiveDateTime>,
     i64,
     NaiveDateTime,
@@ -113,7 +113,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             }
             "pending" => continue,
             "rejected" => {
-                let why = reason_label(reason.as_deref().unwrap_or("other"));
+                let why = reason.unwrap_or(FailureReason::Other).label();
                 vec![(
                     first,
                     "rejected",
@@ -156,7 +156,7 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             "rejected" => {
                 values.push((
                     "reason",
-                    reason_label(reason.as_deref().unwrap_or("other")).to_string(),
+                    reason.unwrap_or(FailureReason::Other).label().to_string(),
                 ));
                 values.push(("comment", "Checked with the bank.".to_string()));
                 templates::PAYMENT_REJECTED

@@ -7,7 +7,6 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::form::reason_label;
 use super::queries::{self, Filter, QueueRow};
 use super::rollup;
 use super::summary::{Sum, Summary, by_day, median_text};
@@ -15,6 +14,7 @@ use crate::AppState;
 use crate::dashboards::period::{self, KINDS};
 use crate::dashboards::{Figure, PeriodQuery, change, chart, range_text};
 use crate::db;
+use crate::domain::FailureReason;
 use crate::domain::PaymentStatus;
 use crate::domain::choices::options;
 use crate::domain::money::money;
@@ -197,7 +197,7 @@ pub async fn show(
     let reasons = reasons
         .into_iter()
         .map(|(reason, n)| Line {
-            name: reason_label(reason),
+            name: FailureReason::parse(reason).map_or("Other", FailureReason::label),
             cells: vec![n.to_string(), percent(*n, now.rejected.payments)],
         })
         .collect();

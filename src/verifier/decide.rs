@@ -16,11 +16,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::form::{Decision, reason_label};
+use super::form::Decision;
 use super::queries;
 use super::rules::{Bar, may_decide};
 use crate::audit::{Actor, actions};
 use crate::db::{AnyConnection, PublicId, money_tx, now};
+use crate::domain::FailureReason;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::error::Contention;
@@ -145,7 +146,7 @@ struct Taken {
     verdict: &'static str,
     comment: Option<String>,
     status: &'static str,
-    failure: Option<String>,
+    failure: Option<FailureReason>,
     received: Option<i64>,
     at: NaiveDateTime,
 }
@@ -198,7 +199,7 @@ fn record(
         Decision::Reject { reason, .. } => (
             Outcome::Rejected,
             "rejected",
-            Some(reason.clone()),
+            Some(*reason),
             p.received_amount_minor,
         ),
     };
@@ -259,13 +260,13 @@ fn announce(
             format!("Verified payment {number} ({amount})"),
         ),
         Decision::Reject { reason, comment } => {
-            values.push(("reason", reason_label(reason).to_string()));
+            values.push(("reason", reason.label().to_string()));
             values.push(("comment", comment.clone()));
             (
                 templates::PAYMENT_REJECTED,
                 format!(
                     "Rejected payment {number}: {}",
-                    reason_label(reason).to_lowercase()
+                    reason.label().to_lowercase()
                 ),
             )
         }

@@ -3,26 +3,10 @@
 
 use serde::Deserialize;
 
+use crate::domain::FailureReason;
 use crate::domain::money::{TOO_LARGE, currency_exponent, scaled_decimal};
 use crate::web::FieldErrors;
 use crate::web::form::optional;
-
-/// The failure reasons of a rejection, as the seed names them.
-pub const FAILURE_REASONS: [(&str, &str); 6] = [
-    ("insufficient_funds", "Insufficient funds"),
-    ("bank_decline", "Bank decline"),
-    ("technical_error", "Technical error"),
-    ("cheque_bounce", "Cheque bounce"),
-    ("received_not_reflected", "Received but not reflected"),
-    ("other", "Other"),
-];
-
-pub fn reason_label(code: &str) -> &'static str {
-    FAILURE_REASONS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("Other", |(_, l)| l)
-}
 
 const COMMENT_MAX: usize = 1_000;
 
@@ -43,7 +27,7 @@ pub enum Decision {
         comment: Option<String>,
     },
     Reject {
-        reason: String,
+        reason: FailureReason,
         comment: String,
     },
 }
@@ -83,16 +67,10 @@ impl DecisionForm {
                 Decision::Approve { received, comment }
             }
             "reject" => {
-                let reason = match FAILURE_REASONS
-                    .iter()
-                    .find(|(c, _)| *c == self.failure_reason)
-                {
-                    Some((c, _)) => c.to_string(),
-                    None => {
-                        e.add("failure_reason", "Choose why the payment failed.");
-                        String::new()
-                    }
-                };
+                let reason = FailureReason::parse(&self.failure_reason);
+                if reason.is_none() {
+                    e.add("failure_reason", "Choose why the payment failed.");
+                }
                 let comment = match comment {
                     Some(c) => c,
                     None => {
@@ -105,7 +83,10 @@ impl DecisionForm {
                         String::new()
                     }
                 };
-                Decision::Reject { reason, comment }
+                Decision::Reject {
+                    reason: reason.unwrap_or(FailureReason::Other),
+                    comment,
+                }
             }
             _ => {
                 e.add("decision", "Choose approve or reject.");
@@ -176,7 +157,7 @@ mod tests {
                 .validate(10_000, "USD")
                 .ok(),
             Some(Decision::Reject {
-                reason: "cheque_bounce".into(),
+                reason: FailureReason::ChequeBounce,
                 comment: "Bounced".into()
             })
         );

@@ -18,12 +18,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use self::decide::{Outcome, Refused, Verifier};
-use self::form::{DecisionForm, FAILURE_REASONS, reason_label};
+use self::form::DecisionForm;
 use self::reversal::ReversalForm;
 use self::rules::may_decide;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
-use crate::domain::choices::options;
+use crate::domain::FailureReason;
 use crate::domain::money::money;
 use crate::domain::money::{currency_exponent, minor_to_input};
 use crate::error::AppError;
@@ -155,7 +155,7 @@ fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPag
         category: label(&p.category),
         method: label(&p.method),
         status: status_label(&p.status),
-        failure: p.failure_reason.as_deref().map(reason_label),
+        failure: p.failure_reason.map(FailureReason::label),
         is_image: p
             .receipt_content_type
             .as_deref()
@@ -170,7 +170,7 @@ fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPag
         reversal_errors: forms.reversal_errors,
         reason_options: {
             let mut o = vec![(String::new(), "Choose a reason".to_string())];
-            o.extend(options(&FAILURE_REASONS));
+            o.extend(crate::domain::choices::coded::<FailureReason>());
             o
         },
         deal_line: format!(

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::FailureReason;
 use crate::sales::deals::queries::DealRecord;
 use crate::schema::{clients, deals, payment_approvals, payments, users};
 use crate::scope::RecordScope;
@@ -29,7 +30,7 @@ pub struct PaymentRecord {
     pub receipt_path: Option<String>,
     pub receipt_content_type: Option<String>,
     pub notes: Option<String>,
-    pub failure_reason: Option<String>,
+    pub failure_reason: Option<FailureReason>,
     pub received_amount_minor: Option<i64>,
     pub verified_by_id: Option<i64>,
     pub verified_at: Option<NaiveDateTime>,
