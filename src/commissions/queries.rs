@@ -29,11 +29,12 @@ struct Source {
 /// overpayment with a penalty). The target bonus of the month
 /// (`bonus::apply`) follows each change. Call it in the transaction of every
 /// verification decision and reversal.
-pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
+pub fn sync(conn: &mut AnyConnection, org: i64, deal_id: i64) -> QueryResult<()> {
     let s: Source = deals::table
         .inner_join(organizations::table.on(organizations::id.eq(deals::organization_id)))
         .inner_join(users::table.on(users::id.eq(deals::created_by_id)))
         .left_join(roles::table.on(roles::id.nullable().eq(users::role_id)))
+        .filter(deals::organization_id.eq(org))
         .filter(deals::id.eq(deal_id))
         .select((
             deals::organization_id,
@@ -49,6 +50,7 @@ pub fn sync(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<()> {
         .first(conn)?;
     let existing: Option<(i64, CommissionStatus, i64, i64, chrono::NaiveDateTime, i64)> =
         commissions::table
+            .filter(commissions::organization_id.eq(org))
             .filter(commissions::deal_id.eq(deal_id))
             .filter(commissions::user_id.eq(s.owner_id))
             .select((

@@ -70,7 +70,7 @@ pub fn load(
                 3 + (i as i32 * 7) % 40
             };
             let duration = durations.get((i + k) % durations.len());
-            let tiers = catalog::tiers(conn, product.id)?;
+            let tiers = catalog::tiers(conn, product)?;
             let Ok(line) = price_line(product, &tiers, quantity, duration, &currency) else {
                 continue;
             };

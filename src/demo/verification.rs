@@ -286,7 +286,7 @@ fn commissions(conn: &mut AnyConnection, scope: OrgScope, t: NaiveDateTime) -> Q
         .select((deals::id, deals::deal_date))
         .load(conn)?;
     for (deal, date) in &paid {
-        crate::commissions::sync(conn, *deal)?;
+        crate::commissions::sync(conn, scope.id(), *deal)?;
         // Created when the deal was, as a live decision would have, for the periods to show.
         let created = date.and_hms_opt(12, 0, 0).map_or(t, |c| c.min(t));
         let (status, paid_at) = commission_settled(*date, t);

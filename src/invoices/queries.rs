@@ -25,9 +25,10 @@ struct Source {
     tax_rate_bp: i32,
 }
 
-fn source(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Source> {
+fn source(conn: &mut AnyConnection, org: i64, payment_id: i64) -> QueryResult<Source> {
     payments::table
         .inner_join(organizations::table)
+        .filter(payments::organization_id.eq(org))
         .filter(payments::id.eq(payment_id))
         .select((
             payments::organization_id,
@@ -43,19 +44,20 @@ fn source(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<Source> {
 
 /// Brings the payment's invoice in step with it, creating it (and taking its number) when the
 /// payment has none yet. Call it in the transaction of every change of a payment.
-pub fn sync(conn: &mut AnyConnection, payment_id: i64) -> QueryResult<()> {
-    let p = source(conn, payment_id)?;
+pub fn sync(conn: &mut AnyConnection, org: i64, payment_id: i64) -> QueryResult<()> {
+    let p = source(conn, org, payment_id)?;
     let status = status_for(p.status);
     let amount = p.received_amount_minor.unwrap_or(p.amount_minor);
     let (tax, total) = figures(amount, p.tax_rate_bp);
     let issued_at = (status == InvoiceStatus::Issued).then(|| p.verified_at.unwrap_or_else(now));
     let t = now();
     let existing: Option<(i64, InvoiceStatus, Option<String>)> = invoices::table
+        .filter(invoices::organization_id.eq(org))
         .filter(invoices::payment_id.eq(payment_id))
         .select((invoices::id, invoices::status, invoices::invoice_number))
         .first(conn)
         .optional()?;
-    let org = OrgScope::trusted(p.organization_id);
+    let org = OrgScope::trusted(org);
     let number = match &existing {
         Some((_, _, Some(n))) => Some(n.clone()),
         _ if is_numbered(status) => Some(take_number(conn, org, t)?),

@@ -207,7 +207,7 @@ pub fn partner(
     let durations = catalog::durations(conn, scope).map_err(err)?;
     let mut combos: Vec<NewItem> = Vec::new();
     for p in &products {
-        let tiers = catalog::tiers(conn, p.id).map_err(err)?;
+        let tiers = catalog::tiers(conn, p).map_err(err)?;
         for q in [1, 5, 12, 40] {
             for d in durations.iter().map(Some).chain([None]) {
                 if p.is_subscription == d.is_none() {

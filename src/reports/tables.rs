@@ -68,7 +68,7 @@ fn sales(
         days.push(Day { day, count, minor });
     }
     let ids: Vec<i64> = now.keys().chain(before.keys()).copied().collect();
-    let people = figures::people(conn, &ids)?;
+    let people = figures::people(conn, org, &ids)?;
     let leaders = |sums: &BTreeMap<i64, i64>| {
         let mut out: Vec<Leader> = people
             .iter()

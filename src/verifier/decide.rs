@@ -99,8 +99,8 @@ pub fn decide(
         if taken.outcome != Outcome::AwaitingSecond {
             super::rollup::recompute(conn, books, taken.at)?;
         }
-        invoices::sync(conn, p.id)?;
-        crate::commissions::sync(conn, p.deal_id)?;
+        invoices::sync(conn, who.org.id(), p.id)?;
+        crate::commissions::sync(conn, who.org.id(), p.deal_id)?;
         if taken.outcome == Outcome::Verified {
             let counted: i64 = payments::table
                 .find(p.id)

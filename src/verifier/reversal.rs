@@ -86,8 +86,8 @@ pub fn reverse(
         if let Some(decided_at) = p.verified_at {
             super::rollup::recompute(conn, books, decided_at)?;
         }
-        invoices::sync(conn, p.id)?;
-        crate::commissions::sync(conn, p.deal_id)?;
+        invoices::sync(conn, who.org.id(), p.id)?;
+        crate::commissions::sync(conn, who.org.id(), p.deal_id)?;
         let deal = find_in_org(conn, who.org, p.deal_id)?;
         let amount = money(
             p.received_amount_minor.unwrap_or(p.amount_minor),

@@ -72,7 +72,7 @@ pub(super) async fn page(
         let product = match product_id {
             Some(id) => match queries::find(conn, org, id).optional()? {
                 Some(p) if p.is_active => {
-                    let tiers = queries::tiers(conn, p.id)?;
+                    let tiers = queries::tiers(conn, &p)?;
                     Some((p, tiers))
                 }
                 _ => None,

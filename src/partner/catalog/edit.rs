@@ -69,7 +69,7 @@ pub(super) async fn edit(
     let id = path.into_inner();
     let (product, tiers) = db::run(&state.pool, move |conn| {
         let product = queries::find(conn, org, id)?;
-        let tiers = queries::tiers(conn, product.id)?;
+        let tiers = queries::tiers(conn, &product)?;
         Ok((product, tiers))
     })
     .await?;
@@ -201,7 +201,7 @@ pub(super) async fn update(
         let (Some(values), true) = (values, errors.is_empty()) else {
             return Ok((product, Err(errors)));
         };
-        let old_tiers = queries::tiers(conn, product.id)?;
+        let old_tiers = queries::tiers(conn, &product)?;
         let saved = split(write_tx(conn, |conn| {
             queries::update(conn, org, product.id, &values, new_image.as_deref())
                 .map_err(duplicate_name)?;

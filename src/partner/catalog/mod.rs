@@ -164,7 +164,7 @@ async fn show(
     let manages = ctx.can(Permission::CatalogManage);
     let (product, tiers) = db::run(&state.pool, move |conn| {
         let product = queries::find(conn, org, id)?;
-        let tiers = queries::tiers(conn, product.id)?;
+        let tiers = queries::tiers(conn, &product)?;
         Ok((product, tiers))
     })
     .await?;

@@ -137,9 +137,10 @@ pub fn active(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<Vec<(Publi
 }
 
 /// The product's tiers, from the lowest quantity up.
-pub fn tiers(conn: &mut AnyConnection, product_id: i64) -> QueryResult<Vec<Tier>> {
+pub fn tiers(conn: &mut AnyConnection, product: &ProductRecord) -> QueryResult<Vec<Tier>> {
     let rows: Vec<(i32, Option<i32>, i64, String)> = price_tiers::table
-        .filter(price_tiers::product_id.eq(product_id))
+        .filter(price_tiers::organization_id.eq(product.organization_id))
+        .filter(price_tiers::product_id.eq(product.id))
         .select((
             price_tiers::min_quantity,
             price_tiers::max_quantity,

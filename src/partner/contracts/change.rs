@@ -67,7 +67,7 @@ fn renewal_items(
                 item.duration_months.unwrap_or(0)
             )));
         };
-        let tiers = tiers(conn, product.id)?;
+        let tiers = tiers(conn, &product)?;
         let line = match price_line(
             &product,
             &tiers,

@@ -145,7 +145,7 @@ pub fn price_items(
             },
             None => None,
         };
-        let tiers = catalog::tiers(conn, product.id)?;
+        let tiers = catalog::tiers(conn, &product)?;
         match price_line(&product, &tiers, w.quantity, duration, currency) {
             Ok(line) => items.push(NewItem::priced(&product, w.quantity, duration, &line)),
             Err(LineError::NeedsDuration) => problems.push(format!(

@@ -146,7 +146,7 @@ pub fn leaderboard(
         ))
         .load(conn)?;
     let ids: Vec<i64> = sums.iter().map(|(id, _)| *id).collect();
-    let people = people(conn, &ids)?;
+    let people = people(conn, organization_id, &ids)?;
     let sums: std::collections::HashMap<i64, i64> = sums.into_iter().collect();
     let mut leaders: Vec<Leader> = people
         .into_iter()
@@ -170,9 +170,10 @@ pub fn leaderboard(
 pub type Person = (i64, String, String, Option<String>);
 
 /// These people's names and teams.
-pub fn people(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<Person>> {
+pub fn people(conn: &mut AnyConnection, org: i64, ids: &[i64]) -> QueryResult<Vec<Person>> {
     users::table
         .left_join(teams::table.on(teams::id.nullable().eq(users::team_id)))
+        .filter(users::organization_id.eq(org))
         .filter(users::id.eq_any(ids))
         .select((
             users::id,

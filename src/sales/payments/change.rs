@@ -148,7 +148,7 @@ pub async fn update(
                     return Err(decided_meanwhile().into());
                 }
                 balance::recompute(conn, books, deal.id, today, &[payment.payment_date])?;
-                crate::invoices::sync(conn, payment.id)?;
+                crate::invoices::sync(conn, books.org(), payment.id)?;
                 activity::log(
                     conn,
                     &actor,

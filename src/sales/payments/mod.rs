@@ -223,7 +223,7 @@ async fn create(
                 let payment = queries::insert(conn, &scope, &deal, &number, &v, file.as_ref())
                     .map_err(cheque_conflict)?;
                 balance::recompute(conn, books, deal.id, today, &[])?;
-                crate::invoices::sync(conn, payment.id)?;
+                crate::invoices::sync(conn, books.org(), payment.id)?;
                 activity::log(
                     conn,
                     &actor,
