@@ -1,7 +1,6 @@
-//! Which sales records (clients, deals, payments, calls, and the invoices, commissions and reports
-//! made of them) a user sees (DESIGN.md, "Tenancy and scope"): the ones they
-//! created; a team lead also their team members'; a `*.view_all` permission widens it to the
-//! organization. This is the one place the rule lives: `RecordScope` is made only from a `Ctx`
+//! Which sales records (clients, deals, payments, calls, and the invoices, commissions and
+//! reports made of them) a user sees (DESIGN.md, "Tenancy and scope"): the ones they created; a
+//! team lead also their team members'; a `*.view_all` permission widens it to the organization. This is the one place the rule lives: `RecordScope` is made only from a `Ctx`
 //! (through `ScopeRequest`), and every query of the area takes it, so a list, a count, a select
 //! option or a single record cannot show what the scope does not hold; outside it is a 404.
 

@@ -11,13 +11,12 @@ use super::Viewer;
 use super::lookup::{self, CommissionRow, Filter, Seen, Totals};
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
-use crate::domain::CommissionStatus;
 use crate::domain::money::money;
 use crate::domain::money::{bp_to_percent, currency_exponent, minor_to_input};
+use crate::domain::{CommissionStatus, choices};
 use crate::error::AppError;
 use crate::web::dates::{date, local_days};
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response};
-use crate::web::form::filter_coded;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 
@@ -65,7 +64,7 @@ impl ListQuery {
             from,
             to,
             person: self.person.clone(),
-            status: filter_coded(&self.status, "status", e),
+            status: e.check("status", choices::pick(&self.status)).flatten(),
         }
     }
 }
@@ -209,7 +208,7 @@ pub async fn list(
                 [m(converted), m(bonus), m(penalty), m(final_minor)],
                 by_status.map(m),
             ),
-            status_options: crate::domain::choices::any_of::<CommissionStatus>("Any status"),
+            status_options: choices::any_of::<CommissionStatus>("Any status"),
             people_options,
             export: format!(
                 "/commissions/export.csv?{}",

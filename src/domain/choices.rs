@@ -30,3 +30,14 @@ pub fn any_of<T: Coded>(any: &str) -> Vec<(String, String)> {
     list.extend(coded::<T>());
     list
 }
+
+/// A filter's choice of a coded value as the query string carries it: `None` for "any" (empty),
+/// the value when the enum knows it, else what the user is told.
+pub fn pick<T: Coded>(value: &str) -> Result<Option<T>, String> {
+    match value {
+        "" => Ok(None),
+        v => T::parse(v)
+            .map(Some)
+            .ok_or_else(|| "Choose from the list.".to_string()),
+    }
+}

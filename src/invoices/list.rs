@@ -14,7 +14,6 @@ use crate::domain::choices;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::web::dates::date;
-use crate::web::form::filter_coded;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 
@@ -34,7 +33,9 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn filter(&self, e: &mut FieldErrors) -> Filter {
-        let status = filter_coded::<InvoiceStatus>(&self.status, "status", e);
+        let status = e
+            .check("status", choices::pick::<InvoiceStatus>(&self.status))
+            .flatten();
         let number = self.number.trim();
         let f = Filter {
             status,

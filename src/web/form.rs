@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::Coded;
 use crate::error::Contention;
 
 /// Errors by field name; the template shows each beside its field.
@@ -89,18 +88,6 @@ pub fn filter_choice(
             e.add(field, "Choose from the list.");
             None
         }
-    }
-}
-
-/// A filter's choice of a coded value: `None` for "any" (empty), the value when the list has it,
-/// else a field error.
-pub fn filter_coded<T: Coded>(value: &str, field: &'static str, e: &mut FieldErrors) -> Option<T> {
-    match value {
-        "" => None,
-        v => T::parse(v).or_else(|| {
-            e.add(field, "Choose from the list.");
-            None
-        }),
     }
 }
 

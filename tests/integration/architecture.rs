@@ -1,5 +1,6 @@
 //! The house keeps its floors: read from the source, the top-level folders of `src/` import each
-//! other without a circle, and the vocabulary floor (`src/domain`) imports no area.
+//! other without a circle, the vocabulary floor (`src/domain`) imports no area, and the plumbing
+//! (`web`, `auth`, `audit`, `db`, `error`, `schema`) imports neither the vocabulary nor an area.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -96,4 +97,24 @@ fn the_vocabulary_floor_imports_no_area() {
         .filter(|m| !below.contains(m.as_str()))
         .collect();
     assert!(domain.is_empty(), "domain imports {domain:?}");
+}
+
+#[test]
+fn the_plumbing_imports_neither_vocabulary_nor_areas() {
+    let graph = imports();
+    let plumbing: BTreeSet<&str> = ["db", "error", "schema", "audit", "auth", "web"].into();
+    // The permission catalog is a table of names the guards check, not an area.
+    let allowed: BTreeSet<&str> = plumbing.iter().copied().chain(["permissions"]).collect();
+    let upward: Vec<String> = plumbing
+        .iter()
+        .flat_map(|from| {
+            graph
+                .get(*from)
+                .into_iter()
+                .flatten()
+                .filter(|to| !allowed.contains(to.as_str()))
+                .map(move |to| format!("{from} -> {to}"))
+        })
+        .collect();
+    assert!(upward.is_empty(), "plumbing that reaches up: {upward:?}");
 }
