@@ -28,21 +28,38 @@ impl ScopeRequest {
     /// `widen` is the permission that opens every row of the organization (`DealsViewAll` for
     /// clients and deals, `CallsViewAll` for calls).
     pub fn of(ctx: &Ctx, widen: Permission) -> Result<Self, AppError> {
+        Self::of_any(ctx, &[widen])
+    }
+
+    /// As `of`, where any of several permissions opens the organization.
+    pub fn of_any(ctx: &Ctx, widen: &[Permission]) -> Result<Self, AppError> {
         Ok(Self {
             org: ctx.scope()?,
             user_id: ctx.user.id,
-            view_all: ctx.can(widen),
+            view_all: ctx.perms.any(widen),
             currency: ctx.user.currency.unwrap_or(Currency::USD),
         })
     }
 
-    /// The whole organization, for figures that add its records up (reports.view): a reader of
-    /// the reports sees totals and rankings, never a record itself.
+    /// The whole organization: for figures that add its records up (reports.view: a reader of
+    /// the reports sees totals and rankings, never a record itself), and for the people whose
+    /// work spans every record (a verifier's invoices). The caller has checked the permission.
     pub fn organization(ctx: &Ctx) -> Result<Self, AppError> {
         Ok(Self {
             view_all: true,
-            ..Self::of(ctx, Permission::ReportsView)?
+            ..Self::of_any(ctx, &[])?
         })
+    }
+
+    /// The user's own records and no team's, unless the request opens the organization: for
+    /// what is personal (a commission is its earner's alone, a team lead does not see them).
+    pub fn personal(self) -> RecordScope {
+        RecordScope {
+            org: self.org,
+            user_id: self.user_id,
+            owners: (!self.view_all).then(|| vec![self.user_id]),
+            currency: self.currency,
+        }
     }
 
     /// The organization's currency (as `RecordScope::currency`), before the scope is resolved.
@@ -120,15 +137,34 @@ impl RecordScope {
         self.owners.is_none()
     }
 
+    /// Whether a row owned by `owner` is in the scope.
+    pub fn holds(&self, owner: i64) -> bool {
+        self.owners.as_ref().is_none_or(|o| o.contains(&owner))
+    }
+
     /// The same scope narrowed to one of its people (a manager looking at one salesperson);
     /// `None` when the scope does not hold them.
     pub fn only(&self, user_id: i64) -> Option<RecordScope> {
-        let holds = self.owners.as_ref().is_none_or(|o| o.contains(&user_id));
-        holds.then(|| RecordScope {
+        self.holds(user_id).then(|| RecordScope {
             org: self.org,
             user_id: self.user_id,
             owners: Some(vec![user_id]),
             currency: self.currency,
         })
     }
+}
+
+/// Narrows a boxed query to the scope's rows: `$org` is the organization column (first, so
+/// every index starts with it), `$owner` the column naming whose row it is (the creator of a
+/// deal, the caller of a call, the earner of a commission). The one way the record scope
+/// reaches a query, as `channel!` is for the partner area.
+#[macro_export]
+macro_rules! owned {
+    ($query:expr, $scope:expr, $org:path, $owner:path) => {{
+        let q = $query.filter($org.eq($scope.org().id()));
+        match $scope.owners() {
+            None => q,
+            Some(owners) => q.filter($owner.eq_any(owners.to_vec())),
+        }
+    }};
 }

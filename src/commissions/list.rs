@@ -7,14 +7,15 @@ use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::Viewer;
-use super::lookup::{self, CommissionRow, Filter, Seen, Totals};
+use super::lookup::{self, CommissionRow, Filter, Totals};
+use super::viewer;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
 use crate::domain::money::money;
 use crate::domain::money::{bp_to_percent, currency_exponent, minor_to_input};
 use crate::domain::{CommissionStatus, choices};
 use crate::error::AppError;
+use crate::scope::RecordScope;
 use crate::web::dates::{date, local_days};
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response};
 use crate::web::time::When;
@@ -76,13 +77,13 @@ type Person = (i64, PublicId, String);
 /// one of the organization's (a 404 rather than everyone's lines).
 fn filter(
     conn: &mut AnyConnection,
-    seen: Seen,
+    scope: &RecordScope,
     s: &Statement,
     tz: chrono_tz::Tz,
 ) -> Result<(Filter, Vec<Person>), AppError> {
-    let people = match seen.only {
-        Some(_) => Vec::new(),
-        None => lookup::people(conn, seen.org)?,
+    let people = match scope.sees_everyone() {
+        false => Vec::new(),
+        true => lookup::people(conn, scope.org())?,
     };
     let person = match s.person.as_str() {
         "" => None,
@@ -142,19 +143,23 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = Viewer::of(&ctx)?;
+    let viewer = viewer(&ctx)?;
     let query = query.into_inner();
     let mut errors = FieldErrors::default();
     let s = query.statement(ctx.today(), &mut errors);
     let tz = ctx.timezone();
     let after = query.after.parse().ok();
     let statement = s.clone();
+    let seen = viewer.clone();
     let (mut rows, totals, people) = db::run(&state.pool, move |conn| {
-        let seen = viewer.seen();
-        let (mut f, people) = filter(conn, seen, &statement, tz)?;
-        let totals = lookup::totals(conn, seen, &f)?;
+        let (mut f, people) = filter(conn, &seen, &statement, tz)?;
+        let totals = lookup::totals(conn, &seen, &f)?;
         f.after = after;
-        Ok((lookup::list(conn, seen, &f, PAGE_SIZE + 1)?, totals, people))
+        Ok((
+            lookup::list(conn, &seen, &f, PAGE_SIZE + 1)?,
+            totals,
+            people,
+        ))
     })
     .await?;
     let pages = pager::keyset(
@@ -245,7 +250,7 @@ pub async fn export(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = Viewer::of(&ctx)?;
+    let viewer = viewer(&ctx)?;
     let query = ListQuery {
         after: String::new(),
         ..query.into_inner()
@@ -261,7 +266,7 @@ pub async fn export(
     let actor = ctx.actor();
     let exp = currency_exponent(viewer.currency());
     let body = db::run(&state.pool, move |conn| {
-        let seen = viewer.seen();
+        let seen = &viewer;
         let (mut f, _) = filter(conn, seen, &s, tz)?;
         let totals = lookup::totals(conn, seen, &f)?;
         let amount = |minor: i64| minor_to_input(minor, exp);
@@ -333,7 +338,7 @@ pub async fn export(
             String::new(),
         ])?;
         let bytes =
-            file.finish_audited(conn, &actor, seen.org, "commission", &query, EXPORT_LIMIT)?;
+            file.finish_audited(conn, &actor, seen.org(), "commission", &query, EXPORT_LIMIT)?;
         Ok(bytes)
     })
     .await?;

@@ -1,5 +1,5 @@
 //! What a viewer sees of the commissions: a statement (rows and totals of a person or everyone
-//! over a period) and one commission, within `Seen`.
+//! over a period) and one commission, within the viewer's record scope (everyone's, or their own).
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, sql};
@@ -9,16 +9,10 @@ use diesel::sql_types::BigInt;
 use crate::db::{AnyConnection, PublicId};
 use crate::domain::CommissionStatus;
 use crate::schema::{commissions, deals, users};
+use crate::scope::RecordScope;
 use crate::web::OrgScope;
 
-/// Whose commissions a viewer sees: everyone's in the organization, or one person's own.
-#[derive(Debug, Clone, Copy)]
-pub struct Seen {
-    pub org: OrgScope,
-    pub only: Option<i64>,
-}
-
-/// A statement's filter: whose (within `Seen`), which status, created in `[from, to)` (UTC).
+/// A statement's filter: whose (within the scope), which status, created in `[from, to)` (UTC).
 #[derive(Debug, Clone)]
 pub struct Filter {
     pub person: Option<i64>,
@@ -29,16 +23,20 @@ pub struct Filter {
 }
 
 macro_rules! visible {
-    ($seen:expr, $f:expr) => {{
-        let mut q = commissions::table
-            .inner_join(deals::table)
-            .inner_join(users::table.on(users::id.eq(commissions::user_id)))
-            .filter(commissions::organization_id.eq($seen.org.id()))
-            .filter(commissions::created_at.ge($f.from))
-            .filter(commissions::created_at.lt($f.to))
-            .into_boxed();
-        if let Some(only) = $seen.only.or($f.person) {
-            q = q.filter(commissions::user_id.eq(only));
+    ($scope:expr, $f:expr) => {{
+        let mut q = $crate::owned!(
+            commissions::table
+                .inner_join(deals::table)
+                .inner_join(users::table.on(users::id.eq(commissions::user_id)))
+                .filter(commissions::created_at.ge($f.from))
+                .filter(commissions::created_at.lt($f.to))
+                .into_boxed(),
+            $scope,
+            commissions::organization_id,
+            commissions::user_id
+        );
+        if let Some(person) = $f.person {
+            q = q.filter(commissions::user_id.eq(person));
         }
         if let Some(s) = &$f.status {
             q = q.filter(commissions::status.eq(*s));
@@ -109,14 +107,14 @@ macro_rules! row_columns {
 /// order of the period's index, so a page reads its lines and no more.
 pub fn list(
     conn: &mut AnyConnection,
-    seen: Seen,
+    scope: &RecordScope,
     f: &Filter,
     limit: i64,
 ) -> QueryResult<Vec<CommissionRow>> {
-    let mut q = visible!(seen, f).select(row_columns!());
+    let mut q = visible!(scope, f).select(row_columns!());
     if let Some(after) = f.after {
         let cursor: Option<(NaiveDateTime, i64)> = commissions::table
-            .filter(commissions::organization_id.eq(seen.org.id()))
+            .filter(commissions::organization_id.eq(scope.org().id()))
             .filter(commissions::public_id.eq(after))
             .select((commissions::created_at, commissions::id))
             .first(conn)
@@ -145,29 +143,33 @@ pub struct Totals {
 }
 
 /// The totals of the whole statement (every page), one grouped query.
-pub fn totals(conn: &mut AnyConnection, seen: Seen, f: &Filter) -> QueryResult<Totals> {
+pub fn totals(conn: &mut AnyConnection, scope: &RecordScope, f: &Filter) -> QueryResult<Totals> {
     let sum = |column: &str| {
         sql::<BigInt>(&format!(
             "CAST(COALESCE(SUM(commissions.{column}), 0) AS BIGINT)"
         ))
     };
     // The statement's filters on the commissions alone: no join is needed to add them up.
-    let mut q = commissions::table
-        .filter(commissions::organization_id.eq(seen.org.id()))
-        .filter(commissions::created_at.ge(f.from))
-        .filter(commissions::created_at.lt(f.to))
-        .group_by(commissions::status)
-        .select((
-            commissions::status,
-            count_star(),
-            sum("converted_minor"),
-            sum("bonus_minor"),
-            sum("penalty_minor"),
-            sum("final_minor"),
-        ))
-        .into_boxed();
-    if let Some(only) = seen.only.or(f.person) {
-        q = q.filter(commissions::user_id.eq(only));
+    let mut q = crate::owned!(
+        commissions::table
+            .filter(commissions::created_at.ge(f.from))
+            .filter(commissions::created_at.lt(f.to))
+            .group_by(commissions::status)
+            .select((
+                commissions::status,
+                count_star(),
+                sum("converted_minor"),
+                sum("bonus_minor"),
+                sum("penalty_minor"),
+                sum("final_minor"),
+            ))
+            .into_boxed(),
+        scope,
+        commissions::organization_id,
+        commissions::user_id
+    );
+    if let Some(person) = f.person {
+        q = q.filter(commissions::user_id.eq(person));
     }
     if let Some(s) = &f.status {
         q = q.filter(commissions::status.eq(*s));
@@ -192,18 +194,23 @@ pub fn totals(conn: &mut AnyConnection, seen: Seen, f: &Filter) -> QueryResult<T
 
 /// One commission the viewer sees; `NotFound` for any other (another person's, another
 /// organization's).
-pub fn find(conn: &mut AnyConnection, seen: Seen, id: PublicId) -> QueryResult<CommissionRow> {
-    let mut q = commissions::table
-        .inner_join(deals::table)
-        .inner_join(users::table.on(users::id.eq(commissions::user_id)))
-        .filter(commissions::organization_id.eq(seen.org.id()))
-        .filter(commissions::public_id.eq(id))
-        .select(row_columns!())
-        .into_boxed();
-    if let Some(only) = seen.only {
-        q = q.filter(commissions::user_id.eq(only));
-    }
-    q.first(conn)
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    id: PublicId,
+) -> QueryResult<CommissionRow> {
+    crate::owned!(
+        commissions::table
+            .inner_join(deals::table)
+            .inner_join(users::table.on(users::id.eq(commissions::user_id)))
+            .filter(commissions::public_id.eq(id))
+            .select(row_columns!())
+            .into_boxed(),
+        scope,
+        commissions::organization_id,
+        commissions::user_id
+    )
+    .first(conn)
 }
 
 /// The people who have commissions to show in a statement's picker: the organization's users.

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::form::Adjustment;
-use super::lookup::{self, Seen};
+use super::lookup;
 use super::rules::final_minor;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::{AnyConnection, PublicId, money_tx, now};
@@ -22,7 +22,7 @@ use crate::domain::money::money;
 use crate::error::AppError;
 use crate::notifications::{self, Note, templates};
 use crate::schema::commissions;
-use crate::web::OrgScope;
+use crate::scope::RecordScope;
 
 pub enum Action {
     Approve,
@@ -50,19 +50,18 @@ impl From<diesel::result::Error> for Refused {
     }
 }
 
-/// Applies `action` to the commission; the message to show once it is done. `currency` is the
-/// organization's, in which a commission's final amount is.
+/// Applies `action` to a commission the manager's scope holds; the message to show once it is
+/// done. The scope's currency is the organization's, in which a commission's final amount is.
 pub fn apply(
     conn: &mut AnyConnection,
-    org: OrgScope,
-    currency: &str,
+    scope: &RecordScope,
     actor: &Actor,
     id: PublicId,
     action: &Action,
 ) -> Result<String, Refused> {
+    let (org, currency) = (scope.org(), scope.currency());
     money_tx(conn, org.id(), |conn, _books| {
-        let seen = Seen { org, only: None };
-        let c = lookup::find(conn, seen, id).map_err(|e| Refused::App(e.into()))?;
+        let c = lookup::find(conn, scope, id).map_err(|e| Refused::App(e.into()))?;
         if actor.user_id == Some(c.user_id) {
             return Err(Refused::Own(own(action)));
         }

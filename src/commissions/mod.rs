@@ -25,14 +25,14 @@ use askama::Template;
 
 use self::form::AdjustForm;
 use self::list::Line;
-use self::lookup::Seen;
 use self::manage::{Action, Refused};
 use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::domain::CommissionStatus;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render_status, see_other};
+use crate::scope::{RecordScope, ScopeRequest};
+use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/commissions", web::get().to(list::list))
@@ -43,39 +43,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/commissions/{id}/adjust", web::post().to(adjust));
 }
 
-/// Whose commissions the signed-in user sees, and in which currency they add up.
-#[derive(Debug, Clone, Copy)]
-struct Viewer {
-    org: OrgScope,
-    /// `None`: everyone's.
-    only: Option<i64>,
-    currency: &'static str,
-}
-
-impl Viewer {
-    fn of(ctx: &Ctx) -> Result<Self, AppError> {
-        use Permission::*;
-        let everyone = ctx.perms.any(&[CommissionsViewAll, CommissionsManage]);
-        if !everyone {
-            ctx.require(DealsCreate)?;
-        }
-        Ok(Self {
-            org: ctx.scope()?,
-            only: (!everyone).then_some(ctx.user.id),
-            currency: ctx.user.currency.map_or("USD", |c| c.code()),
-        })
+/// Whose commissions the signed-in user sees (everyone's, or their own: a commission is its
+/// earner's, so a team lead sees only theirs), and in which currency they add up.
+fn viewer(ctx: &Ctx) -> Result<RecordScope, AppError> {
+    use Permission::*;
+    let everyone = [CommissionsViewAll, CommissionsManage];
+    if !ctx.perms.any(&everyone) {
+        ctx.require(DealsCreate)?;
     }
-
-    fn seen(&self) -> Seen {
-        Seen {
-            org: self.org,
-            only: self.only,
-        }
-    }
-
-    fn currency(&self) -> &'static str {
-        self.currency
-    }
+    Ok(ScopeRequest::of_any(ctx, &everyone)?.personal())
 }
 
 #[derive(Template)]
@@ -99,11 +75,9 @@ async fn page(
     form: Option<(AdjustForm, FieldErrors)>,
     refused: Option<String>,
 ) -> Result<ShowPage, AppError> {
-    let viewer = Viewer::of(&ctx)?;
-    let row = db::run(&state.pool, move |conn| {
-        Ok(lookup::find(conn, viewer.seen(), id)?)
-    })
-    .await?;
+    let viewer = viewer(&ctx)?;
+    let scope = viewer.clone();
+    let row = db::run(&state.pool, move |conn| Ok(lookup::find(conn, &scope, id)?)).await?;
     let can_manage = ctx.can(Permission::CommissionsManage);
     let adjust = (can_manage && row.status != CommissionStatus::Paid).then(|| {
         form.unwrap_or_else(|| {
@@ -148,10 +122,10 @@ async fn act(
     action: Action,
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CommissionsManage)?;
-    let viewer = Viewer::of(&ctx)?;
+    let viewer = viewer(&ctx)?;
     let actor = ctx.actor();
     let result = db::run(&state.pool, move |conn| {
-        match manage::apply(conn, viewer.org, viewer.currency(), &actor, id, &action) {
+        match manage::apply(conn, &viewer, &actor, id, &action) {
             Ok(message) => Ok(Ok(message)),
             Err(Refused::App(e)) => Err(e),
             Err(Refused::Conflict(message)) => Ok(Err((StatusCode::CONFLICT, message))),
@@ -195,7 +169,7 @@ async fn adjust(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     ctx.require(Permission::CommissionsManage)?;
-    let action = match form.validate(Viewer::of(&ctx)?.currency()) {
+    let action = match form.validate(viewer(&ctx)?.currency()) {
         Ok(a) => Action::Adjust(a),
         Err(errors) => {
             let id = *path;

@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::Viewer;
 use super::lookup::{self, Filter, InvoiceRow};
+use super::viewer;
 use crate::AppState;
 use crate::db;
 use crate::domain::InvoiceStatus;
@@ -77,13 +77,13 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = Viewer::of(&ctx)?;
+    let viewer = viewer(&ctx)?;
     let query = query.into_inner();
     let mut errors = FieldErrors::default();
     let filter = query.filter(&mut errors);
     let mut rows = db::run(&state.pool, move |conn| {
-        let seen = viewer.resolve(conn)?;
-        Ok(lookup::list(conn, &seen, &filter, PAGE_SIZE + 1)?)
+        let scope = viewer.resolve(conn)?;
+        Ok(lookup::list(conn, &scope, &filter, PAGE_SIZE + 1)?)
     })
     .await?;
     let pages = pager::keyset(

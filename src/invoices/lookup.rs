@@ -1,4 +1,5 @@
-//! What a viewer sees of the invoices: the list and one invoice, within `Seen`.
+//! What a viewer sees of the invoices: the list and one invoice, within their record scope (an
+//! invoice is seen by whoever sees its deal).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,31 +9,25 @@ use super::queries::InvoiceSummary;
 use crate::db::{AnyConnection, PublicId};
 use crate::domain::{InvoiceStatus, PaymentMethod};
 use crate::schema::{clients, deals, invoices, organizations, payments};
-use crate::web::OrgScope;
+use crate::scope::RecordScope;
 
-/// Who sees which invoices: everyone's (verifiers, invoice managers) or those on the deals of
-/// these owners (the record scope of a salesperson or a team lead).
-#[derive(Debug, Clone)]
-pub struct Seen {
-    pub org: OrgScope,
-    pub owners: Option<Vec<i64>>,
-}
-
-/// The invoices `seen` holds, joined to their payment, deal, client and organization, as a
+/// The invoices the scope holds, joined to their payment, deal, client and organization, as a
 /// boxed query to add to.
 macro_rules! visible {
-    ($seen:expr) => {{
-        let mut q = invoices::table
-            .inner_join(payments::table)
-            .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
-            .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
-            .inner_join(organizations::table.on(organizations::id.eq(invoices::organization_id)))
-            .filter(invoices::organization_id.eq($seen.org.id()))
-            .into_boxed();
-        if let Some(owners) = &$seen.owners {
-            q = q.filter(deals::created_by_id.eq_any(owners.clone()));
-        }
-        q
+    ($scope:expr) => {{
+        $crate::owned!(
+            invoices::table
+                .inner_join(payments::table)
+                .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+                .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
+                .inner_join(
+                    organizations::table.on(organizations::id.eq(invoices::organization_id)),
+                )
+                .into_boxed(),
+            $scope,
+            invoices::organization_id,
+            deals::created_by_id
+        )
     }};
 }
 
@@ -70,11 +65,11 @@ impl InvoiceRow {
 /// The invoices the viewer sees, newest first, `limit` after the cursor (keyset on the id).
 pub fn list(
     conn: &mut AnyConnection,
-    seen: &Seen,
+    scope: &RecordScope,
     f: &Filter,
     limit: i64,
 ) -> QueryResult<Vec<InvoiceRow>> {
-    let mut q = visible!(seen).select((
+    let mut q = visible!(scope).select((
         invoices::public_id,
         invoices::invoice_number,
         invoices::status,
@@ -107,7 +102,7 @@ pub fn list(
     }
     if let Some(after) = f.after {
         let cursor: Option<i64> = invoices::table
-            .filter(invoices::organization_id.eq(seen.org.id()))
+            .filter(invoices::organization_id.eq(scope.org().id()))
             .filter(invoices::public_id.eq(after))
             .select(invoices::id)
             .first(conn)
@@ -172,8 +167,12 @@ impl Party {
 }
 
 /// One invoice the viewer sees; any other is not found.
-pub fn find(conn: &mut AnyConnection, seen: &Seen, id: PublicId) -> QueryResult<InvoiceDetail> {
-    visible!(seen)
+pub fn find(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    id: PublicId,
+) -> QueryResult<InvoiceDetail> {
+    visible!(scope)
         .filter(invoices::public_id.eq(id))
         .select((
             InvoiceSummary::as_select(),

@@ -21,10 +21,10 @@ pub use self::rules::{figures, status_for, tax_minor};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use self::lookup::{InvoiceDetail, Seen};
+use self::lookup::InvoiceDetail;
 use self::pdf::Document;
 use crate::AppState;
-use crate::db::{self, AnyConnection, PublicId};
+use crate::db::{self, PublicId};
 use crate::domain::money::bp_to_percent;
 use crate::domain::money::money;
 use crate::error::AppError;
@@ -38,40 +38,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/invoices/{id}/pdf", web::get().to(download));
 }
 
-/// How the viewer's invoices are found, before the database is asked.
-#[derive(Debug, Clone, Copy)]
-enum Viewer {
-    Organization(crate::web::OrgScope),
-    Scope(ScopeRequest),
-}
-
-impl Viewer {
-    fn of(ctx: &Ctx) -> Result<Self, AppError> {
-        if ctx
-            .perms
-            .any(&[Permission::PaymentsVerify, Permission::InvoicesManage])
-        {
-            return Ok(Self::Organization(ctx.scope()?));
-        }
-        ctx.require_any(&[Permission::PaymentsRecord, Permission::DealsViewAll])?;
-        Ok(Self::Scope(ScopeRequest::of(
-            ctx,
-            Permission::DealsViewAll,
-        )?))
+/// Whose invoices the viewer sees: a verifier's or an invoice manager's, the organization's; a
+/// salesperson's, those of the deals their record scope holds.
+fn viewer(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
+    if ctx
+        .perms
+        .any(&[Permission::PaymentsVerify, Permission::InvoicesManage])
+    {
+        return ScopeRequest::organization(ctx);
     }
-
-    fn resolve(self, conn: &mut AnyConnection) -> Result<Seen, AppError> {
-        Ok(match self {
-            Self::Organization(org) => Seen { org, owners: None },
-            Self::Scope(request) => {
-                let scope = request.resolve(conn)?;
-                Seen {
-                    org: scope.org(),
-                    owners: scope.owners().map(<[i64]>::to_vec),
-                }
-            }
-        })
-    }
+    ctx.require_any(&[Permission::PaymentsRecord, Permission::DealsViewAll])?;
+    ScopeRequest::of(ctx, Permission::DealsViewAll)
 }
 
 /// The invoice's text, the same on the page and in the PDF.
@@ -131,10 +108,10 @@ struct ShowPage {
 }
 
 async fn load(ctx: &Ctx, state: &AppState, id: PublicId) -> Result<InvoiceDetail, AppError> {
-    let viewer = Viewer::of(ctx)?;
+    let viewer = viewer(ctx)?;
     db::run(&state.pool, move |conn| {
-        let seen = viewer.resolve(conn)?;
-        Ok(lookup::find(conn, &seen, id)?)
+        let scope = viewer.resolve(conn)?;
+        Ok(lookup::find(conn, &scope, id)?)
     })
     .await
 }

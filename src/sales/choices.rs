@@ -12,16 +12,17 @@ pub fn client_choices(
     conn: &mut AnyConnection,
     scope: &RecordScope,
 ) -> QueryResult<Vec<(i64, PublicId, String)>> {
-    let mut q = clients::table
-        .filter(clients::organization_id.eq(scope.org().id()))
-        .filter(clients::is_active.eq(true))
-        .select((clients::id, clients::public_id, clients::name))
-        .order((clients::name, clients::id))
-        .limit(1_000)
-        .into_boxed();
-    if let Some(owners) = scope.owners() {
-        q = q.filter(clients::created_by_id.eq_any(owners.to_vec()));
-    }
+    let q = crate::owned!(
+        clients::table
+            .filter(clients::is_active.eq(true))
+            .select((clients::id, clients::public_id, clients::name))
+            .order((clients::name, clients::id))
+            .limit(1_000)
+            .into_boxed(),
+        scope,
+        clients::organization_id,
+        clients::created_by_id
+    );
     q.load(conn)
 }
 
@@ -30,20 +31,21 @@ pub fn owner_choices(
     conn: &mut AnyConnection,
     scope: &RecordScope,
 ) -> QueryResult<Vec<(i64, PublicId, String)>> {
-    let mut q = users::table
-        .filter(users::organization_id.eq(scope.org().id()))
-        .select((
-            users::id,
-            users::public_id,
-            users::first_name,
-            users::last_name,
-        ))
-        .order((users::last_name, users::first_name, users::id))
-        .limit(500)
-        .into_boxed();
-    if let Some(owners) = scope.owners() {
-        q = q.filter(users::id.eq_any(owners.to_vec()));
-    }
+    let q = crate::owned!(
+        users::table
+            .select((
+                users::id,
+                users::public_id,
+                users::first_name,
+                users::last_name,
+            ))
+            .order((users::last_name, users::first_name, users::id))
+            .limit(500)
+            .into_boxed(),
+        scope,
+        users::organization_id,
+        users::id
+    );
     let found: Vec<(i64, PublicId, String, String)> = q.load(conn)?;
     Ok(found
         .into_iter()

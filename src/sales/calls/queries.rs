@@ -83,13 +83,12 @@ fn row_columns() -> (
 /// The scope's calls, as a boxed query to add to.
 macro_rules! scoped {
     ($scope:expr) => {{
-        let mut q = calls::table
-            .filter(calls::organization_id.eq($scope.org().id()))
-            .into_boxed();
-        if let Some(owners) = $scope.owners() {
-            q = q.filter(calls::user_id.eq_any(owners.to_vec()));
-        }
-        q
+        $crate::owned!(
+            calls::table.into_boxed(),
+            $scope,
+            calls::organization_id,
+            calls::user_id
+        )
     }};
 }
 

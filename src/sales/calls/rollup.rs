@@ -151,21 +151,22 @@ pub fn counts(
     };
     let end_whole = until.date();
     let edges = if first_whole < end_whole {
-        let mut q = call_days::table
-            .filter(call_days::organization_id.eq(scope.org().id()))
-            .filter(call_days::day.ge(first_whole))
-            .filter(call_days::day.lt(end_whole))
-            .select((
-                call_days::user_id,
-                call_days::status,
-                call_days::outcome,
-                call_days::loss_reason_id,
-                call_days::calls,
-            ))
-            .into_boxed();
-        if let Some(owners) = scope.owners() {
-            q = q.filter(call_days::user_id.eq_any(owners.to_vec()));
-        }
+        let q = crate::owned!(
+            call_days::table
+                .filter(call_days::day.ge(first_whole))
+                .filter(call_days::day.lt(end_whole))
+                .select((
+                    call_days::user_id,
+                    call_days::status,
+                    call_days::outcome,
+                    call_days::loss_reason_id,
+                    call_days::calls,
+                ))
+                .into_boxed(),
+            scope,
+            call_days::organization_id,
+            call_days::user_id
+        );
         let whole: Vec<(i64, String, String, i64, i64)> = q.load(conn)?;
         for (user, status, outcome, reason, n) in whole {
             add(
@@ -209,14 +210,15 @@ fn live(
     a: NaiveDateTime,
     b: NaiveDateTime,
 ) -> QueryResult<Vec<Raw>> {
-    let mut q = calls::table
-        .filter(calls::organization_id.eq(scope.org().id()))
-        .filter(calls::completed_at.ge(a))
-        .filter(calls::completed_at.lt(b))
-        .select(raw_columns())
-        .into_boxed();
-    if let Some(owners) = scope.owners() {
-        q = q.filter(calls::user_id.eq_any(owners.to_vec()));
-    }
+    let q = crate::owned!(
+        calls::table
+            .filter(calls::completed_at.ge(a))
+            .filter(calls::completed_at.lt(b))
+            .select(raw_columns())
+            .into_boxed(),
+        scope,
+        calls::organization_id,
+        calls::user_id
+    );
     q.load(conn)
 }

@@ -109,13 +109,12 @@ pub struct Filter {
 /// The scope's rows of `clients`, as a boxed query to add to.
 macro_rules! scoped {
     ($scope:expr) => {{
-        let mut q = clients::table
-            .filter(clients::organization_id.eq($scope.org().id()))
-            .into_boxed();
-        if let Some(owners) = $scope.owners() {
-            q = q.filter(clients::created_by_id.eq_any(owners.to_vec()));
-        }
-        q
+        $crate::owned!(
+            clients::table.into_boxed(),
+            $scope,
+            clients::organization_id,
+            clients::created_by_id
+        )
     }};
 }
 
@@ -230,11 +229,10 @@ pub fn duplicates(
         q = q.filter(clients::id.ne(id));
     }
     let found: Vec<(PublicId, String, i64)> = q.load(conn)?;
-    let visible = |owner: i64| scope.owners().is_none_or(|o| o.contains(&owner));
-    let hidden = found.iter().filter(|(_, _, o)| !visible(*o)).count() as i64;
+    let hidden = found.iter().filter(|(_, _, o)| !scope.holds(*o)).count() as i64;
     let shown = found
         .into_iter()
-        .filter(|(_, _, o)| visible(*o))
+        .filter(|(_, _, o)| scope.holds(*o))
         .map(|(p, n, _)| (p, n))
         .collect();
     Ok((shown, hidden))

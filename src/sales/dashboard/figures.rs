@@ -32,40 +32,42 @@ pub fn days(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<DayRow>> {
-    let mut q = sales_days::table
-        .filter(sales_days::organization_id.eq(scope.org().id()))
-        .filter(sales_days::day.ge(from))
-        .filter(sales_days::day.le(to))
-        .select((
-            sales_days::day,
-            sales_days::verified_count,
-            sales_days::verified_minor,
-            sales_days::pending_count,
-            sales_days::pending_minor,
-            sales_days::rejected_count,
-            sales_days::rejected_minor,
-        ))
-        .into_boxed();
-    if let Some(owners) = scope.owners() {
-        q = q.filter(sales_days::user_id.eq_any(owners.to_vec()));
-    }
+    let q = crate::owned!(
+        sales_days::table
+            .filter(sales_days::day.ge(from))
+            .filter(sales_days::day.le(to))
+            .select((
+                sales_days::day,
+                sales_days::verified_count,
+                sales_days::verified_minor,
+                sales_days::pending_count,
+                sales_days::pending_minor,
+                sales_days::rejected_count,
+                sales_days::rejected_minor,
+            ))
+            .into_boxed(),
+        scope,
+        sales_days::organization_id,
+        sales_days::user_id
+    );
     q.load(conn)
 }
 
 /// Open deals, their outstanding amount, payments waiting for a verifier and their sum.
 pub fn waiting(conn: &mut AnyConnection, scope: &RecordScope) -> QueryResult<[i64; 4]> {
-    let mut q = sales_owner_stats::table
-        .filter(sales_owner_stats::organization_id.eq(scope.org().id()))
-        .select((
-            sales_owner_stats::open_deals,
-            sales_owner_stats::outstanding_minor,
-            sales_owner_stats::pending_payments,
-            sales_owner_stats::pending_minor,
-        ))
-        .into_boxed();
-    if let Some(owners) = scope.owners() {
-        q = q.filter(sales_owner_stats::user_id.eq_any(owners.to_vec()));
-    }
+    let q = crate::owned!(
+        sales_owner_stats::table
+            .select((
+                sales_owner_stats::open_deals,
+                sales_owner_stats::outstanding_minor,
+                sales_owner_stats::pending_payments,
+                sales_owner_stats::pending_minor,
+            ))
+            .into_boxed(),
+        scope,
+        sales_owner_stats::organization_id,
+        sales_owner_stats::user_id
+    );
     let rows: Vec<(i64, i64, i64, i64)> = q.load(conn)?;
     Ok(rows.iter().fold([0; 4], |t, r| {
         [t[0] + r.0, t[1] + r.1, t[2] + r.2, t[3] + r.3]
@@ -78,21 +80,22 @@ pub fn top_clients(
     scope: &RecordScope,
     limit: i64,
 ) -> QueryResult<Vec<(PublicId, String, i64, i64)>> {
-    let mut q = clients::table
-        .filter(clients::organization_id.eq(scope.org().id()))
-        .filter(clients::purchase_total_minor.gt(0))
-        .order((clients::purchase_total_minor.desc(), clients::id))
-        .limit(limit)
-        .select((
-            clients::public_id,
-            clients::name,
-            clients::purchase_total_minor,
-            clients::outstanding_minor,
-        ))
-        .into_boxed();
-    if let Some(owners) = scope.owners() {
-        q = q.filter(clients::created_by_id.eq_any(owners.to_vec()));
-    }
+    let q = crate::owned!(
+        clients::table
+            .filter(clients::purchase_total_minor.gt(0))
+            .order((clients::purchase_total_minor.desc(), clients::id))
+            .limit(limit)
+            .select((
+                clients::public_id,
+                clients::name,
+                clients::purchase_total_minor,
+                clients::outstanding_minor,
+            ))
+            .into_boxed(),
+        scope,
+        clients::organization_id,
+        clients::created_by_id
+    );
     q.load(conn)
 }
 
@@ -192,19 +195,20 @@ pub fn commission(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> QueryResult<[i64; 3]> {
-    let mut q = commissions::table
-        .filter(commissions::organization_id.eq(scope.org().id()))
-        .filter(commissions::created_at.ge(from))
-        .filter(commissions::created_at.lt(to))
-        .group_by(commissions::status)
-        .select((
-            commissions::status,
-            sql::<BigInt>("CAST(SUM(commissions.final_minor) AS BIGINT)"),
-        ))
-        .into_boxed();
-    if let Some(owners) = scope.owners() {
-        q = q.filter(commissions::user_id.eq_any(owners.to_vec()));
-    }
+    let q = crate::owned!(
+        commissions::table
+            .filter(commissions::created_at.ge(from))
+            .filter(commissions::created_at.lt(to))
+            .group_by(commissions::status)
+            .select((
+                commissions::status,
+                sql::<BigInt>("CAST(SUM(commissions.final_minor) AS BIGINT)"),
+            ))
+            .into_boxed(),
+        scope,
+        commissions::organization_id,
+        commissions::user_id
+    );
     let rows: Vec<(CommissionStatus, i64)> = q.load(conn)?;
     let mut sums = [0; 3];
     for (status, minor) in rows {

@@ -103,13 +103,12 @@ pub struct Filter {
 /// The scope's rows of `deals`, as a boxed query to add to.
 macro_rules! scoped {
     ($scope:expr) => {{
-        let mut q = deals::table
-            .filter(deals::organization_id.eq($scope.org().id()))
-            .into_boxed();
-        if let Some(owners) = $scope.owners() {
-            q = q.filter(deals::created_by_id.eq_any(owners.to_vec()));
-        }
-        q
+        $crate::owned!(
+            deals::table.into_boxed(),
+            $scope,
+            deals::organization_id,
+            deals::created_by_id
+        )
     }};
 }
 

@@ -72,14 +72,14 @@ pub struct PaymentRow {
 /// The scope's payments (their deals' owners'), as a boxed query to add to.
 macro_rules! scoped {
     ($scope:expr) => {{
-        let mut q = payments::table
-            .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
-            .filter(payments::organization_id.eq($scope.org().id()))
-            .into_boxed();
-        if let Some(owners) = $scope.owners() {
-            q = q.filter(payments::owner_id.eq_any(owners.to_vec()));
-        }
-        q
+        $crate::owned!(
+            payments::table
+                .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+                .into_boxed(),
+            $scope,
+            payments::organization_id,
+            payments::owner_id
+        )
     }};
 }
 
