@@ -25,6 +25,7 @@ pub mod partner;
 pub mod permissions;
 pub mod platform;
 pub mod reports;
+pub mod routes;
 pub mod sales;
 pub mod schema;
 pub mod scope;

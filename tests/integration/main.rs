@@ -36,6 +36,7 @@ mod query_counts;
 mod races;
 mod refusals;
 mod reports;
+mod routes;
 mod sales_calls;
 mod sales_clients;
 mod sales_dashboard;

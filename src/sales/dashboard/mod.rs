@@ -109,14 +109,14 @@ struct Loaded {
     sees_everyone: bool,
 }
 
-const PERMS: [Permission; 4] = [DealsCreate, PaymentsRecord, CallsLog, ClientsManage];
+const SALES_STAFF: [Permission; 4] = [DealsCreate, PaymentsRecord, CallsLog, ClientsManage];
 
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
     query: web::Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require_any(&PERMS)?;
+    ctx.require_any(&SALES_STAFF)?;
     let request = ScopeRequest::of(&ctx, DealsViewAll)?;
     let calls_request = ctx
         .perms
