@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod broadcasts;
 pub mod channel;
+pub mod integrations;
 pub mod notification_templates;
 pub mod outbox;
 pub mod policy;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     channel::configure(cfg);
     notification_templates::configure(cfg);
     outbox::configure(cfg);
+    integrations::configure(cfg);
 }
 
 #[derive(Default)]

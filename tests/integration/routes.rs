@@ -58,6 +58,47 @@ fn every_listed_handler_and_template_exists() {
     assert!(text.contains("src/sales/deals/mod.rs:"), "{text}");
 }
 
+/// A URL's first segment names the folder (or file) of its handler: `/verifier/...` is in
+/// `src/verifier`, `/admin/integrations` in `src/admin/integrations`. The few that are not say
+/// why here.
+#[test]
+fn urls_and_folders_agree() {
+    let elsewhere = |path: &str| match path {
+        "/" => Some("src/dashboards/"),
+        "/logout" => Some("src/login.rs"),
+        "/healthz" | "/readyz" => Some("src/health.rs"),
+        "/favicon.ico" => Some("src/web/assets.rs"),
+        // Inbound webhooks are the integrations' machinery, not a page.
+        p if p.starts_with("/webhooks/") => Some("src/integrations/"),
+        p if p.starts_with("/static/") => Some("src/web/assets.rs"),
+        _ => None,
+    };
+    for r in ROUTES {
+        let first = r.path.split('/').nth(1).unwrap_or_default();
+        let expected = elsewhere(r.path).map_or_else(
+            || {
+                let folder = format!("src/{first}/");
+                if r.file.starts_with(&folder) {
+                    folder
+                } else {
+                    format!("src/{first}.rs")
+                }
+            },
+            str::to_string,
+        );
+        assert!(
+            r.file.starts_with(&expected),
+            "{} {} is handled in {}, not under {expected}",
+            r.method,
+            r.path,
+            r.file
+        );
+        if let Some(rest) = r.path.strip_prefix("/admin/integrations") {
+            assert!(r.file.starts_with("src/admin/integrations/"), "{rest}");
+        }
+    }
+}
+
 // Every listed page without a parameter is answered by the site (a refusal, a page or a
 // redirect, never the 404 of an unknown address).
 dual!(every_listed_page_is_served, |app| {

@@ -4,12 +4,12 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::queries::ProviderRecord;
-use super::secrets::Vault;
-use super::{health, queries};
 use crate::AppState;
 use crate::db::{self, PublicId, now, write_tx};
 use crate::error::AppError;
+use crate::integrations::queries::ProviderRecord;
+use crate::integrations::secrets::Vault;
+use crate::integrations::{health, queries};
 use crate::permissions::Permission;
 use crate::web::{Ctx, Flash, see_other};
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::queries::{ProviderRecord, TYPES};
+use crate::integrations::queries::{ProviderRecord, TYPES};
 use crate::web::FieldErrors;
 use crate::web::form;
 

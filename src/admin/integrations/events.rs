@@ -6,12 +6,12 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::queries::{self, EventRecord};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, PublicId, write_tx};
 use crate::domain::choices::options;
 use crate::error::AppError;
+use crate::integrations::queries::{self, EventRecord};
 use crate::permissions::Permission;
 use crate::web::time::When;
 use crate::web::{Ctx, Flash, pager, render, see_other};
