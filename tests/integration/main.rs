@@ -44,6 +44,7 @@ mod sales_deals;
 mod sales_payments;
 mod schema;
 mod security;
+mod snapshots;
 mod sessions;
 mod static_files;
 mod streaks;
