@@ -6,6 +6,7 @@
 
 use std::time::Duration as StdDuration;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use diesel::prelude::*;
@@ -35,7 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-fn refuse(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
+/// Why a delivery is not taken: the status and a message for the provider's log.
+type Refusal = (StatusCode, &'static str);
+
+fn refuse((status, message): Refusal) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("application/json")
         .body(serde_json::json!({ "error": message }).to_string())
@@ -47,42 +51,75 @@ async fn receive(
     path: web::Path<PublicId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    use actix_web::http::StatusCode;
     let id = path.into_inner();
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+    let delivery = match Delivery::of(&req) {
+        Ok(d) => d,
+        Err(refusal) => return Ok(refuse(refusal)),
     };
-    let (Some(timestamp), Some(signature)) =
-        (header("x-webhook-timestamp"), header("x-webhook-signature"))
-    else {
-        return Ok(refuse(
-            StatusCode::UNAUTHORIZED,
-            "missing signature headers",
-        ));
-    };
-    let Ok(timestamp) = timestamp.trim().parse::<i64>() else {
-        return Ok(refuse(StatusCode::UNAUTHORIZED, "bad timestamp"));
-    };
-    // `abs_diff` cannot overflow, whatever the timestamp claims.
-    if now().and_utc().timestamp().abs_diff(timestamp) > WINDOW_SECS.unsigned_abs() {
-        return Ok(refuse(
-            StatusCode::UNAUTHORIZED,
-            "timestamp outside the window",
-        ));
-    }
-    let signature = signature.trim().trim_start_matches("sha256=").to_string();
     let vault = Vault::new(&state.config.integrations_key);
-    let ip = crate::web::client_ip(&req);
-    let headers = serde_json::json!({
-        "content-type": header("content-type"),
-        "user-agent": header("user-agent"),
-        "x-webhook-timestamp": timestamp,
-    })
-    .to_string();
     let outcome = db::run(&state.pool, move |conn| {
+        delivery.store(conn, id, &vault, &body)
+    })
+    .await?;
+    Ok(match outcome {
+        Ok(result) => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(serde_json::json!({ "result": result }).to_string()),
+        Err(refusal) => refuse(refusal),
+    })
+}
+
+/// A delivery's signature headers, checked for presence and freshness, and what is kept of
+/// the request beside its body.
+struct Delivery {
+    timestamp: i64,
+    signature: String,
+    ip: String,
+    headers: String,
+}
+
+impl Delivery {
+    fn of(req: &HttpRequest) -> Result<Self, Refusal> {
+        let header = |name: &str| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let (Some(timestamp), Some(signature)) =
+            (header("x-webhook-timestamp"), header("x-webhook-signature"))
+        else {
+            return Err((StatusCode::UNAUTHORIZED, "missing signature headers"));
+        };
+        let Ok(timestamp) = timestamp.trim().parse::<i64>() else {
+            return Err((StatusCode::UNAUTHORIZED, "bad timestamp"));
+        };
+        // `abs_diff` cannot overflow, whatever the timestamp claims.
+        if now().and_utc().timestamp().abs_diff(timestamp) > WINDOW_SECS.unsigned_abs() {
+            return Err((StatusCode::UNAUTHORIZED, "timestamp outside the window"));
+        }
+        Ok(Self {
+            timestamp,
+            signature: signature.trim().trim_start_matches("sha256=").to_string(),
+            ip: crate::web::client_ip(req),
+            headers: serde_json::json!({
+                "content-type": header("content-type"),
+                "user-agent": header("user-agent"),
+                "x-webhook-timestamp": timestamp,
+            })
+            .to_string(),
+        })
+    }
+
+    /// Checks the signature under the configuration's secret and stores the event as pending:
+    /// "stored", or "duplicate" for an event id seen before.
+    fn store(
+        &self,
+        conn: &mut AnyConnection,
+        id: PublicId,
+        vault: &Vault,
+        body: &[u8],
+    ) -> Result<Result<&'static str, Refusal>, AppError> {
         let Some(p) = queries::by_webhook(conn, id)? else {
             return Ok(Err((
                 StatusCode::NOT_FOUND,
@@ -96,25 +133,13 @@ async fn receive(
         else {
             return Ok(Err((StatusCode::UNAUTHORIZED, "no webhook secret is set")));
         };
-        if !verify(&secret, timestamp, &body, &signature) {
+        if !verify(&secret, self.timestamp, body, &self.signature) {
             return Ok(Err((StatusCode::UNAUTHORIZED, "bad signature")));
         }
-        let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
+        let Ok(payload) = serde_json::from_slice::<Value>(body) else {
             return Ok(Err((StatusCode::BAD_REQUEST, "the body is not JSON")));
         };
-        // Plain text only: PostgreSQL refuses a NUL, and no provider's id holds a control
-        // character.
-        let plain = |s: &&str| !s.is_empty() && !s.chars().any(char::is_control);
-        let (Some(event_id), Some(event_type)) = (
-            payload
-                .get("id")
-                .and_then(Value::as_str)
-                .filter(|s| s.len() <= 200 && plain(s)),
-            payload
-                .get("type")
-                .and_then(Value::as_str)
-                .filter(|s| s.len() <= 100 && plain(s)),
-        ) else {
+        let Some((event_id, event_type)) = event_of(&payload) else {
             return Ok(Err((
                 StatusCode::BAD_REQUEST,
                 "the event needs an id and a type, each plain text",
@@ -130,10 +155,10 @@ async fn receive(
                     webhook_events::provider_type.eq(&p.provider_type),
                     webhook_events::event_type.eq(event_type),
                     webhook_events::event_id.eq(event_id),
-                    webhook_events::payload.eq(String::from_utf8_lossy(&body).to_string()),
+                    webhook_events::payload.eq(String::from_utf8_lossy(body).to_string()),
                     webhook_events::status.eq("pending"),
-                    webhook_events::ip_address.eq(&ip),
-                    webhook_events::headers.eq(&headers),
+                    webhook_events::ip_address.eq(&self.ip),
+                    webhook_events::headers.eq(&self.headers),
                     webhook_events::received_at.eq(t),
                     webhook_events::created_at.eq(t),
                     webhook_events::next_attempt_at.eq(t),
@@ -146,14 +171,22 @@ async fn receive(
             Err(e) if is_unique_violation(&e) => Ok(Ok("duplicate")),
             Err(e) => Err(e.into()),
         }
-    })
-    .await?;
-    Ok(match outcome {
-        Ok(result) => HttpResponse::Ok()
-            .content_type("application/json")
-            .body(serde_json::json!({ "result": result }).to_string()),
-        Err((status, message)) => refuse(status, message),
-    })
+    }
+}
+
+/// The event's id and type, each plain text: PostgreSQL refuses a NUL, and no provider's id
+/// holds a control character.
+fn event_of(payload: &Value) -> Option<(&str, &str)> {
+    let plain = |s: &&str| !s.is_empty() && !s.chars().any(char::is_control);
+    let id = payload
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| s.len() <= 200 && plain(s))?;
+    let kind = payload
+        .get("type")
+        .and_then(Value::as_str)
+        .filter(|s| s.len() <= 100 && plain(s))?;
+    Some((id, kind))
 }
 
 /// What an event does; `Err` says why it could not be done (the event is retried).

@@ -4,27 +4,30 @@
 //! what waits now with the oldest of it. Read from the day rollups (`rollup.rs`) and the owners'
 //! waiting figures: a handful of indexed reads whatever the number of payments.
 
+use std::collections::BTreeMap;
+
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use diesel::QueryResult;
 
 use super::queries::{self, Filter, QueueRow};
-use super::rollup;
+use super::rollup::{self, DayRow};
 use super::summary::{Sum, Summary, by_day, median_text};
 use crate::AppState;
-use crate::dashboards::period::{self, KINDS};
+use crate::dashboards::period::{self, KINDS, Period};
 use crate::dashboards::{Figure, PeriodQuery, change, chart, range_text};
-use crate::db;
+use crate::db::{self, AnyConnection};
 use crate::domain::FailureReason;
 use crate::domain::PaymentStatus;
 use crate::domain::choices::options;
-use crate::domain::money::money;
+use crate::domain::money::{Money, money};
 use crate::domain::ratio::percent;
 use crate::error::AppError;
 use crate::invoices::rules::status_for;
 use crate::permissions::Permission;
 use crate::sales::payments::form::label;
 use crate::web::time::When;
-use crate::web::{Ctx, FieldErrors, render_status};
+use crate::web::{Ctx, FieldErrors, OrgScope, render_status};
 
 /// The oldest waiting payments shown.
 const OLDEST: i64 = 5;
@@ -39,7 +42,7 @@ pub struct Line {
 pub struct Trend {
     pub label: String,
     pub verified: i64,
-    pub amount: String,
+    pub amount: Money,
     pub rejected: i64,
 }
 
@@ -52,8 +55,8 @@ struct DashboardPage {
     currency: &'static str,
     range: String,
     figures: Vec<Figure>,
-    waiting: (i64, String),
-    oldest: Vec<(QueueRow, String, When, bool)>,
+    waiting: (i64, Money),
+    oldest: Vec<(QueueRow, Money, When, bool)>,
     invoices: Vec<(&'static str, i64)>,
     methods: Vec<Line>,
     reasons: Vec<Line>,
@@ -78,24 +81,92 @@ pub async fn show(
         ctx.today(),
         &mut errors,
     );
-    let previous = current.previous();
-    let (rows, waits, before_waits, waiting, oldest) = db::run(&state.pool, move |conn| {
-        let rows = rollup::days(conn, org.id(), previous.start, current.end)?;
-        let waits = rollup::waits(conn, org.id(), current.start, current.end)?;
-        let before = rollup::waits(conn, org.id(), previous.start, previous.end)?;
-        let waiting = queries::waiting(conn, org)?;
+    let data = db::run(&state.pool, move |conn| {
+        Ok(Data::read(conn, org, &current)?)
+    })
+    .await?;
+    let page = DashboardPage::build(ctx, query, errors, &current, data);
+    render_status(page.errors.status(), &page)
+}
+
+/// What the page reads: the day rollups of the period and the one before, the waits for a
+/// decision in both, and what waits now (count, amount) with the oldest of it.
+struct Data {
+    rows: Vec<DayRow>,
+    waits: BTreeMap<i32, i64>,
+    before_waits: BTreeMap<i32, i64>,
+    waiting: (i64, i64),
+    oldest: Vec<QueueRow>,
+}
+
+impl Data {
+    fn read(conn: &mut AnyConnection, org: OrgScope, current: &Period) -> QueryResult<Self> {
+        let previous = current.previous();
         let pending = Filter {
             status: "pending".into(),
             ..Filter::default()
         };
-        let oldest = queries::queue(conn, org, &pending, OLDEST)?;
-        Ok((rows, waits, before, waiting, oldest))
-    })
-    .await?;
-    let currency = ctx.user.currency.map_or("USD", |c| c.code());
+        Ok(Self {
+            rows: rollup::days(conn, org.id(), previous.start, current.end)?,
+            waits: rollup::waits(conn, org.id(), current.start, current.end)?,
+            before_waits: rollup::waits(conn, org.id(), previous.start, previous.end)?,
+            waiting: queries::waiting(conn, org)?,
+            oldest: queries::queue(conn, org, &pending, OLDEST)?,
+        })
+    }
+}
+
+impl DashboardPage {
+    fn build(
+        ctx: Ctx,
+        query: PeriodQuery,
+        errors: FieldErrors,
+        current: &Period,
+        data: Data,
+    ) -> Self {
+        let currency = ctx.user.currency.map_or("USD", |c| c.code());
+        let previous = current.previous();
+        let now = Summary::in_period(&data.rows, current);
+        let before = Summary::in_period(&data.rows, &previous);
+        let (chart, trend) = trend(&data.rows, current, currency);
+        let oldest = data
+            .oldest
+            .into_iter()
+            .map(|r| {
+                let amount = Money::new(r.amount_minor, &r.currency);
+                let arrived = ctx.local_time(Some(r.created_at));
+                let second = r.first_approver.is_some();
+                (r, amount, arrived, second)
+            })
+            .collect();
+        Self {
+            currency,
+            range: range_text(current, &previous),
+            figures: figures(&now, &before, &data.waits, &data.before_waits, currency),
+            waiting: (data.waiting.0, Money::new(data.waiting.1, currency)),
+            oldest,
+            invoices: invoices(&now, data.waiting.0),
+            methods: methods(&now, currency),
+            reasons: reasons(&now),
+            chart,
+            trend,
+            period_options: options(&KINDS),
+            ctx,
+            query,
+            errors,
+        }
+    }
+}
+
+/// The headline figures: each against the period before.
+fn figures(
+    now: &Summary,
+    before: &Summary,
+    waits: &BTreeMap<i32, i64>,
+    before_waits: &BTreeMap<i32, i64>,
+    currency: &str,
+) -> Vec<Figure> {
     let m = |minor: i64| money(minor, currency);
-    let now = Summary::in_period(&rows, &current);
-    let before = Summary::in_period(&rows, &previous);
     let figure = |label, s: Sum, b: Sum| Figure {
         label,
         value: m(s.minor),
@@ -110,12 +181,12 @@ pub async fn show(
         payments: s.refunded.payments + s.bad_debt.payments,
         minor: s.refunded.minor + s.bad_debt.minor,
     };
-    let figures = vec![
+    vec![
         figure("Verified", now.verified, before.verified),
         figure("Rejected", now.rejected, before.rejected),
         Figure {
             label: "Since refunded or bad debt",
-            value: m(written_off(&now).minor),
+            value: m(written_off(now).minor),
             detail: format!(
                 "{} refunded ({}), {} bad debt ({})",
                 now.refunded.payments,
@@ -123,7 +194,7 @@ pub async fn show(
                 now.bad_debt.payments,
                 m(now.bad_debt.minor)
             ),
-            change: change(written_off(&now).minor, written_off(&before).minor),
+            change: change(written_off(now).minor, written_off(before).minor),
         },
         Figure {
             label: "Average verified amount",
@@ -133,21 +204,26 @@ pub async fn show(
         },
         Figure {
             label: "Median time to a decision",
-            value: median_text(rollup::median_bucket(&waits)),
+            value: median_text(rollup::median_bucket(waits)),
             detail: format!(
                 "from recording to decision, over {}",
                 crate::web::count(now.decided(), "decision", "decisions")
             ),
             change: format!(
                 "{} in the previous period",
-                median_text(rollup::median_bucket(&before_waits))
+                median_text(rollup::median_bucket(before_waits))
             ),
         },
-    ];
-    let mut amounts = chart::buckets(&current);
-    let mut verified = chart::buckets(&current);
-    let mut rejected = chart::buckets(&current);
-    for (day, (v, r)) in by_day(&rows, &current) {
+    ]
+}
+
+/// The chart of verified amounts and the table beside it: per bucket, verified (count,
+/// amount) and rejected.
+fn trend(rows: &[DayRow], current: &Period, currency: &str) -> (String, Vec<Trend>) {
+    let mut amounts = chart::buckets(current);
+    let mut verified = chart::buckets(current);
+    let mut rejected = chart::buckets(current);
+    for (day, (v, r)) in by_day(rows, current) {
         chart::add(&mut amounts, day, v.minor);
         chart::add(&mut verified, day, v.payments);
         chart::add(&mut rejected, day, r.payments);
@@ -157,17 +233,24 @@ pub async fn show(
         current.start.format("%d %b %Y"),
         current.end.format("%d %b %Y")
     );
-    let svg = chart::svg("verification-chart", &title, &amounts, m);
+    let svg = chart::svg("verification-chart", &title, &amounts, |minor| {
+        money(minor, currency)
+    });
     let trend = amounts
         .iter()
         .zip(verified.iter().zip(rejected.iter()))
         .map(|(a, (v, r))| Trend {
             label: a.label.clone(),
             verified: v.minor,
-            amount: m(a.minor),
+            amount: Money::new(a.minor, currency),
             rejected: r.minor,
         })
         .collect();
+    (svg, trend)
+}
+
+/// The invoices the period's decisions left, by their status, and those still drafts.
+fn invoices(now: &Summary, waiting: i64) -> Vec<(&'static str, i64)> {
     let decided = [
         (PaymentStatus::Verified, now.verified),
         (PaymentStatus::Rejected, now.rejected),
@@ -178,53 +261,35 @@ pub async fn show(
         .iter()
         .map(|(status, sum)| (status_for(*status).label(), sum.payments))
         .collect();
-    invoices.push((status_for(PaymentStatus::Pending).label(), waiting.0));
-    let methods = now
-        .methods
+    invoices.push((status_for(PaymentStatus::Pending).label(), waiting));
+    invoices
+}
+
+/// Per method: verified (count, amount, share of the amount) and rejected.
+fn methods(now: &Summary, currency: &str) -> Vec<Line> {
+    now.methods
         .iter()
         .map(|(method, (v, r))| Line {
             name: label(method),
             cells: vec![
                 v.payments.to_string(),
-                m(v.minor),
+                money(v.minor, currency),
                 percent(v.minor, now.verified.minor),
                 r.payments.to_string(),
             ],
         })
-        .collect();
+        .collect()
+}
+
+/// Rejections per failure reason, most first.
+fn reasons(now: &Summary) -> Vec<Line> {
     let mut reasons: Vec<(&String, &i64)> = now.reasons.iter().collect();
     reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let reasons = reasons
+    reasons
         .into_iter()
         .map(|(reason, n)| Line {
             name: FailureReason::parse(reason).map_or("Other", FailureReason::label),
             cells: vec![n.to_string(), percent(*n, now.rejected.payments)],
         })
-        .collect();
-    let oldest = oldest
-        .into_iter()
-        .map(|r| {
-            let amount = money(r.amount_minor, &r.currency);
-            let arrived = ctx.local_time(Some(r.created_at));
-            let second = r.first_approver.is_some();
-            (r, amount, arrived, second)
-        })
-        .collect();
-    let page = DashboardPage {
-        currency,
-        range: range_text(&current, &previous),
-        figures,
-        waiting: (waiting.0, m(waiting.1)),
-        oldest,
-        invoices,
-        methods,
-        reasons,
-        chart: svg,
-        trend,
-        period_options: options(&KINDS),
-        ctx,
-        query,
-        errors,
-    };
-    render_status(page.errors.status(), &page)
+        .collect()
 }

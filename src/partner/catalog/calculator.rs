@@ -2,23 +2,22 @@
 //! the unit price, subtotal, the duration's discount, the organization's tax and the total, with
 //! the tiers that priced it. The same `pricing::price` prices a quote's items.
 
-use crate::domain::money::money;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::pricing::{self, Model, Term};
-use super::queries::{self, DurationRecord};
-use super::{LineError, TierLine, price_e4, tier_lines};
+use super::pricing::{self, Model, Term, Tier};
+use super::queries::{self, DurationRecord, ProductRecord};
+use super::{Line, LineError, TierLine, price_e4, tier_lines};
 use crate::AppState;
-use crate::db::{self, PublicId};
-use crate::domain::money::bp_to_percent;
+use crate::db::{self, AnyConnection, PublicId};
+use crate::domain::money::{Money, bp_to_percent};
 use crate::error::AppError;
 use crate::partner::scope::PORTAL;
 use crate::schema::organizations;
-use crate::web::{Ctx, FieldErrors, render_status};
+use crate::web::{Ctx, FieldErrors, OrgScope, render_status};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -30,16 +29,44 @@ pub struct CalcQuery {
 
 pub struct Figures {
     pub unit_price: String,
-    pub subtotal: String,
-    pub discount: String,
+    pub subtotal: Money,
+    pub discount: Money,
     pub discount_rate: String,
-    pub net: String,
-    pub tax: String,
+    pub net: Money,
+    pub tax: Money,
     pub tax_rate: String,
-    pub total: String,
+    pub total: Money,
     pub term: String,
     /// "10 × 10.0000 USD", one per tier used.
     pub breakdown: Vec<String>,
+}
+
+impl Figures {
+    fn of(line: &Line, tiers: &[Tier], tax_bp: i32, currency: &str) -> Self {
+        let priced = &line.priced;
+        let m = |minor: i64| Money::new(minor, currency);
+        let tax = pricing::tax(priced.net_minor, tax_bp);
+        let per = tiers.first().map_or("month", |t| t.per.code());
+        Figures {
+            unit_price: format!("{} per {per}", price_e4(priced.unit_price_e4, currency)),
+            subtotal: m(priced.subtotal_minor),
+            discount: m(priced.discount_minor),
+            discount_rate: bp_to_percent(line.discount_bp.into()),
+            net: m(priced.net_minor),
+            tax: m(tax),
+            tax_rate: bp_to_percent(tax_bp.into()),
+            total: m(priced.net_minor + tax),
+            term: match line.term {
+                Term::Months(m) => format!("{m} months"),
+                Term::OneOff => "one-off".to_string(),
+            },
+            breakdown: priced
+                .uses
+                .iter()
+                .map(|u| format!("{} × {}", u.units, price_e4(u.unit_price_e4, currency)))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -65,10 +92,34 @@ pub(super) async fn page(
     let org = ctx.scope()?;
     let query = query.into_inner();
     let product_id: Option<PublicId> = query.product.parse().ok();
-    let duration_id: Option<PublicId> = query.duration.parse().ok();
-    let (products, durations, product, tax_bp) = db::run(&state.pool, move |conn| {
-        let products = queries::active(conn, org)?;
-        let durations = queries::durations(conn, org)?;
+    let catalog = db::run(&state.pool, move |conn| {
+        Ok(Catalog::read(conn, org, product_id)?)
+    })
+    .await?;
+    let page = CalcPage::build(ctx, query, catalog);
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(status, &page)
+}
+
+/// What the calculator offers and prices with: the active products, the durations, the
+/// product asked for (if active) with its tiers, the organization's tax rate.
+struct Catalog {
+    products: Vec<(PublicId, String)>,
+    durations: Vec<DurationRecord>,
+    product: Option<(ProductRecord, Vec<Tier>)>,
+    tax_bp: i32,
+}
+
+impl Catalog {
+    fn read(
+        conn: &mut AnyConnection,
+        org: OrgScope,
+        product_id: Option<PublicId>,
+    ) -> QueryResult<Self> {
         let product = match product_id {
             Some(id) => match queries::find(conn, org, id).optional()? {
                 Some(p) if p.is_active => {
@@ -79,99 +130,67 @@ pub(super) async fn page(
             },
             None => None,
         };
-        let tax_bp: i32 = organizations::table
-            .find(org.id())
-            .select(organizations::tax_rate_bp)
-            .first(conn)?;
-        Ok((products, durations, product, tax_bp))
-    })
-    .await?;
-    let currency = ctx.user.currency.map_or("USD", |c| c.code()).to_string();
-    let mut errors = FieldErrors::default();
-    let asked = !query.product.is_empty() || !query.quantity.is_empty();
-    if asked && product.is_none() {
-        errors.add("product", "Choose a product of the catalog.");
+        Ok(Self {
+            products: queries::active(conn, org)?,
+            durations: queries::durations(conn, org)?,
+            product,
+            tax_bp: organizations::table
+                .find(org.id())
+                .select(organizations::tax_rate_bp)
+                .first(conn)?,
+        })
     }
-    let quantity = match query.quantity.trim() {
-        "" => None,
-        q => match q.parse::<i32>() {
-            Ok(n) if n >= 1 => Some(n),
-            _ => {
-                errors.add("quantity", "Give a whole number of units, 1 or more.");
-                None
-            }
-        },
-    };
-    let duration: Option<&DurationRecord> =
-        duration_id.and_then(|id| durations.iter().find(|d| d.public_id == id));
-    if !query.duration.is_empty() && duration.is_none() {
-        errors.add("duration", "Choose one of the durations offered.");
-    }
-    let mut result = None;
-    let mut chosen = Vec::new();
-    if let (Some((p, tiers)), Some(q), true) = (&product, quantity, errors.is_empty()) {
-        match super::price_line(p, tiers, q, duration, &currency) {
-            Ok(line) => {
-                let priced = line.priced;
-                chosen = priced.uses.iter().map(|u| u.tier).collect();
-                let tax = pricing::tax(priced.net_minor, tax_bp);
-                let per = tiers.first().map_or("month", |t| t.per.code());
-                result = Some(Figures {
-                    unit_price: format!("{} per {per}", price_e4(priced.unit_price_e4, &currency)),
-                    subtotal: money(priced.subtotal_minor, &currency),
-                    discount: money(priced.discount_minor, &currency),
-                    discount_rate: bp_to_percent(line.discount_bp.into()),
-                    net: money(priced.net_minor, &currency),
-                    tax: money(tax, &currency),
-                    tax_rate: bp_to_percent(tax_bp.into()),
-                    total: money(priced.net_minor + tax, &currency),
-                    term: match line.term {
-                        Term::Months(m) => format!("{m} months"),
-                        Term::OneOff => "one-off".to_string(),
-                    },
-                    breakdown: priced
-                        .uses
-                        .iter()
-                        .map(|u| format!("{} × {}", u.units, price_e4(u.unit_price_e4, &currency)))
-                        .collect(),
-                });
-            }
-            Err(LineError::NeedsDuration) => {
-                errors.add("duration", "Choose how long the subscription runs.")
-            }
-            Err(LineError::Price(e)) => errors.add("quantity", e.to_string()),
+}
+
+impl CalcPage {
+    fn build(ctx: Ctx, query: CalcQuery, catalog: Catalog) -> Self {
+        let currency = ctx.user.currency.map_or("USD", |c| c.code());
+        let mut errors = FieldErrors::default();
+        let asked = !query.product.is_empty() || !query.quantity.is_empty();
+        if asked && catalog.product.is_none() {
+            errors.add("product", "Choose a product of the catalog.");
         }
-    }
-    let (product_name, model, tiers) = match &product {
-        Some((p, tiers)) => (
-            Some(p.name.clone()),
-            match p.model() {
-                Model::Volume => "volume",
-                Model::Graduated => "graduated",
-            },
-            tier_lines(tiers, &currency, &chosen),
-        ),
-        None => (None, "", Vec::new()),
-    };
-    let mut product_options = vec![(String::new(), "Choose a product".to_string())];
-    product_options.extend(products.into_iter().map(|(id, n)| (id.to_string(), n)));
-    let mut duration_options = vec![(String::new(), "One-off or choose a duration".to_string())];
-    duration_options.extend(durations.iter().map(|d| {
-        let off = if d.discount_bp > 0 {
-            format!(" ({}% off)", bp_to_percent(d.discount_bp.into()))
-        } else {
-            String::new()
+        let quantity = quantity(&query.quantity, &mut errors);
+        let duration_id: Option<PublicId> = query.duration.parse().ok();
+        let duration =
+            duration_id.and_then(|id| catalog.durations.iter().find(|d| d.public_id == id));
+        if !query.duration.is_empty() && duration.is_none() {
+            errors.add("duration", "Choose one of the durations offered.");
+        }
+        let mut result = None;
+        let mut chosen = Vec::new();
+        if let (Some((p, tiers)), Some(q), true) = (&catalog.product, quantity, errors.is_empty()) {
+            match super::price_line(p, tiers, q, duration, currency) {
+                Ok(line) => {
+                    chosen = line.priced.uses.iter().map(|u| u.tier).collect();
+                    result = Some(Figures::of(&line, tiers, catalog.tax_bp, currency));
+                }
+                Err(LineError::NeedsDuration) => {
+                    errors.add("duration", "Choose how long the subscription runs.")
+                }
+                Err(LineError::Price(e)) => errors.add("quantity", e.to_string()),
+            }
+        }
+        let (product_name, model, tiers) = match &catalog.product {
+            Some((p, tiers)) => (
+                Some(p.name.clone()),
+                match p.model() {
+                    Model::Volume => "volume",
+                    Model::Graduated => "graduated",
+                },
+                tier_lines(tiers, currency, &chosen),
+            ),
+            None => (None, "", Vec::new()),
         };
-        (d.public_id.to_string(), format!("{}{off}", d.name))
-    }));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_status(
-        status,
-        &CalcPage {
+        let duration_options = duration_options(&catalog.durations);
+        let mut product_options = vec![(String::new(), "Choose a product".to_string())];
+        product_options.extend(
+            catalog
+                .products
+                .into_iter()
+                .map(|(id, n)| (id.to_string(), n)),
+        );
+        Self {
             ctx,
             query,
             product_options,
@@ -181,6 +200,33 @@ pub(super) async fn page(
             model,
             tiers,
             result,
+        }
+    }
+}
+
+/// The quantity asked for: none yet, or a whole number of units, 1 or more.
+fn quantity(raw: &str, errors: &mut FieldErrors) -> Option<i32> {
+    match raw.trim() {
+        "" => None,
+        q => match q.parse::<i32>() {
+            Ok(n) if n >= 1 => Some(n),
+            _ => {
+                errors.add("quantity", "Give a whole number of units, 1 or more.");
+                None
+            }
         },
-    )
+    }
+}
+
+fn duration_options(durations: &[DurationRecord]) -> Vec<(String, String)> {
+    let mut options = vec![(String::new(), "One-off or choose a duration".to_string())];
+    options.extend(durations.iter().map(|d| {
+        let off = if d.discount_bp > 0 {
+            format!(" ({}% off)", bp_to_percent(d.discount_bp.into()))
+        } else {
+            String::new()
+        };
+        (d.public_id.to_string(), format!("{}{off}", d.name))
+    }));
+    options
 }
