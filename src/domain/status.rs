@@ -14,6 +14,13 @@ coded! {
     }
 }
 
+/// A payment starts waiting for a decision, and the verifier's queue shows those first.
+impl Default for PaymentStatus {
+    fn default() -> Self {
+        Self::Pending
+    }
+}
+
 coded! {
     /// Where a deal stands, from its payments (a cancelled deal stays cancelled).
     pub enum DealStatus {

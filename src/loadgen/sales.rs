@@ -10,6 +10,7 @@ use diesel::prelude::*;
 
 use super::{BATCH, err, insert_all};
 use crate::db::{AnyConnection, PublicId, now, sql_time};
+use crate::domain::{DealStatus, PaymentStatus};
 use crate::numbers::{self, DEAL, PAYMENT};
 use crate::orgs;
 use crate::sales::balance;
@@ -133,14 +134,15 @@ struct Planned {
     deal_date: NaiveDate,
     owner: i64,
     /// (share of the amount in %, status)
-    payments: Vec<(i64, &'static str)>,
+    payments: Vec<(i64, PaymentStatus)>,
 }
 
 /// The payments of the `i`th deal, `per_deal` of them on average, never more than the amount,
 /// in a mix of states; every fourth deal is paid in full and verified.
-fn plan(i: usize, per_deal: usize) -> Vec<(i64, &'static str)> {
-    const STATES: [&str; 7] = [
-        "verified", "verified", "pending", "verified", "rejected", "verified", "refunded",
+fn plan(i: usize, per_deal: usize) -> Vec<(i64, PaymentStatus)> {
+    use PaymentStatus::*;
+    const STATES: [PaymentStatus; 7] = [
+        Verified, Verified, Pending, Verified, Rejected, Verified, Refunded,
     ];
     let k = per_deal + usize::from(i.is_multiple_of(3) && per_deal > 0)
         - usize::from(i % 3 == 1 && per_deal > 1);
@@ -154,7 +156,7 @@ fn plan(i: usize, per_deal: usize) -> Vec<(i64, &'static str)> {
                     } else {
                         share
                     },
-                    "verified",
+                    PaymentStatus::Verified,
                 )
             })
             .collect();
@@ -203,19 +205,19 @@ fn add_deals_and_payments(
         let amount = (15 + (i as i64 * 37) % 2_385) * 1_000;
         let deal_date = today - Duration::days(((count - i) * 365 / count) as i64);
         let pays = plan(i, per_deal);
-        let counted: Vec<(String, i64)> = pays
+        let counted: Vec<(PaymentStatus, i64)> = pays
             .iter()
-            .map(|(share, s)| (s.to_string(), amount * share / 100))
+            .map(|(share, s)| (*s, amount * share / 100))
             .collect();
-        let f = balance::deal_figures(amount, "pending", &counted);
+        let f = balance::deal_figures(amount, DealStatus::Pending, &counted);
         let public_id = PublicId::new();
         rows.push(format!(
             "('{public_id}', {}, '{}', {client}, {amount}, {amount}, '{currency}', '{}', '{}', '{}', {}, {}, {}, {}, 'other', {owner}, {}, {})",
             scope.id(),
             DEAL.format(first + i as i64),
-            f.status,
-            f.payment_status,
-            f.verification_status,
+            f.status.code(),
+            f.payment_status.code(),
+            f.verification_status.code(),
             f.paid_minor,
             f.paid_minor,
             sql_date(deal_date),
@@ -257,9 +259,10 @@ fn add_deals_and_payments(
         for (k, (share, status)) in p.payments.iter().enumerate() {
             let date = (p.deal_date + Duration::days(2 + 5 * k as i64)).min(today);
             let minor = p.amount * share / 100;
-            let decided = *status != "pending";
+            let decided = *status != PaymentStatus::Pending;
+            let code = status.code();
             rows.push(format!(
-                "('{}', {}, '{}', {deal_id}, {minor}, '{currency}', {}, 'cash', '{status}', {}, {}, {}, {minor}, {minor}, {}, {}, {}, {})",
+                "('{}', {}, '{}', {deal_id}, {minor}, '{currency}', {}, 'cash', '{code}', {}, {}, {}, {minor}, {minor}, {}, {}, {}, {})",
                 PublicId::new(),
                 scope.id(),
                 PAYMENT.format(first_txn + n),
@@ -271,7 +274,7 @@ fn add_deals_and_payments(
                     "'partial'"
                 },
                 sql_date(date),
-                if *status == "rejected" { "'other'" } else { "NULL" },
+                if *status == PaymentStatus::Rejected { "'other'" } else { "NULL" },
                 // Decided a few minutes to two days after it was recorded, never in the future.
                 if decided {
                     let waited = Duration::minutes(5 + (n * 37) % 2_880);

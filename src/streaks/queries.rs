@@ -11,6 +11,7 @@ use diesel::sql_types::{BigInt, Date, Integer, Timestamp};
 
 use super::rules::{counts, current, extend, is_working_day};
 use crate::db::{AnyConnection, now, sql_time};
+use crate::domain::PaymentStatus;
 use crate::schema::{deals, organizations, payments, streak_records, users};
 
 /// What happened, to be counted on the organization's today.
@@ -150,7 +151,11 @@ pub fn rebuild(conn: &mut AnyConnection, organization_id: i64) -> QueryResult<us
     let verified: Vec<(i64, Option<NaiveDateTime>, i64)> = payments::table
         .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
         .filter(payments::organization_id.eq(organization_id))
-        .filter(payments::status.eq_any(["verified", "refunded", "bad_debt"]))
+        .filter(payments::status.eq_any([
+            PaymentStatus::Verified,
+            PaymentStatus::Refunded,
+            PaymentStatus::BadDebt,
+        ]))
         .select((
             deals::created_by_id,
             payments::verified_at,

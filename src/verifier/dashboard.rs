@@ -103,7 +103,7 @@ impl Data {
     fn read(conn: &mut AnyConnection, org: OrgScope, current: &Period) -> QueryResult<Self> {
         let previous = current.previous();
         let pending = Filter {
-            status: "pending".into(),
+            status: PaymentStatus::Pending,
             ..Filter::default()
         };
         Ok(Self {

@@ -22,6 +22,7 @@ use super::rules::{Bar, may_decide};
 use crate::audit::{Actor, actions};
 use crate::db::{AnyConnection, PublicId, money_tx, now};
 use crate::domain::FailureReason;
+use crate::domain::PaymentStatus;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::error::Contention;
@@ -208,7 +209,7 @@ fn record(
     let moved = diesel::update(
         payments::table
             .filter(payments::id.eq(p.id))
-            .filter(payments::status.eq("pending")),
+            .filter(payments::status.eq(PaymentStatus::Pending)),
     )
     .set((
         payments::status.eq(status),

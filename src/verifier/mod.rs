@@ -23,14 +23,14 @@ use self::reversal::ReversalForm;
 use self::rules::may_decide;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
-use crate::domain::FailureReason;
 use crate::domain::money::money;
 use crate::domain::money::{currency_exponent, minor_to_input};
+use crate::domain::{FailureReason, PaymentStatus};
 use crate::error::AppError;
 use crate::invoices;
 use crate::permissions::Permission;
 use crate::sales::deals::queries::{DealRecord, find_in_org, names};
-use crate::sales::payments::form::{label, rate_to_input, status_label};
+use crate::sales::payments::form::{label, rate_to_input};
 use crate::sales::payments::queries::{self as payment_queries, ApprovalRow, PaymentRecord};
 use crate::sales::payments::receipt;
 use crate::web::time::When;
@@ -129,7 +129,7 @@ struct Forms {
 
 fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPage {
     let p = &l.payment;
-    let can_reverse = p.status == "verified" && p.created_by_id != ctx.user.id;
+    let can_reverse = p.status == PaymentStatus::Verified && p.created_by_id != ctx.user.id;
     let blocked = may_decide(
         ctx.user.id,
         p,
@@ -154,7 +154,7 @@ fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPag
         rate: rate_to_input(p.exchange_rate_e4),
         category: label(&p.category),
         method: label(&p.method),
-        status: status_label(&p.status),
+        status: p.status.label(),
         failure: p.failure_reason.map(FailureReason::label),
         is_image: p
             .receipt_content_type
@@ -315,7 +315,7 @@ async fn reversal(
                 &ctx.session,
                 format!(
                     "Payment marked {}; its deal, client and invoice follow.",
-                    status_label(to).to_lowercase()
+                    to.label().to_lowercase()
                 ),
             );
             Ok(see_other(&format!("/verifier/payments/{id}")))

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId};
+use crate::domain::PaymentStatus;
 use crate::sales::payments::queries::PaymentRecord;
 use crate::schema::{
     clients, deals, organizations, payment_approvals, payments, sales_owner_stats, users,
@@ -14,7 +15,7 @@ use crate::web::OrgScope;
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: String,
+    pub status: PaymentStatus,
     pub method: Option<String>,
     /// Bounds on what the payment counts for in the organization's currency.
     pub min: Option<i64>,
@@ -34,7 +35,7 @@ pub struct QueueRow {
     pub amount_minor: i64,
     pub currency: String,
     pub method: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub payment_date: NaiveDate,
     pub created_at: NaiveDateTime,
     pub receipt_content_type: Option<String>,
@@ -65,7 +66,7 @@ pub fn queue(
                 .and(payment_approvals::decision.eq("approved"))),
         )
         .filter(payments::organization_id.eq(org.id()))
-        .filter(payments::status.eq(f.status.clone()))
+        .filter(payments::status.eq(f.status))
         .select((
             payments::public_id,
             payments::transaction_number,

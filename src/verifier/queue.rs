@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use super::queries::{self, Filter, QueueRow};
 use crate::AppState;
 use crate::db::{self, PublicId};
-use crate::domain::choices::options;
+use crate::domain::PaymentStatus;
+use crate::domain::choices::{self, options};
 use crate::domain::money::money;
 use crate::domain::money::{currency_exponent, scaled_decimal};
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::sales::payments::form::{METHODS, label, status_label};
+use crate::sales::payments::form::{METHODS, label};
 use crate::web::dates::date;
 use crate::web::form::filter_choice;
 use crate::web::time::When;
@@ -53,8 +54,10 @@ impl QueueQuery {
         e: &mut FieldErrors,
     ) -> Filter {
         // No status asked for is the queue itself: what waits for a decision.
-        let status = filter_choice(&STATUSES, &self.status, "status", e)
-            .unwrap_or_else(|| "pending".to_string());
+        let status = e
+            .check("status", choices::pick::<PaymentStatus>(&self.status))
+            .flatten()
+            .unwrap_or_default();
         let method = filter_choice(&METHODS, &self.method, "method", e);
         let exponent = currency_exponent(currency);
         let amount = |v: &str| scaled_decimal(v, exponent, i64::MAX / 2);
@@ -147,10 +150,10 @@ pub async fn queue(
         .map(|row| Row {
             amount: money(row.amount_minor, &row.currency),
             method: label(&row.method),
-            status: status_label(&row.status),
+            status: row.status.label(),
             seller: format!("{} {}", row.seller_first, row.seller_last),
             arrived: ctx.local_time(Some(row.created_at)),
-            awaiting_second: row.status == "pending" && row.first_approver.is_some(),
+            awaiting_second: row.status == PaymentStatus::Pending && row.first_approver.is_some(),
             row,
         })
         .collect();

@@ -13,6 +13,7 @@ use super::decide::{Refused, Verifier};
 use super::queries;
 use crate::audit::actions;
 use crate::db::{AnyConnection, PublicId, money_tx, now};
+use crate::domain::PaymentStatus;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::invoices;
@@ -33,19 +34,18 @@ pub struct ReversalForm {
 }
 
 impl ReversalForm {
-    fn validate(&self) -> Result<(&'static str, String), FieldErrors> {
+    fn validate(&self) -> Result<(PaymentStatus, String), FieldErrors> {
         let mut e = FieldErrors::default();
-        let to = match self.to.as_str() {
-            "refunded" => "refunded",
-            "bad_debt" => "bad_debt",
+        let to = match PaymentStatus::parse(&self.to) {
+            Some(s @ (PaymentStatus::Refunded | PaymentStatus::BadDebt)) => Some(s),
             _ => {
                 e.add("to", "Choose refunded or bad debt.");
-                ""
+                None
             }
         };
         let reason = e.check("reason", required(&self.reason, "the reason", 1_000));
-        match reason {
-            Some(r) if e.is_empty() => Ok((to, r)),
+        match (to, reason) {
+            (Some(to), Some(r)) if e.is_empty() => Ok((to, r)),
             _ => Err(e),
         }
     }
@@ -56,7 +56,7 @@ pub fn reverse(
     who: &Verifier,
     payment: PublicId,
     form: &ReversalForm,
-) -> Result<&'static str, Refused> {
+) -> Result<PaymentStatus, Refused> {
     let (to, reason) = form.validate().map_err(Refused::Invalid)?;
     money_tx(conn, who.org.id(), |conn, books| {
         let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
@@ -70,7 +70,7 @@ pub fn reverse(
         let moved = diesel::update(
             payments::table
                 .filter(payments::id.eq(p.id))
-                .filter(payments::status.eq("verified")),
+                .filter(payments::status.eq(PaymentStatus::Verified)),
         )
         .set((payments::status.eq(to), payments::updated_at.eq(t)))
         .execute(conn)?;
@@ -94,7 +94,7 @@ pub fn reverse(
             &p.currency,
         );
         let number = &p.transaction_number;
-        let what = if to == "refunded" {
+        let what = if to == PaymentStatus::Refunded {
             "refunded"
         } else {
             "written off as bad debt"

@@ -2,6 +2,7 @@
 //! still pending, on a deal not cancelled, recorded by someone else, and (at a second step) not
 //! already approved by this verifier: two people, always.
 
+use crate::domain::PaymentStatus;
 use actix_web::http::StatusCode;
 
 use crate::sales::payments::queries::{ApprovalRow, PaymentRecord};
@@ -56,10 +57,8 @@ pub fn may_decide(
     deal_number: &str,
     approvals: &[ApprovalRow],
 ) -> Result<(), Bar> {
-    if payment.status != "pending" {
-        let words = crate::domain::PaymentStatus::parse(&payment.status)
-            .map_or(payment.status.as_str(), |s| s.label());
-        return Err(Bar::Decided(words.to_lowercase()));
+    if payment.status != PaymentStatus::Pending {
+        return Err(Bar::Decided(payment.status.label().to_lowercase()));
     }
     if payment.created_by_id == user {
         return Err(Bar::OwnPayment);

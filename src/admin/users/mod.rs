@@ -268,18 +268,8 @@ async fn update(
     })
     .await?;
     let mut form = form.into_inner();
-    let mut valid = form::validate(&mut form, &choices, ctx.perms)?;
-    if let Ok(v) = &valid
-        && user.id == ctx.user.id
-        && !v.is_active
-    {
-        let mut e = FieldErrors::default();
-        e.add(
-            "is_active",
-            "You cannot deactivate your own account; ask another administrator.",
-        );
-        valid = Err(e);
-    }
+    let valid = form::validate(&mut form, &choices, ctx.perms)?
+        .and_then(|v| not_oneself_deactivated(v, user.id == ctx.user.id));
     let valid = match valid {
         Ok(v) => v,
         Err(errors) => {
@@ -293,49 +283,7 @@ async fn update(
     let v = valid.clone();
     let outcome = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
-            let Some((before, after)) = changes.clone() else {
-                return Ok(0);
-            };
-            if crate::orgs::email_taken(conn, &v.email, Some(user.id))? {
-                return Err(FormError::field("email", EMAIL_TAKEN));
-            }
-            diesel::update(users::table.find(user.id))
-                .set((
-                    users::email.eq(&v.email),
-                    users::first_name.eq(&v.first_name),
-                    users::last_name.eq(&v.last_name),
-                    users::phone.eq(&v.phone),
-                    users::role_id.eq(v.role_id),
-                    users::team_id.eq(v.team_id),
-                    users::partner_id.eq(v.partner_id),
-                    users::distributor_id.eq(v.distributor_id),
-                    users::sales_target_minor.eq(v.sales_target_minor),
-                    users::commission_rate_bp.eq(v.commission_rate_bp),
-                    users::is_active.eq(v.is_active),
-                    users::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            let field = if old.is_active && !v.is_active {
-                "is_active"
-            } else {
-                "role"
-            };
-            policy::ensure_admin_remains(conn, scope, field)?;
-            // Deactivation ends every session at once, not only at their next request.
-            let ended = if old.is_active && !v.is_active {
-                sessions::revoke_all_except(conn, user.id, None, "user_deactivated")?
-            } else {
-                0
-            };
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::UPDATE, "user")
-                    .entity(user.public_id)
-                    .old(before)
-                    .new_values(after),
-            )?;
-            Ok(ended + 1)
+            save_edit(conn, scope, &actor, &user, &old, &v, changes.clone())
         }))
     })
     .await?;
@@ -356,4 +304,71 @@ async fn update(
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// An administrator may not deactivate their own account: another must, so one always remains
+/// who can undo it.
+fn not_oneself_deactivated(v: ValidUser, oneself: bool) -> Result<ValidUser, FieldErrors> {
+    if oneself && !v.is_active {
+        let mut e = FieldErrors::default();
+        e.add(
+            "is_active",
+            "You cannot deactivate your own account; ask another administrator.",
+        );
+        return Err(e);
+    }
+    Ok(v)
+}
+
+/// Saves an edit of `user` (from `old` to `v`, with the audit's `changes`): the e-mail stays
+/// unique, an administrator remains, a deactivated user's sessions end at once. The number of
+/// rows touched: 0 when nothing changed.
+fn save_edit(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    actor: &audit::Actor,
+    user: &UserRecord,
+    old: &ValidUser,
+    v: &ValidUser,
+    changes: Option<(serde_json::Value, serde_json::Value)>,
+) -> Result<usize, FormError> {
+    let Some((before, after)) = changes else {
+        return Ok(0);
+    };
+    if crate::orgs::email_taken(conn, &v.email, Some(user.id))? {
+        return Err(FormError::field("email", EMAIL_TAKEN));
+    }
+    diesel::update(users::table.find(user.id))
+        .set((
+            users::email.eq(&v.email),
+            users::first_name.eq(&v.first_name),
+            users::last_name.eq(&v.last_name),
+            users::phone.eq(&v.phone),
+            users::role_id.eq(v.role_id),
+            users::team_id.eq(v.team_id),
+            users::partner_id.eq(v.partner_id),
+            users::distributor_id.eq(v.distributor_id),
+            users::sales_target_minor.eq(v.sales_target_minor),
+            users::commission_rate_bp.eq(v.commission_rate_bp),
+            users::is_active.eq(v.is_active),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let deactivated = old.is_active && !v.is_active;
+    policy::ensure_admin_remains(conn, scope, if deactivated { "is_active" } else { "role" })?;
+    // Deactivation ends every session at once, not only at their next request.
+    let ended = if deactivated {
+        sessions::revoke_all_except(conn, user.id, None, "user_deactivated")?
+    } else {
+        0
+    };
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(scope.id()), actions::UPDATE, "user")
+            .entity(user.public_id)
+            .old(before)
+            .new_values(after),
+    )?;
+    Ok(ended + 1)
 }

@@ -33,6 +33,7 @@ pub use self::rollups::{recompute_day, recompute_owner};
 use chrono::NaiveDate;
 
 use crate::domain::money::convert;
+use crate::domain::{BalanceStatus, DealPayment, DealStatus, DealVerification, PaymentStatus};
 
 /// What a payment counts for on its deal, in the deal's currency: its amount (or the amount
 /// received, where the verifier recorded one) as is in the same currency, else converted at the
@@ -50,43 +51,43 @@ pub fn counted_minor(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DealFigures {
     pub paid_minor: i64,
-    pub payment_status: &'static str,
-    pub verification_status: &'static str,
-    pub status: &'static str,
+    pub payment_status: DealPayment,
+    pub verification_status: DealVerification,
+    pub status: DealStatus,
 }
 
 pub fn deal_figures(
     amount_minor: i64,
-    current_status: &str,
-    payments: &[(String, i64)],
+    current_status: DealStatus,
+    payments: &[(PaymentStatus, i64)],
 ) -> DealFigures {
     let verified: i64 = payments
         .iter()
-        .filter(|(s, _)| s == "verified")
+        .filter(|(s, _)| *s == PaymentStatus::Verified)
         .map(|(_, a)| *a)
         .sum();
     let paid_minor = verified.clamp(0, amount_minor);
-    let has = |status: &str| payments.iter().any(|(s, _)| s == status);
+    let has = |status: PaymentStatus| payments.iter().any(|(s, _)| *s == status);
     let payment_status = match paid_minor {
-        0 => "initial",
-        p if p < amount_minor => "partial",
-        _ => "full",
+        0 => DealPayment::Initial,
+        p if p < amount_minor => DealPayment::Partial,
+        _ => DealPayment::Full,
     };
-    let verification_status = if has("pending") || payments.is_empty() {
-        "pending"
-    } else if has("verified") {
-        "verified"
+    let verification_status = if has(PaymentStatus::Pending) || payments.is_empty() {
+        DealVerification::Pending
+    } else if has(PaymentStatus::Verified) {
+        DealVerification::Verified
     } else {
-        "rejected"
+        DealVerification::Rejected
     };
-    let status = if current_status == "cancelled" {
-        "cancelled"
-    } else if payment_status == "full" {
-        "completed"
-    } else if payments.iter().any(|(s, _)| s != "rejected") {
-        "in_progress"
+    let status = if current_status == DealStatus::Cancelled {
+        DealStatus::Cancelled
+    } else if payment_status == DealPayment::Full {
+        DealStatus::Completed
+    } else if payments.iter().any(|(s, _)| *s != PaymentStatus::Rejected) {
+        DealStatus::InProgress
     } else {
-        "pending"
+        DealStatus::Pending
     };
     DealFigures {
         paid_minor,
@@ -100,19 +101,19 @@ pub fn deal_figures(
 pub struct ClientDeal {
     pub amount_minor: i64,
     pub paid_minor: i64,
-    pub status: String,
+    pub status: DealStatus,
     pub due_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientFigures {
     pub outstanding_minor: i64,
-    pub balance_status: &'static str,
+    pub balance_status: BalanceStatus,
     pub purchase_total_minor: i64,
 }
 
 pub fn client_figures(deals: &[ClientDeal], written_off: bool, today: NaiveDate) -> ClientFigures {
-    let open = deals.iter().filter(|d| d.status != "cancelled");
+    let open = deals.iter().filter(|d| d.status != DealStatus::Cancelled);
     let (mut billed, mut outstanding, mut overdue) = (0_i64, 0_i64, 0_i64);
     for d in open {
         let due = (d.amount_minor - d.paid_minor).max(0);
@@ -123,18 +124,18 @@ pub fn client_figures(deals: &[ClientDeal], written_off: bool, today: NaiveDate)
         }
     }
     let balance_status = if outstanding == 0 && !written_off {
-        "clear"
+        BalanceStatus::Clear
     } else if written_off || (overdue > 0 && overdue * 2 >= billed) {
-        "bad_debt"
+        BalanceStatus::BadDebt
     } else {
-        "pending"
+        BalanceStatus::Pending
     };
     ClientFigures {
         outstanding_minor: outstanding,
         balance_status,
         purchase_total_minor: deals
             .iter()
-            .filter(|d| d.status == "completed")
+            .filter(|d| d.status == DealStatus::Completed)
             .map(|d| d.amount_minor)
             .sum(),
     }
@@ -144,8 +145,22 @@ pub fn client_figures(deals: &[ClientDeal], written_off: bool, today: NaiveDate)
 mod tests {
     use super::*;
 
-    fn p(s: &str, a: i64) -> (String, i64) {
-        (s.to_string(), a)
+    fn p(s: &str, a: i64) -> (PaymentStatus, i64) {
+        (PaymentStatus::parse(s).expect("a payment status"), a)
+    }
+
+    fn deal(s: &str) -> DealStatus {
+        DealStatus::parse(s).expect("a deal status")
+    }
+
+    /// The figures as their stored codes, to read the rules' table as written.
+    fn codes(f: &DealFigures) -> (i64, &str, &str, &str) {
+        (
+            f.paid_minor,
+            f.payment_status.code(),
+            f.verification_status.code(),
+            f.status.code(),
+        )
     }
 
     #[test]
@@ -162,46 +177,29 @@ mod tests {
 
     #[test]
     fn a_deal_follows_its_payments() {
-        let f = deal_figures(1000, "pending", &[]);
-        assert_eq!(
-            (
-                f.paid_minor,
-                f.payment_status,
-                f.verification_status,
-                f.status
-            ),
-            (0, "initial", "pending", "pending")
-        );
-        let f = deal_figures(1000, "pending", &[p("pending", 400)]);
-        assert_eq!((f.payment_status, f.status), ("initial", "in_progress"));
+        let f = deal_figures(1000, deal("pending"), &[]);
+        assert_eq!(codes(&f), (0, "initial", "pending", "pending"));
+        let f = deal_figures(1000, deal("pending"), &[p("pending", 400)]);
+        assert_eq!((codes(&f).1, codes(&f).3), ("initial", "in_progress"));
         let f = deal_figures(
             1000,
-            "in_progress",
+            deal("in_progress"),
             &[p("verified", 400), p("rejected", 600)],
         );
-        assert_eq!(
-            (f.paid_minor, f.payment_status, f.verification_status),
-            (400, "partial", "verified")
-        );
-        let f = deal_figures(1000, "in_progress", &[p("rejected", 600)]);
-        assert_eq!((f.verification_status, f.status), ("rejected", "pending"));
+        assert_eq!(codes(&f), (400, "partial", "verified", "in_progress"));
+        let f = deal_figures(1000, deal("in_progress"), &[p("rejected", 600)]);
+        assert_eq!((codes(&f).2, codes(&f).3), ("rejected", "pending"));
         let f = deal_figures(
             1000,
-            "in_progress",
+            deal("in_progress"),
             &[p("verified", 400), p("verified", 600)],
         );
-        assert_eq!(
-            (f.paid_minor, f.payment_status, f.status),
-            (1000, "full", "completed")
-        );
+        assert_eq!(codes(&f), (1000, "full", "verified", "completed"));
         // Never more than the amount, and a cancelled deal stays cancelled.
-        let f = deal_figures(1000, "cancelled", &[p("verified", 1200)]);
-        assert_eq!((f.paid_minor, f.status), (1000, "cancelled"));
-        let f = deal_figures(1000, "completed", &[p("refunded", 1000)]);
-        assert_eq!(
-            (f.paid_minor, f.payment_status, f.status),
-            (0, "initial", "in_progress")
-        );
+        let f = deal_figures(1000, deal("cancelled"), &[p("verified", 1200)]);
+        assert_eq!((f.paid_minor, f.status), (1000, DealStatus::Cancelled));
+        let f = deal_figures(1000, deal("completed"), &[p("refunded", 1000)]);
+        assert_eq!(codes(&f), (0, "initial", "rejected", "in_progress"));
     }
 
     #[test]
@@ -210,11 +208,11 @@ mod tests {
         let deal = |amount, paid, status: &str, due: Option<i64>| ClientDeal {
             amount_minor: amount,
             paid_minor: paid,
-            status: status.into(),
+            status: deal(status),
             due_date: due.map(|d| today + chrono::Duration::days(d)),
         };
         let f = client_figures(&[], false, today);
-        assert_eq!((f.outstanding_minor, f.balance_status), (0, "clear"));
+        assert_eq!((f.outstanding_minor, f.balance_status.code()), (0, "clear"));
         let f = client_figures(
             &[
                 deal(1000, 1000, "completed", None),
@@ -226,13 +224,16 @@ mod tests {
         assert_eq!(
             (
                 f.outstanding_minor,
-                f.balance_status,
+                f.balance_status.code(),
                 f.purchase_total_minor
             ),
             (0, "clear", 1000)
         );
         let f = client_figures(&[deal(1000, 0, "pending", Some(5))], false, today);
-        assert_eq!((f.outstanding_minor, f.balance_status), (1000, "pending"));
+        assert_eq!(
+            (f.outstanding_minor, f.balance_status.code()),
+            (1000, "pending")
+        );
         let f = client_figures(
             &[
                 deal(1000, 0, "pending", Some(-1)),
@@ -241,7 +242,11 @@ mod tests {
             false,
             today,
         );
-        assert_eq!(f.balance_status, "bad_debt", "half billed, overdue");
+        assert_eq!(
+            f.balance_status,
+            BalanceStatus::BadDebt,
+            "half billed, overdue"
+        );
         let f = client_figures(
             &[
                 deal(900, 0, "pending", Some(-1)),
@@ -250,8 +255,12 @@ mod tests {
             false,
             today,
         );
-        assert_eq!(f.balance_status, "pending", "under half overdue");
+        assert_eq!(
+            f.balance_status,
+            BalanceStatus::Pending,
+            "under half overdue"
+        );
         let f = client_figures(&[deal(1000, 1000, "completed", None)], true, today);
-        assert_eq!(f.balance_status, "bad_debt", "written off");
+        assert_eq!(f.balance_status, BalanceStatus::BadDebt, "written off");
     }
 }

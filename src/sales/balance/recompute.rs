@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::rollups::{recompute_day, recompute_owner};
 use super::{ClientDeal, client_figures, counted_minor, deal_figures};
 use crate::db::{AnyConnection, Books, now};
+use crate::domain::{DealStatus, PaymentStatus};
 use crate::schema::{clients, deals, organizations, payments};
 
 /// Recomputes the deal, its client and its owner's rollups from the payments as they now stand.
@@ -100,7 +101,7 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
         counted.push((s, minor));
         days.push(day);
     }
-    let f = deal_figures(amount, &status, &counted);
+    let f = deal_figures(amount, status, &counted);
     let t = now();
     diesel::update(deals::table.find(deal_id))
         .set((
@@ -123,13 +124,13 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
 
 /// A deal as the recomputation reads it: amount, status, client, currency, rate to the
 /// organization's currency, the organization's currency, organization, owner.
-type DealFacts = (i64, String, i64, String, i64, String, i64, i64);
+type DealFacts = (i64, DealStatus, i64, String, i64, String, i64, i64);
 
 /// A payment as the recomputation reads it: id, status, amount, amount received, currency,
 /// rate, counted amounts as stored (deal's and organization's currency), payment date.
 type PaymentFigures = (
     i64,
-    String,
+    PaymentStatus,
     i64,
     Option<i64>,
     String,
@@ -149,7 +150,7 @@ pub fn recompute_client(
         .find(client_id)
         .select(clients::organization_id)
         .first(conn)?;
-    let rows: Vec<(i64, i64, String, Option<NaiveDate>)> = deals::table
+    let rows: Vec<(i64, i64, DealStatus, Option<NaiveDate>)> = deals::table
         .filter(deals::organization_id.eq(org))
         .filter(deals::client_id.eq(client_id))
         .select((
@@ -172,7 +173,7 @@ pub fn recompute_client(
         payments::table
             .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
             .filter(payments::organization_id.eq(org))
-            .filter(payments::status.eq("bad_debt"))
+            .filter(payments::status.eq(PaymentStatus::BadDebt))
             .filter(deals::client_id.eq(client_id)),
     ))
     .get_result(conn)?;

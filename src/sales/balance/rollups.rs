@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable};
 
 use crate::db::AnyConnection;
+use crate::domain::PaymentStatus;
 use crate::schema::{deals, payments};
 
 /// Rebuilds the owner's totals of `day` from that day's payments on their deals.
@@ -76,7 +77,7 @@ pub fn recompute_owner(
     let (waiting, waiting_minor): (i64, Option<i64>) = payments::table
         .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
         .filter(payments::organization_id.eq(organization_id))
-        .filter(payments::status.eq("pending"))
+        .filter(payments::status.eq(PaymentStatus::Pending))
         .filter(deals::created_by_id.eq(owner_id))
         .select((
             count_star(),

@@ -308,7 +308,7 @@ async fn show(
             .into_iter()
             .map(|p| {
                 let amount = money(p.amount_minor, &p.currency);
-                let status = payment_form::status_label(&p.status);
+                let status = p.status.label();
                 (p, amount, status)
             })
             .collect(),

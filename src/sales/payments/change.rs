@@ -1,18 +1,20 @@
 //! Changing a pending payment: its creator edits it (a new receipt replaces the old, or the old
 //! is removed) or deletes it. Once a verifier has decided it, it stays as it is (403).
 
+use crate::domain::PaymentStatus;
 use crate::domain::money::money;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
 use serde_json::json;
 
 use super::form::PaymentForm;
-use super::queries::{self, PaymentRecord};
+use super::queries::{self, PaymentRecord, PaymentValues, Receipt};
 use super::{audit_json, form_page, read_form, receipt, rules};
 use crate::AppState;
-use crate::audit::{self, actions};
-use crate::db::{self, AnyConnection, PublicId, money_tx};
+use crate::audit::{self, Actor, actions};
+use crate::db::{self, AnyConnection, Books, PublicId, money_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::balance;
@@ -48,7 +50,7 @@ fn still_changeable(
     seen: &PaymentRecord,
 ) -> Result<(PaymentRecord, DealRecord), AppError> {
     let payment = queries::find(conn, scope, seen.public_id)?;
-    if payment.status != "pending" {
+    if payment.status != PaymentStatus::Pending {
         return Err(decided_meanwhile());
     }
     let deal = deal_queries::find_id(conn, scope, payment.deal_id)?;
@@ -114,55 +116,16 @@ pub async fn update(
                 None
             }
         };
-        let remove = f.remove_receipt == "1";
+        let edit = Edit {
+            actor: &actor,
+            today,
+            receipt: new_receipt.as_ref().map(receipt::Held::receipt),
+            remove_receipt: f.remove_receipt == "1",
+        };
         let saved = match values.filter(|_| errors.is_empty()) {
             None => Err(FormError::Invalid(errors)),
             Some(v) => money_tx(conn, scope.org().id(), |conn, books| {
-                let (payment, deal) = still_changeable(conn, &scope, &payment)?;
-                let rule_errors = rules::check(conn, &deal, &v, Some(payment.id))?;
-                if !rule_errors.is_empty() {
-                    return Err(FormError::Invalid(rule_errors));
-                }
-                let file = new_receipt.as_ref().map(|r| r.receipt());
-                let receipt_change = match (&file, remove) {
-                    (Some(r), _) => Some(Some(r)),
-                    (None, true) => Some(None),
-                    (None, false) => None,
-                };
-                let receipt_after = match receipt_change {
-                    Some(r) => r.map(|r| r.path.clone()),
-                    None => payment.receipt_path.clone(),
-                };
-                let before = audit_json(
-                    &queries::values_of(&payment),
-                    &payment.transaction_number,
-                    payment.receipt_path.as_deref(),
-                );
-                let after = audit_json(&v, &payment.transaction_number, receipt_after.as_deref());
-                let Some((old, new)) = audit::changes(&before, &after) else {
-                    return Ok(None);
-                };
-                if !queries::update(conn, payment.id, &v, receipt_change)
-                    .map_err(super::cheque_conflict)?
-                {
-                    return Err(decided_meanwhile().into());
-                }
-                balance::recompute(conn, books, deal.id, today, &[payment.payment_date])?;
-                crate::invoices::sync(conn, books.org(), payment.id)?;
-                activity::log(
-                    conn,
-                    &actor,
-                    &deal,
-                    Change {
-                        audit: actions::UPDATE,
-                        action: "payment_edited",
-                        description: Some(format!("Edited payment {}", payment.transaction_number)),
-                        old: Some(old),
-                        new,
-                        entity: Some(("payment", payment.public_id)),
-                    },
-                )?;
-                Ok(Some(receipt_change.is_some()))
+                edit.save(conn, books, &scope, &payment, &v)
             }),
         };
         // A replaced or removed receipt is no longer referenced once the edit is committed; a
@@ -193,6 +156,71 @@ pub async fn update(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(ctx, deal, committed, Some(payment), form, errors),
         ),
+    }
+}
+
+/// An edit of a payment beside its checked values: who, when, and what becomes of the receipt.
+struct Edit<'a> {
+    actor: &'a Actor,
+    today: NaiveDate,
+    receipt: Option<Receipt>,
+    remove_receipt: bool,
+}
+
+impl Edit<'_> {
+    /// Saves the edit if the payment is still pending and the deal's rules allow it:
+    /// `None` when nothing changed, else whether its receipt was replaced or removed.
+    fn save(
+        &self,
+        conn: &mut AnyConnection,
+        books: &Books,
+        scope: &RecordScope,
+        seen: &PaymentRecord,
+        v: &PaymentValues,
+    ) -> Result<Option<bool>, FormError> {
+        let (payment, deal) = still_changeable(conn, scope, seen)?;
+        let rule_errors = rules::check(conn, &deal, v, Some(payment.id))?;
+        if !rule_errors.is_empty() {
+            return Err(FormError::Invalid(rule_errors));
+        }
+        let receipt_change = match (&self.receipt, self.remove_receipt) {
+            (Some(r), _) => Some(Some(r)),
+            (None, true) => Some(None),
+            (None, false) => None,
+        };
+        let receipt_after = match receipt_change {
+            Some(r) => r.map(|r| r.path.clone()),
+            None => payment.receipt_path.clone(),
+        };
+        let number = &payment.transaction_number;
+        let before = audit_json(
+            &queries::values_of(&payment),
+            number,
+            payment.receipt_path.as_deref(),
+        );
+        let after = audit_json(v, number, receipt_after.as_deref());
+        let Some((old, new)) = audit::changes(&before, &after) else {
+            return Ok(None);
+        };
+        if !queries::update(conn, payment.id, v, receipt_change).map_err(super::cheque_conflict)? {
+            return Err(decided_meanwhile().into());
+        }
+        balance::recompute(conn, books, deal.id, self.today, &[payment.payment_date])?;
+        crate::invoices::sync(conn, books.org(), payment.id)?;
+        activity::log(
+            conn,
+            self.actor,
+            &deal,
+            Change {
+                audit: actions::UPDATE,
+                action: "payment_edited",
+                description: Some(format!("Edited payment {number}")),
+                old: Some(old),
+                new,
+                entity: Some(("payment", payment.public_id)),
+            },
+        )?;
+        Ok(Some(receipt_change.is_some()))
     }
 }
 

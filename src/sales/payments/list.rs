@@ -7,10 +7,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::form::{METHODS, label, status_label};
+use super::form::{METHODS, label};
 use super::queries::{self, Filter, PaymentRow};
 use crate::AppState;
 use crate::db;
+use crate::domain::{PaymentStatus, choices};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::deals::scope_request;
@@ -20,15 +21,6 @@ use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 const PAGE_SIZE: i64 = 50;
-
-const STATUSES: [(&str, &str); 6] = [
-    ("", "Any status"),
-    ("pending", "Pending"),
-    ("verified", "Verified"),
-    ("rejected", "Rejected"),
-    ("refunded", "Refunded"),
-    ("bad_debt", "Bad debt"),
-];
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -44,7 +36,9 @@ pub struct ListQuery {
 impl ListQuery {
     fn filter(&self, e: &mut FieldErrors) -> Filter {
         let f = Filter {
-            status: filter_choice(&STATUSES, &self.status, "status", e),
+            status: e
+                .check("status", choices::pick::<PaymentStatus>(&self.status))
+                .flatten(),
             method: filter_choice(&METHODS, &self.method, "method", e),
             from: e.check("from", date(&self.from)).flatten(),
             to: e.check("to", date(&self.to)).flatten(),
@@ -113,7 +107,7 @@ pub async fn list(
             amount: money(row.amount_minor, &row.currency),
             category: label(&row.category),
             method: label(&row.method),
-            status: status_label(&row.status),
+            status: row.status.label(),
             row,
         })
         .collect();
@@ -126,7 +120,7 @@ pub async fn list(
             query,
             errors,
             rows,
-            status_options: options(&STATUSES),
+            status_options: choices::any_of::<PaymentStatus>("Any status"),
             method_options,
             next: pages.next,
             first: pages.first,

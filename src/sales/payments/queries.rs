@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::domain::FailureReason;
+use crate::domain::{FailureReason, PaymentStatus};
 use crate::sales::deals::queries::DealRecord;
 use crate::schema::{clients, deals, payment_approvals, payments, users};
 use crate::scope::RecordScope;
@@ -23,7 +23,7 @@ pub struct PaymentRecord {
     pub exchange_rate_e4: i64,
     pub category: String,
     pub method: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub payment_date: NaiveDate,
     pub cheque_number: Option<String>,
     pub bank_reference: Option<String>,
@@ -47,7 +47,7 @@ pub struct PaymentRecord {
 impl PaymentRecord {
     /// Its creator may change or delete it until a verifier decides it.
     pub fn can_change(&self, user_id: i64) -> bool {
-        self.status == "pending" && self.created_by_id == user_id
+        self.status == PaymentStatus::Pending && self.created_by_id == user_id
     }
 }
 
@@ -60,7 +60,7 @@ pub struct PaymentRow {
     pub currency: String,
     pub category: String,
     pub method: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub payment_date: NaiveDate,
     pub has_receipt: Option<String>,
     pub created_at: NaiveDateTime,
@@ -173,7 +173,7 @@ fn row_columns() -> (
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<String>,
+    pub status: Option<PaymentStatus>,
     pub method: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -194,8 +194,8 @@ pub fn mine(
         .filter(payments::created_by_id.eq(scope.user_id()))
         .select(row_columns())
         .into_boxed();
-    if let Some(s) = &f.status {
-        q = q.filter(payments::status.eq(s.clone()));
+    if let Some(s) = f.status {
+        q = q.filter(payments::status.eq(s));
     }
     if let Some(m) = &f.method {
         q = q.filter(payments::method.eq(m.clone()));
@@ -229,10 +229,10 @@ pub fn committed(
     deal: &DealRecord,
     except: Option<i64>,
 ) -> QueryResult<(i64, i64)> {
-    let rows: Vec<(i64, String, i64)> = payments::table
+    let rows: Vec<(i64, PaymentStatus, i64)> = payments::table
         .filter(payments::organization_id.eq(deal.organization_id))
         .filter(payments::deal_id.eq(deal.id))
-        .filter(payments::status.eq_any(["verified", "pending"]))
+        .filter(payments::status.eq_any([PaymentStatus::Verified, PaymentStatus::Pending]))
         .select((payments::id, payments::status, payments::counted_minor))
         .load(conn)?;
     let (mut verified, mut pending) = (0, 0);
@@ -240,7 +240,7 @@ pub fn committed(
         if Some(id) == except {
             continue;
         }
-        if status == "verified" {
+        if status == PaymentStatus::Verified {
             verified += counted;
         } else {
             pending += counted;
@@ -323,7 +323,7 @@ pub fn insert(
             payments::exchange_rate_e4.eq(v.exchange_rate_e4),
             payments::category.eq(&v.category),
             payments::method.eq(&v.method),
-            payments::status.eq("pending"),
+            payments::status.eq(PaymentStatus::Pending),
             payments::payment_date.eq(v.payment_date),
             payments::cheque_number.eq(&v.cheque_number),
             payments::bank_reference.eq(&v.bank_reference),
@@ -348,7 +348,7 @@ pub fn update(
 ) -> QueryResult<bool> {
     let pending = payments::table
         .filter(payments::id.eq(id))
-        .filter(payments::status.eq("pending"));
+        .filter(payments::status.eq(PaymentStatus::Pending));
     let moved = diesel::update(pending)
         .set((
             payments::amount_minor.eq(v.amount_minor),
@@ -381,7 +381,7 @@ pub fn update(
 pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
     let pending = payments::table
         .filter(payments::id.eq(id))
-        .filter(payments::status.eq("pending"));
+        .filter(payments::status.eq(PaymentStatus::Pending));
     Ok(diesel::delete(pending).execute(conn)? == 1)
 }
 
