@@ -129,7 +129,7 @@ fn admissible(
     let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
     let deal = find_in_org(conn, who.org, p.deal_id)?;
     let approvals = payment_queries::approvals(conn, &p)?;
-    match may_decide(who.user_id, &p, &deal.status, &deal.deal_number, &approvals) {
+    match may_decide(who.user_id, &p, deal.status, &deal.deal_number, &approvals) {
         Ok(()) => Ok((p, deal, approvals.len() as i32 + 1)),
         // Pending when the verifier opened it: someone decided it in the meantime.
         Err(Bar::Decided(status)) => Err(Refused::Not(

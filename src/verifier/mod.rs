@@ -133,7 +133,7 @@ fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPag
     let blocked = may_decide(
         ctx.user.id,
         p,
-        &l.deal.status,
+        l.deal.status,
         &l.deal.deal_number,
         &l.approvals,
     )

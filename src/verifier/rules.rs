@@ -2,7 +2,7 @@
 //! still pending, on a deal not cancelled, recorded by someone else, and (at a second step) not
 //! already approved by this verifier: two people, always.
 
-use crate::domain::PaymentStatus;
+use crate::domain::{DealStatus, PaymentStatus};
 use actix_web::http::StatusCode;
 
 use crate::sales::payments::queries::{ApprovalRow, PaymentRecord};
@@ -53,7 +53,7 @@ impl Bar {
 pub fn may_decide(
     user: i64,
     payment: &PaymentRecord,
-    deal_status: &str,
+    deal_status: DealStatus,
     deal_number: &str,
     approvals: &[ApprovalRow],
 ) -> Result<(), Bar> {
@@ -63,7 +63,7 @@ pub fn may_decide(
     if payment.created_by_id == user {
         return Err(Bar::OwnPayment);
     }
-    if deal_status == "cancelled" {
+    if deal_status == DealStatus::Cancelled {
         return Err(Bar::DealCancelled(deal_number.to_string()));
     }
     if approvals.iter().any(|a| a.approver_id == user) {

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable};
 
 use crate::db::AnyConnection;
-use crate::domain::PaymentStatus;
+use crate::domain::{DealStatus, PaymentStatus};
 use crate::schema::{deals, payments};
 
 /// Rebuilds the owner's totals of `day` from that day's payments on their deals.
@@ -19,7 +19,7 @@ pub fn recompute_day(
     owner_id: i64,
     day: NaiveDate,
 ) -> QueryResult<()> {
-    let rows: Vec<(String, i64)> = payments::table
+    let rows: Vec<(PaymentStatus, i64)> = payments::table
         .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
         .filter(payments::organization_id.eq(organization_id))
         .filter(payments::payment_date.eq(day))
@@ -28,11 +28,11 @@ pub fn recompute_day(
         .load(conn)?;
     let mut t = [0_i64; 6];
     for (status, minor) in rows {
-        let slot = match status.as_str() {
-            "verified" => 0,
-            "pending" => 2,
-            "rejected" => 4,
-            _ => continue,
+        let slot = match status {
+            PaymentStatus::Verified => 0,
+            PaymentStatus::Pending => 2,
+            PaymentStatus::Rejected => 4,
+            PaymentStatus::Refunded | PaymentStatus::BadDebt => continue,
         };
         t[slot] += 1;
         t[slot + 1] += minor;
@@ -68,7 +68,7 @@ pub fn recompute_owner(
     let (open, outstanding): (i64, Option<i64>) = deals::table
         .filter(deals::organization_id.eq(organization_id))
         .filter(deals::created_by_id.eq(owner_id))
-        .filter(deals::status.eq_any(["pending", "in_progress"]))
+        .filter(deals::status.eq_any([DealStatus::Pending, DealStatus::InProgress]))
         .select((
             count_star(),
             sql::<Nullable<BigInt>>("CAST(SUM(amount_org_minor - paid_org_minor) AS BIGINT)"),

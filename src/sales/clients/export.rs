@@ -56,7 +56,7 @@ pub async fn export(
                     cell(&format!("{} {}", r.owner_first, r.owner_last)),
                     (if r.is_active { "active" } else { "archived" }).to_string(),
                     crate::domain::money::minor_to_input(r.outstanding_minor, exponent),
-                    r.balance_status.clone(),
+                    r.balance_status.code().to_string(),
                     local_time(r.created_at, tz),
                 ]
             },

@@ -8,6 +8,7 @@ pub mod queries;
 mod show;
 
 use crate::domain::money::money;
+use crate::domain::{BalanceStatus, choices};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -70,13 +71,6 @@ pub struct ListRow {
     pub balance: &'static str,
 }
 
-pub(crate) const BALANCES: [(&str, &str); 4] = [
-    ("", "Any balance"),
-    ("clear", "Clear"),
-    ("pending", "Pending"),
-    ("bad_debt", "Bad debt"),
-];
-
 #[derive(Template)]
 #[template(path = "sales/clients/list.html")]
 struct ListPage {
@@ -125,7 +119,7 @@ async fn list(
         .map(|row| ListRow {
             added: ctx.local_time(Some(row.created_at)),
             outstanding: money(row.outstanding_minor, &currency),
-            balance: crate::sales::deals::form::label(&row.balance_status),
+            balance: row.balance_status.label(),
             row,
         })
         .collect();
@@ -144,7 +138,7 @@ async fn list(
             ("active", "Active"),
             ("archived", "Archived"),
         ]),
-        balance_options: options(&BALANCES),
+        balance_options: choices::any_of::<BalanceStatus>("Any balance"),
         sort_options: options(&[("", "Name"), ("newest", "Newest first")]),
         next: pages.next,
         first: pages.first,
@@ -156,10 +150,8 @@ impl ListQuery {
         Filter {
             q: self.q.chars().take(100).collect(),
             active: Active::parse(&self.active),
-            balance: BALANCES
-                .iter()
-                .find(|(code, _)| !code.is_empty() && *code == self.balance)
-                .map(|(code, _)| code.to_string()),
+            // An unknown balance is no filter: the list shows every client.
+            balance: BalanceStatus::parse(&self.balance),
             sort: Sort::parse(&self.sort),
             after: self.after.parse().ok(),
         }

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
+use crate::domain::BalanceStatus;
 use crate::schema::{clients, users};
 use crate::scope::RecordScope;
 
@@ -25,7 +26,7 @@ pub struct ClientRecord {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub outstanding_minor: i64,
-    pub balance_status: String,
+    pub balance_status: BalanceStatus,
 }
 
 /// A list row: the client and who owns it.
@@ -42,7 +43,7 @@ pub struct ClientRow {
     pub owner_last: String,
     pub created_at: NaiveDateTime,
     pub outstanding_minor: i64,
-    pub balance_status: String,
+    pub balance_status: BalanceStatus,
 }
 
 /// "★★★★☆" for 4 of 5; `None` when not rated.
@@ -100,7 +101,7 @@ pub struct Filter {
     pub q: String,
     pub active: Active,
     /// clear, pending or bad_debt (`sales::balance`).
-    pub balance: Option<String>,
+    pub balance: Option<BalanceStatus>,
     pub sort: Sort,
     /// Keyset cursor: the last row of the previous page.
     pub after: Option<PublicId>,
@@ -152,8 +153,8 @@ pub fn list(
                 .or(clients::phone.like(p).escape('\\')),
         );
     }
-    if let Some(b) = &f.balance {
-        q = q.filter(clients::balance_status.eq(b.clone()));
+    if let Some(b) = f.balance {
+        q = q.filter(clients::balance_status.eq(b));
     }
     q = match f.active {
         Active::Any => q,

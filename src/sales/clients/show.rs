@@ -1,6 +1,6 @@
 //! The client page: its figures, deals, payments, calls, possible duplicates and history.
 
-use crate::domain::{BalanceStatus, Money};
+use crate::domain::Money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
@@ -145,7 +145,7 @@ pub(super) async fn show(
     let money = Totals {
         purchase_total: m(loaded.client.purchase_total_minor),
         outstanding: m(loaded.client.outstanding_minor),
-        balance: BalanceStatus::parse(&loaded.client.balance_status).map_or("Other", |b| b.label()),
+        balance: loaded.client.balance_status.label(),
     };
     let deals = loaded
         .deals

@@ -30,24 +30,6 @@ pub const METHODS: [(&str, &str); 6] = [
     ("wallet", "Wallet"),
 ];
 
-/// Status codes in words, for lists and pages.
-pub fn label(code: &str) -> &'static str {
-    match code {
-        "pending" => "Pending",
-        "in_progress" => "In progress",
-        "completed" => "Completed",
-        "cancelled" => "Cancelled",
-        "initial" => "Not paid",
-        "partial" => "Partly paid",
-        "full" => "Paid",
-        "verified" => "Verified",
-        "rejected" => "Rejected",
-        "clear" => "Clear",
-        "bad_debt" => "Bad debt",
-        _ => "Other",
-    }
-}
-
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct DealForm {

@@ -7,7 +7,6 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::form::label;
 use super::queries::{self, DealRow, Filter, Sort};
 use super::scope_request;
 use crate::AppState;
@@ -166,9 +165,9 @@ pub async fn list(
         .into_iter()
         .map(|row| ListRow {
             amount: money(row.amount_minor, &row.currency),
-            status: label(&row.status),
-            payment: label(&row.payment_status),
-            verification: label(&row.verification_status),
+            status: row.status.label(),
+            payment: row.payment_status.label(),
+            verification: row.verification_status.label(),
             row,
         })
         .collect();
@@ -252,9 +251,9 @@ pub async fn export(
                         currency_exponent(&r.currency),
                     ),
                     r.currency.clone(),
-                    r.status.clone(),
-                    r.payment_status.clone(),
-                    r.verification_status.clone(),
+                    r.status.code().to_string(),
+                    r.payment_status.code().to_string(),
+                    r.verification_status.code().to_string(),
                     r.deal_date.to_string(),
                     r.due_date.map(|d| d.to_string()).unwrap_or_default(),
                     cell(&format!("{} {}", r.owner_first, r.owner_last)),

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use self::activity::Change;
-use self::form::{Choices, DealForm, METHODS, SOURCES, label};
+use self::form::{Choices, DealForm, METHODS, SOURCES};
 use self::queries::{DealRecord, NewDeal};
 use super::balance;
 use super::clients;
@@ -314,9 +314,9 @@ async fn show(
             .collect(),
         closed: crate::sales::payments::closed(&deal),
         paid_percent: deal.paid_minor * 100 / deal.amount_minor.max(1),
-        status: label(&deal.status),
-        payment: label(&deal.payment_status),
-        verification: label(&deal.verification_status),
+        status: deal.status.label(),
+        payment: deal.payment_status.label(),
+        verification: deal.verification_status.label(),
         source: pick(&SOURCES, &deal.source),
         method: pick(&METHODS, deal.payment_method.as_deref().unwrap_or_default()),
         ctx,

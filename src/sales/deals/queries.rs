@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::{BalanceStatus, DealPayment, DealStatus, DealVerification};
 use crate::schema::{clients, deals, projects, users};
 use crate::scope::RecordScope;
 use crate::web::OrgScope;
@@ -20,11 +21,11 @@ pub struct DealRecord {
     pub amount_minor: i64,
     pub currency: String,
     pub description: Option<String>,
-    pub status: String,
+    pub status: DealStatus,
     pub payment_method: Option<String>,
-    pub payment_status: String,
-    pub verification_status: String,
-    pub client_status: String,
+    pub payment_status: DealPayment,
+    pub verification_status: DealVerification,
+    pub client_status: BalanceStatus,
     pub paid_minor: i64,
     pub is_original: bool,
     pub deal_date: NaiveDate,
@@ -44,7 +45,8 @@ impl DealRecord {
     /// A deal may be edited or cancelled until a payment on it is verified, and not once it is
     /// completed or cancelled: the one rule both actions and the deal page ask.
     pub fn can_change(&self) -> bool {
-        self.paid_minor == 0 && !matches!(self.status.as_str(), "completed" | "cancelled")
+        self.paid_minor == 0
+            && !matches!(self.status, DealStatus::Completed | DealStatus::Cancelled)
     }
 }
 
@@ -55,9 +57,9 @@ pub struct DealRow {
     pub deal_number: String,
     pub amount_minor: i64,
     pub currency: String,
-    pub status: String,
-    pub payment_status: String,
-    pub verification_status: String,
+    pub status: DealStatus,
+    pub payment_status: DealPayment,
+    pub verification_status: DealVerification,
     pub deal_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
     pub client_public_id: PublicId,
@@ -333,7 +335,10 @@ pub fn update(conn: &mut AnyConnection, id: i64, d: &NewDeal) -> QueryResult<boo
 /// Cancels the deal; false when it can no longer change (a payment verified meanwhile).
 pub fn cancel(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
     let moved = diesel::update(while_changeable!(id))
-        .set((deals::status.eq("cancelled"), deals::updated_at.eq(now())))
+        .set((
+            deals::status.eq(DealStatus::Cancelled),
+            deals::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     Ok(moved == 1)
 }

@@ -5,6 +5,7 @@
 
 use super::queries::{self, PaymentValues};
 use crate::db::AnyConnection;
+use crate::domain::DealStatus;
 use crate::domain::money::money;
 use crate::error::AppError;
 use crate::sales::balance::counted_minor;
@@ -63,9 +64,9 @@ pub fn check(
 
 /// Why no payment can be recorded on the deal any more, if so.
 pub fn closed(deal: &DealRecord) -> Option<&'static str> {
-    match deal.status.as_str() {
-        "cancelled" => Some("This deal is cancelled: no payment can be recorded on it."),
-        "completed" => Some("This deal is completed: it is paid in full."),
-        _ => None,
+    match deal.status {
+        DealStatus::Cancelled => Some("This deal is cancelled: no payment can be recorded on it."),
+        DealStatus::Completed => Some("This deal is completed: it is paid in full."),
+        DealStatus::Pending | DealStatus::InProgress => None,
     }
 }
