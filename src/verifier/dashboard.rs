@@ -18,14 +18,13 @@ use crate::dashboards::period::{self, KINDS, Period};
 use crate::dashboards::{Figure, PeriodQuery, change, chart, range_text};
 use crate::db::{self, AnyConnection};
 use crate::domain::FailureReason;
-use crate::domain::PaymentStatus;
 use crate::domain::choices::options;
 use crate::domain::money::{Money, money};
 use crate::domain::ratio::percent;
+use crate::domain::{PaymentMethod, PaymentStatus};
 use crate::error::AppError;
 use crate::invoices::rules::status_for;
 use crate::permissions::Permission;
-use crate::sales::payments::form::label;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, OrgScope, render_status};
 
@@ -270,7 +269,7 @@ fn methods(now: &Summary, currency: &str) -> Vec<Line> {
     now.methods
         .iter()
         .map(|(method, (v, r))| Line {
-            name: label(method),
+            name: PaymentMethod::parse(method).map_or("Other", PaymentMethod::label),
             cells: vec![
                 v.payments.to_string(),
                 money(v.minor, currency),

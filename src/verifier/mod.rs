@@ -30,7 +30,7 @@ use crate::error::AppError;
 use crate::invoices;
 use crate::permissions::Permission;
 use crate::sales::deals::queries::{DealRecord, find_in_org, names};
-use crate::sales::payments::form::{label, rate_to_input};
+use crate::sales::payments::form::rate_to_input;
 use crate::sales::payments::queries::{self as payment_queries, ApprovalRow, PaymentRecord};
 use crate::sales::payments::receipt;
 use crate::web::time::When;
@@ -152,8 +152,8 @@ fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPag
         amount: money(p.amount_minor, &p.currency),
         received: p.received_amount_minor.map(|r| money(r, &p.currency)),
         rate: rate_to_input(p.exchange_rate_e4),
-        category: label(&p.category),
-        method: label(&p.method),
+        category: p.category.label(),
+        method: p.method.label(),
         status: p.status.label(),
         failure: p.failure_reason.map(FailureReason::label),
         is_image: p

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId};
-use crate::domain::PaymentStatus;
+use crate::domain::{PaymentMethod, PaymentStatus};
 use crate::sales::payments::queries::PaymentRecord;
 use crate::schema::{
     clients, deals, organizations, payment_approvals, payments, sales_owner_stats, users,
@@ -16,7 +16,7 @@ use crate::web::OrgScope;
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub status: PaymentStatus,
-    pub method: Option<String>,
+    pub method: Option<PaymentMethod>,
     /// Bounds on what the payment counts for in the organization's currency.
     pub min: Option<i64>,
     pub max: Option<i64>,
@@ -34,7 +34,7 @@ pub struct QueueRow {
     pub transaction_number: String,
     pub amount_minor: i64,
     pub currency: String,
-    pub method: String,
+    pub method: PaymentMethod,
     pub status: PaymentStatus,
     pub payment_date: NaiveDate,
     pub created_at: NaiveDateTime,
@@ -85,8 +85,8 @@ pub fn queue(
             payment_approvals::approver_id.nullable(),
         ))
         .into_boxed();
-    if let Some(m) = &f.method {
-        q = q.filter(payments::method.eq(m.clone()));
+    if let Some(m) = f.method {
+        q = q.filter(payments::method.eq(m));
     }
     if let Some(m) = f.min {
         q = q.filter(payments::counted_org_minor.ge(m));

@@ -9,15 +9,13 @@ use serde::{Deserialize, Serialize};
 use super::queries::{self, Filter, QueueRow};
 use crate::AppState;
 use crate::db::{self, PublicId};
-use crate::domain::PaymentStatus;
 use crate::domain::choices::{self, options};
 use crate::domain::money::money;
 use crate::domain::money::{currency_exponent, scaled_decimal};
+use crate::domain::{PaymentMethod, PaymentStatus};
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::sales::payments::form::{METHODS, label};
 use crate::web::dates::date;
-use crate::web::form::filter_choice;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 
@@ -58,7 +56,9 @@ impl QueueQuery {
             .check("status", choices::pick::<PaymentStatus>(&self.status))
             .flatten()
             .unwrap_or_default();
-        let method = filter_choice(&METHODS, &self.method, "method", e);
+        let method = e
+            .check("method", choices::pick::<PaymentMethod>(&self.method))
+            .flatten();
         let exponent = currency_exponent(currency);
         let amount = |v: &str| scaled_decimal(v, exponent, i64::MAX / 2);
         let seller = match self.seller.as_str() {
@@ -149,7 +149,7 @@ pub async fn queue(
         .into_iter()
         .map(|row| Row {
             amount: money(row.amount_minor, &row.currency),
-            method: label(&row.method),
+            method: row.method.label(),
             status: row.status.label(),
             seller: format!("{} {}", row.seller_first, row.seller_last),
             arrived: ctx.local_time(Some(row.created_at)),
@@ -157,8 +157,7 @@ pub async fn queue(
             row,
         })
         .collect();
-    let mut method_options = vec![(String::new(), "Any method".to_string())];
-    method_options.extend(options(&METHODS));
+    let method_options = choices::any_of::<PaymentMethod>("Any method");
     let mut seller_options = vec![(String::new(), "Anyone".to_string())];
     seller_options.extend(sellers.into_iter().map(|(_, p, n)| (p.to_string(), n)));
     render_status(

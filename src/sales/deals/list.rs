@@ -3,6 +3,7 @@
 
 use crate::domain::choices::options;
 use crate::domain::money::money;
+use crate::domain::{DealPayment, DealStatus, DealVerification, choices};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -15,31 +16,10 @@ use crate::domain::money::{currency_exponent, scaled_decimal};
 use crate::error::AppError;
 use crate::web::dates::date;
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, write_pages};
-use crate::web::form::filter_choice;
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 const PAGE_SIZE: i64 = 50;
-
-const STATUSES: [(&str, &str); 5] = [
-    ("", "Any status"),
-    ("pending", "Pending"),
-    ("in_progress", "In progress"),
-    ("completed", "Completed"),
-    ("cancelled", "Cancelled"),
-];
-const PAYMENTS: [(&str, &str); 4] = [
-    ("", "Any payment"),
-    ("initial", "Not paid"),
-    ("partial", "Partly paid"),
-    ("full", "Paid"),
-];
-const VERIFICATIONS: [(&str, &str); 4] = [
-    ("", "Any verification"),
-    ("pending", "Pending"),
-    ("verified", "Verified"),
-    ("rejected", "Rejected"),
-];
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -71,9 +51,18 @@ impl ListQuery {
                 .flatten()
         };
         let f = Filter {
-            status: filter_choice(&STATUSES, &self.status, "status", e),
-            payment: filter_choice(&PAYMENTS, &self.payment, "payment", e),
-            verification: filter_choice(&VERIFICATIONS, &self.verification, "verification", e),
+            status: e
+                .check("status", choices::pick::<DealStatus>(&self.status))
+                .flatten(),
+            payment: e
+                .check("payment", choices::pick::<DealPayment>(&self.payment))
+                .flatten(),
+            verification: e
+                .check(
+                    "verification",
+                    choices::pick::<DealVerification>(&self.verification),
+                )
+                .flatten(),
             client: self.client.parse().ok(),
             owner: match self.owner.as_str() {
                 "" => None,
@@ -189,9 +178,9 @@ pub async fn list(
             rows,
             currency,
             owner_options,
-            status_options: options(&STATUSES),
-            payment_options: options(&PAYMENTS),
-            verification_options: options(&VERIFICATIONS),
+            status_options: choices::any_of::<DealStatus>("Any status"),
+            payment_options: choices::any_of::<DealPayment>("Any payment"),
+            verification_options: choices::any_of::<DealVerification>("Any verification"),
             sort_options: options(&[
                 ("", "Newest first"),
                 ("date", "Deal date"),

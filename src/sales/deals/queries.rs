@@ -88,9 +88,9 @@ impl Sort {
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<String>,
-    pub payment: Option<String>,
-    pub verification: Option<String>,
+    pub status: Option<DealStatus>,
+    pub payment: Option<DealPayment>,
+    pub verification: Option<DealVerification>,
     pub client: Option<PublicId>,
     /// A user of the scope; -1 for one it does not hold (no rows).
     pub owner: Option<i64>,
@@ -141,14 +141,14 @@ pub fn list(
             users::last_name,
             deals::paid_minor,
         ));
-    if let Some(s) = &f.status {
-        q = q.filter(deals::status.eq(s.clone()));
+    if let Some(s) = f.status {
+        q = q.filter(deals::status.eq(s));
     }
-    if let Some(s) = &f.payment {
-        q = q.filter(deals::payment_status.eq(s.clone()));
+    if let Some(s) = f.payment {
+        q = q.filter(deals::payment_status.eq(s));
     }
-    if let Some(s) = &f.verification {
-        q = q.filter(deals::verification_status.eq(s.clone()));
+    if let Some(s) = f.verification {
+        q = q.filter(deals::verification_status.eq(s));
     }
     if let Some(c) = f.client {
         q = q.filter(clients::public_id.eq(c));

@@ -6,47 +6,13 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::queries::{PaymentRecord, PaymentValues};
-use crate::domain::money;
+use crate::domain::{PaymentCategory, PaymentMethod, money};
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
 
-pub const CATEGORIES: [(&str, &str); 3] = [
-    ("advance", "Advance"),
-    ("partial", "Partial"),
-    ("final", "Final"),
-];
-
-pub const METHODS: [(&str, &str); 5] = [
-    ("bank_transfer", "Bank transfer"),
-    ("card", "Card"),
-    ("cash", "Cash"),
-    ("cheque", "Cheque"),
-    ("wallet", "Wallet"),
-];
-
 /// How far back a payment date may go.
 pub const MAX_AGE_DAYS: i64 = 365;
-
-/// Codes in words, for lists and pages.
-pub fn label(code: &str) -> &'static str {
-    CATEGORIES
-        .iter()
-        .chain(METHODS.iter())
-        .find(|(c, _)| *c == code)
-        .map_or_else(|| status_label(code), |(_, l)| l)
-}
-
-pub fn status_label(code: &str) -> &'static str {
-    match code {
-        "pending" => "Pending",
-        "verified" => "Verified",
-        "rejected" => "Rejected",
-        "refunded" => "Refunded",
-        "bad_debt" => "Bad debt",
-        _ => "Other",
-    }
-}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -62,13 +28,6 @@ pub struct PaymentForm {
     pub notes: String,
     /// "1" when an edit drops the stored receipt.
     pub remove_receipt: String,
-}
-
-fn choice(items: &[(&str, &str)], value: &str) -> Option<String> {
-    items
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map(|(v, _)| v.to_string())
 }
 
 impl PaymentForm {
@@ -87,8 +46,8 @@ impl PaymentForm {
     pub fn of(p: &PaymentRecord) -> Self {
         let exponent = money::currency_exponent(&p.currency);
         Self {
-            category: p.category.clone(),
-            method: p.method.clone(),
+            category: p.category.code().into(),
+            method: p.method.code().into(),
             amount: money::minor_to_input(p.amount_minor, exponent),
             currency: p.currency.clone(),
             exchange_rate: rate_to_input(p.exchange_rate_e4),
@@ -107,11 +66,11 @@ impl PaymentForm {
         deal_currency: &str,
         e: &mut FieldErrors,
     ) -> Option<PaymentValues> {
-        let category = choice(&CATEGORIES, &self.category);
+        let category = PaymentCategory::parse(&self.category);
         if category.is_none() {
             e.add("category", "Choose advance, partial or final.");
         }
-        let method = choice(&METHODS, &self.method);
+        let method = PaymentMethod::parse(&self.method);
         if method.is_none() {
             e.add("method", "Choose how the client paid.");
         }
@@ -157,11 +116,11 @@ impl PaymentForm {
         let bank_reference = e
             .check("bank_reference", form::optional(&self.bank_reference, 100))
             .flatten();
-        match method.as_deref() {
-            Some("cheque") if cheque_number.is_none() => {
+        match method {
+            Some(PaymentMethod::Cheque) if cheque_number.is_none() => {
                 e.add("cheque_number", "Enter the cheque's number.")
             }
-            Some("bank_transfer") if bank_reference.is_none() => e.add(
+            Some(PaymentMethod::BankTransfer) if bank_reference.is_none() => e.add(
                 "bank_reference",
                 "Enter the transfer's bank reference, so the verifier can find it.",
             ),
@@ -176,8 +135,8 @@ impl PaymentForm {
             exchange_rate_e4: rate?,
             payment_date: payment_date?,
             // Only the method's own reference is kept.
-            cheque_number: cheque_number.filter(|_| method == "cheque"),
-            bank_reference: bank_reference.filter(|_| method == "bank_transfer"),
+            cheque_number: cheque_number.filter(|_| method == PaymentMethod::Cheque),
+            bank_reference: bank_reference.filter(|_| method == PaymentMethod::BankTransfer),
             notes: notes?,
             method,
         };

@@ -1,22 +1,19 @@
 //! `/sales/payments`, "My payments": what the user recorded, newest first, with each payment's
 //! status, filterable by status, method and payment date; keyset pages.
 
-use crate::domain::choices::options;
 use crate::domain::money::money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::form::{METHODS, label};
 use super::queries::{self, Filter, PaymentRow};
 use crate::AppState;
 use crate::db;
-use crate::domain::{PaymentStatus, choices};
+use crate::domain::{PaymentMethod, PaymentStatus, choices};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::deals::scope_request;
 use crate::web::dates::date;
-use crate::web::form::filter_choice;
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -39,7 +36,9 @@ impl ListQuery {
             status: e
                 .check("status", choices::pick::<PaymentStatus>(&self.status))
                 .flatten(),
-            method: filter_choice(&METHODS, &self.method, "method", e),
+            method: e
+                .check("method", choices::pick::<PaymentMethod>(&self.method))
+                .flatten(),
             from: e.check("from", date(&self.from)).flatten(),
             to: e.check("to", date(&self.to)).flatten(),
             after: self.after.parse().ok(),
@@ -105,14 +104,13 @@ pub async fn list(
         .into_iter()
         .map(|row| ListRow {
             amount: money(row.amount_minor, &row.currency),
-            category: label(&row.category),
-            method: label(&row.method),
+            category: row.category.label(),
+            method: row.method.label(),
             status: row.status.label(),
             row,
         })
         .collect();
-    let mut method_options = vec![(String::new(), "Any method".to_string())];
-    method_options.extend(options(&METHODS));
+    let method_options = choices::any_of::<PaymentMethod>("Any method");
     render_status(
         errors.status(),
         &ListPage {

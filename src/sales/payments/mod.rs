@@ -12,15 +12,15 @@ mod rules;
 
 pub use self::rules::closed;
 
-use crate::domain::choices::options;
 use crate::domain::money::money;
+use crate::domain::{PaymentCategory, PaymentMethod, choices};
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde_json::json;
 
-use self::form::{CATEGORIES, METHODS, PaymentForm, label};
+use self::form::PaymentForm;
 use self::queries::{PaymentRecord, PaymentValues};
 use super::balance;
 use super::deals::activity::{self, Change};
@@ -94,8 +94,8 @@ fn form_page(
         payment,
         form,
         errors,
-        category_options: options(&CATEGORIES),
-        method_options: options(&METHODS),
+        category_options: choices::coded::<PaymentCategory>(),
+        method_options: choices::coded::<PaymentMethod>(),
         max_mb: receipt::MAX_BYTES / (1024 * 1024),
     }
 }
@@ -234,7 +234,7 @@ async fn create(
                         description: Some(format!(
                             "Recorded payment {number} of {} ({})",
                             money(v.amount_minor, &v.currency),
-                            label(&v.category).to_lowercase()
+                            v.category.label().to_lowercase()
                         )),
                         old: None,
                         new: audit_json(&v, &number, file.as_ref().map(|r| r.path.as_str())),

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::domain::{FailureReason, PaymentStatus};
+use crate::domain::{FailureReason, PaymentCategory, PaymentMethod, PaymentStatus};
 use crate::sales::deals::queries::DealRecord;
 use crate::schema::{clients, deals, payment_approvals, payments, users};
 use crate::scope::RecordScope;
@@ -21,8 +21,8 @@ pub struct PaymentRecord {
     pub amount_minor: i64,
     pub currency: String,
     pub exchange_rate_e4: i64,
-    pub category: String,
-    pub method: String,
+    pub category: PaymentCategory,
+    pub method: PaymentMethod,
     pub status: PaymentStatus,
     pub payment_date: NaiveDate,
     pub cheque_number: Option<String>,
@@ -58,8 +58,8 @@ pub struct PaymentRow {
     pub transaction_number: String,
     pub amount_minor: i64,
     pub currency: String,
-    pub category: String,
-    pub method: String,
+    pub category: PaymentCategory,
+    pub method: PaymentMethod,
     pub status: PaymentStatus,
     pub payment_date: NaiveDate,
     pub has_receipt: Option<String>,
@@ -174,7 +174,7 @@ fn row_columns() -> (
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub status: Option<PaymentStatus>,
-    pub method: Option<String>,
+    pub method: Option<PaymentMethod>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub after: Option<PublicId>,
@@ -197,8 +197,8 @@ pub fn mine(
     if let Some(s) = f.status {
         q = q.filter(payments::status.eq(s));
     }
-    if let Some(m) = &f.method {
-        q = q.filter(payments::method.eq(m.clone()));
+    if let Some(m) = f.method {
+        q = q.filter(payments::method.eq(m));
     }
     if let Some(d) = f.from {
         q = q.filter(payments::payment_date.ge(d));
@@ -270,8 +270,8 @@ pub fn cheque_taken(
 /// A payment's values as the form gives them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentValues {
-    pub category: String,
-    pub method: String,
+    pub category: PaymentCategory,
+    pub method: PaymentMethod,
     pub amount_minor: i64,
     pub currency: String,
     pub exchange_rate_e4: i64,
@@ -283,8 +283,8 @@ pub struct PaymentValues {
 
 pub fn values_of(p: &PaymentRecord) -> PaymentValues {
     PaymentValues {
-        category: p.category.clone(),
-        method: p.method.clone(),
+        category: p.category,
+        method: p.method,
         amount_minor: p.amount_minor,
         currency: p.currency.clone(),
         exchange_rate_e4: p.exchange_rate_e4,

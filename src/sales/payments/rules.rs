@@ -5,8 +5,8 @@
 
 use super::queries::{self, PaymentValues};
 use crate::db::AnyConnection;
-use crate::domain::DealStatus;
 use crate::domain::money::money;
+use crate::domain::{DealStatus, PaymentCategory};
 use crate::error::AppError;
 use crate::sales::balance::counted_minor;
 use crate::sales::deals::queries::DealRecord;
@@ -42,7 +42,7 @@ pub fn check(
                 money(pending, &deal.currency)
             ),
         );
-    } else if v.category == "final" && this != left {
+    } else if v.category == PaymentCategory::Final && this != left {
         e.add(
             "category",
             format!(
