@@ -264,83 +264,105 @@ pub async fn export(
     }
     let tz = ctx.timezone();
     let actor = ctx.actor();
-    let exp = currency_exponent(viewer.currency());
     let body = db::run(&state.pool, move |conn| {
-        let seen = &viewer;
-        let (mut f, _) = filter(conn, seen, &s, tz)?;
-        let totals = lookup::totals(conn, seen, &f)?;
-        let amount = |minor: i64| minor_to_input(minor, exp);
-        let mut file = CsvFile::new(&[
-            "created",
-            "person",
-            "deal",
-            "base",
-            "currency",
-            "rate_percent",
+        let file = statement_csv(conn, &viewer, &s, tz)?;
+        file.finish_audited(
+            conn,
+            &actor,
+            viewer.org(),
             "commission",
-            "exchange_rate",
-            "converted",
-            "bonus",
-            "penalty",
-            "penalty_reason",
-            "final",
-            "status",
-            "paid",
-        ])?;
-        while file.rows < EXPORT_LIMIT {
-            let batch = lookup::list(conn, seen, &f, 2_000.min(EXPORT_LIMIT - file.rows))?;
-            for r in &batch {
-                let deal_exp = currency_exponent(&r.currency);
-                let local = |t: chrono::NaiveDateTime| {
-                    t.and_utc()
-                        .with_timezone(&tz)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string()
-                };
-                file.row([
-                    local(r.created_at),
-                    cell(&r.person()),
-                    cell(&r.deal_number),
-                    minor_to_input(r.base_minor, deal_exp),
-                    r.currency.clone(),
-                    bp_to_percent(r.rate_bp.into()),
-                    minor_to_input(r.commission_minor, deal_exp),
-                    minor_to_input(r.exchange_rate_e4, 4),
-                    amount(r.converted_minor),
-                    amount(r.bonus_minor),
-                    amount(r.penalty_minor),
-                    cell(r.penalty_reason.as_deref().unwrap_or_default()),
-                    amount(r.final_minor),
-                    r.status.code().to_string(),
-                    r.paid_at.map(local).unwrap_or_default(),
-                ])?;
-            }
-            match batch.last() {
-                Some(last) if batch.len() == 2_000 => f.after = Some(last.public_id),
-                _ => break,
-            }
-        }
-        file.row([
-            "total".to_string(),
-            String::new(),
-            format!("{} commissions", totals.count),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            amount(totals.converted),
-            amount(totals.bonus),
-            amount(totals.penalty),
-            String::new(),
-            amount(totals.final_minor),
-            String::new(),
-            String::new(),
-        ])?;
-        let bytes =
-            file.finish_audited(conn, &actor, seen.org(), "commission", &query, EXPORT_LIMIT)?;
-        Ok(bytes)
+            &query,
+            EXPORT_LIMIT,
+        )
     })
     .await?;
     Ok(csv_response("commissions.csv", body))
+}
+
+/// The statement's lines (at most `EXPORT_LIMIT`, read in batches) and a last line of totals.
+fn statement_csv(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    s: &Statement,
+    tz: chrono_tz::Tz,
+) -> Result<CsvFile, AppError> {
+    let (mut f, _) = filter(conn, scope, s, tz)?;
+    let totals = lookup::totals(conn, scope, &f)?;
+    let exp = currency_exponent(scope.currency());
+    let amount = |minor: i64| minor_to_input(minor, exp);
+    let mut file = CsvFile::new(&[
+        "created",
+        "person",
+        "deal",
+        "base",
+        "currency",
+        "rate_percent",
+        "commission",
+        "exchange_rate",
+        "converted",
+        "bonus",
+        "penalty",
+        "penalty_reason",
+        "final",
+        "status",
+        "paid",
+    ])?;
+    while file.rows < EXPORT_LIMIT {
+        let batch = lookup::list(conn, scope, &f, 2_000.min(EXPORT_LIMIT - file.rows))?;
+        for r in &batch {
+            file.row(csv_line(r, tz, exp))?;
+        }
+        match batch.last() {
+            Some(last) if batch.len() == 2_000 => f.after = Some(last.public_id),
+            _ => break,
+        }
+    }
+    file.row([
+        "total".to_string(),
+        String::new(),
+        format!("{} commissions", totals.count),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        amount(totals.converted),
+        amount(totals.bonus),
+        amount(totals.penalty),
+        String::new(),
+        amount(totals.final_minor),
+        String::new(),
+        String::new(),
+    ])?;
+    Ok(file)
+}
+
+/// A commission as a CSV line: times in the viewer's zone, the base and commission in the
+/// deal's currency, the rest in the organization's (`exp` its decimals).
+fn csv_line(r: &CommissionRow, tz: chrono_tz::Tz, exp: u32) -> [String; 15] {
+    let deal_exp = currency_exponent(&r.currency);
+    let amount = |minor: i64| minor_to_input(minor, exp);
+    let local = |t: chrono::NaiveDateTime| {
+        t.and_utc()
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    [
+        local(r.created_at),
+        cell(&r.person()),
+        cell(&r.deal_number),
+        minor_to_input(r.base_minor, deal_exp),
+        r.currency.clone(),
+        bp_to_percent(r.rate_bp.into()),
+        minor_to_input(r.commission_minor, deal_exp),
+        minor_to_input(r.exchange_rate_e4, 4),
+        amount(r.converted_minor),
+        amount(r.bonus_minor),
+        amount(r.penalty_minor),
+        cell(r.penalty_reason.as_deref().unwrap_or_default()),
+        amount(r.final_minor),
+        r.status.code().to_string(),
+        r.paid_at.map(local).unwrap_or_default(),
+    ]
 }

@@ -5,10 +5,11 @@
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use super::tables::{self, Ranked};
+use super::tables::{self, Loaded, Ranked};
 use super::{load, periods};
 use crate::AppState;
 use crate::dashboards::PeriodQuery;
+use crate::dashboards::period::Period;
 use crate::db;
 use crate::domain::money::{currency_exponent, minor_to_input};
 use crate::domain::ratio::percent;
@@ -81,13 +82,38 @@ pub async fn download(
         ));
     }
     let currency = ctx.user.currency.map_or("USD", |c| c.code());
+    let file = table_csv(table, &l, &current, currency)?;
+    let org = ctx.scope()?;
+    let actor = ctx.actor();
+    let body = db::run(&state.pool, move |conn| {
+        let filters = Filters {
+            table,
+            period: &query,
+        };
+        file.finish_audited(conn, &actor, org, "report", &filters, i64::MAX)
+    })
+    .await?;
+    let name = format!(
+        "report-{table}-{}-to-{}.csv",
+        current.start.format("%Y-%m-%d"),
+        current.end.format("%Y-%m-%d")
+    );
+    Ok(csv_response(&name, body))
+}
+
+/// One table of the report as CSV, amounts as plain decimals in `currency`.
+fn table_csv(
+    table: &str,
+    l: &Loaded,
+    current: &Period,
+    currency: &str,
+) -> Result<CsvFile, AppError> {
     let exp = currency_exponent(currency);
     let amount = move |minor: i64| minor_to_input(minor, exp);
-    let (_, total) = tables::verified(&l.days, &current);
-    let file = match table {
+    match table {
         "revenue" => {
             let mut f = CsvFile::new(&["from", "period", "payments", "verified", "currency"])?;
-            let (buckets, counts) = tables::revenue(&l.days, &current);
+            let (buckets, counts) = tables::revenue(&l.days, current);
             for (b, n) in buckets.iter().zip(counts) {
                 f.row([
                     b.start.to_string(),
@@ -97,27 +123,27 @@ pub async fn download(
                     currency.to_string(),
                 ])?;
             }
-            f
+            Ok(f)
         }
         "teams" | "people" => {
-            let what = if table == "teams" { "team" } else { "person" };
-            let detail = if table == "teams" { "people" } else { "team" };
+            let teams = table == "teams";
             let mut f = CsvFile::new(&[
                 "rank",
-                what,
-                detail,
+                if teams { "team" } else { "person" },
+                if teams { "people" } else { "team" },
                 "verified",
                 "previous_period",
                 "currency",
                 "share",
             ])?;
-            let ranked = if table == "teams" {
+            let ranked = if teams {
                 tables::teams(&l.leaders, &l.leaders_before)
             } else {
                 tables::people(&l.leaders, &l.leaders_before)
             };
+            let (_, total) = tables::verified(&l.days, current);
             ranking(&mut f, &ranked, total, &amount, currency)?;
-            f
+            Ok(f)
         }
         "calls" => {
             let mut f = CsvFile::new(&[
@@ -135,30 +161,14 @@ pub async fn download(
                 }
                 calls_row(&mut f, "Organization", &m.all)?;
             }
-            f
+            Ok(f)
         }
         _ => {
             let mut f = CsvFile::new(&["reason", "lost_calls", "share_of_lost"])?;
             for (name, n, share) in l.calls.iter().flat_map(|m| m.reasons.iter()) {
                 f.row([cell(name), n.to_string(), share.clone()])?;
             }
-            f
+            Ok(f)
         }
-    };
-    let org = ctx.scope()?;
-    let actor = ctx.actor();
-    let body = db::run(&state.pool, move |conn| {
-        let filters = Filters {
-            table,
-            period: &query,
-        };
-        file.finish_audited(conn, &actor, org, "report", &filters, i64::MAX)
-    })
-    .await?;
-    let name = format!(
-        "report-{table}-{}-to-{}.csv",
-        current.start.format("%Y-%m-%d"),
-        current.end.format("%Y-%m-%d")
-    );
-    Ok(csv_response(&name, body))
+    }
 }
