@@ -73,24 +73,6 @@ impl FieldErrors {
     }
 }
 
-/// A list filter's value: one of `list`'s codes, or `None` for empty (any); anything else is a
-/// field error and is ignored.
-pub fn filter_choice(
-    list: &[(&str, &str)],
-    value: &str,
-    field: &'static str,
-    e: &mut FieldErrors,
-) -> Option<String> {
-    match value {
-        "" => None,
-        v if list.iter().any(|(c, _)| *c == v) => Some(v.to_string()),
-        _ => {
-            e.add(field, "Choose from the list.");
-            None
-        }
-    }
-}
-
 /// A single-line value (a name, a title): tabs and line breaks become spaces, runs of white
 /// space one space, ends trimmed. Other control characters never get this far (web::clean).
 pub fn single_line(value: &str) -> String {

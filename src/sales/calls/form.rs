@@ -8,32 +8,10 @@ use serde::Deserialize;
 
 use super::queries::{CallRecord, CallValues};
 use crate::db::PublicId;
-use crate::domain::money;
+use crate::domain::{CallOutcome, CallStatus, CallType, money};
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
-
-pub const TYPES: [(&str, &str); 2] = [("outbound", "Outbound"), ("inbound", "Inbound")];
-pub const STATUSES: [(&str, &str); 3] = [
-    ("completed", "Completed"),
-    ("no_show", "No-show"),
-    ("rescheduled", "Rescheduled"),
-];
-pub const OUTCOMES: [(&str, &str); 4] = [
-    ("", "No outcome yet"),
-    ("won", "Won"),
-    ("lost", "Lost"),
-    ("tbd", "To be decided"),
-];
-
-pub fn label(code: &str) -> &'static str {
-    TYPES
-        .iter()
-        .chain(STATUSES.iter())
-        .chain(OUTCOMES.iter())
-        .find(|(c, _)| *c == code)
-        .map_or("—", |(_, l)| l)
-}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -65,13 +43,6 @@ fn pick(items: &[(i64, PublicId, String)], value: &str) -> Option<(i64, String)>
         .map(|(id, _, name)| (*id, name.clone()))
 }
 
-fn code(items: &[(&str, &str)], value: &str) -> Option<String> {
-    items
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map(|(v, _)| v.to_string())
-}
-
 impl CallForm {
     /// A new call: outbound, completed, now (DESIGN.md's defaults).
     pub fn blank(now_local: String, client: Option<String>) -> Self {
@@ -90,9 +61,9 @@ impl CallForm {
             prospect_name: c.prospect_name.clone(),
             prospect_email: c.prospect_email.clone().unwrap_or_default(),
             prospect_phone: c.prospect_phone.clone().unwrap_or_default(),
-            call_type: c.call_type.clone(),
-            status: c.status.clone(),
-            outcome: c.outcome.clone().unwrap_or_default(),
+            call_type: c.call_type.code().into(),
+            status: c.status.code().into(),
+            outcome: c.outcome.map(|o| o.code().to_string()).unwrap_or_default(),
             loss_reason: reason.map(|p| p.to_string()).unwrap_or_default(),
             when: c
                 .completed_at
@@ -142,35 +113,32 @@ impl CallForm {
             v => e.check("prospect_email", form::email(v)).map(Some),
         };
         let prospect_phone = e.check("prospect_phone", form::phone(&self.prospect_phone));
-        let call_type = code(&TYPES, &self.call_type);
+        let call_type = CallType::parse(&self.call_type);
         if call_type.is_none() {
             e.add("call_type", "Choose inbound or outbound.");
         }
-        let status = code(&STATUSES, &self.status);
+        let status = CallStatus::parse(&self.status);
         if status.is_none() {
             e.add("status", "Choose completed, no-show or rescheduled.");
         }
-        let outcome = match code(&OUTCOMES, &self.outcome) {
-            Some(o) if o.is_empty() => Some(None),
-            Some(o) if status.as_deref() == Some("completed") => Some(Some(o)),
-            Some(_) => {
+        let outcome = match (self.outcome.as_str(), CallOutcome::parse(&self.outcome)) {
+            ("", _) => Some(None),
+            (_, Some(o)) if status == Some(CallStatus::Completed) => Some(Some(o)),
+            (_, Some(_)) => {
                 e.add("outcome", "Only a completed call has an outcome.");
                 None
             }
-            None => {
+            (_, None) => {
                 e.add("outcome", "Choose an outcome from the list.");
                 None
             }
         };
-        let loss_reason = match (
-            outcome.as_ref().and_then(|o| o.as_deref()),
-            self.loss_reason.trim(),
-        ) {
-            (Some("lost"), "") => {
+        let loss_reason = match (outcome.flatten(), self.loss_reason.trim()) {
+            (Some(CallOutcome::Lost), "") => {
                 e.add("loss_reason", "Say why the deal was lost.");
                 None
             }
-            (Some("lost"), v) => match pick(&c.reasons, v) {
+            (Some(CallOutcome::Lost), v) => match pick(&c.reasons, v) {
                 Some((id, _)) => Some(Some(id)),
                 None => {
                     e.add(
@@ -193,12 +161,9 @@ impl CallForm {
                 None
             }
         };
-        let rescheduled_to = match (
-            status.as_deref(),
-            dates::local_datetime(&self.rescheduled_to, tz),
-        ) {
-            (Some("rescheduled"), Ok(Some(t))) => Some(Some(t)),
-            (Some("rescheduled"), Ok(None)) => {
+        let rescheduled_to = match (status, dates::local_datetime(&self.rescheduled_to, tz)) {
+            (Some(CallStatus::Rescheduled), Ok(Some(t))) => Some(Some(t)),
+            (Some(CallStatus::Rescheduled), Ok(None)) => {
                 e.add("rescheduled_to", "Enter the new time of the call.");
                 None
             }

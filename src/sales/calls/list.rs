@@ -7,19 +7,18 @@ use askama::Template;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::form::{OUTCOMES, STATUSES, TYPES, when_local};
+use super::form::when_local;
 use super::metrics::{self, Metrics};
 use super::queries::{self, CallRow, Filter, Tally};
 use super::rollup;
 use super::{PAGE_SIZE, scope_request};
 use crate::AppState;
 use crate::db::{self, AnyConnection};
-use crate::domain::choices::options;
+use crate::domain::{CallOutcome, CallStatus, CallType, choices};
 use crate::error::AppError;
 use crate::sales::choices::owner_choices;
 use crate::scope::RecordScope;
 use crate::web::dates::{date, local_days};
-use crate::web::form::filter_choice;
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -58,12 +57,6 @@ struct ListPage {
     first: Option<String>,
 }
 
-fn with_any(first: &str, items: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut v = vec![(String::new(), first.to_string())];
-    v.extend(options(items).into_iter().filter(|(c, _)| !c.is_empty()));
-    v
-}
-
 pub(super) async fn list(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -92,9 +85,15 @@ pub(super) async fn list(
     let mut filter = Filter {
         from: Some(from),
         to: Some(to),
-        call_type: filter_choice(&TYPES, &query.call_type, "call_type", &mut errors),
-        status: filter_choice(&STATUSES, &query.status, "status", &mut errors),
-        outcome: filter_choice(&OUTCOMES, &query.outcome, "outcome", &mut errors),
+        call_type: errors
+            .check("call_type", choices::pick::<CallType>(&query.call_type))
+            .flatten(),
+        status: errors
+            .check("status", choices::pick::<CallStatus>(&query.status))
+            .flatten(),
+        outcome: errors
+            .check("outcome", choices::pick::<CallOutcome>(&query.outcome))
+            .flatten(),
         user: None,
         after: query.after.parse().ok(),
     };
@@ -153,9 +152,9 @@ pub(super) async fn list(
             rows,
             metrics,
             user_options,
-            type_options: with_any("Any type", &TYPES),
-            status_options: with_any("Any status", &STATUSES),
-            outcome_options: with_any("Any outcome", &OUTCOMES),
+            type_options: choices::any_of::<CallType>("Any type"),
+            status_options: choices::any_of::<CallStatus>("Any status"),
+            outcome_options: choices::any_of::<CallOutcome>("Any outcome"),
             next: pages.next,
             first: pages.first,
         },

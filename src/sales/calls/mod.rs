@@ -10,19 +10,19 @@ pub mod rollup;
 
 pub(crate) use self::list::load_metrics;
 
-use crate::domain::choices::options;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use self::form::{CallForm, Choices, OUTCOMES, STATUSES, TYPES};
+use self::form::{CallForm, Choices};
 use self::queries::CallRecord;
 use super::choices::client_choices;
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
+use crate::domain::{CallOutcome, CallStatus, CallType, choices};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::scope::{RecordScope, ScopeRequest};
@@ -87,9 +87,9 @@ fn form_page(
         errors,
         client_options: named("A prospect, not a client yet", &c.clients),
         reason_options: named("Choose a reason", &c.reasons),
-        type_options: options(&TYPES),
-        status_options: options(&STATUSES),
-        outcome_options: options(&OUTCOMES),
+        type_options: choices::coded::<CallType>(),
+        status_options: choices::coded::<CallStatus>(),
+        outcome_options: choices::any_of::<CallOutcome>("No outcome yet"),
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::{CallOutcome, CallStatus, CallType};
 use crate::schema::{calls, clients, loss_reasons, teams, users};
 use crate::scope::RecordScope;
 
@@ -19,9 +20,9 @@ pub struct CallRecord {
     pub prospect_name: String,
     pub prospect_email: Option<String>,
     pub prospect_phone: Option<String>,
-    pub call_type: String,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub call_type: CallType,
+    pub status: CallStatus,
+    pub outcome: Option<CallOutcome>,
     pub loss_reason_id: Option<i64>,
     pub notes: Option<String>,
     pub duration_seconds: Option<i32>,
@@ -36,9 +37,9 @@ pub struct CallRecord {
 pub struct CallRow {
     pub public_id: PublicId,
     pub prospect_name: String,
-    pub call_type: String,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub call_type: CallType,
+    pub status: CallStatus,
+    pub outcome: Option<CallOutcome>,
     pub completed_at: Option<NaiveDateTime>,
     pub user_id: i64,
     pub first_name: String,
@@ -96,9 +97,9 @@ macro_rules! scoped {
 pub struct Filter {
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
-    pub call_type: Option<String>,
-    pub status: Option<String>,
-    pub outcome: Option<String>,
+    pub call_type: Option<CallType>,
+    pub status: Option<CallStatus>,
+    pub outcome: Option<CallOutcome>,
     /// A user of the scope; -1 for one it does not hold (no rows).
     pub user: Option<i64>,
     pub after: Option<PublicId>,
@@ -121,14 +122,14 @@ pub fn list(
     if let Some(t) = f.to {
         q = q.filter(calls::completed_at.lt(t));
     }
-    if let Some(v) = &f.call_type {
-        q = q.filter(calls::call_type.eq(v.clone()));
+    if let Some(v) = f.call_type {
+        q = q.filter(calls::call_type.eq(v));
     }
-    if let Some(v) = &f.status {
-        q = q.filter(calls::status.eq(v.clone()));
+    if let Some(v) = f.status {
+        q = q.filter(calls::status.eq(v));
     }
-    if let Some(v) = &f.outcome {
-        q = q.filter(calls::outcome.eq(v.clone()));
+    if let Some(v) = f.outcome {
+        q = q.filter(calls::outcome.eq(v));
     }
     if let Some(u) = f.user {
         q = q.filter(calls::user_id.eq(u));
@@ -242,9 +243,9 @@ pub struct CallValues {
     pub prospect_name: String,
     pub prospect_email: Option<String>,
     pub prospect_phone: Option<String>,
-    pub call_type: String,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub call_type: CallType,
+    pub status: CallStatus,
+    pub outcome: Option<CallOutcome>,
     pub loss_reason_id: Option<i64>,
     pub completed_at: NaiveDateTime,
     pub rescheduled_to: Option<NaiveDateTime>,
