@@ -11,6 +11,7 @@ use super::queries::{self, ContractRecord, effective};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, now, write_tx};
+use crate::domain::ContractStatus;
 use crate::error::AppError;
 use crate::partner::catalog::price_line;
 use crate::partner::catalog::queries::{ProductRecord, durations, tiers};
@@ -21,11 +22,12 @@ use crate::permissions::Permission;
 use crate::schema::{organizations, products};
 use crate::web::{Ctx, Flash, see_other};
 
-pub const OUTCOMES: [(&str, &str); 4] = [
-    ("upgraded", "Upgraded"),
-    ("downgraded", "Downgraded"),
-    ("cancelled", "Cancelled"),
-    ("lost", "Lost"),
+/// How an active contract may be closed.
+pub const OUTCOMES: [ContractStatus; 4] = [
+    ContractStatus::Upgraded,
+    ContractStatus::Downgraded,
+    ContractStatus::Cancelled,
+    ContractStatus::Lost,
 ];
 
 fn request(ctx: &Ctx) -> Result<ChannelRequest, AppError> {
@@ -105,8 +107,8 @@ pub(super) async fn renew(
         let scope = request.resolve(conn)?;
         let old: ContractRecord = queries::find(conn, &scope, id)?;
         if !matches!(
-            effective(&old.status, old.expiration_date, now()),
-            "active" | "expired"
+            effective(old.status, old.expiration_date, now()),
+            ContractStatus::Active | ContractStatus::Expired
         ) {
             return Ok(Err(
                 "Only an active or expired contract is renewed.".to_string()
@@ -191,10 +193,7 @@ pub(super) async fn close(
     let id = path.into_inner();
     let form = form.into_inner();
     let mut errors = crate::web::FieldErrors::default();
-    let outcome = OUTCOMES
-        .iter()
-        .find(|(c, _)| *c == form.outcome)
-        .map(|(c, _)| *c);
+    let outcome = ContractStatus::parse(&form.outcome).filter(|o| OUTCOMES.contains(o));
     if outcome.is_none() {
         errors.add("outcome", "Choose upgraded, downgraded, cancelled or lost.");
     }
@@ -209,7 +208,7 @@ pub(super) async fn close(
         let (Some(outcome), Some(reason)) = (outcome, reason) else {
             return Ok(Err((contract, errors)));
         };
-        if effective(&contract.status, contract.expiration_date, now()) != "active" {
+        if effective(contract.status, contract.expiration_date, now()) != ContractStatus::Active {
             errors.add("outcome", "Only an active contract is closed this way.");
             return Ok(Err((contract, errors)));
         }

@@ -11,6 +11,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, Pool, write_tx};
+use crate::domain::ContractStatus;
 use crate::notifications::queries::{Note, notify};
 use crate::notifications::templates::CONTRACT_EXPIRING;
 use crate::partner::counts::{self, Kind, Place};
@@ -37,11 +38,11 @@ type Due = (i64, i64, String, NaiveDateTime, Option<i64>, Option<i64>);
 fn expire(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<usize> {
     let rows: Vec<(i64, Option<i64>, Option<i64>)> = diesel::update(
         contracts::table
-            .filter(contracts::status.eq("active"))
+            .filter(contracts::status.eq(ContractStatus::Active))
             .filter(contracts::expiration_date.le(at)),
     )
     .set((
-        contracts::status.eq("expired"),
+        contracts::status.eq(ContractStatus::Expired),
         contracts::updated_at.eq(at),
     ))
     .returning((
@@ -70,7 +71,7 @@ fn expire(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<usize> {
 pub fn run_once(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Pass> {
     let expired = write_tx(conn, |conn| expire(conn, at))?;
     let due: Vec<Due> = contracts::table
-        .filter(contracts::status.eq("active"))
+        .filter(contracts::status.eq(ContractStatus::Active))
         .filter(contracts::expiry_notified_at.is_null())
         .filter(contracts::expiration_date.gt(at))
         .filter(contracts::expiration_date.le(at + Duration::days(NOTICE_DAYS)))

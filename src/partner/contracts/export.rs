@@ -44,7 +44,7 @@ pub async fn export(
             |r| {
                 vec![
                     r.contract_number.clone(),
-                    status_label(&r.status, r.expiration_date).to_string(),
+                    status_label(r.status, r.expiration_date).to_string(),
                     cell(r.partner.as_deref().unwrap_or_default()),
                     minor_to_input(r.total_value_minor, currency_exponent(&r.currency)),
                     r.currency.clone(),

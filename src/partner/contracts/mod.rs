@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::db::{self, PublicId, now};
 use crate::domain::choices::options;
 use crate::domain::money::money;
+use crate::domain::{ContractStatus, choices};
 use crate::error::AppError;
 use crate::partner::choices::{PartnerOption, partner_filter, partner_options};
 use crate::partner::orders::request;
@@ -47,17 +48,9 @@ pub const VIEWS: [(&str, &str); 4] = [
     ("all", "All"),
 ];
 
-/// "Active", "Expired", … for a stored status read at `at`.
-pub fn status_label(status: &str, expiration: chrono::NaiveDateTime) -> &'static str {
-    match effective(status, expiration, now()) {
-        "active" => "Active",
-        "expired" => "Expired",
-        "upgraded" => "Upgraded",
-        "downgraded" => "Downgraded",
-        "cancelled" => "Cancelled",
-        "lost" => "Lost",
-        _ => "—",
-    }
+/// The words of a stored status as read now (an active contract past its date is expired).
+pub fn status_label(status: ContractStatus, expiration: chrono::NaiveDateTime) -> &'static str {
+    effective(status, expiration, now()).label()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -150,7 +143,7 @@ async fn list(
     let rows = rows
         .into_iter()
         .map(|row| ListRow {
-            status: status_label(&row.status, row.expiration_date),
+            status: status_label(row.status, row.expiration_date),
             value: money(row.total_value_minor, &row.currency),
             starts: ctx.local_time(Some(row.activation_date)),
             ends: ctx.local_time(Some(row.expiration_date)),
@@ -234,20 +227,21 @@ async fn show_page(
     })
     .await?;
     let (renewed_from, renewals) = renewed_from;
-    let now_status = effective(&contract.status, contract.expiration_date, now());
+    let now_status = effective(contract.status, contract.expiration_date, now());
     let manages = ctx.can(crate::permissions::Permission::ContractsManage);
     let mut outcome_options = vec![(String::new(), "Choose what happened".to_string())];
-    outcome_options.extend(options(&change::OUTCOMES));
+    outcome_options.extend(choices::of(&change::OUTCOMES));
     render_status(
         errors.status(),
         &ShowPage {
-            renewable: manages && matches!(now_status, "active" | "expired"),
-            closable: manages && now_status == "active",
+            renewable: manages
+                && matches!(now_status, ContractStatus::Active | ContractStatus::Expired),
+            closable: manages && now_status == ContractStatus::Active,
             renewals,
             form,
             errors,
             outcome_options,
-            status: status_label(&contract.status, contract.expiration_date),
+            status: status_label(contract.status, contract.expiration_date),
             value: money(contract.total_value_minor, &contract.currency),
             starts: ctx.local_time(Some(contract.activation_date)),
             ends: ctx.local_time(Some(contract.expiration_date)),

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use crate::channel;
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::ContractStatus;
 use crate::numbers;
 use crate::partner::counts::{self, Kind, Place};
 use crate::partner::orders::queries::{OrderRecord, items};
@@ -22,7 +23,7 @@ pub struct ContractRecord {
     pub organization_id: i64,
     pub contract_number: String,
     pub order_id: i64,
-    pub status: String,
+    pub status: ContractStatus,
     pub user_id: Option<i64>,
     pub partner_id: Option<i64>,
     pub distributor_id: Option<i64>,
@@ -39,9 +40,13 @@ pub struct ContractRecord {
 
 /// The status a reader sees: an active contract past its expiration is expired, whether or not
 /// the background task has stored it yet.
-pub fn effective(status: &str, expiration: NaiveDateTime, at: NaiveDateTime) -> &str {
-    if status == "active" && expiration <= at {
-        "expired"
+pub fn effective(
+    status: ContractStatus,
+    expiration: NaiveDateTime,
+    at: NaiveDateTime,
+) -> ContractStatus {
+    if status == ContractStatus::Active && expiration <= at {
+        ContractStatus::Expired
     } else {
         status
     }
@@ -98,7 +103,7 @@ pub fn activate_from(
             contracts::organization_id.eq(order.organization_id),
             contracts::contract_number.eq(&number),
             contracts::order_id.eq(order.id),
-            contracts::status.eq("active"),
+            contracts::status.eq(ContractStatus::Active),
             contracts::user_id.eq(order.created_by_id),
             contracts::partner_id.eq(partner_id),
             contracts::distributor_id.eq(order.distributor_id),
@@ -157,7 +162,7 @@ pub struct ContractRow {
     pub id: i64,
     pub public_id: PublicId,
     pub contract_number: String,
-    pub status: String,
+    pub status: ContractStatus,
     pub activation_date: NaiveDateTime,
     pub expiration_date: NaiveDateTime,
     pub total_value_minor: i64,
@@ -185,16 +190,18 @@ pub fn list(
     let mut q = scoped!(scope);
     q = match f.view {
         View::Active => q
-            .filter(contracts::status.eq("active"))
+            .filter(contracts::status.eq(ContractStatus::Active))
             .filter(contracts::expiration_date.gt(t)),
         View::Expiring => q
-            .filter(contracts::status.eq("active"))
+            .filter(contracts::status.eq(ContractStatus::Active))
             .filter(contracts::expiration_date.gt(t))
             .filter(contracts::expiration_date.le(t + chrono::Duration::days(30))),
         View::Expired => q.filter(
-            contracts::status.eq("expired").or(contracts::status
-                .eq("active")
-                .and(contracts::expiration_date.le(t))),
+            contracts::status
+                .eq(ContractStatus::Expired)
+                .or(contracts::status
+                    .eq(ContractStatus::Active)
+                    .and(contracts::expiration_date.le(t))),
         ),
         View::All => q,
     };
@@ -252,7 +259,7 @@ pub fn parse_cursor(s: &str) -> Option<(NaiveDateTime, i64)> {
 pub fn close(
     conn: &mut AnyConnection,
     contract: &ContractRecord,
-    outcome: &str,
+    outcome: ContractStatus,
     reason: &str,
 ) -> QueryResult<bool> {
     let t = now();
@@ -263,12 +270,12 @@ pub fn close(
     let n = diesel::update(
         contracts::table
             .find(contract.id)
-            .filter(contracts::status.eq("active")),
+            .filter(contracts::status.eq(ContractStatus::Active)),
     )
     .set((
         contracts::status.eq(outcome),
         contracts::notes_internal.eq(note),
-        contracts::cancelled_at.eq((outcome == "cancelled").then_some(t)),
+        contracts::cancelled_at.eq((outcome == ContractStatus::Cancelled).then_some(t)),
         contracts::updated_at.eq(t),
     ))
     .execute(conn)?;
@@ -278,7 +285,7 @@ pub fn close(
             distributor: contract.distributor_id,
             status: "active",
         };
-        let to = from.with_status(outcome);
+        let to = from.with_status(outcome.code());
         counts::moved(
             conn,
             contract.organization_id,
@@ -321,12 +328,12 @@ pub fn active_counts(conn: &mut AnyConnection, scope: &ChannelScope) -> QueryRes
         .find(|(status, _)| status == "active")
         .map_or(0, |(_, n)| n);
     let lapsed: i64 = scoped!(scope)
-        .filter(contracts::status.eq("active"))
+        .filter(contracts::status.eq(ContractStatus::Active))
         .filter(contracts::expiration_date.le(t))
         .count()
         .get_result(conn)?;
     let expiring: i64 = scoped!(scope)
-        .filter(contracts::status.eq("active"))
+        .filter(contracts::status.eq(ContractStatus::Active))
         .filter(contracts::expiration_date.gt(t))
         .filter(contracts::expiration_date.le(t + chrono::Duration::days(30)))
         .count()
