@@ -6,29 +6,13 @@ use serde::Deserialize;
 use super::queries::NewDeal;
 use crate::db::PublicId;
 use crate::domain::money;
+use crate::domain::{DealSource, PaymentMethod};
 use crate::sales::clients::form::ClientForm;
 use crate::sales::clients::queries::ClientValues;
 use crate::sales::payments::form::{currency_and_rate, rate_to_input};
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
-
-pub const SOURCES: [(&str, &str); 5] = [
-    ("other", "Other"),
-    ("referral", "Referral"),
-    ("linkedin", "LinkedIn"),
-    ("instagram", "Instagram"),
-    ("google", "Google"),
-];
-
-pub const METHODS: [(&str, &str); 6] = [
-    ("", "Not decided"),
-    ("bank_transfer", "Bank transfer"),
-    ("card", "Card"),
-    ("cash", "Cash"),
-    ("cheque", "Cheque"),
-    ("wallet", "Wallet"),
-];
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -154,17 +138,17 @@ impl DealForm {
         {
             e.add("due_date", "The due date cannot be before the deal's date.");
         }
-        let source = SOURCES
-            .iter()
-            .find(|(v, _)| *v == self.source)
-            .map(|(v, _)| v.to_string());
+        let source = DealSource::parse(&self.source);
         if source.is_none() {
             e.add("source", "Choose where the deal came from.");
         }
-        let payment_method = match METHODS.iter().find(|(v, _)| *v == self.payment_method) {
-            Some(("", _)) => Some(None),
-            Some((v, _)) => Some(Some(v.to_string())),
-            None => {
+        let payment_method = match (
+            self.payment_method.as_str(),
+            PaymentMethod::parse(&self.payment_method),
+        ) {
+            ("", _) => Some(None),
+            (_, Some(m)) => Some(Some(m)),
+            (_, None) => {
                 e.add("payment_method", "Choose a payment method from the list.");
                 None
             }
@@ -227,9 +211,12 @@ impl DealForm {
             exchange_rate: rate_to_input(d.exchange_rate_e4),
             deal_date: d.deal_date.to_string(),
             due_date: d.due_date.map(|d| d.to_string()).unwrap_or_default(),
-            source: d.source.clone(),
+            source: d.source.code().into(),
             project: project.map(|p| p.to_string()).unwrap_or_default(),
-            payment_method: d.payment_method.clone().unwrap_or_default(),
+            payment_method: d
+                .payment_method
+                .map(|m| m.code().into())
+                .unwrap_or_default(),
             description: d.description.clone().unwrap_or_default(),
             ..Self::default()
         }

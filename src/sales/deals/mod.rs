@@ -8,8 +8,8 @@ pub mod form;
 mod list;
 pub mod queries;
 
-use crate::domain::choices::options;
 use crate::domain::money::money;
+use crate::domain::{DealSource, PaymentMethod, choices};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use self::activity::Change;
-use self::form::{Choices, DealForm, METHODS, SOURCES};
+use self::form::{Choices, DealForm};
 use self::queries::{DealRecord, NewDeal};
 use super::balance;
 use super::clients;
@@ -114,8 +114,8 @@ fn form_page(
         inline_client: c.inline_client,
         client_options,
         project_options,
-        source_options: options(&SOURCES),
-        method_options: options(&METHODS),
+        source_options: choices::coded::<DealSource>(),
+        method_options: choices::any_of::<PaymentMethod>("Not decided"),
     }
 }
 
@@ -288,9 +288,6 @@ async fn show(
             by: format!("{first} {last}"),
         })
         .collect();
-    let pick = |items: &[(&str, &'static str)], v: &str| {
-        items.iter().find(|(k, _)| *k == v).map_or("—", |(_, l)| *l)
-    };
     render(&ShowPage {
         amount: money(deal.amount_minor, &deal.currency),
         in_org: (deal.currency != org_currency).then(|| {
@@ -317,8 +314,10 @@ async fn show(
         status: deal.status.label(),
         payment: deal.payment_status.label(),
         verification: deal.verification_status.label(),
-        source: pick(&SOURCES, &deal.source),
-        method: pick(&METHODS, deal.payment_method.as_deref().unwrap_or_default()),
+        source: deal.source.label(),
+        method: deal
+            .payment_method
+            .map_or("Not decided", PaymentMethod::label),
         ctx,
         deal,
         client_id,

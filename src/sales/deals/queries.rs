@@ -4,7 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::domain::{BalanceStatus, DealPayment, DealStatus, DealVerification};
+use crate::domain::{
+    BalanceStatus, DealPayment, DealSource, DealStatus, DealVerification, PaymentMethod,
+};
 use crate::schema::{clients, deals, projects, users};
 use crate::scope::RecordScope;
 use crate::web::OrgScope;
@@ -22,7 +24,7 @@ pub struct DealRecord {
     pub currency: String,
     pub description: Option<String>,
     pub status: DealStatus,
-    pub payment_method: Option<String>,
+    pub payment_method: Option<PaymentMethod>,
     pub payment_status: DealPayment,
     pub verification_status: DealVerification,
     pub client_status: BalanceStatus,
@@ -30,7 +32,7 @@ pub struct DealRecord {
     pub is_original: bool,
     pub deal_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
-    pub source: String,
+    pub source: DealSource,
     pub created_by_id: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -248,10 +250,10 @@ pub struct NewDeal {
     /// One unit of `currency` in the organization's currency, × 10⁴.
     pub exchange_rate_e4: i64,
     pub description: Option<String>,
-    pub payment_method: Option<String>,
+    pub payment_method: Option<PaymentMethod>,
     pub deal_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
-    pub source: String,
+    pub source: DealSource,
 }
 
 pub fn insert(
@@ -293,10 +295,10 @@ pub fn as_new(d: &DealRecord) -> NewDeal {
         currency: d.currency.clone(),
         exchange_rate_e4: d.exchange_rate_e4,
         description: d.description.clone(),
-        payment_method: d.payment_method.clone(),
+        payment_method: d.payment_method,
         deal_date: d.deal_date,
         due_date: d.due_date,
-        source: d.source.clone(),
+        source: d.source,
     }
 }
 

@@ -32,10 +32,10 @@ pub struct PaymentForm {
 
 impl PaymentForm {
     /// A new payment on a deal: in its currency, dated today, by the deal's intended method.
-    pub fn blank(today: NaiveDate, currency: &str, method: Option<&str>) -> Self {
+    pub fn blank(today: NaiveDate, currency: &str, method: Option<PaymentMethod>) -> Self {
         Self {
-            category: "partial".into(),
-            method: method.unwrap_or("bank_transfer").into(),
+            category: PaymentCategory::Partial.code().into(),
+            method: method.unwrap_or(PaymentMethod::BankTransfer).code().into(),
             currency: currency.into(),
             exchange_rate: "1".into(),
             payment_date: today.to_string(),

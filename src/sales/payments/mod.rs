@@ -115,7 +115,7 @@ async fn new(
         Ok((deal, committed))
     })
     .await?;
-    let form = PaymentForm::blank(ctx.today(), &deal.currency, deal.payment_method.as_deref());
+    let form = PaymentForm::blank(ctx.today(), &deal.currency, deal.payment_method);
     render(&form_page(
         ctx,
         deal,
