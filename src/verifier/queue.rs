@@ -97,8 +97,6 @@ impl QueueQuery {
 pub struct Row {
     pub row: QueueRow,
     pub amount: String,
-    pub method: &'static str,
-    pub status: &'static str,
     pub seller: String,
     pub arrived: When,
     pub awaiting_second: bool,
@@ -149,8 +147,6 @@ pub async fn queue(
         .into_iter()
         .map(|row| Row {
             amount: money(row.amount_minor, &row.currency),
-            method: row.method.label(),
-            status: row.status.label(),
             seller: format!("{} {}", row.seller_first, row.seller_last),
             arrived: ctx.local_time(Some(row.created_at)),
             awaiting_second: row.status == PaymentStatus::Pending && row.first_approver.is_some(),

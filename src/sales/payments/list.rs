@@ -55,9 +55,6 @@ impl ListQuery {
 pub struct ListRow {
     pub row: PaymentRow,
     pub amount: String,
-    pub category: &'static str,
-    pub method: &'static str,
-    pub status: &'static str,
 }
 
 #[derive(Template)]
@@ -104,9 +101,6 @@ pub async fn list(
         .into_iter()
         .map(|row| ListRow {
             amount: money(row.amount_minor, &row.currency),
-            category: row.category.label(),
-            method: row.method.label(),
-            status: row.status.label(),
             row,
         })
         .collect();
