@@ -6,6 +6,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::EventStatus;
 use crate::schema::{provider_configs, webhook_events};
 use crate::web::OrgScope;
 
@@ -65,7 +66,11 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<()> {
                 }),
                 webhook_events::event_id.eq(format!("evt-demo-{i}")),
                 webhook_events::payload.eq(payload),
-                webhook_events::status.eq(if failed { "failed" } else { "processed" }),
+                webhook_events::status.eq(if failed {
+                    EventStatus::Failed
+                } else {
+                    EventStatus::Processed
+                }),
                 webhook_events::processed_at.eq((!failed).then_some(at + Duration::seconds(4))),
                 webhook_events::error_message.eq(failed.then_some("the lead has no title")),
                 webhook_events::ip_address.eq("203.0.113.7"),

@@ -89,3 +89,35 @@ coded! {
         Lost = "lost" => "Lost",
     }
 }
+
+coded! {
+    /// Where a team's project stands.
+    pub enum ProjectStatus {
+        Active = "active" => "Active",
+        OnHold = "on_hold" => "On hold",
+        Completed = "completed" => "Completed",
+        Cancelled = "cancelled" => "Cancelled",
+    }
+}
+
+coded! {
+    /// An e-mail's place in the outbox (`mail::outbox`): unconfirmed is a send the server may
+    /// have taken after the timeout, which is never retried on its own.
+    pub enum MailStatus {
+        Pending = "pending" => "Queued",
+        Sending = "sending" => "Being sent",
+        Sent = "sent" => "Sent",
+        Failed = "failed" => "Failed",
+        Unconfirmed = "unconfirmed" => "Unconfirmed",
+    }
+}
+
+coded! {
+    /// A provider's webhook event on its way into the records.
+    pub enum EventStatus {
+        Pending = "pending" => "Pending",
+        Processing = "processing" => "Processing",
+        Processed = "processed" => "Processed",
+        Failed = "failed" => "Failed",
+    }
+}

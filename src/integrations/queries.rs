@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::EventStatus;
 use crate::schema::{organizations, provider_configs, provider_sync_logs, webhook_events};
 use crate::web::OrgScope;
 
@@ -260,7 +261,7 @@ pub struct EventRecord {
     pub event_type: String,
     pub event_id: String,
     pub payload: String,
-    pub status: String,
+    pub status: EventStatus,
     pub processed_at: Option<NaiveDateTime>,
     pub error_message: Option<String>,
     pub received_at: NaiveDateTime,
@@ -272,7 +273,7 @@ pub struct EventRecord {
 pub fn events(
     conn: &mut AnyConnection,
     org: OrgScope,
-    status: Option<&str>,
+    status: Option<EventStatus>,
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<EventRecord>> {
@@ -281,7 +282,7 @@ pub fn events(
         .select(EventRecord::as_select())
         .into_boxed();
     if let Some(s) = status {
-        q = q.filter(webhook_events::status.eq(s.to_string()));
+        q = q.filter(webhook_events::status.eq(s));
     }
     if let Some(b) = before {
         q = q.filter(webhook_events::id.lt(b));
@@ -306,10 +307,10 @@ pub fn retry(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
     let n = diesel::update(
         webhook_events::table
             .find(id)
-            .filter(webhook_events::status.eq("failed")),
+            .filter(webhook_events::status.eq(EventStatus::Failed)),
     )
     .set((
-        webhook_events::status.eq("pending"),
+        webhook_events::status.eq(EventStatus::Pending),
         webhook_events::attempts.eq(0),
         webhook_events::next_attempt_at.eq(now()),
     ))

@@ -17,6 +17,7 @@ use super::queries::{self, EventRecord};
 use super::secrets::{Vault, verify};
 use crate::AppState;
 use crate::db::{self, AnyConnection, Pool, PublicId, now, write_tx};
+use crate::domain::EventStatus;
 use crate::error::AppError;
 use crate::schema::{provider_configs, webhook_events};
 use crate::web::form::is_unique_violation;
@@ -156,7 +157,7 @@ impl Delivery {
                     webhook_events::event_type.eq(event_type),
                     webhook_events::event_id.eq(event_id),
                     webhook_events::payload.eq(String::from_utf8_lossy(body).to_string()),
-                    webhook_events::status.eq("pending"),
+                    webhook_events::status.eq(EventStatus::Pending),
                     webhook_events::ip_address.eq(&self.ip),
                     webhook_events::headers.eq(&self.headers),
                     webhook_events::received_at.eq(t),
@@ -216,7 +217,7 @@ pub fn process_due(
         .select(provider_configs::id.nullable());
     let due: Vec<EventRecord> = webhook_events::table
         .filter(webhook_events::provider_config_id.eq_any(active))
-        .filter(webhook_events::status.eq_any(["pending", "failed"]))
+        .filter(webhook_events::status.eq_any([EventStatus::Pending, EventStatus::Failed]))
         .filter(webhook_events::next_attempt_at.le(at))
         .filter(webhook_events::attempts.lt(MAX_ATTEMPTS))
         .select(EventRecord::as_select())
@@ -228,11 +229,11 @@ pub fn process_due(
         let claimed = diesel::update(
             webhook_events::table
                 .find(e.id)
-                .filter(webhook_events::status.eq(&e.status))
+                .filter(webhook_events::status.eq(e.status))
                 .filter(webhook_events::attempts.eq(e.attempts)),
         )
         .set((
-            webhook_events::status.eq("processing"),
+            webhook_events::status.eq(EventStatus::Processing),
             webhook_events::attempts.eq(e.attempts + 1),
         ))
         .execute(conn)?;
@@ -244,7 +245,7 @@ pub fn process_due(
             match &r {
                 Ok(()) => diesel::update(webhook_events::table.find(e.id))
                     .set((
-                        webhook_events::status.eq("processed"),
+                        webhook_events::status.eq(EventStatus::Processed),
                         webhook_events::processed_at.eq(now()),
                         webhook_events::error_message.eq(None::<String>),
                     ))
@@ -265,7 +266,7 @@ pub fn process_due(
         let backoff = Duration::minutes(1 << e.attempts.clamp(0, 10));
         diesel::update(webhook_events::table.find(e.id))
             .set((
-                webhook_events::status.eq("failed"),
+                webhook_events::status.eq(EventStatus::Failed),
                 webhook_events::error_message.eq(error),
                 webhook_events::next_attempt_at.eq(at + backoff),
             ))

@@ -10,6 +10,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, now};
+use crate::domain::MailStatus;
 use crate::schema::email_outbox;
 
 /// Attempts before a message is marked failed (about a day of retries with `backoff`).
@@ -33,7 +34,7 @@ pub fn queue(
             email_outbox::to_address.eq(to),
             email_outbox::subject.eq(subject),
             email_outbox::body.eq(body),
-            email_outbox::status.eq("pending"),
+            email_outbox::status.eq(MailStatus::Pending),
             email_outbox::created_at.eq(now()),
         ))
         .execute(conn)?;
@@ -59,7 +60,7 @@ pub struct Due {
 /// Up to `limit` pending messages whose time has come, oldest first.
 pub fn due(conn: &mut AnyConnection, at: NaiveDateTime, limit: i64) -> QueryResult<Vec<Due>> {
     email_outbox::table
-        .filter(email_outbox::status.eq("pending"))
+        .filter(email_outbox::status.eq(MailStatus::Pending))
         .filter(
             email_outbox::next_attempt_at
                 .is_null()
@@ -83,7 +84,7 @@ pub fn claim(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResul
     let taken = diesel::update(
         email_outbox::table
             .filter(email_outbox::id.eq(id))
-            .filter(email_outbox::status.eq("pending"))
+            .filter(email_outbox::status.eq(MailStatus::Pending))
             .filter(
                 email_outbox::next_attempt_at
                     .is_null()
@@ -91,7 +92,7 @@ pub fn claim(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResul
             ),
     )
     .set((
-        email_outbox::status.eq("sending"),
+        email_outbox::status.eq(MailStatus::Sending),
         email_outbox::next_attempt_at.eq(Some(at + LEASE)),
     ))
     .execute(conn)?;
@@ -103,11 +104,11 @@ pub fn claim(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResul
 pub fn abandon_stale(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         email_outbox::table
-            .filter(email_outbox::status.eq("sending"))
+            .filter(email_outbox::status.eq(MailStatus::Sending))
             .filter(email_outbox::next_attempt_at.le(at)),
     )
     .set((
-        email_outbox::status.eq("unconfirmed"),
+        email_outbox::status.eq(MailStatus::Unconfirmed),
         email_outbox::last_error.eq(Some(
             "The sender stopped while sending; the message may or may not have been delivered.",
         )),
@@ -128,7 +129,7 @@ pub fn unconfirmed(
     );
     diesel::update(email_outbox::table.find(id))
         .set((
-            email_outbox::status.eq("unconfirmed"),
+            email_outbox::status.eq(MailStatus::Unconfirmed),
             email_outbox::attempts.eq(attempts_before + 1),
             email_outbox::last_error.eq(Some(error)),
         ))
@@ -143,10 +144,10 @@ pub fn resend(conn: &mut AnyConnection, org: i64, id: i64) -> QueryResult<bool> 
         email_outbox::table
             .filter(email_outbox::id.eq(id))
             .filter(email_outbox::organization_id.eq(org))
-            .filter(email_outbox::status.eq_any(["failed", "unconfirmed"])),
+            .filter(email_outbox::status.eq_any([MailStatus::Failed, MailStatus::Unconfirmed])),
     )
     .set((
-        email_outbox::status.eq("pending"),
+        email_outbox::status.eq(MailStatus::Pending),
         email_outbox::attempts.eq(0),
         email_outbox::next_attempt_at.eq(None::<NaiveDateTime>),
     ))
@@ -158,7 +159,7 @@ pub fn sent(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
     let t = now();
     diesel::update(email_outbox::table.find(id))
         .set((
-            email_outbox::status.eq("sent"),
+            email_outbox::status.eq(MailStatus::Sent),
             // The attempt that delivered counts: "1" is sent at the first try.
             email_outbox::attempts.eq(email_outbox::attempts + 1),
             email_outbox::sent_at.eq(Some(t)),
@@ -178,9 +179,9 @@ pub fn attempt_failed(
     let attempts = attempts_before + 1;
     let error: String = error.chars().take(1_000).collect();
     let status = if attempts >= MAX_ATTEMPTS {
-        "failed"
+        MailStatus::Failed
     } else {
-        "pending"
+        MailStatus::Pending
     };
     diesel::update(email_outbox::table.find(id))
         .set((

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, PublicId, write_tx};
-use crate::domain::choices::options;
+use crate::domain::{EventStatus, choices};
 use crate::error::AppError;
 use crate::integrations::queries::{self, EventRecord};
 use crate::permissions::Permission;
@@ -35,14 +35,6 @@ struct EventsPage {
     first: Option<String>,
 }
 
-const STATUSES: [(&str, &str); 5] = [
-    ("", "Every status"),
-    ("pending", "Pending"),
-    ("processing", "Processing"),
-    ("processed", "Processed"),
-    ("failed", "Failed"),
-];
-
 pub(super) async fn events(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -51,10 +43,7 @@ pub(super) async fn events(
     ctx.require(Permission::IntegrationsManage)?;
     let org = ctx.scope()?;
     let query = query.into_inner();
-    let status = STATUSES
-        .iter()
-        .find(|(c, _)| !c.is_empty() && *c == query.status)
-        .map(|(c, _)| *c);
+    let status = EventStatus::parse(&query.status);
     let before: Option<i64> = query.after.parse().ok();
     let mut rows = db::run(&state.pool, move |conn| {
         Ok(queries::events(conn, org, status, before, 51)?)
@@ -83,7 +72,7 @@ pub(super) async fn events(
         ctx,
         query,
         rows,
-        status_options: options(&STATUSES),
+        status_options: choices::any_of::<EventStatus>("Every status"),
         next: pages.next,
         first: pages.first,
     })

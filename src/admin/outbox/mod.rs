@@ -10,10 +10,11 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use self::queries::{Filter, OutboxRow, STATUSES};
+use self::queries::{Filter, OutboxRow};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, write_tx};
+use crate::domain::{MailStatus, choices};
 use crate::error::AppError;
 use crate::mail::outbox;
 use crate::permissions::Permission;
@@ -42,7 +43,7 @@ struct ListPage {
     status: String,
     status_options: Vec<(String, String)>,
     /// Messages waiting or given up on, for the page's summary.
-    counts: Vec<(String, i64)>,
+    counts: Vec<(MailStatus, i64)>,
     first: Option<String>,
     next: Option<String>,
 }
@@ -54,12 +55,9 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::OrgManage)?;
     let org = ctx.scope()?;
-    let status = STATUSES
-        .iter()
-        .find(|(code, _)| *code == q.status)
-        .map(|(code, _)| code.to_string());
+    let status = MailStatus::parse(&q.status);
     let filter = Filter {
-        status: status.clone(),
+        status,
         before: q.before.parse().ok(),
     };
     let (rows, counts) = db::run(&state.pool, move |conn| {
@@ -71,7 +69,7 @@ async fn list(
     .await?;
     let more = rows.len() as i64 > PAGE;
     let rows: Vec<OutboxRow> = rows.into_iter().take(PAGE as usize).collect();
-    let status = status.unwrap_or_default();
+    let status = status.map_or("", MailStatus::code).to_string();
     let next = rows.last().filter(|_| more).map(|r| {
         format!(
             "/admin/outbox?status={}&before={}",
@@ -84,8 +82,6 @@ async fn list(
         .parse::<i64>()
         .is_ok()
         .then(|| format!("/admin/outbox?status={}", url_encode(&status)));
-    let mut status_options = vec![(String::new(), "Every status".to_string())];
-    status_options.extend(STATUSES.iter().map(|(c, l)| (c.to_string(), l.to_string())));
     render(&ListPage {
         rows: rows
             .into_iter()
@@ -94,12 +90,9 @@ async fn list(
                 (r, when)
             })
             .collect(),
-        counts: counts
-            .into_iter()
-            .map(|(s, n)| (queries::label(&s).to_string(), n))
-            .collect(),
+        counts,
         status,
-        status_options,
+        status_options: choices::any_of::<MailStatus>("Every status"),
         first,
         next,
         ctx,
@@ -127,7 +120,7 @@ async fn resend(
                 Event::new(Some(org.id()), actions::UPDATE, "email")
                     .entity(id.to_string())
                     .old(json!({ "status": row.status, "to": row.to_address }))
-                    .new_values(json!({ "status": "pending", "subject": row.subject })),
+                    .new_values(json!({ "status": MailStatus::Pending, "subject": row.subject })),
             )?;
             Ok::<_, AppError>(Some(row.to_address))
         })

@@ -115,7 +115,7 @@ pub struct MemberLine {
 pub struct ProjectLine {
     pub public_id: PublicId,
     pub name: String,
-    pub status: &'static str,
+    pub status: crate::domain::ProjectStatus,
     pub start: String,
     pub end: String,
     pub creator: String,

@@ -12,26 +12,13 @@ use super::queries::{TeamRecord, find};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, now, write_tx};
+use crate::domain::{ProjectStatus, choices};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::{projects, teams, users};
 use crate::web::dates;
 use crate::web::form;
 use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, render_status, see_other};
-
-pub const PROJECT_STATUSES: [(&str, &str); 4] = [
-    ("active", "Active"),
-    ("on_hold", "On hold"),
-    ("completed", "Completed"),
-    ("cancelled", "Cancelled"),
-];
-
-pub(super) fn status_label(s: &str) -> &'static str {
-    PROJECT_STATUSES
-        .iter()
-        .find(|(k, _)| *k == s)
-        .map_or("Unknown", |(_, l)| l)
-}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -69,17 +56,14 @@ pub(super) fn project_page(
         creator: None,
         form,
         errors,
-        statuses: PROJECT_STATUSES
-            .iter()
-            .map(|(k, l)| (k.to_string(), l.to_string()))
-            .collect(),
+        statuses: choices::coded::<ProjectStatus>(),
     }
 }
 
 pub(super) struct ValidProject {
     pub(super) name: String,
     pub(super) description: Option<String>,
-    pub(super) status: String,
+    pub(super) status: ProjectStatus,
     pub(super) start: Option<NaiveDate>,
     pub(super) end: Option<NaiveDate>,
 }
@@ -88,7 +72,8 @@ pub(super) fn validate_project(f: &ProjectForm) -> Result<ValidProject, FieldErr
     let mut e = FieldErrors::default();
     let name = e.check("name", form::required(&f.name, "a name", 100));
     let description = e.check("description", form::optional(&f.description, 2000));
-    if !PROJECT_STATUSES.iter().any(|(k, _)| *k == f.status) {
+    let status = ProjectStatus::parse(&f.status);
+    if status.is_none() {
         e.add("status", "Choose a status from the list.");
     }
     let start = e.check("start_date", dates::date(&f.start_date)).flatten();
@@ -98,11 +83,11 @@ pub(super) fn validate_project(f: &ProjectForm) -> Result<ValidProject, FieldErr
     {
         e.add("end_date", "The end date cannot be before the start date.");
     }
-    match (name, description, e.is_empty()) {
-        (Some(name), Some(description), true) => Ok(ValidProject {
+    match (name, description, status, e.is_empty()) {
+        (Some(name), Some(description), Some(status), true) => Ok(ValidProject {
             name,
             description,
-            status: f.status.clone(),
+            status,
             start,
             end,
         }),
@@ -114,7 +99,7 @@ pub(super) fn project_json(v: &ValidProject) -> Value {
     json!({
         "name": v.name,
         "description": v.description,
-        "status": v.status,
+        "status": v.status.code(),
         "start_date": v.start.map(|d| d.to_string()),
         "end_date": v.end.map(|d| d.to_string()),
     })
@@ -130,7 +115,7 @@ pub(super) async fn new_project(
     let id = *path;
     let team = db::run(&state.pool, move |conn| Ok(find(conn, scope, id)?)).await?;
     let form = ProjectForm {
-        status: "active".into(),
+        status: ProjectStatus::Active.code().into(),
         ..ProjectForm::default()
     };
     render(&project_page(ctx, team, None, form, FieldErrors::default()))
@@ -168,7 +153,7 @@ pub(super) async fn create_project(
                     projects::team_id.eq(team_id),
                     projects::name.eq(&v.name),
                     projects::description.eq(&v.description),
-                    projects::status.eq(&v.status),
+                    projects::status.eq(v.status),
                     projects::start_date.eq(v.start),
                     projects::end_date.eq(v.end),
                     projects::created_by_id.eq(me),
@@ -198,7 +183,7 @@ pub(super) struct ProjectRecord {
     pub(super) team_id: i64,
     pub(super) name: String,
     pub(super) description: Option<String>,
-    pub(super) status: String,
+    pub(super) status: ProjectStatus,
     pub(super) start_date: Option<NaiveDate>,
     pub(super) end_date: Option<NaiveDate>,
     pub(super) creator_first: String,
@@ -239,7 +224,7 @@ pub(super) fn project_form(p: &ProjectRecord) -> ProjectForm {
     ProjectForm {
         name: p.name.clone(),
         description: p.description.clone().unwrap_or_default(),
-        status: p.status.clone(),
+        status: p.status.code().to_string(),
         start_date: p.start_date.map(|d| d.to_string()).unwrap_or_default(),
         end_date: p.end_date.map(|d| d.to_string()).unwrap_or_default(),
     }
@@ -287,7 +272,7 @@ pub(super) async fn update_project(
     let old = ValidProject {
         name: p.name.clone(),
         description: p.description.clone(),
-        status: p.status.clone(),
+        status: p.status,
         start: p.start_date,
         end: p.end_date,
     };
@@ -302,7 +287,7 @@ pub(super) async fn update_project(
                 .set((
                     projects::name.eq(&v.name),
                     projects::description.eq(&v.description),
-                    projects::status.eq(&v.status),
+                    projects::status.eq(v.status),
                     projects::start_date.eq(v.start),
                     projects::end_date.eq(v.end),
                     projects::updated_at.eq(now()),

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 
 use super::PageData;
 use super::form::TeamForm;
-use super::project::status_label;
 use super::{MemberLine, ProjectLine};
 use crate::db::{AnyConnection, PublicId, now};
+use crate::domain::ProjectStatus;
 use crate::schema::{projects, teams, users};
 use crate::web::OrgScope;
 
@@ -130,7 +130,7 @@ pub(super) fn load_page_data(
         .load::<(
             PublicId,
             String,
-            String,
+            ProjectStatus,
             Option<NaiveDate>,
             Option<NaiveDate>,
             String,
@@ -140,7 +140,7 @@ pub(super) fn load_page_data(
         .map(|(public_id, name, status, start, end, f, l)| ProjectLine {
             public_id,
             name,
-            status: status_label(&status),
+            status,
             start: start.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             end: end.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             creator: format!("{f} {l}"),

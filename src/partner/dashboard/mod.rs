@@ -179,7 +179,7 @@ impl HomePage {
         } else {
             (Vec::new(), String::new())
         };
-        let stages = count_of(&LeadStatus::ALL, &data.lead_counts, LeadStatus::code);
+        let stages = count_of(LeadStatus::ALL, &data.lead_counts, LeadStatus::code);
         let open: i64 = stages
             .iter()
             .filter(|(s, _)| s.is_open())
@@ -200,7 +200,7 @@ impl HomePage {
             chart,
             stages,
             open: crate::web::count(open, "lead is", "leads are"),
-            statuses: count_of(&OrderStatus::ALL, &data.order_counts, OrderStatus::code),
+            statuses: count_of(OrderStatus::ALL, &data.order_counts, OrderStatus::code),
             contracts: data.contract_counts,
             overdue: data
                 .overdue

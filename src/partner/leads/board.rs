@@ -38,7 +38,7 @@ pub(super) async fn board(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRe
         let scope = request.resolve(conn)?;
         let counts = queries::counts(conn, &scope)?;
         let mut columns = Vec::new();
-        for s in Status::ALL {
+        for &s in Status::ALL {
             columns.push((s, queries::column(conn, &scope, s, CARDS)?));
         }
         Ok((counts, columns))

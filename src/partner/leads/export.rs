@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use super::list::ListQuery;
-use super::{queries, request, status};
+use super::{queries, request};
 use crate::AppState;
 use crate::db;
 use crate::domain::money::{currency_exponent, minor_to_input};
@@ -46,7 +46,7 @@ pub async fn export(
                 vec![
                     cell(&r.title),
                     cell(r.company_name.as_deref().unwrap_or_default()),
-                    status::label(&r.status).to_string(),
+                    r.status.label().to_string(),
                     r.value_minor
                         .map(|v| minor_to_input(v, currency_exponent(&r.currency)))
                         .unwrap_or_default(),

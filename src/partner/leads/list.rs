@@ -6,7 +6,7 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::queries::{self, Filter, LeadRow};
-use super::status::{self, Status};
+use super::status::Status;
 use super::{PAGE_SIZE, money, request};
 use crate::AppState;
 use crate::db;
@@ -61,14 +61,12 @@ impl ListQuery {
 pub struct ListRow {
     pub row: LeadRow,
     pub value: String,
-    pub status: &'static str,
     pub added: When,
 }
 
 pub fn list_row(ctx: &Ctx, row: LeadRow) -> ListRow {
     ListRow {
         value: money(row.value_minor, &row.currency),
-        status: status::label(&row.status),
         added: ctx.local_time(Some(row.created_at)),
         row,
     }

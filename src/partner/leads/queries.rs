@@ -25,7 +25,7 @@ pub struct LeadRecord {
     pub contact_phone: Option<String>,
     pub value_minor: Option<i64>,
     pub currency: String,
-    pub status: String,
+    pub status: Status,
     pub probability: Option<i32>,
     pub expected_close_date: Option<NaiveDate>,
     pub owner_id: Option<i64>,
@@ -33,12 +33,6 @@ pub struct LeadRecord {
     pub distributor_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-impl LeadRecord {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::New)
-    }
 }
 
 /// A list or board row: the lead, its partner and owner.
@@ -50,7 +44,7 @@ pub struct LeadRow {
     pub company_name: Option<String>,
     pub value_minor: Option<i64>,
     pub currency: String,
-    pub status: String,
+    pub status: Status,
     pub expected_close_date: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub partner: Option<String>,
@@ -122,7 +116,7 @@ pub fn list(
         );
     }
     if let Some(s) = f.status {
-        q = q.filter(leads::status.eq(s.code()));
+        q = q.filter(leads::status.eq(s));
     }
     if let Some(p) = f.partner {
         let id: Option<i64> = partners::table
@@ -161,7 +155,7 @@ pub fn column(
     status: Status,
     limit: i64,
 ) -> QueryResult<Vec<LeadRow>> {
-    rows!(scoped!(scope).filter(leads::status.eq(status.code())))
+    rows!(scoped!(scope).filter(leads::status.eq(status)))
         .order(leads::id.desc())
         .limit(limit)
         .load(conn)
@@ -274,7 +268,7 @@ fn place(lead: &LeadRecord) -> Place<'_> {
     Place {
         partner: lead.partner_id,
         distributor: lead.distributor_id,
-        status: &lead.status,
+        status: lead.status.code(),
     }
 }
 
@@ -287,7 +281,7 @@ pub fn update(conn: &mut AnyConnection, lead: &LeadRecord, v: &LeadValues) -> Qu
         &Place {
             partner: v.partner_id,
             distributor: v.distributor_id,
-            status: &lead.status,
+            status: lead.status.code(),
         },
     )?;
     diesel::update(leads::table.find(lead.id))
@@ -320,7 +314,7 @@ pub fn set_status(
     let moved = diesel::update(
         leads::table
             .find(lead.id)
-            .filter(leads::status.eq(&lead.status)),
+            .filter(leads::status.eq(lead.status)),
     )
     .set((leads::status.eq(to.code()), leads::updated_at.eq(now())))
     .execute(conn)?;
@@ -338,7 +332,7 @@ pub fn set_status(
         conn,
         lead.organization_id,
         lead.id,
-        Some(lead.status()),
+        Some(lead.status),
         to,
         Some(by),
         reason,
@@ -372,8 +366,8 @@ fn history(
 /// A line of a lead's history: when, from, to, who, why.
 pub type HistoryLine = (
     NaiveDateTime,
-    Option<String>,
-    String,
+    Option<Status>,
+    Status,
     Option<String>,
     Option<String>,
     Option<String>,

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::activities::{self, ActivityRow};
 use super::form::{ACTIVITY_TYPES, ActivityForm, MoveForm, NoteForm};
 use super::queries::{self, LeadRecord};
-use super::status::{self, Status};
+use super::status::Status;
 use super::{money, request};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
@@ -98,13 +98,13 @@ async fn page(
         })
         .await
         .map(|(c, h, a, n, l)| (l, c, h, a, n))?;
-    let status = lead.status();
+    let status = lead.status;
     let history = history
         .into_iter()
         .map(|(at, from, to, first, last, reason)| HistoryRow {
             at: ctx.local_time(Some(at)),
-            from: from.as_deref().map_or("—", status::label),
-            to: status::label(&to),
+            from: from.map_or("—", Status::label),
+            to: to.label(),
             by: name(first, last),
             reason: reason.unwrap_or_default(),
         })
@@ -181,7 +181,7 @@ pub(super) async fn move_lead(
         let scope = request.resolve(conn)?;
         let lead = queries::find(conn, &scope, id)?;
         let mut e = FieldErrors::default();
-        let from = lead.status();
+        let from = lead.status;
         let reason = e.check("reason", reason).flatten();
         match to {
             None => e.add("to", "Choose the stage to move the lead to."),

@@ -3,50 +3,25 @@
 //! back to correct a mistake), to lost from any open stage (with a reason), and to won from a
 //! proposal or a negotiation; won and lost are final.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    New,
-    Contacted,
-    Qualified,
-    Proposal,
-    Negotiation,
-    Won,
-    Lost,
+use crate::coded;
+
+coded! {
+    /// A lead's stage in the pipeline.
+    pub enum Status {
+        New = "new" => "New",
+        Contacted = "contacted" => "Contacted",
+        Qualified = "qualified" => "Qualified",
+        Proposal = "proposal" => "Proposal",
+        Negotiation = "negotiation" => "Negotiation",
+        Won = "won" => "Won",
+        Lost = "lost" => "Lost",
+    }
 }
 
 use Status::*;
 
 impl Status {
-    pub const ALL: [Status; 7] = [New, Contacted, Qualified, Proposal, Negotiation, Won, Lost];
     pub const OPEN: [Status; 5] = [New, Contacted, Qualified, Proposal, Negotiation];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.code() == s)
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            New => "new",
-            Contacted => "contacted",
-            Qualified => "qualified",
-            Proposal => "proposal",
-            Negotiation => "negotiation",
-            Won => "won",
-            Lost => "lost",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            New => "New",
-            Contacted => "Contacted",
-            Qualified => "Qualified",
-            Proposal => "Proposal",
-            Negotiation => "Negotiation",
-            Won => "Won",
-            Lost => "Lost",
-        }
-    }
 
     pub fn is_open(self) -> bool {
         !matches!(self, Won | Lost)
@@ -66,7 +41,8 @@ impl Status {
     /// The stages a lead in `self` may move to, in pipeline order.
     pub fn moves(self) -> Vec<Status> {
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|to| self.may_move_to(*to))
             .collect()
     }
@@ -87,11 +63,6 @@ impl Status {
     pub fn needs_reason(self) -> bool {
         self == Lost
     }
-}
-
-/// A label for a stored status code (history lines keep codes).
-pub fn label(code: &str) -> &'static str {
-    Status::parse(code).map_or("—", Status::label)
 }
 
 #[cfg(test)]

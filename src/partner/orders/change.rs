@@ -44,7 +44,7 @@ pub(super) async fn act(
         let scope = request.resolve(conn)?;
         let order = queries::find(conn, &scope, id)?;
         let mut e = FieldErrors::default();
-        let from = order.status();
+        let from = order.status;
         let reason = e.check("reason", reason).flatten();
         let Some(to) = action.target(from) else {
             e.add(

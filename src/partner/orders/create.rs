@@ -201,7 +201,7 @@ pub(super) async fn create(
             .first(conn)?;
         split(write_tx(conn, |conn| {
             if let Some(l) = &lead
-                && l.status() != LeadStatus::Won
+                && l.status != LeadStatus::Won
             {
                 return Err(FormError::field(
                     "items",

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::{ListQuery, queries, request, status::Status};
+use super::{ListQuery, queries, request};
 use crate::AppState;
 use crate::db;
 use crate::domain::money::{currency_exponent, minor_to_input};
@@ -35,9 +35,7 @@ pub async fn export(
             |r| {
                 vec![
                     r.order_number.clone(),
-                    Status::parse(&r.status)
-                        .map_or("", Status::label)
-                        .to_string(),
+                    r.status.label().to_string(),
                     cell(r.partner.as_deref().unwrap_or_default()),
                     minor_to_input(r.total_minor, currency_exponent(&r.currency)),
                     r.currency.clone(),

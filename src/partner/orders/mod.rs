@@ -79,7 +79,6 @@ impl ListQuery {
 pub struct ListRow {
     pub row: OrderRow,
     pub total: String,
-    pub status: &'static str,
     pub created: When,
 }
 
@@ -132,7 +131,6 @@ async fn page(
         .into_iter()
         .map(|row| ListRow {
             total: money(row.total_minor, &row.currency),
-            status: Status::parse(&row.status).map_or("—", Status::label),
             created: ctx.local_time(Some(row.created_at)),
             row,
         })
@@ -237,7 +235,7 @@ pub(super) async fn show_page(
         Ok((order, items, partner, contract))
     })
     .await?;
-    let status = order.status();
+    let status = order.status;
     let c = order.currency.clone();
     let totals = [
         ("Subtotal", money(order.subtotal_minor, &c)),

@@ -22,7 +22,7 @@ pub struct OrderRecord {
     pub public_id: PublicId,
     pub organization_id: i64,
     pub order_number: String,
-    pub status: String,
+    pub status: Status,
     pub client_id: Option<i64>,
     pub partner_id: Option<i64>,
     pub distributor_id: Option<i64>,
@@ -40,12 +40,6 @@ pub struct OrderRecord {
     pub sent_at: Option<NaiveDateTime>,
     pub fulfilled_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
-}
-
-impl OrderRecord {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Created)
-    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -70,7 +64,7 @@ pub struct ItemRecord {
 pub struct OrderRow {
     pub public_id: PublicId,
     pub order_number: String,
-    pub status: String,
+    pub status: Status,
     pub currency: String,
     pub total_minor: i64,
     pub created_at: NaiveDateTime,
@@ -264,7 +258,7 @@ pub fn insert(
         &Place {
             partner: order.partner_id,
             distributor: order.distributor_id,
-            status: &order.status,
+            status: order.status.code(),
         },
     )?;
     for item in &o.items {
@@ -305,7 +299,7 @@ pub fn set_status(
     let t = now();
     let q = orders::table
         .find(order.id)
-        .filter(orders::status.eq(&order.status));
+        .filter(orders::status.eq(order.status));
     let n = match to {
         Status::Sent => diesel::update(q)
             .set((
@@ -355,7 +349,7 @@ pub fn set_status(
         let from = Place {
             partner: order.partner_id,
             distributor: order.distributor_id,
-            status: &order.status,
+            status: order.status.code(),
         };
         counts::moved(
             conn,

@@ -75,7 +75,7 @@ async fn load(ctx: &Ctx, state: &AppState, id: PublicId) -> Result<Loaded, AppEr
             .format("%-d %b %Y")
             .to_string()
     };
-    let status = order.status();
+    let status = order.status;
     let kind = if status.is_quote() { "Quote" } else { "Order" };
     let mut lines: Vec<(String, String)> = items
         .iter()

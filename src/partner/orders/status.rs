@@ -3,46 +3,23 @@
 //! partners, distributors and staff who create orders send them; fulfillers (and admins) start
 //! and finish fulfillment; only admins cancel.
 
+use crate::coded;
 use crate::permissions::{Permission, PermissionSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Created,
-    Sent,
-    InFulfillment,
-    Fulfilled,
-    Cancelled,
+coded! {
+    /// An order's place between quote and delivery.
+    pub enum Status {
+        Created = "created" => "Quote (draft)",
+        Sent = "sent" => "Quote sent",
+        InFulfillment = "in_fulfillment" => "In fulfillment",
+        Fulfilled = "fulfilled" => "Fulfilled",
+        Cancelled = "cancelled" => "Cancelled",
+    }
 }
 
 use Status::*;
 
 impl Status {
-    pub const ALL: [Status; 5] = [Created, Sent, InFulfillment, Fulfilled, Cancelled];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.code() == s)
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Created => "created",
-            Sent => "sent",
-            InFulfillment => "in_fulfillment",
-            Fulfilled => "fulfilled",
-            Cancelled => "cancelled",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Created => "Quote (draft)",
-            Sent => "Quote sent",
-            InFulfillment => "In fulfillment",
-            Fulfilled => "Fulfilled",
-            Cancelled => "Cancelled",
-        }
-    }
-
     pub fn is_quote(self) -> bool {
         matches!(self, Created | Sent)
     }
@@ -128,7 +105,7 @@ mod tests {
         assert_eq!(Action::Cancel.target(InFulfillment), Some(Cancelled));
         assert_eq!(Action::Cancel.target(Fulfilled), None);
         assert_eq!(Action::Cancel.target(Cancelled), None);
-        for s in Status::ALL {
+        for &s in Status::ALL {
             assert_eq!(Status::parse(s.code()), Some(s));
         }
     }

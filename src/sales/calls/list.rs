@@ -170,7 +170,7 @@ pub(crate) fn load_metrics(
     let counts = rollup::counts(conn, scope, from, to)?;
     let tallies: Vec<Tally> = counts
         .iter()
-        .map(|c| (c.user_id, c.status.clone(), c.outcome.clone(), c.calls))
+        .map(|c| (c.user_id, c.status, c.outcome, c.calls))
         .collect();
     let mut ids: Vec<i64> = counts.iter().map(|c| c.user_id).collect();
     ids.sort_unstable();
@@ -181,7 +181,7 @@ pub(crate) fn load_metrics(
         .collect();
     let mut lost: BTreeMap<i64, i64> = BTreeMap::new();
     for c in &counts {
-        if let (Some("lost"), Some(reason)) = (c.outcome.as_deref(), c.loss_reason_id) {
+        if let (Some(CallOutcome::Lost), Some(reason)) = (c.outcome, c.loss_reason_id) {
             *lost.entry(reason).or_default() += c.calls;
         }
     }

@@ -3,6 +3,7 @@
 //! division by zero shows 0. Made from a few grouped counts, never from the calls themselves.
 
 use crate::domain::ratio::percent;
+use crate::domain::{CallOutcome, CallStatus};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,13 +15,13 @@ pub struct Figures {
 }
 
 impl Figures {
-    pub fn add(&mut self, status: &str, outcome: Option<&str>, n: i64) {
+    pub fn add(&mut self, status: CallStatus, outcome: Option<CallOutcome>, n: i64) {
         self.total += n;
-        if status == "completed" {
+        if status == CallStatus::Completed {
             self.completed += n;
             match outcome {
-                Some("won") => self.won += n,
-                Some("lost") => self.lost += n,
+                Some(CallOutcome::Won) => self.won += n,
+                Some(CallOutcome::Lost) => self.lost += n,
                 _ => {}
             }
         }
@@ -59,19 +60,16 @@ pub fn compute(
     let mut people: BTreeMap<String, Figures> = BTreeMap::new();
     let mut teams: BTreeMap<String, Figures> = BTreeMap::new();
     for (user, status, outcome, n) in tallies {
-        all.add(status, outcome.as_deref(), *n);
+        all.add(*status, *outcome, *n);
         let (name, team) = who
             .get(user)
             .cloned()
             .unwrap_or_else(|| ("Someone".into(), None));
-        people
-            .entry(name)
-            .or_default()
-            .add(status, outcome.as_deref(), *n);
+        people.entry(name).or_default().add(*status, *outcome, *n);
         teams
             .entry(team.unwrap_or_else(|| "No team".into()))
             .or_default()
-            .add(status, outcome.as_deref(), *n);
+            .add(*status, *outcome, *n);
     }
     let lines = |m: BTreeMap<String, Figures>| {
         let mut v: Vec<Line> = m
@@ -112,15 +110,15 @@ mod tests {
             (f.show_rate(), f.close_rate()),
             ("0 %".into(), "0 %".into())
         );
-        f.add("no_show", None, 2);
+        f.add(CallStatus::NoShow, None, 2);
         assert_eq!(
             (f.show_rate(), f.close_rate()),
             ("0 %".into(), "0 %".into())
         );
-        f.add("completed", Some("won"), 1);
-        f.add("completed", Some("lost"), 1);
-        f.add("completed", None, 1);
-        f.add("rescheduled", None, 3);
+        f.add(CallStatus::Completed, Some(CallOutcome::Won), 1);
+        f.add(CallStatus::Completed, Some(CallOutcome::Lost), 1);
+        f.add(CallStatus::Completed, None, 1);
+        f.add(CallStatus::Rescheduled, None, 3);
         // 3 of 8 completed; 1 of 3 won.
         assert_eq!(
             (f.show_rate(), f.close_rate()),
@@ -138,9 +136,9 @@ mod tests {
             (3, ("Omar".to_string(), None)),
         ]);
         let tallies = vec![
-            (1, "completed".to_string(), Some("won".to_string()), 3),
-            (2, "completed".to_string(), Some("lost".to_string()), 1),
-            (3, "no_show".to_string(), None, 2),
+            (1, CallStatus::Completed, Some(CallOutcome::Won), 3),
+            (2, CallStatus::Completed, Some(CallOutcome::Lost), 1),
+            (3, CallStatus::NoShow, None, 2),
         ];
         let losses: Vec<(String, i64)> = [
             "Price", "Timing", "Price", "Budget", "Fit", "Other", "Rival",

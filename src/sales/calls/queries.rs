@@ -48,7 +48,7 @@ pub struct CallRow {
 }
 
 /// Calls of one caller with one status and outcome: (user, status, outcome, count).
-pub type Tally = (i64, String, Option<String>, i64);
+pub type Tally = (i64, CallStatus, Option<CallOutcome>, i64);
 
 /// A caller: (user, first name, last name, team name).
 pub type Person = (i64, String, String, Option<String>);

@@ -10,6 +10,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, now};
+use crate::domain::codes::known;
+use crate::domain::{CallOutcome, CallStatus};
 use crate::schema::{call_days, calls};
 use crate::scope::RecordScope;
 
@@ -17,28 +19,36 @@ use crate::scope::RecordScope;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallCount {
     pub user_id: i64,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub status: CallStatus,
+    pub outcome: Option<CallOutcome>,
     pub loss_reason_id: Option<i64>,
     pub calls: i64,
 }
 
-type Key = (i64, NaiveDate, String, String, i64);
+type Key = (i64, NaiveDate, CallStatus, Option<CallOutcome>, i64);
 
 fn key(
     user: i64,
     at: NaiveDateTime,
-    status: String,
-    outcome: Option<String>,
+    status: CallStatus,
+    outcome: Option<CallOutcome>,
     reason: Option<i64>,
 ) -> Key {
-    (
-        user,
-        at.date(),
-        status,
-        outcome.unwrap_or_default(),
-        reason.unwrap_or(0),
-    )
+    (user, at.date(), status, outcome, reason.unwrap_or(0))
+}
+
+/// A rollup row keeps "no outcome" as an empty code, so the row's key has no NULL in it.
+fn outcome_code(outcome: Option<CallOutcome>) -> &'static str {
+    outcome.map_or("", CallOutcome::code)
+}
+
+fn outcome_of(code: &str) -> QueryResult<Option<CallOutcome>> {
+    if code.is_empty() {
+        return Ok(None);
+    }
+    known(code)
+        .map(Some)
+        .map_err(diesel::result::Error::DeserializationError)
 }
 
 fn write(conn: &mut AnyConnection, org: i64, rows: BTreeMap<Key, i64>) -> QueryResult<()> {
@@ -50,7 +60,7 @@ fn write(conn: &mut AnyConnection, org: i64, rows: BTreeMap<Key, i64>) -> QueryR
                 call_days::user_id.eq(user),
                 call_days::day.eq(day),
                 call_days::status.eq(status),
-                call_days::outcome.eq(outcome),
+                call_days::outcome.eq(outcome_code(outcome)),
                 call_days::loss_reason_id.eq(reason),
                 call_days::calls.eq(n),
             )
@@ -62,8 +72,8 @@ fn write(conn: &mut AnyConnection, org: i64, rows: BTreeMap<Key, i64>) -> QueryR
 type Raw = (
     i64,
     Option<NaiveDateTime>,
-    String,
-    Option<String>,
+    CallStatus,
+    Option<CallOutcome>,
     Option<i64>,
 );
 
@@ -140,7 +150,8 @@ pub fn counts(
     to: NaiveDateTime,
 ) -> QueryResult<Vec<CallCount>> {
     let until = to.min(now());
-    let mut out: BTreeMap<(i64, String, Option<String>, Option<i64>), i64> = BTreeMap::new();
+    type Group = (i64, CallStatus, Option<CallOutcome>, Option<i64>);
+    let mut out: BTreeMap<Group, i64> = BTreeMap::new();
     let mut add = |user, status, outcome, reason, n| {
         *out.entry((user, status, outcome, reason)).or_default() += n;
     };
@@ -167,12 +178,12 @@ pub fn counts(
             call_days::organization_id,
             call_days::user_id
         );
-        let whole: Vec<(i64, String, String, i64, i64)> = q.load(conn)?;
+        let whole: Vec<(i64, CallStatus, String, i64, i64)> = q.load(conn)?;
         for (user, status, outcome, reason, n) in whole {
             add(
                 user,
                 status,
-                (!outcome.is_empty()).then_some(outcome),
+                outcome_of(&outcome)?,
                 (reason != 0).then_some(reason),
                 n,
             );
