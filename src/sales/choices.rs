@@ -27,10 +27,10 @@ pub fn client_choices(
 }
 
 /// The people whose deals the scope holds, for the owner filter (only oneself for most).
-pub fn owner_choices(
-    conn: &mut AnyConnection,
-    scope: &RecordScope,
-) -> QueryResult<Vec<(i64, PublicId, String)>> {
+/// Someone who may own a record: (row id, public id, name).
+pub type Owner = (i64, PublicId, String);
+
+pub fn owner_choices(conn: &mut AnyConnection, scope: &RecordScope) -> QueryResult<Vec<Owner>> {
     let q = crate::owned!(
         users::table
             .select((

@@ -209,7 +209,11 @@ async fn show_page(
             .find(contract.order_id)
             .select((orders::public_id, orders::order_number))
             .first(conn)?;
-        let partner = crate::partner::orders::queries::partner_name(conn, contract.partner_id)?;
+        let partner = crate::partner::orders::queries::partner_name(
+            conn,
+            contract.organization_id,
+            contract.partner_id,
+        )?;
         let renewed_from = match contract.renewed_from_id {
             Some(r) => contracts::table
                 .find(r)

@@ -7,13 +7,15 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::status::Action;
+use super::queries::OrderRecord;
+use super::status::{Action, Status};
 use super::{queries, request, show_page, stock};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, write_tx};
+use crate::audit::{self, Actor, Event, actions};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::partner::contracts;
+use crate::partner::scope::ChannelScope;
 use crate::web::form;
 use crate::web::{Ctx, FieldErrors, Flash, see_other};
 
@@ -44,21 +46,12 @@ pub(super) async fn act(
         let scope = request.resolve(conn)?;
         let order = queries::find(conn, &scope, id)?;
         let mut e = FieldErrors::default();
-        let from = order.status;
         let reason = e.check("reason", reason).flatten();
-        let Some(to) = action.target(from) else {
+        let Some(to) = action.target(order.status) else {
+            let is = order.status.label().to_lowercase();
             e.add(
                 "action",
-                format!(
-                    "An order that is {} cannot be {}.",
-                    from.label().to_lowercase(),
-                    match action {
-                        Action::Send => "sent",
-                        Action::Start => "put into fulfillment",
-                        Action::Fulfil => "fulfilled",
-                        Action::Cancel => "cancelled",
-                    }
-                ),
+                format!("An order that is {is} cannot be {}.", action.done()),
             );
             return Ok(Err(e));
         };
@@ -69,34 +62,14 @@ pub(super) async fn act(
             );
             return Ok(Err(e));
         }
-        let done = write_tx(conn, |conn| {
-            if !queries::set_status(conn, &order, to, reason.as_deref())? {
-                return Ok::<_, AppError>(None);
-            }
-            if action == Action::Cancel {
-                stock::restore_stock(conn, &order)?;
-            }
-            let contract = if action == Action::Fulfil {
-                contracts::queries::activate(conn, &scope, &order)?
-            } else {
-                None
-            };
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.org().id()), actions::UPDATE, "order")
-                    .entity(order.public_id)
-                    .old(json!({ "status": from.code() }))
-                    .new_values(json!({
-                        "status": to.code(),
-                        "reason": reason,
-                        "contract": contract.as_ref().map(|c| c.1.clone()),
-                    })),
-            )?;
-            Ok(Some(contract))
-        })?;
-        match done {
-            Some(contract) => Ok(Ok((order.public_id, to, contract))),
+        let moved = Move {
+            order: &order,
+            action,
+            to,
+            reason,
+        };
+        match write_tx(conn, |conn| moved.apply(conn, &actor, &scope))? {
+            Some(contract) => Ok(Ok((order.public_id, done_words(to, contract)))),
             None => {
                 e.add(
                     "action",
@@ -108,17 +81,64 @@ pub(super) async fn act(
     })
     .await?;
     match outcome {
-        Ok((public_id, to, contract)) => {
-            let message = match contract {
-                Some((_, number)) => format!(
-                    "The order is {}; contract {number} is active.",
-                    to.label().to_lowercase()
-                ),
-                None => format!("The order is now: {}.", to.label().to_lowercase()),
-            };
+        Ok((public_id, message)) => {
             Flash::success(&ctx.session, message);
             Ok(see_other(&format!("/partner/orders/{public_id}")))
         }
         Err(errors) => show_page(ctx, &state, *path, form.reason, errors).await,
+    }
+}
+
+/// A checked move of an order from its status to `to`.
+struct Move<'a> {
+    order: &'a OrderRecord,
+    action: Action,
+    to: Status,
+    reason: Option<String>,
+}
+
+impl Move<'_> {
+    /// Moves the order (conditional on its status: `None` when someone moved it meanwhile),
+    /// gives a cancelled order's stock back and activates a fulfilled order's contract, which
+    /// it returns; in the caller's transaction.
+    fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        scope: &ChannelScope,
+    ) -> Result<Option<Option<(PublicId, String)>>, AppError> {
+        let order = self.order;
+        if !queries::set_status(conn, order, self.to, self.reason.as_deref())? {
+            return Ok(None);
+        }
+        if self.action == Action::Cancel {
+            stock::restore_stock(conn, order)?;
+        }
+        let contract = if self.action == Action::Fulfil {
+            contracts::queries::activate(conn, scope, order)?
+        } else {
+            None
+        };
+        audit::record(
+            conn,
+            actor,
+            Event::new(Some(scope.org().id()), actions::UPDATE, "order")
+                .entity(order.public_id)
+                .old(json!({ "status": order.status.code() }))
+                .new_values(json!({
+                    "status": self.to.code(),
+                    "reason": self.reason,
+                    "contract": contract.as_ref().map(|c| c.1.clone()),
+                })),
+        )?;
+        Ok(Some(contract))
+    }
+}
+
+fn done_words(to: Status, contract: Option<(PublicId, String)>) -> String {
+    let to = to.label().to_lowercase();
+    match contract {
+        Some((_, number)) => format!("The order is {to}; contract {number} is active."),
+        None => format!("The order is now: {to}."),
     }
 }

@@ -8,8 +8,8 @@ use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::form::{ItemRow, OrderForm, price_items};
-use super::queries::{self, NewOrder};
+use super::form::{ItemRow, OrderForm, Wanted, price_items};
+use super::queries::{self, NewOrder, OrderRecord};
 use super::stock;
 use crate::AppState;
 use crate::audit::{self, Actor, Event, actions};
@@ -195,70 +195,13 @@ pub(super) async fn create(
                 id.parse().map_err(|_| AppError::NotFound)?,
             )?),
         };
-        let tax_rate_bp: i32 = organizations::table
-            .find(scope.org().id())
-            .select(organizations::tax_rate_bp)
-            .first(conn)?;
-        split(write_tx(conn, |conn| {
-            if let Some(l) = &lead
-                && l.status != LeadStatus::Won
-            {
-                return Err(FormError::field(
-                    "items",
-                    "Only a won lead becomes a quote; move the lead to won first.",
-                ));
-            }
-            let items = price_items(conn, scope.org(), &wanted, scope.currency())?;
-            let (partner_id, distributor_id) = match &lead {
-                Some(l) => (l.partner_id, l.distributor_id),
-                None => crate::partner::leads::channel_of(conn, &scope, &f.partner, None)?,
-            };
-            let client_id = match &lead {
-                Some(l) => Some(client_for(conn, &actor, &scope, l)?),
-                None => None,
-            };
-            for item in &items {
-                if let Err(short) =
-                    stock::take_stock(conn, item.product_id, item.snapshot.quantity)?
-                {
-                    return Err(FormError::field(
-                        "items",
-                        format!(
-                            "Only {} {} of {} {} left; lower the quantity or split the order.",
-                            short.left,
-                            short.unit,
-                            short.product,
-                            if short.left == 1 { "is" } else { "are" }
-                        ),
-                    ));
-                }
-            }
-            let order = queries::insert(
-                conn,
-                &scope,
-                &NewOrder {
-                    partner_id,
-                    distributor_id,
-                    lead_id: lead.as_ref().map(|l| l.id),
-                    client_id,
-                    tax_rate_bp,
-                    notes_internal: notes.clone(),
-                    items,
-                },
-            )?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.org().id()), actions::CREATE, "order")
-                    .entity(order.public_id)
-                    .new_values(serde_json::json!({
-                        "order_number": order.order_number,
-                        "total_minor": order.total_minor,
-                        "lead": lead.as_ref().map(|l| l.public_id.to_string()),
-                    })),
-            )?;
-            Ok::<_, FormError>(order)
-        }))
+        let quote = Quote {
+            lead: lead.as_ref(),
+            partner: &f.partner,
+            wanted: &wanted,
+            notes,
+        };
+        split(write_tx(conn, |conn| quote.save(conn, &actor, &scope)))
     })
     .await?;
     match saved {
@@ -274,4 +217,83 @@ pub(super) async fn create(
         }
         Err(errors) => form_page(ctx, &state, form, errors).await,
     }
+}
+
+/// A quote as the form asks for it, from a won lead or for the partner chosen.
+struct Quote<'a> {
+    lead: Option<&'a LeadRecord>,
+    partner: &'a str,
+    wanted: &'a [Wanted],
+    notes: Option<String>,
+}
+
+impl Quote<'_> {
+    /// Prices the items, takes their stock, makes the lead's client and inserts the order, in
+    /// the caller's transaction: a refusal on any item leaves nothing behind.
+    fn save(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        scope: &ChannelScope,
+    ) -> Result<OrderRecord, FormError> {
+        let lead = self.lead;
+        if lead.is_some_and(|l| l.status != LeadStatus::Won) {
+            return Err(FormError::field(
+                "items",
+                "Only a won lead becomes a quote; move the lead to won first.",
+            ));
+        }
+        let tax_rate_bp: i32 = organizations::table
+            .find(scope.org().id())
+            .select(organizations::tax_rate_bp)
+            .first(conn)?;
+        let items = price_items(conn, scope.org(), self.wanted, scope.currency())?;
+        let (partner_id, distributor_id) = match lead {
+            Some(l) => (l.partner_id, l.distributor_id),
+            None => crate::partner::leads::channel_of(conn, scope, self.partner, None)?,
+        };
+        let client_id = match lead {
+            Some(l) => Some(client_for(conn, actor, scope, l)?),
+            None => None,
+        };
+        for item in &items {
+            stock::take_stock(conn, item.product_id, item.snapshot.quantity)?
+                .map_err(|short| FormError::field("items", short_words(&short)))?;
+        }
+        let order = queries::insert(
+            conn,
+            scope,
+            &NewOrder {
+                partner_id,
+                distributor_id,
+                lead_id: lead.map(|l| l.id),
+                client_id,
+                tax_rate_bp,
+                notes_internal: self.notes.clone(),
+                items,
+            },
+        )?;
+        audit::record(
+            conn,
+            actor,
+            Event::new(Some(scope.org().id()), actions::CREATE, "order")
+                .entity(order.public_id)
+                .new_values(serde_json::json!({
+                    "order_number": order.order_number,
+                    "total_minor": order.total_minor,
+                    "lead": lead.map(|l| l.public_id.to_string()),
+                })),
+        )?;
+        Ok(order)
+    }
+}
+
+fn short_words(short: &stock::Short) -> String {
+    format!(
+        "Only {} {} of {} {} left; lower the quantity or split the order.",
+        short.left,
+        short.unit,
+        short.product,
+        if short.left == 1 { "is" } else { "are" }
+    )
 }

@@ -230,7 +230,7 @@ pub(super) async fn show_page(
         let scope = request.resolve(conn)?;
         let order = queries::find(conn, &scope, id)?;
         let items = queries::items(conn, &order)?;
-        let partner = queries::partner_name(conn, order.partner_id)?;
+        let partner = queries::partner_name(conn, order.organization_id, order.partner_id)?;
         let contract = crate::partner::contracts::queries::of_order(conn, &scope, order.id)?;
         Ok((order, items, partner, contract))
     })

@@ -362,10 +362,16 @@ pub fn set_status(
     Ok(n == 1)
 }
 
-pub fn partner_name(conn: &mut AnyConnection, id: Option<i64>) -> QueryResult<Option<String>> {
+/// The name of the organization's partner `id`, if there is one.
+pub fn partner_name(
+    conn: &mut AnyConnection,
+    org: i64,
+    id: Option<i64>,
+) -> QueryResult<Option<String>> {
     match id {
         Some(id) => partners::table
-            .find(id)
+            .filter(partners::organization_id.eq(org))
+            .filter(partners::id.eq(id))
             .select(partners::name)
             .first(conn)
             .optional(),

@@ -35,6 +35,16 @@ pub enum Action {
 }
 
 impl Action {
+    /// What the action does to an order, as "cannot be …" finishes it.
+    pub fn done(self) -> &'static str {
+        match self {
+            Self::Send => "sent",
+            Self::Start => "put into fulfillment",
+            Self::Fulfil => "fulfilled",
+            Self::Cancel => "cancelled",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "send" => Some(Self::Send),

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::form::when_local;
@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::db::{self, AnyConnection};
 use crate::domain::{CallOutcome, CallStatus, CallType, choices};
 use crate::error::AppError;
-use crate::sales::choices::owner_choices;
+use crate::sales::choices::{Owner, owner_choices};
 use crate::scope::RecordScope;
 use crate::web::dates::{date, local_days};
 use crate::web::pager;
@@ -64,12 +64,43 @@ pub(super) async fn list(
 ) -> Result<HttpResponse, AppError> {
     let request = scope_request(&ctx)?;
     let query = query.into_inner();
-    let tz = ctx.timezone();
-    let today = ctx.today();
     let mut errors = FieldErrors::default();
+    let (from_day, to_day) = range_of(&query, ctx.today(), &mut errors);
+    let Some((from, to)) = local_days(from_day, to_day, ctx.timezone()) else {
+        return Err(AppError::BadRequest("That range cannot be read.".into()));
+    };
+    let filter = filter_of(&query, from, to, &mut errors);
+    let user = query.user.clone();
+    let (rows, owners, metrics) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let owners = owner_choices(conn, &scope)?;
+        let filter = Filter {
+            user: chosen_owner(&owners, &user),
+            ..filter
+        };
+        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
+        let metrics = load_metrics(conn, &scope, from, to)?;
+        Ok((rows, owners, metrics))
+    })
+    .await?;
+    let range = format!(
+        "{} to {}",
+        from_day.format("%d %b %Y"),
+        to_day.format("%d %b %Y")
+    );
+    let page = ListPage::build(ctx, query, errors, range, rows, owners, metrics);
+    render_status(page.errors.status(), &page)
+}
+
+/// The days the list covers: the last 30 unless the query says otherwise.
+fn range_of(
+    query: &ListQuery,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> (NaiveDate, NaiveDate) {
     let from_day = errors.check("from", date(&query.from)).flatten();
     let to_day = errors.check("to", date(&query.to)).flatten();
-    let (from_day, to_day) = match (from_day, to_day) {
+    match (from_day, to_day) {
         (None, None) => (today - Duration::days(29), today),
         (Some(f), None) => (f, today.max(f)),
         (None, Some(t)) => (t - Duration::days(29), t),
@@ -78,11 +109,16 @@ pub(super) async fn list(
             (f, f)
         }
         (Some(f), Some(t)) => (f, t),
-    };
-    let Some((from, to)) = local_days(from_day, to_day, tz) else {
-        return Err(AppError::BadRequest("That range cannot be read.".into()));
-    };
-    let mut filter = Filter {
+    }
+}
+
+fn filter_of(
+    query: &ListQuery,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    errors: &mut FieldErrors,
+) -> Filter {
+    Filter {
         from: Some(from),
         to: Some(to),
         call_type: errors
@@ -96,69 +132,70 @@ pub(super) async fn list(
             .flatten(),
         user: None,
         after: query.after.parse().ok(),
-    };
-    let q = query.clone();
-    let (mut rows, owners, metrics) = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        let owners = owner_choices(conn, &scope)?;
-        if !q.user.is_empty() {
-            filter.user = Some(
-                owners
-                    .iter()
-                    .find(|(_, p, _)| p.to_string() == q.user)
-                    .map_or(-1, |(id, _, _)| *id),
-            );
-        }
-        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
-        let metrics = load_metrics(conn, &scope, from, to)?;
-        Ok((rows, owners, metrics))
-    })
-    .await?;
-    let filters = ListQuery {
-        after: String::new(),
-        ..query.clone()
-    };
-    let pages = pager::keyset(
-        "/sales/calls",
-        &filters,
-        &query.after,
-        &mut rows,
-        PAGE_SIZE as usize,
-        |r| r.public_id.to_string(),
-    );
-    let rows = rows
-        .into_iter()
-        .map(|row| ListRow {
-            when: when_local(row.completed_at, tz),
-            row,
-        })
-        .collect();
-    let mut user_options = Vec::new();
-    if owners.len() > 1 {
-        user_options.push((String::new(), "Everyone".to_string()));
-        user_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
     }
-    render_status(
-        errors.status(),
-        &ListPage {
-            range: format!(
-                "{} to {}",
-                from_day.format("%d %b %Y"),
-                to_day.format("%d %b %Y")
-            ),
+}
+
+/// The caller the query names among those the scope sees; someone it does not see matches
+/// no call rather than every call.
+fn chosen_owner(owners: &[Owner], user: &str) -> Option<i64> {
+    (!user.is_empty()).then(|| {
+        owners
+            .iter()
+            .find(|(_, p, _)| p.to_string() == user)
+            .map_or(-1, |(id, _, _)| *id)
+    })
+}
+
+impl ListPage {
+    fn build(
+        ctx: Ctx,
+        query: ListQuery,
+        errors: FieldErrors,
+        range: String,
+        mut rows: Vec<CallRow>,
+        owners: Vec<Owner>,
+        metrics: Metrics,
+    ) -> Self {
+        let filters = ListQuery {
+            after: String::new(),
+            ..query.clone()
+        };
+        let pages = pager::keyset(
+            "/sales/calls",
+            &filters,
+            &query.after,
+            &mut rows,
+            PAGE_SIZE as usize,
+            |r| r.public_id.to_string(),
+        );
+        let tz = ctx.timezone();
+        let rows = rows
+            .into_iter()
+            .map(|row| ListRow {
+                when: when_local(row.completed_at, tz),
+                row,
+            })
+            .collect();
+        let mut user_options = Vec::new();
+        if owners.len() > 1 {
+            user_options.push((String::new(), "Everyone".to_string()));
+            user_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+        }
+        ListPage {
             ctx,
             query,
             errors,
             rows,
             metrics,
+            range,
             user_options,
             type_options: choices::any_of::<CallType>("Any type"),
             status_options: choices::any_of::<CallStatus>("Any status"),
             outcome_options: choices::any_of::<CallOutcome>("Any outcome"),
             next: pages.next,
             first: pages.first,
-        },
-    )
+        }
+    }
 }
 
 pub(crate) fn load_metrics(

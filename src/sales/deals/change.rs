@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -82,10 +83,7 @@ pub async fn update(
         let Some((new, _)) = f.validate(&choices, &mut errors) else {
             return Ok(Err(Some((deal, errors, choices))));
         };
-        // Payments carry their rate to the deal's currency: it cannot change under them.
-        if new.currency != deal.currency
-            && !payment_queries::of_deal(conn, deal.organization_id, deal.id)?.is_empty()
-        {
+        if !keeps_currency(conn, &deal, &new)? {
             errors.add(
                 "currency",
                 format!(
@@ -95,50 +93,9 @@ pub async fn update(
             );
             return Ok(Err(Some((deal, errors, choices))));
         }
-        let Some((before, after)) = audit::changes(
-            &audited(&queries::as_new(&deal), &deal.deal_number),
-            &audited(&new, &deal.deal_number),
-        ) else {
-            return Ok(Ok(deal.public_id));
-        };
-        let saved = money_tx(conn, scope.org().id(), |conn, books| {
-            // Payments carry their rate to the deal's currency: it cannot change under them
-            // (read again under the lock: one may have been recorded since).
-            if new.currency != deal.currency
-                && !payment_queries::of_deal(conn, deal.organization_id, deal.id)?.is_empty()
-            {
-                return Err(AppError::Conflict(format!(
-                    "A payment in {} was recorded on this deal a moment ago: it keeps that \
-                     currency. Open the deal to see it as it now stands.",
-                    deal.currency
-                )));
-            }
-            if !queries::update(conn, deal.id, &new)? {
-                return Ok(false);
-            }
-            balance::recompute(conn, books, deal.id, today, &[])?;
-            if new.client_id != deal.client_id {
-                balance::recompute_client(conn, deal.client_id, today)?;
-            }
-            activity::log(
-                conn,
-                &actor,
-                &deal,
-                Change {
-                    audit: actions::UPDATE,
-                    action: "edited",
-                    description: Some("Edited the deal".into()),
-                    old: Some(before.clone()),
-                    new: after.clone(),
-                    entity: None,
-                },
-            )?;
-            Ok(true)
-        })?;
-        if !saved {
-            return Err(AppError::Conflict(LOCKED_MEANWHILE.into()));
-        }
-        Ok(Ok(deal.public_id))
+        let edit = DealEdit { deal, new };
+        edit.save(conn, &actor, &scope, today)?;
+        Ok(Ok(edit.deal.public_id))
     })
     .await?;
     match outcome {
@@ -154,6 +111,75 @@ pub async fn update(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(ctx, Some(deal), form, errors, &choices),
         ),
+    }
+}
+
+/// Payments carry their rate to the deal's currency: it cannot change under them.
+fn keeps_currency(
+    conn: &mut AnyConnection,
+    deal: &DealRecord,
+    new: &queries::NewDeal,
+) -> Result<bool, AppError> {
+    Ok(new.currency == deal.currency
+        || payment_queries::of_deal(conn, deal.organization_id, deal.id)?.is_empty())
+}
+
+/// A checked edit of a deal.
+struct DealEdit {
+    deal: DealRecord,
+    new: queries::NewDeal,
+}
+
+impl DealEdit {
+    /// Saves the edit under the books lock with the balances it moves and its activity line;
+    /// an edit that changes nothing writes nothing. The loser of a race with a verifier or a
+    /// new payment hears 409.
+    fn save(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &audit::Actor,
+        scope: &RecordScope,
+        today: NaiveDate,
+    ) -> Result<(), AppError> {
+        let (deal, new) = (&self.deal, &self.new);
+        let Some((before, after)) = audit::changes(
+            &audited(&queries::as_new(deal), &deal.deal_number),
+            &audited(new, &deal.deal_number),
+        ) else {
+            return Ok(());
+        };
+        let saved = money_tx(conn, scope.org().id(), |conn, books| {
+            // Read again under the lock: a payment may have been recorded since.
+            if !keeps_currency(conn, deal, new)? {
+                return Err(AppError::Conflict(format!(
+                    "A payment in {} was recorded on this deal a moment ago: it keeps that \
+                     currency. Open the deal to see it as it now stands.",
+                    deal.currency
+                )));
+            }
+            if !queries::update(conn, deal.id, new)? {
+                return Ok(false);
+            }
+            balance::recompute(conn, books, deal.id, today, &[])?;
+            if new.client_id != deal.client_id {
+                balance::recompute_client(conn, deal.client_id, today)?;
+            }
+            let change = Change {
+                audit: actions::UPDATE,
+                action: "edited",
+                description: Some("Edited the deal".into()),
+                old: Some(before.clone()),
+                new: after.clone(),
+                entity: None,
+            };
+            activity::log(conn, actor, deal, change)?;
+            Ok(true)
+        })?;
+        if saved {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(LOCKED_MEANWHILE.into()))
+        }
     }
 }
 
