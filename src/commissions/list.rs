@@ -11,9 +11,8 @@ use super::lookup::{self, CommissionRow, Filter, Totals};
 use super::viewer;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
-use crate::domain::money::money;
 use crate::domain::money::{bp_to_percent, currency_exponent, minor_to_input};
-use crate::domain::{CommissionStatus, choices};
+use crate::domain::{CommissionStatus, Money, choices};
 use crate::error::AppError;
 use crate::scope::RecordScope;
 use crate::web::dates::{date, local_days};
@@ -110,13 +109,12 @@ fn filter(
 
 pub struct Line {
     pub row: CommissionRow,
-    pub base: String,
+    pub base: Money,
     pub rate: String,
-    pub converted: String,
-    pub bonus: String,
-    pub penalty: String,
-    pub final_amount: String,
-    pub status: &'static str,
+    pub converted: Money,
+    pub bonus: Money,
+    pub penalty: Money,
+    pub final_amount: Money,
     pub created: When,
 }
 
@@ -130,7 +128,7 @@ struct ListPage {
     range: String,
     lines: Vec<Line>,
     /// Count, converted, bonus, penalty, final; then final by status (pending, approved, paid).
-    totals: (i64, [String; 4], [String; 3]),
+    totals: (i64, [Money; 4], [Money; 3]),
     status_options: Vec<(String, String)>,
     people_options: Vec<(String, String)>,
     export: String,
@@ -151,63 +149,86 @@ pub async fn list(
     let after = query.after.parse().ok();
     let statement = s.clone();
     let seen = viewer.clone();
-    let (mut rows, totals, people) = db::run(&state.pool, move |conn| {
+    let read = db::run(&state.pool, move |conn| {
         let (mut f, people) = filter(conn, &seen, &statement, tz)?;
         let totals = lookup::totals(conn, &seen, &f)?;
         f.after = after;
-        Ok((
-            lookup::list(conn, &seen, &f, PAGE_SIZE + 1)?,
+        Ok(Read {
+            rows: lookup::list(conn, &seen, &f, PAGE_SIZE + 1)?,
             totals,
             people,
-        ))
+        })
     })
     .await?;
-    let pages = pager::keyset(
-        "/commissions",
-        &query,
-        &query.after,
-        &mut rows,
-        PAGE_SIZE as usize,
-        |r| r.public_id.to_string(),
-    );
-    let currency = viewer.currency();
-    let m = |minor: i64| money(minor, currency);
-    let whose = people
-        .iter()
-        .find(|(_, id, _)| id.to_string() == query.person)
-        .map(|(_, _, name)| name.clone());
-    let heading = match (&whose, people.is_empty()) {
-        (Some(name), _) => format!("Commissions of {name}"),
-        (None, true) => "Your commissions".into(),
-        (None, false) => "Commissions of everyone".into(),
-    };
-    let mut people_options = Vec::new();
-    if !people.is_empty() {
-        people_options.push((String::new(), "Everyone".to_string()));
-        people_options.extend(people.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
-    }
-    let Totals {
-        count,
-        converted,
-        bonus,
-        penalty,
-        final_minor,
-        by_status,
-    } = totals;
-    let lines = rows
-        .into_iter()
-        .map(|row| line(&ctx, row, currency))
-        .collect();
-    render_status(
-        errors.status(),
-        &ListPage {
+    let page = ListPage::build(ctx, &viewer, query, errors, &s, read);
+    render_status(page.errors.status(), &page)
+}
+
+/// What a statement's page reads: a page of lines (and one more), the period's totals and the
+/// people the viewer may choose from.
+struct Read {
+    rows: Vec<CommissionRow>,
+    totals: Totals,
+    people: Vec<Person>,
+}
+
+impl ListPage {
+    fn build(
+        ctx: Ctx,
+        viewer: &RecordScope,
+        query: ListQuery,
+        errors: FieldErrors,
+        s: &Statement,
+        read: Read,
+    ) -> Self {
+        let Read {
+            mut rows,
+            totals,
+            people,
+        } = read;
+        let pages = pager::keyset(
+            "/commissions",
+            &query,
+            &query.after,
+            &mut rows,
+            PAGE_SIZE as usize,
+            |r| r.public_id.to_string(),
+        );
+        let currency = viewer.currency();
+        let m = |minor: i64| Money::new(minor, currency);
+        let whose = people
+            .iter()
+            .find(|(_, id, _)| id.to_string() == query.person)
+            .map(|(_, _, name)| name.clone());
+        let heading = match (&whose, people.is_empty()) {
+            (Some(name), _) => format!("Commissions of {name}"),
+            (None, true) => "Your commissions".into(),
+            (None, false) => "Commissions of everyone".into(),
+        };
+        let mut people_options = Vec::new();
+        if !people.is_empty() {
+            people_options.push((String::new(), "Everyone".to_string()));
+            people_options.extend(people.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+        }
+        let Totals {
+            count,
+            converted,
+            bonus,
+            penalty,
+            final_minor,
+            by_status,
+        } = totals;
+        ListPage {
             heading,
             range: format!(
                 "Created {} to {}",
                 s.from.format("%d %b %Y"),
                 s.to.format("%d %b %Y")
             ),
-            lines,
+            lines: rows
+                .into_iter()
+                .map(|row| line(&ctx, row, currency))
+                .collect(),
             totals: (
                 count,
                 [m(converted), m(bonus), m(penalty), m(final_minor)],
@@ -224,20 +245,19 @@ pub async fn list(
             ctx,
             query,
             errors,
-        },
-    )
+        }
+    }
 }
 
 pub fn line(ctx: &Ctx, row: CommissionRow, org_currency: &str) -> Line {
-    let m = |minor: i64| money(minor, org_currency);
+    let m = |minor: i64| Money::new(minor, org_currency);
     Line {
-        base: money(row.base_minor, &row.currency),
+        base: Money::new(row.base_minor, &row.currency),
         rate: format!("{} %", bp_to_percent(row.rate_bp.into())),
         converted: m(row.converted_minor),
         bonus: m(row.bonus_minor),
         penalty: m(row.penalty_minor),
         final_amount: m(row.final_minor),
-        status: row.status.label(),
         created: ctx.local_time(Some(row.created_at)),
         row,
     }

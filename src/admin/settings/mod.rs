@@ -4,16 +4,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::prelude::*;
 
 use self::form::{SettingsForm, as_valid, audit_json, validate};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, now, write_tx};
+use crate::db::{self, write_tx};
 use crate::domain::money::currencies;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::schema::organizations;
 use crate::web::form::{FormError, split};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -113,11 +111,10 @@ async fn update(
         }
     };
     let old = as_valid(&settings);
-    let changes = audit::changes(&audit_json(&old), &audit_json(&v));
     let (actor, public_id) = (ctx.actor(), settings.public_id);
     let outcome = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
-            let Some((before, after)) = changes.clone() else {
+            let Some((before, after)) = audit::changes(&audit_json(&old), &audit_json(&v)) else {
                 return Ok(false);
             };
             if v.currency != old.currency && crate::orgs::has_money(conn, scope.id())? {
@@ -132,29 +129,7 @@ async fn update(
                     "Another organization on this server has this name.",
                 ));
             }
-            diesel::update(organizations::table.find(scope.id()))
-                .set((
-                    organizations::name.eq(&v.name),
-                    organizations::description.eq(&v.description),
-                    organizations::email.eq(&v.email),
-                    organizations::phone.eq(&v.phone),
-                    organizations::address.eq(&v.address),
-                    organizations::website.eq(&v.website),
-                    organizations::currency.eq(&v.currency),
-                    organizations::timezone.eq(&v.timezone),
-                    organizations::working_days_mask.eq(v.working_days_mask),
-                    organizations::tax_rate_bp.eq(v.tax_rate_bp),
-                    organizations::default_commission_bp.eq(v.default_commission_bp),
-                    organizations::target_bonus_bp.eq(v.target_bonus_bp),
-                    organizations::second_approval_threshold_minor
-                        .eq(v.second_approval_threshold_minor),
-                    organizations::sales_goal_minor.eq(v.sales_goal_minor),
-                    organizations::low_stock_warning.eq(v.low_stock_warning),
-                    organizations::low_stock_critical.eq(v.low_stock_critical),
-                    organizations::allow_private_providers.eq(v.allow_private_providers),
-                    organizations::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
+            queries::save(conn, scope, &v)?;
             audit::record(
                 conn,
                 &actor,

@@ -2,7 +2,8 @@
 
 use diesel::prelude::*;
 
-use crate::db::{AnyConnection, PublicId};
+use super::form::Valid;
+use crate::db::{AnyConnection, PublicId, now};
 use crate::schema::organizations;
 use crate::web::OrgScope;
 
@@ -54,4 +55,31 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<Settings> 
             organizations::allow_private_providers,
         ))
         .first(conn)
+}
+
+/// Writes the checked settings over the organization's.
+pub(super) fn save(conn: &mut AnyConnection, scope: OrgScope, v: &Valid) -> QueryResult<()> {
+    diesel::update(organizations::table.find(scope.id()))
+        .set((
+            organizations::name.eq(&v.name),
+            organizations::description.eq(&v.description),
+            organizations::email.eq(&v.email),
+            organizations::phone.eq(&v.phone),
+            organizations::address.eq(&v.address),
+            organizations::website.eq(&v.website),
+            organizations::currency.eq(&v.currency),
+            organizations::timezone.eq(&v.timezone),
+            organizations::working_days_mask.eq(v.working_days_mask),
+            organizations::tax_rate_bp.eq(v.tax_rate_bp),
+            organizations::default_commission_bp.eq(v.default_commission_bp),
+            organizations::target_bonus_bp.eq(v.target_bonus_bp),
+            organizations::second_approval_threshold_minor.eq(v.second_approval_threshold_minor),
+            organizations::sales_goal_minor.eq(v.sales_goal_minor),
+            organizations::low_stock_warning.eq(v.low_stock_warning),
+            organizations::low_stock_critical.eq(v.low_stock_critical),
+            organizations::allow_private_providers.eq(v.allow_private_providers),
+            organizations::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
-use crate::schema::{distributors, organizations, partners, roles, teams, users};
+use crate::schema::{
+    distributors, organization_stats, organizations, partners, roles, teams, users,
+};
 use crate::web::OrgScope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -288,4 +290,17 @@ pub fn currency(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<String
         .find(scope.id())
         .select(organizations::currency)
         .first(conn)
+}
+
+/// The organization's users, all and active, from its kept counts.
+pub fn user_counts(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<(i64, i64)> {
+    Ok(organization_stats::table
+        .find(scope.id())
+        .select((
+            organization_stats::users_total,
+            organization_stats::users_active,
+        ))
+        .first(conn)
+        .optional()?
+        .unwrap_or((0, 0)))
 }
