@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
 use crate::schema::{
-    distributors, organization_stats, organizations, partners, roles, teams, users,
+    audit_log, distributors, organization_stats, organizations, partners, roles, teams, users,
 };
 use crate::web::OrgScope;
 
@@ -303,4 +303,28 @@ pub fn user_counts(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<(i6
         .first(conn)
         .optional()?
         .unwrap_or((0, 0)))
+}
+
+/// A line of a user's recent activity: when, the action's code, who (an e-mail, or the system).
+pub type Activity = (NaiveDateTime, String, Option<String>);
+
+/// The last `limit` audited changes made to the organization's user `id`, newest first.
+pub fn recent_activity(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    id: PublicId,
+    limit: i64,
+) -> QueryResult<Vec<Activity>> {
+    audit_log::table
+        .filter(audit_log::organization_id.eq(scope.id()))
+        .filter(audit_log::entity_type.eq("user"))
+        .filter(audit_log::entity_id.eq(id.to_string()))
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select((
+            audit_log::created_at,
+            audit_log::action,
+            audit_log::actor_email,
+        ))
+        .load(conn)
 }

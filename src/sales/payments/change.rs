@@ -202,7 +202,9 @@ impl Edit<'_> {
         let Some((old, new)) = audit::changes(&before, &after) else {
             return Ok(None);
         };
-        if !queries::update(conn, payment.id, v, receipt_change).map_err(super::cheque_conflict)? {
+        if !queries::update(conn, payment.id, v, receipt_change)
+            .map_err(super::record::cheque_conflict)?
+        {
             return Err(decided_meanwhile().into());
         }
         balance::recompute(conn, books, deal.id, self.today, &[payment.payment_date])?;

@@ -8,6 +8,7 @@ pub mod form;
 mod list;
 pub mod queries;
 pub(crate) mod receipt;
+mod record;
 mod rules;
 
 pub use self::rules::closed;
@@ -23,16 +24,13 @@ use serde_json::json;
 use self::form::PaymentForm;
 use self::queries::{PaymentRecord, PaymentValues};
 use super::balance;
-use super::deals::activity::{self, Change};
 use super::deals::queries::{self as deal_queries, DealRecord};
 use super::deals::scope_request;
 use crate::AppState;
-use crate::audit::actions;
-use crate::db::{self, PublicId, money_tx};
+use crate::db::{self, PublicId};
 use crate::error::AppError;
-use crate::numbers;
 use crate::permissions::Permission;
-use crate::web::form::{FormError, is_unique_violation, split};
+use crate::web::form::{FormError, split};
 use crate::web::upload::Upload;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -169,19 +167,6 @@ async fn read_form(
     Ok((form, stored))
 }
 
-/// Maps a duplicate cheque number that slipped past the check (two saved at once) to its
-/// field error.
-fn cheque_conflict(e: diesel::result::Error) -> FormError {
-    if is_unique_violation(&e) {
-        FormError::field(
-            "cheque_number",
-            "A payment with this cheque number is already recorded; check the number.",
-        )
-    } else {
-        e.into()
-    }
-}
-
 async fn create(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -201,48 +186,21 @@ async fn create(
         let committed = queries::committed(conn, &deal, None)?;
         let mut errors = FieldErrors::default();
         let values = f.validate(today, &deal.currency, &mut errors);
-        let receipt = match stored {
-            Ok(r) => r,
-            Err(e) => {
-                errors.merge(e);
-                None
-            }
-        };
+        let receipt = stored.unwrap_or_else(|e| {
+            errors.merge(e);
+            None
+        });
         let saved = match values.filter(|_| errors.is_empty()) {
             None => Err(FormError::Invalid(errors)),
-            Some(v) => money_tx(conn, scope.org().id(), |conn, books| {
-                // The deal as it stands once the books are ours: another payment, a decision
-                // or a cancel may have landed since the form was read.
-                let deal = deal_queries::find_id(conn, &scope, deal.id)?;
-                let rule_errors = rules::check(conn, &deal, &v, None)?;
-                if !rule_errors.is_empty() {
-                    return Err(FormError::Invalid(rule_errors));
-                }
-                let file = receipt.as_ref().map(|r| r.receipt());
-                let number = numbers::next(conn, scope.org(), numbers::PAYMENT)?;
-                let payment = queries::insert(conn, &scope, &deal, &number, &v, file.as_ref())
-                    .map_err(cheque_conflict)?;
-                balance::recompute(conn, books, deal.id, today, &[])?;
-                crate::invoices::sync(conn, books.org(), payment.id)?;
-                activity::log(
-                    conn,
-                    &actor,
-                    &deal,
-                    Change {
-                        audit: actions::CREATE,
-                        action: "payment_recorded",
-                        description: Some(format!(
-                            "Recorded payment {number} of {} ({})",
-                            money(v.amount_minor, &v.currency),
-                            v.category.label().to_lowercase()
-                        )),
-                        old: None,
-                        new: audit_json(&v, &number, file.as_ref().map(|r| r.path.as_str())),
-                        entity: Some(("payment", payment.public_id)),
-                    },
-                )?;
-                Ok(payment)
-            }),
+            Some(v) => {
+                let new = record::NewPayment {
+                    deal_id: deal.id,
+                    values: &v,
+                    receipt: receipt.as_ref(),
+                    today,
+                };
+                new.record(conn, &actor, &scope)
+            }
         };
         if saved.is_ok()
             && let Some(r) = receipt
