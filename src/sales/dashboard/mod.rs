@@ -5,7 +5,9 @@
 
 pub mod figures;
 mod leaders;
+mod read;
 
+use crate::domain::Money;
 use crate::domain::choices::options;
 use crate::domain::money::money;
 use actix_web::{HttpResponse, web};
@@ -14,6 +16,7 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use self::figures::DayRow;
+use self::read::{Ask, Loaded, Periods};
 use super::calls::metrics::Metrics;
 use super::payments::queries::PaymentRow;
 use crate::AppState;
@@ -23,7 +26,6 @@ use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::permissions::Permission::{self, *};
 use crate::scope::ScopeRequest;
-use crate::web::dates::local_days;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -69,44 +71,26 @@ struct DashboardPage {
     range: String,
     figures: Vec<Figure>,
     /// Verified this month against the monthly target: (verified, target, percent).
-    target: Option<(String, String, i64)>,
+    target: Option<(Money, Money, i64)>,
     open_deals: i64,
-    outstanding: String,
+    outstanding: Money,
     waiting: i64,
-    waiting_sum: String,
-    latest: Vec<(PaymentRow, String)>,
-    top_clients: Vec<(PublicId, String, String, String)>,
+    waiting_sum: Money,
+    latest: Vec<(PaymentRow, Money)>,
+    top_clients: Vec<(PublicId, String, Money, Money)>,
     calls: Option<Metrics>,
     chart: String,
-    buckets: Vec<(String, String)>,
+    buckets: Vec<(String, Money)>,
     /// Everyone's and every team's verified sales in the period, ranked.
     board: leaders::Board,
     /// The streak shown, and whose: ("Your streak" or "Streak of …", working days).
     streak: (String, i64),
     /// Commission of the scope created in the period: pending, approved, paid, total.
-    commission: [String; 4],
+    commission: [Money; 4],
     people_options: Vec<(String, String)>,
     period_options: Vec<(String, String)>,
     /// The period chosen, "month" when none is (the default range).
     period_value: String,
-}
-
-struct Loaded {
-    /// Day rows covering the period, the previous one and this month.
-    rows: Vec<DayRow>,
-    waiting: [i64; 4],
-    latest: Vec<PaymentRow>,
-    top: Vec<(PublicId, String, i64, i64)>,
-    target: Option<i64>,
-    currency: String,
-    calls: Option<Metrics>,
-    people: Vec<(i64, PublicId, String)>,
-    leaders: Vec<figures::Leader>,
-    streak: i32,
-    commission: [i64; 3],
-    /// The salesperson looked at, by name.
-    looking_at: Option<String>,
-    sees_everyone: bool,
 }
 
 const SALES_STAFF: [Permission; 4] = [DealsCreate, PaymentsRecord, CallsLog, ClientsManage];
@@ -117,98 +101,48 @@ async fn show(
     query: web::Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
     ctx.require_any(&SALES_STAFF)?;
-    let request = ScopeRequest::of(&ctx, DealsViewAll)?;
-    let calls_request = ctx
-        .perms
-        .any(&[CallsLog, CallsViewAll])
-        .then(|| ScopeRequest::of(&ctx, CallsViewAll))
-        .transpose()?;
+    let ask = Ask {
+        sales: ScopeRequest::of(&ctx, DealsViewAll)?,
+        calls: ctx
+            .perms
+            .any(&[CallsLog, CallsViewAll])
+            .then(|| ScopeRequest::of(&ctx, CallsViewAll))
+            .transpose()?,
+        user: query.user.clone(),
+        viewer: ctx.user.id,
+        tz: ctx.timezone(),
+    };
     let query = query.into_inner();
     let today = ctx.today();
     let mut errors = FieldErrors::default();
     let current = period::parse(&query.period, &query.from, &query.to, today, &mut errors);
-    let previous = current.previous();
-    let month = Period {
-        start: today.with_day(1).unwrap_or(today),
-        end: today,
+    let periods = Periods {
+        current,
+        previous: current.previous(),
+        month: Period {
+            start: today.with_day(1).unwrap_or(today),
+            end: today,
+        },
     };
-    let tz = ctx.timezone();
-    let user = query.user.clone();
-    let viewer = ctx.user.id;
-    let l = db::run(&state.pool, move |conn| {
-        let full = request.resolve(conn)?;
-        let people = super::choices::owner_choices(conn, &full)?;
-        let chosen = people
-            .iter()
-            .find(|(_, p, _)| !user.is_empty() && p.to_string() == user);
-        let scope = match chosen {
-            Some((id, _, _)) => full.only(*id).ok_or(AppError::NotFound)?,
-            None if !user.is_empty() => return Err(AppError::NotFound),
-            None => full.clone(),
-        };
-        // The two periods' days, and this month's (for the target) when outside them.
-        let span = Period {
-            start: previous.start,
-            end: current.end,
-        };
-        let mut rows = figures::days(conn, &scope, span.start, span.end)?;
-        if !(span.contains(month.start) && span.contains(month.end)) {
-            let month_rows = figures::days(conn, &scope, month.start, month.end)?;
-            rows.extend(month_rows.into_iter().filter(|r| !span.contains(r.day)));
-        }
-        let calls = match calls_request {
-            Some(r) => {
-                let calls_scope = r.resolve(conn)?;
-                let calls_scope = match chosen {
-                    Some((id, _, _)) => calls_scope.only(*id),
-                    None => Some(calls_scope),
-                };
-                match (calls_scope, local_days(current.start, current.end, tz)) {
-                    (Some(s), Some((a, b))) => Some(super::calls::load_metrics(conn, &s, a, b)?),
-                    _ => None,
-                }
-            }
-            None => None,
-        };
-        let bounds = local_days(current.start, current.end, tz);
-        let commission = match bounds {
-            Some((a, b)) => figures::commission(conn, &scope, a, b)?,
-            None => [0; 3],
-        };
-        let calendar = crate::streaks::calendar(conn, scope.org().id())?;
-        let streak_of = chosen.map_or(viewer, |(id, _, _)| *id);
-        Ok(Loaded {
-            waiting: figures::waiting(conn, &scope)?,
-            latest: super::payments::queries::latest(conn, &scope, 8)?,
-            top: figures::top_clients(conn, &scope, 5)?,
-            target: figures::target(conn, &scope)?,
-            currency: scope.currency().to_string(),
-            looking_at: chosen.map(|(_, _, name)| name.clone()),
-            sees_everyone: scope.sees_everyone(),
-            leaders: figures::leaderboard(conn, scope.org().id(), current.start, current.end)?,
-            streak: crate::streaks::streak_of(conn, calendar, streak_of)?,
-            rows,
-            calls,
-            people,
-            commission,
-        })
-    })
-    .await?;
-    let page = build(ctx, query, errors, current, previous, month, l);
+    let l = db::run(&state.pool, move |conn| Loaded::read(conn, &ask, &periods)).await?;
+    let page = build(ctx, query, errors, &periods, l);
     render_status(page.errors.status(), &page)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn build(
     ctx: Ctx,
     query: DashboardQuery,
     errors: FieldErrors,
-    current: Period,
-    previous: Period,
-    month: Period,
+    periods: &Periods,
     l: Loaded,
 ) -> DashboardPage {
-    let m = |minor: i64| money(minor, &l.currency);
+    let Periods {
+        current,
+        previous,
+        month,
+    } = *periods;
+    let m = |minor: i64| Money::new(minor, &l.currency);
+    let text = |minor: i64| money(minor, &l.currency);
     let (mut now, mut before, mut this_month) = (Totals::default(), Totals::default(), 0_i64);
     let mut buckets = chart::buckets(&current);
     for r in &l.rows {
@@ -225,7 +159,7 @@ fn build(
     }
     let figure = |label, (count, minor): (i64, i64), (bc, bm): (i64, i64)| Figure {
         label,
-        value: m(minor),
+        value: text(minor),
         detail: format!(
             "{} ({bc} in the previous period)",
             crate::web::count(count, "payment", "payments")
@@ -252,7 +186,7 @@ fn build(
         .iter()
         .find(|x| x.user_id == ctx.user.id)
         .and_then(|x| x.team.as_deref());
-    let board = leaders::board(&l.leaders, ctx.user.id, you_team, m);
+    let board = leaders::board(&l.leaders, ctx.user.id, you_team, text);
     let streak = match &l.looking_at {
         Some(name) => (format!("Streak of {name}"), l.streak.into()),
         None => ("Your streak".to_string(), l.streak.into()),
@@ -264,7 +198,7 @@ fn build(
         current.start.format("%d %b %Y"),
         current.end.format("%d %b %Y")
     );
-    let svg = chart::svg("sales-chart", &title, &buckets, m);
+    let svg = chart::svg("sales-chart", &title, &buckets, text);
     let mut people_options = Vec::new();
     if l.people.len() > 1 {
         people_options.push((String::new(), "Everyone I see".to_string()));
@@ -283,7 +217,7 @@ fn build(
             .latest
             .into_iter()
             .map(|p| {
-                let amount = money(p.amount_minor, &p.currency);
+                let amount = Money::new(p.amount_minor, &p.currency);
                 (p, amount)
             })
             .collect(),
