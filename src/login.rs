@@ -105,20 +105,9 @@ pub async fn submit(
         email_error: None,
         password_error: None,
     };
-    // An address longer than any account's is simply unknown: counted and recorded like any
-    // other failed attempt (the audit log keeps its first 254 characters).
-    if email.is_empty() {
-        page.email_error = Some("Enter your e-mail address.");
-    }
-    if form.password.is_empty() {
-        page.password_error = Some("Enter your password.");
-    } else if form.password.len() > 1024 {
-        page.password_error = Some("A password has at most 1024 characters.");
-    }
-    if page.email_error.is_some() || page.password_error.is_some() {
+    if !page.check(&email, &form.password) {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-
     let actor = anonymous_actor(&req, Some(&email));
     let previous = session.get::<String>(sessions::COOKIE_KEY).ok().flatten();
     let password = form.password;
@@ -126,50 +115,72 @@ pub async fn submit(
         sign_in(conn, &email, &password, previous.as_deref(), &actor)
     })
     .await?;
+    let Outcome::SignedIn {
+        token,
+        home,
+        must_change,
+    } = outcome
+    else {
+        let (status, error) = outcome.refusal();
+        page.error = Some(error);
+        return render_status(status, &page);
+    };
+    // A new cookie session and CSRF token at sign-in: nothing seen before carries over.
+    session.renew();
+    session
+        .insert(sessions::COOKIE_KEY, token)
+        .map_err(|e| AppError::internal(format!("session: {e}")))?;
+    csrf::rotate(&session);
+    let target = if must_change {
+        "/account/password"
+    } else {
+        safe_next(Some(&form.next), home)
+    };
+    Ok(see_other(target))
+}
 
-    match outcome {
-        Outcome::SignedIn {
-            token,
-            home,
-            must_change,
-        } => {
-            // A new cookie session and CSRF token at sign-in: nothing seen before carries over.
-            session.renew();
-            session
-                .insert(sessions::COOKIE_KEY, token)
-                .map_err(|e| AppError::internal(format!("session: {e}")))?;
-            csrf::rotate(&session);
-            let target = if must_change {
-                "/account/password"
-            } else {
-                safe_next(Some(&form.next), home)
-            };
-            Ok(see_other(target))
+impl LoginPage {
+    /// Marks a missing e-mail or password (or one longer than any password) on the page;
+    /// `false` when there is one. An address longer than any account's is simply unknown:
+    /// counted and recorded like any other failed attempt (the audit log keeps its first 254
+    /// characters).
+    fn check(&mut self, email: &str, password: &str) -> bool {
+        if email.is_empty() {
+            self.email_error = Some("Enter your e-mail address.");
         }
-        Outcome::Invalid => {
-            page.error = Some(INVALID.into());
-            render_status(StatusCode::UNAUTHORIZED, &page)
+        if password.is_empty() {
+            self.password_error = Some("Enter your password.");
+        } else if password.len() > 1024 {
+            self.password_error = Some("A password has at most 1024 characters.");
         }
-        Outcome::Locked => {
-            page.error = Some(format!(
-                "Too many failed attempts: this account is locked for {} minutes. Try again later, \
-                 or ask an administrator to reset your password.",
-                LOCK_DURATION.num_minutes()
-            ));
-            render_status(StatusCode::LOCKED, &page)
-        }
-        Outcome::Inactive => {
-            page.error = Some(
+        self.email_error.is_none() && self.password_error.is_none()
+    }
+}
+
+impl Outcome {
+    /// What a refused sign-in answers, and what it tells the person to do next.
+    fn refusal(&self) -> (StatusCode, String) {
+        match self {
+            Outcome::SignedIn { .. } | Outcome::Invalid => {
+                (StatusCode::UNAUTHORIZED, INVALID.into())
+            }
+            Outcome::Locked => (
+                StatusCode::LOCKED,
+                format!(
+                    "Too many failed attempts: this account is locked for {} minutes. Try again \
+                     later, or ask an administrator to reset your password.",
+                    LOCK_DURATION.num_minutes()
+                ),
+            ),
+            Outcome::Inactive => (
+                StatusCode::FORBIDDEN,
                 "This account is not active. Ask an administrator of your organization.".into(),
-            );
-            render_status(StatusCode::FORBIDDEN, &page)
-        }
-        Outcome::Throttled => {
-            page.error = Some(
+            ),
+            Outcome::Throttled => (
+                StatusCode::TOO_MANY_REQUESTS,
                 "Too many sign-in attempts from your network. Wait 15 minutes and try again."
                     .into(),
-            );
-            render_status(StatusCode::TOO_MANY_REQUESTS, &page)
+            ),
         }
     }
 }

@@ -3,27 +3,23 @@
 
 mod form;
 pub mod queries;
+mod save;
 mod status;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use self::form::{OrgForm, validate_admin, validate_org};
 use self::queries::{Filter, OrgLine, OrgRecord};
 use self::status::{confirm_deactivate, deactivate, reactivate};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
 use crate::auth::passwords;
-use crate::db::{self, AnyConnection, PublicId, now, write_tx};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::domain::money::currencies;
 use crate::error::AppError;
-use crate::orgs::{self, NewOrganization};
-use crate::schema::organizations;
-use crate::web::form::{FormError, split};
+use crate::web::form::split;
 use crate::web::pager::{self, Pages};
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
@@ -164,54 +160,16 @@ async fn create(
         );
     };
     let actor = ctx.actor();
-    let mail = email.clone();
+    let admin = save::FirstAdmin {
+        first,
+        last,
+        email: email.clone(),
+    };
     let outcome = db::run(&state.pool, move |conn| {
         let temporary = passwords::temporary();
         let hash = passwords::hash(&temporary).map_err(AppError::internal)?;
-        split(write_tx(conn, |conn| {
-            if crate::orgs::name_taken(conn, &org.name, None)? {
-                return Err(FormError::field(
-                    "name",
-                    "An organization with this name exists already.",
-                ));
-            }
-            if crate::orgs::email_taken(conn, &mail, None)? {
-                return Err(FormError::field(
-                    "admin_email",
-                    "An account with this e-mail address exists already.",
-                ));
-            }
-            let scope = orgs::create_organization(
-                conn,
-                &actor,
-                &NewOrganization {
-                    name: &org.name,
-                    currency: &org.currency,
-                    timezone: &org.timezone,
-                },
-            )?;
-            let role_id = orgs::role_id_by_key(conn, scope, "admin")?;
-            orgs::create_user(
-                conn,
-                &actor,
-                scope,
-                &orgs::NewUser {
-                    email: &mail,
-                    first_name: &first,
-                    last_name: &last,
-                    password_hash: &hash,
-                    role_id,
-                    partner_id: None,
-                    distributor_id: None,
-                    must_change_password: true,
-                },
-            )?;
-            let public_id: PublicId = organizations::table
-                .find(scope.id())
-                .select(organizations::public_id)
-                .first(conn)?;
-            Ok((public_id, temporary.clone()))
-        }))
+        let created = write_tx(conn, |conn| save::create(conn, &actor, &org, &admin, &hash));
+        Ok(split(created)?.map(|public_id| (public_id, temporary)))
     })
     .await?;
     match outcome {
@@ -278,44 +236,12 @@ async fn update(
             &form_page(ctx, Some(org), f, e),
         );
     };
-    let old = json!({ "name": org.name, "currency": org.currency, "timezone": org.timezone });
-    let new = json!({ "name": v.name, "currency": v.currency, "timezone": v.timezone });
     let actor = ctx.actor();
-    let (id, public_id, old_currency) = (org.id, org.public_id, org.currency.clone());
+    let public_id = org.public_id;
+    let record = org.clone();
     let outcome = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
-            let Some((before, after)) = audit::changes(&old, &new) else {
-                return Ok(false);
-            };
-            if crate::orgs::name_taken(conn, &v.name, Some(id))? {
-                return Err(FormError::field(
-                    "name",
-                    "An organization with this name exists already.",
-                ));
-            }
-            if v.currency != old_currency && crate::orgs::has_money(conn, id)? {
-                return Err(FormError::field(
-                    "currency",
-                    "This organization has recorded deals or payments in its currency, which therefore cannot change.",
-                ));
-            }
-            diesel::update(organizations::table.find(id))
-                .set((
-                    organizations::name.eq(&v.name),
-                    organizations::currency.eq(&v.currency),
-                    organizations::timezone.eq(&v.timezone),
-                    organizations::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(id), actions::UPDATE, "organization")
-                    .entity(public_id)
-                    .old(before)
-                    .new_values(after),
-            )?;
-            Ok(true)
+            save::update(conn, &actor, &record, &v)
         }))
     })
     .await?;
