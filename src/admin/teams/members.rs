@@ -48,7 +48,7 @@ pub(super) async fn add_member(
                     .optional()?,
                 None => None,
             };
-            join(conn, uid, Some(t.id))?;
+            join(conn, scope, uid, Some(t.id))?;
             audit::record(
                 conn,
                 &actor,
@@ -64,7 +64,10 @@ pub(super) async fn add_member(
         })?;
         let refused = match outcome {
             Ok(_) => None,
-            Err(_) => Some((team_form(conn, &team)?, load_page_data(conn, scope, &team)?)),
+            Err(_) => Some((
+                team_form(conn, scope, &team)?,
+                load_page_data(conn, scope, &team)?,
+            )),
         };
         Ok((team, outcome, refused))
     })
@@ -102,7 +105,7 @@ pub(super) async fn remove_member(
                 .filter(users::team_id.eq(team.id))
                 .select(users::id)
                 .first(conn)?;
-            join(conn, uid, None)?;
+            join(conn, scope, uid, None)?;
             if team.lead_user_id == Some(uid) {
                 diesel::update(teams::table.find(team.id))
                     .set(teams::lead_user_id.eq(None::<i64>))

@@ -5,20 +5,19 @@ mod form;
 mod members;
 mod project;
 mod queries;
+mod save;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
-use serde_json::json;
 
-use self::form::{TeamForm, team_json, validate_team};
+use self::form::{TeamForm, validate_team};
 use self::members::{add_member, remove_member};
 use self::project::{create_project, edit_project, new_project, update_project};
-use self::queries::{TeamRecord, TeamRow, find, join, load_page_data, team_form};
+use self::queries::{TeamRecord, TeamRow, find, load_page_data, team_form};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, now, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::{projects, teams, users};
@@ -186,31 +185,7 @@ async fn create(
     let outcome = db::run(&state.pool, move |conn| {
         split(write_tx(conn, |conn| {
             let v = validate_team(conn, scope, &input, None)?;
-            let t = now();
-            let public_id = PublicId::new();
-            let id: i64 = diesel::insert_into(teams::table)
-                .values((
-                    teams::public_id.eq(public_id),
-                    teams::organization_id.eq(scope.id()),
-                    teams::name.eq(&v.name),
-                    teams::description.eq(&v.description),
-                    teams::lead_user_id.eq(v.lead.as_ref().map(|l| l.0)),
-                    teams::created_at.eq(t),
-                    teams::updated_at.eq(t),
-                ))
-                .returning(teams::id)
-                .get_result(conn)?;
-            if let Some(lead) = &v.lead {
-                join(conn, lead.0, Some(id))?;
-            }
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::CREATE, "team")
-                    .entity(public_id)
-                    .new_values(team_json(&v)),
-            )?;
-            Ok(public_id)
+            Ok(save::create(conn, &actor, scope, &v)?)
         }))
     })
     .await?;
@@ -236,7 +211,7 @@ async fn show(
     let id = *path;
     let (team, form, data) = db::run(&state.pool, move |conn| {
         let team = find(conn, scope, id)?;
-        let form = team_form(conn, &team)?;
+        let form = team_form(conn, scope, &team)?;
         let data = load_page_data(conn, scope, &team)?;
         Ok((team, form, data))
     })
@@ -267,45 +242,7 @@ async fn update(
         let t = team.clone();
         let outcome = split(write_tx(conn, |conn| {
             let v = validate_team(conn, scope, &input, Some(t.id))?;
-            let old_lead = match t.lead_user_id {
-                Some(uid) => users::table
-                    .find(uid)
-                    .select((users::first_name, users::last_name))
-                    .first::<(String, String)>(conn)
-                    .optional()?
-                    .map(|(f, l)| format!("{f} {l}")),
-                None => None,
-            };
-            let old = json!({
-                "name": t.name, "description": t.description, "lead": old_lead,
-                "is_active": t.is_active,
-            });
-            let Some((before, after)) = audit::changes(&old, &team_json(&v)) else {
-                return Ok(false);
-            };
-            diesel::update(teams::table.find(t.id))
-                .set((
-                    teams::name.eq(&v.name),
-                    teams::description.eq(&v.description),
-                    teams::lead_user_id.eq(v.lead.as_ref().map(|l| l.0)),
-                    teams::is_active.eq(v.is_active),
-                    teams::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            if let Some(lead) = &v.lead
-                && lead.3 != Some(t.id)
-            {
-                join(conn, lead.0, Some(t.id))?;
-            }
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::UPDATE, "team")
-                    .entity(t.public_id)
-                    .old(before)
-                    .new_values(after),
-            )?;
-            Ok(true)
+            Ok(save::update(conn, &actor, scope, &t, &v)?)
         }))?;
         // The form comes back with the team's lists when it was refused.
         let data = match outcome {

@@ -67,10 +67,15 @@ pub(super) fn user_by_email(
     Ok(row.map(|(id, p, f, l, t)| (id, p, format!("{f} {l}"), t)))
 }
 
-pub(super) fn user_email(conn: &mut AnyConnection, id: Option<i64>) -> QueryResult<Option<String>> {
+pub(super) fn user_email(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    id: Option<i64>,
+) -> QueryResult<Option<String>> {
     match id {
         Some(id) => users::table
-            .find(id)
+            .filter(users::organization_id.eq(scope.id()))
+            .filter(users::id.eq(id))
             .select(users::email)
             .first(conn)
             .optional(),
@@ -81,12 +86,17 @@ pub(super) fn user_email(conn: &mut AnyConnection, id: Option<i64>) -> QueryResu
 /// Makes the lead a member of the team (moving them from another team if need be).
 pub(super) fn join(
     conn: &mut AnyConnection,
+    scope: OrgScope,
     user_id: i64,
     team_id: Option<i64>,
 ) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id))
-        .set((users::team_id.eq(team_id), users::updated_at.eq(now())))
-        .execute(conn)?;
+    diesel::update(
+        users::table
+            .filter(users::organization_id.eq(scope.id()))
+            .filter(users::id.eq(user_id)),
+    )
+    .set((users::team_id.eq(team_id), users::updated_at.eq(now())))
+    .execute(conn)?;
     Ok(())
 }
 
@@ -149,11 +159,15 @@ pub(super) fn load_page_data(
     Ok((members, projects))
 }
 
-pub(super) fn team_form(conn: &mut AnyConnection, team: &TeamRecord) -> QueryResult<TeamForm> {
+pub(super) fn team_form(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    team: &TeamRecord,
+) -> QueryResult<TeamForm> {
     Ok(TeamForm {
         name: team.name.clone(),
         description: team.description.clone().unwrap_or_default(),
-        lead: user_email(conn, team.lead_user_id)?.unwrap_or_default(),
+        lead: user_email(conn, scope, team.lead_user_id)?.unwrap_or_default(),
         is_active: team.is_active.then(|| "on".into()),
     })
 }
