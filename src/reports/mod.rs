@@ -108,12 +108,72 @@ async fn show(
     let mut errors = FieldErrors::default();
     let (current, previous) = periods(&ctx, &query, &mut errors);
     let l = load(&ctx, &state, current, previous).await?;
-    let currency = ctx.user.currency.map_or("USD", |c| c.code());
-    let m = |minor: i64| money(minor, currency);
-    let (count, minor) = tables::verified(&l.days, &current);
-    let (count_before, minor_before) = tables::verified(&l.days, &previous);
+    let page = ReportPage::build(ctx, query, errors, (current, previous), l);
+    render_status(page.errors.status(), &page)
+}
+
+impl ReportPage {
+    fn build(
+        ctx: Ctx,
+        query: PeriodQuery,
+        errors: FieldErrors,
+        (current, previous): (Period, Period),
+        l: Loaded,
+    ) -> Self {
+        let currency = ctx.user.currency.map_or("USD", |c| c.code());
+        let m = |minor: i64| money(minor, currency);
+        let minor = tables::verified(&l.days, &current).1;
+        let figures = figures(&l, &current, &previous, m);
+        let (buckets, counts) = tables::revenue(&l.days, &current);
+        let title = format!(
+            "Verified revenue, {} to {}",
+            current.start.format("%d %b %Y"),
+            current.end.format("%d %b %Y")
+        );
+        let svg = chart::svg("revenue-chart", &title, &buckets, m);
+        let revenue = buckets
+            .iter()
+            .zip(counts)
+            .map(|(b, n)| (b.label.clone(), n, m(b.minor)))
+            .collect();
+        let teams = lines(&tables::teams(&l.leaders, &l.leaders_before), minor, m);
+        let mut people = lines(&tables::people(&l.leaders, &l.leaders_before), minor, m);
+        people.truncate(TOP_PEOPLE);
+        let calls_before = l.calls_before.as_ref().map_or_else(
+            || ("0 %".to_string(), "0 %".to_string()),
+            |c| (c.all.show_rate(), c.all.close_rate()),
+        );
+        ReportPage {
+            currency,
+            range: range_text(&current, &previous),
+            figures,
+            chart: svg,
+            revenue,
+            teams,
+            people,
+            calls: l.calls,
+            calls_before,
+            period_options: options(&KINDS),
+            csv_query: query.as_query(),
+            ctx,
+            query,
+            errors,
+        }
+    }
+}
+
+/// The three headline figures: verified revenue, the pipeline, calls; each against the period
+/// before.
+fn figures(
+    l: &Loaded,
+    current: &Period,
+    previous: &Period,
+    m: impl Fn(i64) -> String,
+) -> Vec<Figure> {
+    let (count, minor) = tables::verified(&l.days, current);
+    let (count_before, minor_before) = tables::verified(&l.days, previous);
     let calls_total = |c: &Option<Metrics>| c.as_ref().map_or(0, |c| c.all.total);
-    let figures = vec![
+    vec![
         Figure {
             label: "Verified revenue",
             value: m(minor),
@@ -138,41 +198,5 @@ async fn show(
             detail: format!("{} in the previous period", calls_total(&l.calls_before)),
             change: change(calls_total(&l.calls), calls_total(&l.calls_before)),
         },
-    ];
-    let (buckets, counts) = tables::revenue(&l.days, &current);
-    let title = format!(
-        "Verified revenue, {} to {}",
-        current.start.format("%d %b %Y"),
-        current.end.format("%d %b %Y")
-    );
-    let svg = chart::svg("revenue-chart", &title, &buckets, m);
-    let revenue = buckets
-        .iter()
-        .zip(counts)
-        .map(|(b, n)| (b.label.clone(), n, m(b.minor)))
-        .collect();
-    let teams = lines(&tables::teams(&l.leaders, &l.leaders_before), minor, m);
-    let mut people = lines(&tables::people(&l.leaders, &l.leaders_before), minor, m);
-    people.truncate(TOP_PEOPLE);
-    let calls_before = l.calls_before.as_ref().map_or_else(
-        || ("0 %".to_string(), "0 %".to_string()),
-        |c| (c.all.show_rate(), c.all.close_rate()),
-    );
-    let page = ReportPage {
-        currency,
-        range: range_text(&current, &previous),
-        figures,
-        chart: svg,
-        revenue,
-        teams,
-        people,
-        calls: l.calls,
-        calls_before,
-        period_options: options(&KINDS),
-        csv_query: query.as_query(),
-        ctx,
-        query,
-        errors,
-    };
-    render_status(page.errors.status(), &page)
+    ]
 }

@@ -9,7 +9,6 @@ pub mod queries;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -20,7 +19,6 @@ use crate::audit::{self, Event, actions};
 use crate::db::{self, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::schema::audit_log;
 use crate::web::form::{FormError, is_unique_violation, split};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
@@ -256,78 +254,93 @@ async fn show(
     let kind = kind_of(&ctx)?;
     let org = ctx.scope()?;
     let id = path.into_inner();
-    let (company, members, assignments, history, partners) = db::run(&state.pool, move |conn| {
+    let read = db::run(&state.pool, move |conn| {
         let company = queries::find(conn, org, kind, id)?;
-        let members = queries::members(conn, kind, company.id)?;
-        let assignments = queries::assignments(conn, org, kind, company.id)?;
-        let history: Vec<(chrono::NaiveDateTime, Option<String>, Option<String>)> =
-            audit_log::table
-                .filter(audit_log::organization_id.eq(org.id()))
-                .filter(audit_log::entity_type.eq("assignment"))
-                .filter(audit_log::entity_id.eq(company.public_id.to_string()))
-                .order(audit_log::id.desc())
-                .limit(100)
-                .select((
-                    audit_log::created_at,
-                    audit_log::actor_email,
-                    audit_log::new_values,
-                ))
-                .load(conn)?;
-        let partners = if kind == Kind::Distributor {
-            queries::list(conn, org, Kind::Partner)?
-        } else {
-            Vec::new()
-        };
-        Ok((company, members, assignments, history, partners))
+        Ok(Read {
+            members: queries::members(conn, org, kind, company.id)?,
+            assignments: queries::assignments(conn, org, kind, company.id)?,
+            history: queries::assignment_history(conn, org, company.public_id, 100)?,
+            partners: if kind == Kind::Distributor {
+                queries::list(conn, org, Kind::Partner)?
+            } else {
+                Vec::new()
+            },
+            company,
+        })
     })
     .await?;
-    let assigned: Vec<PublicId> = assignments
-        .iter()
-        .filter(|a| a.is_active)
-        .map(|a| a.partner)
-        .collect();
-    let partner_options = partners
-        .into_iter()
-        .filter(|p| p.is_active && !assigned.contains(&p.public_id))
-        .map(|p| (p.public_id.to_string(), p.name))
-        .collect();
-    let history = history
-        .into_iter()
-        .map(|(at, who, values)| {
-            let v: serde_json::Value = values
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .unwrap_or_default();
-            HistoryLine {
-                at: ctx.local_time(Some(at)),
-                who: who.unwrap_or_else(|| "—".into()),
-                what: format!(
-                    "{} {}",
-                    if v["active"].as_bool() == Some(true) {
-                        "Assigned"
-                    } else {
-                        "Ended"
-                    },
-                    v["partner"].as_str().unwrap_or("a partner")
-                ),
-            }
-        })
-        .collect();
-    let assignments = assignments
-        .into_iter()
-        .map(|a| {
-            let since = ctx.local_time(Some(a.assigned_at));
-            (a, since)
-        })
-        .collect();
-    render(&ShowPage {
-        ctx,
-        kind,
-        company,
-        members,
-        assignments,
-        history,
-        partner_options,
-    })
+    render(&ShowPage::build(ctx, kind, read))
+}
+
+/// What a partner's or distributor's page reads.
+struct Read {
+    company: Company,
+    members: Vec<(PublicId, String, String, String)>,
+    assignments: Vec<Assignment>,
+    history: Vec<queries::AssignmentEvent>,
+    /// The organization's partners, for a distributor's "assign a partner".
+    partners: Vec<Company>,
+}
+
+impl ShowPage {
+    fn build(ctx: Ctx, kind: Kind, read: Read) -> Self {
+        let assigned: Vec<PublicId> = read
+            .assignments
+            .iter()
+            .filter(|a| a.is_active)
+            .map(|a| a.partner)
+            .collect();
+        let partner_options = read
+            .partners
+            .into_iter()
+            .filter(|p| p.is_active && !assigned.contains(&p.public_id))
+            .map(|p| (p.public_id.to_string(), p.name))
+            .collect();
+        let history = read
+            .history
+            .into_iter()
+            .map(|(at, who, values)| history_line(&ctx, at, who, values))
+            .collect();
+        let assignments = read
+            .assignments
+            .into_iter()
+            .map(|a| {
+                let since = ctx.local_time(Some(a.assigned_at));
+                (a, since)
+            })
+            .collect();
+        ShowPage {
+            ctx,
+            kind,
+            company: read.company,
+            members: read.members,
+            assignments,
+            history,
+            partner_options,
+        }
+    }
+}
+
+/// "Assigned Acme" or "Ended Acme", from an assignment's audit entry.
+fn history_line(
+    ctx: &Ctx,
+    at: chrono::NaiveDateTime,
+    who: Option<String>,
+    values: Option<String>,
+) -> HistoryLine {
+    let v: serde_json::Value = values
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let what = if v["active"].as_bool() == Some(true) {
+        "Assigned"
+    } else {
+        "Ended"
+    };
+    HistoryLine {
+        at: ctx.local_time(Some(at)),
+        who: who.unwrap_or_else(|| "—".into()),
+        what: format!("{what} {}", v["partner"].as_str().unwrap_or("a partner")),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId, now};
-use crate::schema::{distributor_partners, distributors, partners, users};
+use crate::schema::{audit_log, distributor_partners, distributors, partners, users};
 use crate::web::OrgScope;
 
 /// Which table a company lives in.
@@ -178,10 +178,12 @@ pub fn update(conn: &mut AnyConnection, kind: Kind, id: i64, v: &CompanyValues) 
 /// The users who belong to a company.
 pub fn members(
     conn: &mut AnyConnection,
+    org: OrgScope,
     kind: Kind,
     id: i64,
 ) -> QueryResult<Vec<(PublicId, String, String, String)>> {
     let q = users::table
+        .filter(users::organization_id.eq(org.id()))
         .select((
             users::public_id,
             users::first_name,
@@ -304,4 +306,28 @@ pub fn end(conn: &mut AnyConnection, distributor: i64, partner: i64) -> QueryRes
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// An assignment's audit entry: when, who (an e-mail), the new values as stored.
+pub type AssignmentEvent = (NaiveDateTime, Option<String>, Option<String>);
+
+/// The last `limit` assignments and ends of assignment of a partner or distributor.
+pub fn assignment_history(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    company: PublicId,
+    limit: i64,
+) -> QueryResult<Vec<AssignmentEvent>> {
+    audit_log::table
+        .filter(audit_log::organization_id.eq(org.id()))
+        .filter(audit_log::entity_type.eq("assignment"))
+        .filter(audit_log::entity_id.eq(company.to_string()))
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select((
+            audit_log::created_at,
+            audit_log::actor_email,
+            audit_log::new_values,
+        ))
+        .load(conn)
 }

@@ -15,13 +15,13 @@ use serde_json::json;
 use self::form::TemplateForm;
 use self::queries::Saved;
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, write_tx};
+use crate::audit::{self, Actor, Event, actions};
+use crate::db::{self, AnyConnection, write_tx};
 use crate::error::AppError;
 use crate::notifications::templates::{self, KINDS, Kind, render};
 use crate::permissions::Permission;
 use crate::web::time::When;
-use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
+use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/notification-templates", web::get().to(list))
@@ -184,29 +184,7 @@ async fn submit(
         }
     };
     db::run(&state.pool, move |conn| {
-        write_tx(conn, |conn| {
-            let created = queries::save(conn, org, kind, &v)?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(
-                    Some(org.id()),
-                    if created {
-                        actions::CREATE
-                    } else {
-                        actions::UPDATE
-                    },
-                    "notification_template",
-                )
-                .new_values(json!({
-                    "kind": kind.code,
-                    "title": v.title,
-                    "message": v.message,
-                    "active": v.active,
-                })),
-            )?;
-            Ok::<_, AppError>(())
-        })
+        write_tx(conn, |conn| save_audited(conn, &actor, org, kind, &v))
     })
     .await?;
     Flash::success(
@@ -214,6 +192,33 @@ async fn submit(
         format!("The words of “{}” are saved.", kind.label),
     );
     Ok(see_other("/admin/notification-templates"))
+}
+
+/// Saves the organization's words for `kind`, recorded in the audit log.
+fn save_audited(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    org: OrgScope,
+    kind: &Kind,
+    v: &form::Valid,
+) -> Result<(), AppError> {
+    let created = queries::save(conn, org, kind, v)?;
+    let action = if created {
+        actions::CREATE
+    } else {
+        actions::UPDATE
+    };
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(org.id()), action, "notification_template").new_values(json!({
+            "kind": kind.code,
+            "title": v.title,
+            "message": v.message,
+            "active": v.active,
+        })),
+    )?;
+    Ok(())
 }
 
 async fn reset(

@@ -102,6 +102,19 @@ pub(super) struct ValidRole {
     pub(super) permissions: PermissionSet,
 }
 
+impl ValidRole {
+    /// The role as stored, to compare the form's values with.
+    pub(super) fn of(role: &RoleRecord, permissions: PermissionSet) -> Self {
+        ValidRole {
+            name: role.name.clone(),
+            description: role.description.clone(),
+            commission_rate_bp: role.commission_rate_bp,
+            is_active: role.is_active,
+            permissions,
+        }
+    }
+}
+
 pub(super) fn audit_json(v: &ValidRole) -> Value {
     let keys: Vec<&str> = v.permissions.iter().map(|p| p.key()).collect();
     json!({

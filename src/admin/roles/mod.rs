@@ -238,13 +238,7 @@ async fn update(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let old = ValidRole {
-        name: role.name.clone(),
-        description: role.description.clone(),
-        commission_rate_bp: role.commission_rate_bp,
-        is_active: role.is_active,
-        permissions: existing,
-    };
+    let old = ValidRole::of(&role, existing);
     let changes = audit::changes(&audit_json(&old), &audit_json(&v));
     let actor = ctx.actor();
     let (role_id, role_public) = (role.id, role.public_id);
@@ -256,16 +250,7 @@ async fn update(
             if name_taken(conn, scope, &v.name, Some(role_id))? {
                 return Err(FormError::field("name", NAME_TAKEN));
             }
-            diesel::update(roles::table.find(role_id))
-                .set((
-                    roles::name.eq(&v.name),
-                    roles::description.eq(&v.description),
-                    roles::commission_rate_bp.eq(v.commission_rate_bp),
-                    roles::is_active.eq(v.is_active),
-                    roles::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            save_permissions(conn, scope, role_id, v.permissions)?;
+            queries::update(conn, scope, role_id, &v)?;
             policy::ensure_admin_remains(conn, scope, "permissions")?;
             audit::record(
                 conn,

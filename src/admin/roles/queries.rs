@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::db::{AnyConnection, PublicId};
+use super::form::ValidRole;
+use crate::db::{AnyConnection, PublicId, now};
 use crate::permissions::PermissionSet;
 use crate::schema::{role_permissions, roles, users};
 use crate::web::OrgScope;
@@ -96,6 +97,29 @@ pub(super) fn name_taken(
 }
 
 pub(super) const NAME_TAKEN: &str = "Another role of your organization has this name.";
+
+/// Writes the role's new values and permissions over the old.
+pub(super) fn update(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    role_id: i64,
+    v: &ValidRole,
+) -> QueryResult<()> {
+    diesel::update(
+        roles::table
+            .filter(roles::organization_id.eq(scope.id()))
+            .filter(roles::id.eq(role_id)),
+    )
+    .set((
+        roles::name.eq(&v.name),
+        roles::description.eq(&v.description),
+        roles::commission_rate_bp.eq(v.commission_rate_bp),
+        roles::is_active.eq(v.is_active),
+        roles::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    save_permissions(conn, scope, role_id, v.permissions)
+}
 
 pub(super) fn save_permissions(
     conn: &mut AnyConnection,

@@ -12,12 +12,12 @@ use serde_json::json;
 
 use super::{SettingsForm, load, page};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
+use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::organizations;
-use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
+use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render_status, see_other};
 
 pub const MAX_BYTES: usize = 512 * 1024;
 const ACCEPTED: [(&str, &str); 4] = [
@@ -75,7 +75,7 @@ async fn upload(
         .as_deref()
         .and_then(infer::get)
         .and_then(|t| ACCEPTED.iter().find(|(m, _)| *m == t.mime_type()));
-    let (Some(bytes), Some((mime, ext))) = (bytes, kind) else {
+    let (Some(bytes), Some(&(mime, ext))) = (bytes, kind) else {
         let settings = db::run(&state.pool, move |c| Ok(load(c, scope)?)).await?;
         let mut errors = FieldErrors::default();
         errors.add(
@@ -88,52 +88,14 @@ async fn upload(
             &page(ctx, settings, f, errors),
         );
     };
-    let dir = logo_dir(&state);
+    let logo = Logo {
+        dir: logo_dir(&state),
+        bytes,
+        mime,
+        ext,
+    };
     let actor = ctx.actor();
-    let size = bytes.len();
-    db::run(&state.pool, move |conn| {
-        let settings = load(conn, scope)?;
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| AppError::internal(format!("create {}: {e}", dir.display())))?;
-        let name = format!(
-            "{}-{}.{ext}",
-            settings.public_id,
-            uuid::Uuid::new_v4().simple()
-        );
-        let path = dir.join(&name);
-        std::fs::write(&path, &bytes)
-            .map_err(|e| AppError::internal(format!("write {}: {e}", path.display())))?;
-        let saved = write_tx(conn, |conn| {
-            diesel::update(organizations::table.find(scope.id()))
-                .set((
-                    organizations::logo_path.eq(&name),
-                    organizations::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::UPDATE, "logo")
-                    .entity(settings.public_id)
-                    .old(json!({ "file": settings.logo_path }))
-                    .new_values(json!({ "file": name, "type": mime, "bytes": size })),
-            )
-        });
-        match saved {
-            Ok(()) => {
-                // The old file is no longer referenced; failing to remove it only wastes space.
-                if let Some(old) = settings.logo_path {
-                    let _ = std::fs::remove_file(dir.join(old));
-                }
-                Ok(())
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&path);
-                Err(e.into())
-            }
-        }
-    })
-    .await?;
+    db::run(&state.pool, move |conn| logo.store(conn, &actor, scope)).await?;
     Flash::success(&ctx.session, "The logo is saved.");
     Ok(see_other("/admin/settings"))
 }
@@ -196,4 +158,68 @@ async fn remove(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, Ap
     .await?;
     Flash::success(&ctx.session, "The logo is removed.");
     Ok(see_other("/admin/settings"))
+}
+
+/// An image checked by its content, and where logos are kept.
+struct Logo {
+    dir: std::path::PathBuf,
+    bytes: Vec<u8>,
+    mime: &'static str,
+    ext: &'static str,
+}
+
+impl Logo {
+    /// Writes the file under a new name, then points the organization at it (audited); the
+    /// old file goes once nothing refers to it, the new one if the database refused it.
+    fn store(
+        &self,
+        conn: &mut db::AnyConnection,
+        actor: &Actor,
+        scope: OrgScope,
+    ) -> Result<(), AppError> {
+        let settings = load(conn, scope)?;
+        let dir = &self.dir;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| AppError::internal(format!("create {}: {e}", dir.display())))?;
+        let name = format!(
+            "{}-{}.{}",
+            settings.public_id,
+            uuid::Uuid::new_v4().simple(),
+            self.ext
+        );
+        let path = dir.join(&name);
+        std::fs::write(&path, &self.bytes)
+            .map_err(|e| AppError::internal(format!("write {}: {e}", path.display())))?;
+        let saved = write_tx(conn, |conn| {
+            diesel::update(organizations::table.find(scope.id()))
+                .set((
+                    organizations::logo_path.eq(&name),
+                    organizations::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                actor,
+                Event::new(Some(scope.id()), actions::UPDATE, "logo")
+                    .entity(settings.public_id)
+                    .old(json!({ "file": settings.logo_path }))
+                    .new_values(json!({
+                        "file": name, "type": self.mime, "bytes": self.bytes.len(),
+                    })),
+            )
+        });
+        match saved {
+            Ok(()) => {
+                // The old file is no longer referenced; failing to remove it only wastes space.
+                if let Some(old) = settings.logo_path {
+                    let _ = std::fs::remove_file(dir.join(old));
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&path);
+                Err(e.into())
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@ use crate::db::{self, write_tx};
 use crate::domain::money::currencies;
 use crate::error::AppError;
 use crate::permissions::Permission;
-use crate::web::form::{FormError, split};
+use crate::web::form::split;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 mod form;
@@ -117,19 +117,7 @@ async fn update(
             let Some((before, after)) = audit::changes(&audit_json(&old), &audit_json(&v)) else {
                 return Ok(false);
             };
-            if v.currency != old.currency && crate::orgs::has_money(conn, scope.id())? {
-                return Err(FormError::field(
-                    "currency",
-                    "Deals or payments are recorded in the current currency, so it cannot change.",
-                ));
-            }
-            if crate::orgs::name_taken(conn, &v.name, Some(scope.id()))? {
-                return Err(FormError::field(
-                    "name",
-                    "Another organization on this server has this name.",
-                ));
-            }
-            queries::save(conn, scope, &v)?;
+            queries::save(conn, scope, &old, &v)?;
             audit::record(
                 conn,
                 &actor,

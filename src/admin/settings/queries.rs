@@ -6,6 +6,7 @@ use super::form::Valid;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::schema::organizations;
 use crate::web::OrgScope;
+use crate::web::form::FormError;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Settings {
@@ -57,8 +58,26 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope) -> QueryResult<Settings> 
         .first(conn)
 }
 
-/// Writes the checked settings over the organization's.
-pub(super) fn save(conn: &mut AnyConnection, scope: OrgScope, v: &Valid) -> QueryResult<()> {
+/// Writes the checked settings over the organization's; the currency stays once money is
+/// recorded in it, and a name stays unique on the server.
+pub(super) fn save(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    old: &Valid,
+    v: &Valid,
+) -> Result<(), FormError> {
+    if v.currency != old.currency && crate::orgs::has_money(conn, scope.id())? {
+        return Err(FormError::field(
+            "currency",
+            "Deals or payments are recorded in the current currency, so it cannot change.",
+        ));
+    }
+    if crate::orgs::name_taken(conn, &v.name, Some(scope.id()))? {
+        return Err(FormError::field(
+            "name",
+            "Another organization on this server has this name.",
+        ));
+    }
     diesel::update(organizations::table.find(scope.id()))
         .set((
             organizations::name.eq(&v.name),

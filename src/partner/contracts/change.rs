@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::queries::{self, ContractRecord, effective};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
+use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::domain::ContractStatus;
 use crate::error::AppError;
@@ -106,62 +106,7 @@ pub(super) async fn renew(
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let old: ContractRecord = queries::find(conn, &scope, id)?;
-        if !matches!(
-            effective(old.status, old.expiration_date, now()),
-            ContractStatus::Active | ContractStatus::Expired
-        ) {
-            return Ok(Err(
-                "Only an active or expired contract is renewed.".to_string()
-            ));
-        }
-        let old_order = orders::find_any(conn, &scope, old.order_id)?;
-        let items = match renewal_items(conn, &scope, &old_order)? {
-            Ok(items) => items,
-            Err(message) => return Ok(Err(message)),
-        };
-        let tax_rate_bp: i32 = organizations::table
-            .find(scope.org().id())
-            .select(organizations::tax_rate_bp)
-            .first(conn)?;
-        write_tx(conn, |conn| {
-            let order = orders::insert(
-                conn,
-                &scope,
-                &NewOrder {
-                    partner_id: old.partner_id,
-                    distributor_id: old.distributor_id,
-                    lead_id: old_order.lead_id,
-                    client_id: old_order.client_id,
-                    tax_rate_bp,
-                    notes_internal: Some(format!("Renews contract {}.", old.contract_number)),
-                    items: items.clone(),
-                },
-            )?;
-            for to in [Status::Sent, Status::InFulfillment, Status::Fulfilled] {
-                let current = orders::find(conn, &scope, order.public_id)?;
-                orders::set_status(conn, &current, to, None)?;
-            }
-            let order = orders::find(conn, &scope, order.public_id)?;
-            let start = old.expiration_date.max(now());
-            let Some((public_id, number)) =
-                queries::activate_from(conn, &scope, &order, Some(old.id), start)?
-            else {
-                return Err(AppError::internal("a renewal order made no contract"));
-            };
-            queries::note_renewal(conn, &old, &number)?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.org().id()), actions::CREATE, "contract")
-                    .entity(public_id)
-                    .new_values(json!({
-                        "contract_number": number,
-                        "renews": old.contract_number,
-                        "order": order.order_number,
-                    })),
-            )?;
-            Ok(Ok((public_id, number)))
-        })
+        renew_contract(conn, &actor, &scope, &old)
     })
     .await?;
     match outcome {
@@ -174,6 +119,79 @@ pub(super) async fn renew(
             Ok(see_other(&format!("/partner/contracts/{}", *path)))
         }
     }
+}
+
+/// Renews an active or expired contract: a new order for its subscriptions at today's prices,
+/// fulfilled at once, and the new contract from the old one's end. `Err` says why it cannot be.
+fn renew_contract(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: &ChannelScope,
+    old: &ContractRecord,
+) -> Result<Result<(PublicId, String), String>, AppError> {
+    if !matches!(
+        effective(old.status, old.expiration_date, now()),
+        ContractStatus::Active | ContractStatus::Expired
+    ) {
+        return Ok(Err(
+            "Only an active or expired contract is renewed.".to_string()
+        ));
+    }
+    let old_order = orders::find_any(conn, scope, old.order_id)?;
+    let items = match renewal_items(conn, scope, &old_order)? {
+        Ok(items) => items,
+        Err(message) => return Ok(Err(message)),
+    };
+    let tax_rate_bp: i32 = organizations::table
+        .find(scope.org().id())
+        .select(organizations::tax_rate_bp)
+        .first(conn)?;
+    let order = NewOrder {
+        partner_id: old.partner_id,
+        distributor_id: old.distributor_id,
+        lead_id: old_order.lead_id,
+        client_id: old_order.client_id,
+        tax_rate_bp,
+        notes_internal: Some(format!("Renews contract {}.", old.contract_number)),
+        items,
+    };
+    write_tx(conn, |conn| renewal(conn, actor, scope, old, &order)).map(Ok)
+}
+
+/// The renewal's writes, in one transaction: the order through to fulfilled, the contract it
+/// activates from the old one's end, the note on the old one.
+fn renewal(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: &ChannelScope,
+    old: &ContractRecord,
+    new_order: &NewOrder,
+) -> Result<(PublicId, String), AppError> {
+    let order = orders::insert(conn, scope, new_order)?;
+    for to in [Status::Sent, Status::InFulfillment, Status::Fulfilled] {
+        let current = orders::find(conn, scope, order.public_id)?;
+        orders::set_status(conn, &current, to, None)?;
+    }
+    let order = orders::find(conn, scope, order.public_id)?;
+    let start = old.expiration_date.max(now());
+    let Some((public_id, number)) =
+        queries::activate_from(conn, scope, &order, Some(old.id), start)?
+    else {
+        return Err(AppError::internal("a renewal order made no contract"));
+    };
+    queries::note_renewal(conn, old, &number)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(scope.org().id()), actions::CREATE, "contract")
+            .entity(public_id)
+            .new_values(json!({
+                "contract_number": number,
+                "renews": old.contract_number,
+                "order": order.order_number,
+            })),
+    )?;
+    Ok((public_id, number))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -213,18 +231,7 @@ pub(super) async fn close(
             return Ok(Err((contract, errors)));
         }
         let closed = write_tx(conn, |conn| {
-            let closed = queries::close(conn, &contract, outcome, &reason)?;
-            if closed {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Some(scope.org().id()), actions::UPDATE, "contract")
-                        .entity(contract.public_id)
-                        .old(json!({ "status": contract.status }))
-                        .new_values(json!({ "status": outcome, "reason": reason })),
-                )?;
-            }
-            Ok::<_, AppError>(closed)
+            record_close(conn, &actor, &scope, &contract, outcome, &reason)
         })?;
         if !closed {
             errors.add(
@@ -248,4 +255,28 @@ pub(super) async fn close(
             super::show_page(ctx, &state, contract.public_id, form, errors).await
         }
     }
+}
+
+/// Closes the contract as `outcome` if it is still as read (`false` when someone changed it
+/// meanwhile), audited with why.
+fn record_close(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: &ChannelScope,
+    contract: &ContractRecord,
+    outcome: ContractStatus,
+    reason: &str,
+) -> Result<bool, AppError> {
+    let closed = queries::close(conn, contract, outcome, reason)?;
+    if closed {
+        audit::record(
+            conn,
+            actor,
+            Event::new(Some(scope.org().id()), actions::UPDATE, "contract")
+                .entity(contract.public_id)
+                .old(json!({ "status": contract.status }))
+                .new_values(json!({ "status": outcome, "reason": reason })),
+        )?;
+    }
+    Ok(closed)
 }

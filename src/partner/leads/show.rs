@@ -11,10 +11,11 @@ use super::queries::{self, LeadRecord};
 use super::status::Status;
 use super::{money, request};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, write_tx};
+use crate::audit::{self, Actor, Event, actions};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::domain::choices::options;
 use crate::error::AppError;
+use crate::partner::scope::ChannelScope;
 use crate::web::form;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
@@ -181,45 +182,13 @@ pub(super) async fn move_lead(
         let scope = request.resolve(conn)?;
         let lead = queries::find(conn, &scope, id)?;
         let mut e = FieldErrors::default();
-        let from = lead.status;
         let reason = e.check("reason", reason).flatten();
-        match to {
-            None => e.add("to", "Choose the stage to move the lead to."),
-            Some(to) if !from.may_move_to(to) => e.add(
-                "to",
-                format!(
-                    "A lead in {} cannot move to {}: {}",
-                    from.label(),
-                    to.label(),
-                    if from.is_open() {
-                        "it is won only from a proposal or a negotiation."
-                    } else {
-                        "a won or lost lead stays where it is."
-                    }
-                ),
-            ),
-            Some(to) if to.needs_reason() && reason.is_none() => e.add(
-                "reason",
-                "Say why the lead is lost; it stays in its history.",
-            ),
-            Some(_) => {}
-        }
-        let (Some(to), true) = (to, e.is_empty()) else {
+        let to = check_move(lead.status, to, reason.as_deref(), &mut e);
+        let Some(to) = to.filter(|_| e.is_empty()) else {
             return Ok(Err(e));
         };
         let moved = write_tx(conn, |conn| {
-            let moved = queries::set_status(conn, &lead, to, scope.user_id(), reason.as_deref())?;
-            if moved {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Some(scope.org().id()), actions::UPDATE, "lead")
-                        .entity(lead.public_id)
-                        .old(json!({ "status": from.code() }))
-                        .new_values(json!({ "status": to.code(), "reason": reason })),
-                )?;
-            }
-            Ok::<_, AppError>(moved)
+            record_move(conn, &actor, &scope, &lead, to, reason.as_deref())
         })?;
         if !moved {
             e.add(
@@ -245,6 +214,62 @@ pub(super) async fn move_lead(
             page(ctx, &state, *path, (form, a, n), errors).await
         }
     }
+}
+
+/// The stage a lead moves to, if the pipeline allows the move from `from`; what is wrong goes
+/// on the form.
+fn check_move(
+    from: Status,
+    to: Option<Status>,
+    reason: Option<&str>,
+    e: &mut FieldErrors,
+) -> Option<Status> {
+    match to {
+        None => e.add("to", "Choose the stage to move the lead to."),
+        Some(to) if !from.may_move_to(to) => e.add(
+            "to",
+            format!(
+                "A lead in {} cannot move to {}: {}",
+                from.label(),
+                to.label(),
+                if from.is_open() {
+                    "it is won only from a proposal or a negotiation."
+                } else {
+                    "a won or lost lead stays where it is."
+                }
+            ),
+        ),
+        Some(to) if to.needs_reason() && reason.is_none() => e.add(
+            "reason",
+            "Say why the lead is lost; it stays in its history.",
+        ),
+        Some(_) => {}
+    }
+    to
+}
+
+/// Moves the lead if it is still where it was read (`false` when someone moved it meanwhile),
+/// audited.
+fn record_move(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: &ChannelScope,
+    lead: &LeadRecord,
+    to: Status,
+    reason: Option<&str>,
+) -> Result<bool, AppError> {
+    let moved = queries::set_status(conn, lead, to, scope.user_id(), reason)?;
+    if moved {
+        audit::record(
+            conn,
+            actor,
+            Event::new(Some(scope.org().id()), actions::UPDATE, "lead")
+                .entity(lead.public_id)
+                .old(json!({ "status": lead.status.code() }))
+                .new_values(json!({ "status": to.code(), "reason": reason })),
+        )?;
+    }
+    Ok(moved)
 }
 
 pub(super) async fn add_activity(

@@ -272,27 +272,7 @@ pub async fn cancel(
         let Some(reason) = valid.filter(|_| deal.can_change()) else {
             return Ok((deal, false));
         };
-        let cancelled = money_tx(conn, scope.org().id(), |conn, books| {
-            // A payment verified since the page was read keeps the deal as it is.
-            if !queries::cancel(conn, deal.id)? {
-                return Ok(false);
-            }
-            balance::recompute(conn, books, deal.id, today, &[])?;
-            activity::log(
-                conn,
-                &actor,
-                &deal,
-                Change {
-                    audit: actions::UPDATE,
-                    action: "cancelled",
-                    description: Some(format!("Cancelled the deal: {reason}")),
-                    old: Some(json!({ "status": deal.status })),
-                    new: json!({ "status": "cancelled", "reason": reason }),
-                    entity: None,
-                },
-            )?;
-            Ok::<_, AppError>(true)
-        })?;
+        let cancelled = cancel_deal(conn, &actor, &scope, &deal, &reason, today)?;
         if !cancelled {
             return Err(AppError::Conflict(LOCKED_MEANWHILE.into()));
         }
@@ -323,4 +303,32 @@ pub async fn cancel(
             error: Some(error),
         },
     )
+}
+
+/// Cancels the deal under the books lock with its balances and activity line: `false` when a
+/// payment verified since the page was read keeps the deal as it is.
+fn cancel_deal(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    scope: &RecordScope,
+    deal: &DealRecord,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<bool, AppError> {
+    money_tx(conn, scope.org().id(), |conn, books| {
+        if !queries::cancel(conn, deal.id)? {
+            return Ok(false);
+        }
+        balance::recompute(conn, books, deal.id, today, &[])?;
+        let change = Change {
+            audit: actions::UPDATE,
+            action: "cancelled",
+            description: Some(format!("Cancelled the deal: {reason}")),
+            old: Some(json!({ "status": deal.status })),
+            new: json!({ "status": "cancelled", "reason": reason }),
+            entity: None,
+        };
+        activity::log(conn, actor, deal, change)?;
+        Ok::<_, AppError>(true)
+    })
 }
