@@ -11,14 +11,14 @@ use super::pricing::Model;
 use super::queries::{self, ProductRecord};
 use super::{IMAGE_MAX_BYTES, IMAGE_TYPES, image_dir};
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, write_tx};
+use crate::audit::{self, Actor, Event, actions};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::domain::choices::options;
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::web::form::{FormError, is_unique_violation, split};
 use crate::web::upload::{self, StoredFile, Upload};
-use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
+use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render, render_status, see_other};
 
 #[derive(Template)]
 #[template(path = "partner/catalog/form.html")]
@@ -187,64 +187,78 @@ pub(super) async fn update(
     let (form, stored) = read_form(&state, payload).await?;
     let mut errors = FieldErrors::default();
     let values = form.validate(&mut errors);
-    let image = match stored {
-        Ok(image) => image,
-        Err(e) => {
-            errors.merge(e);
-            None
-        }
-    };
+    let image = stored.unwrap_or_else(|e| {
+        errors.merge(e);
+        None
+    });
     let actor = ctx.actor();
     let new_image = image.as_ref().map(|f| f.name.clone());
-    let outcome = db::run(&state.pool, move |conn| {
+    let (product, saved) = db::run(&state.pool, move |conn| {
         let product = queries::find(conn, org, id)?;
         let (Some(values), true) = (values, errors.is_empty()) else {
             return Ok((product, Err(errors)));
         };
         let old_tiers = queries::tiers(conn, &product)?;
+        let old = queries::ProductValues {
+            tiers: old_tiers,
+            ..values_of(&product)
+        };
         let saved = split(write_tx(conn, |conn| {
-            queries::update(conn, org, product.id, &values, new_image.as_deref())
-                .map_err(duplicate_name)?;
-            let old = audit_json(&queries::ProductValues {
-                tiers: old_tiers.clone(),
-                ..values_of(&product)
-            });
-            if let Some((old, new)) = audit::changes(&old, &audit_json(&values)) {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Some(org.id()), actions::UPDATE, "product")
-                        .entity(product.public_id)
-                        .old(old)
-                        .new_values(new),
-                )?;
-            }
-            Ok::<_, FormError>(())
+            save_product(
+                conn,
+                &actor,
+                org,
+                &product,
+                &old,
+                &values,
+                new_image.as_deref(),
+            )
         }))?;
         Ok((product, saved))
     })
-    .await;
-    let dir = image_dir(&state);
-    match outcome {
-        Ok((product, Ok(()))) => {
-            if let Some(file) = image {
-                file.keep();
-                if let Some(old) = &product.image_path {
-                    upload::discard(&dir, old);
-                }
-            }
-            Flash::success(&ctx.session, "The product is saved.");
-            Ok(see_other(&format!(
-                "/partner/catalog/{}",
-                product.public_id
-            )))
-        }
-        Ok((product, Err(errors))) => render_status(
+    .await?;
+    if let Err(errors) = saved {
+        return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(ctx, Some(product), form, errors),
-        ),
-        Err(e) => Err(e),
+        );
     }
+    if let Some(file) = image {
+        file.keep();
+        if let Some(old) = &product.image_path {
+            upload::discard(&image_dir(&state), old);
+        }
+    }
+    Flash::success(&ctx.session, "The product is saved.");
+    Ok(see_other(&format!(
+        "/partner/catalog/{}",
+        product.public_id
+    )))
+}
+
+/// Writes the product's new values (a name taken is the form's error), audited with what
+/// changed.
+fn save_product(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    org: OrgScope,
+    product: &ProductRecord,
+    old: &queries::ProductValues,
+    values: &queries::ProductValues,
+    new_image: Option<&str>,
+) -> Result<(), FormError> {
+    queries::update(conn, org, product.id, values, new_image).map_err(duplicate_name)?;
+    if let Some((old, new)) = audit::changes(&audit_json(old), &audit_json(values)) {
+        audit::record(
+            conn,
+            actor,
+            Event::new(Some(org.id()), actions::UPDATE, "product")
+                .entity(product.public_id)
+                .old(old)
+                .new_values(new),
+        )?;
+    }
+    Ok(())
 }
 
 fn values_of(p: &ProductRecord) -> queries::ProductValues {

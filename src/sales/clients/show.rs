@@ -140,61 +140,67 @@ pub(super) async fn show(
         load_page(conn, &scope, calls_request, id)
     })
     .await?;
-    let currency = loaded.currency.clone();
-    let m = |minor: i64| Money::new(minor, &currency);
-    let money = Totals {
-        purchase_total: m(loaded.client.purchase_total_minor),
-        outstanding: m(loaded.client.outstanding_minor),
-        balance: loaded.client.balance_status.label(),
-    };
-    let deals = loaded
-        .deals
-        .into_iter()
-        .map(|d| {
-            let amount = Money::new(d.amount_minor, &d.currency);
-            let paid = Money::new(d.paid_minor, &d.currency);
-            let left = Money::new(d.amount_minor - d.paid_minor, &d.currency);
-            (d, amount, paid, left)
-        })
-        .collect();
-    let payments = loaded
-        .payments
-        .into_iter()
-        .map(|p| {
-            let amount = Money::new(p.amount_minor, &p.currency);
-            (p, amount)
-        })
-        .collect();
-    let tz = ctx.timezone();
-    let calls = loaded.calls.map(|calls| {
-        calls
+    render(&ShowPage::build(ctx, loaded))
+}
+
+impl ShowPage {
+    fn build(ctx: Ctx, loaded: Loaded) -> Self {
+        let currency = loaded.currency.clone();
+        let m = |minor: i64| Money::new(minor, &currency);
+        let money = Totals {
+            purchase_total: m(loaded.client.purchase_total_minor),
+            outstanding: m(loaded.client.outstanding_minor),
+            balance: loaded.client.balance_status.label(),
+        };
+        let deals = loaded
+            .deals
             .into_iter()
-            .map(|c| {
-                let when = crate::sales::calls::form::when_local(c.completed_at, tz);
-                (c, when)
+            .map(|d| {
+                let amount = Money::new(d.amount_minor, &d.currency);
+                let paid = Money::new(d.paid_minor, &d.currency);
+                let left = Money::new(d.amount_minor - d.paid_minor, &d.currency);
+                (d, amount, paid, left)
             })
-            .collect()
-    });
-    let history = loaded
-        .history
-        .into_iter()
-        .map(|(t, action, by)| HistoryLine {
-            when: ctx.local_time(Some(t)),
-            what: crate::admin::audit::present::action_label(&action),
-            by: by.unwrap_or_else(|| "Dealdesk".into()),
-        })
-        .collect();
-    render(&ShowPage {
-        added: ctx.local_time(Some(loaded.client.created_at)),
-        ctx,
-        owner: loaded.owner,
-        client: loaded.client,
-        duplicates: loaded.duplicates.0,
-        hidden_duplicates: loaded.duplicates.1,
-        history,
-        money,
-        deals,
-        payments,
-        calls,
-    })
+            .collect();
+        let payments = loaded
+            .payments
+            .into_iter()
+            .map(|p| {
+                let amount = Money::new(p.amount_minor, &p.currency);
+                (p, amount)
+            })
+            .collect();
+        let tz = ctx.timezone();
+        let calls = loaded.calls.map(|calls| {
+            calls
+                .into_iter()
+                .map(|c| {
+                    let when = crate::sales::calls::form::when_local(c.completed_at, tz);
+                    (c, when)
+                })
+                .collect()
+        });
+        let history = loaded
+            .history
+            .into_iter()
+            .map(|(t, action, by)| HistoryLine {
+                when: ctx.local_time(Some(t)),
+                what: crate::admin::audit::present::action_label(&action),
+                by: by.unwrap_or_else(|| "Dealdesk".into()),
+            })
+            .collect();
+        ShowPage {
+            added: ctx.local_time(Some(loaded.client.created_at)),
+            ctx,
+            owner: loaded.owner,
+            client: loaded.client,
+            duplicates: loaded.duplicates.0,
+            hidden_duplicates: loaded.duplicates.1,
+            history,
+            money,
+            deals,
+            payments,
+            calls,
+        }
+    }
 }
