@@ -153,36 +153,7 @@ pub async fn update(
     db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let old = load(conn, user_id)?;
-            let t = now();
-            let phone = (!new.phone.is_empty()).then_some(new.phone.as_str());
-            let tz = (!new.timezone.is_empty()).then_some(new.timezone.as_str());
-            diesel::update(users::table.find(user_id))
-                .set((
-                    users::first_name.eq(&new.first_name),
-                    users::last_name.eq(&new.last_name),
-                    users::phone.eq(phone),
-                    users::updated_at.eq(t),
-                ))
-                .execute(conn)?;
-            let updated = diesel::update(user_profiles::table.find(user_id))
-                .set((
-                    user_profiles::timezone.eq(tz),
-                    user_profiles::language.eq(&new.language),
-                    user_profiles::updated_at.eq(t),
-                ))
-                .execute(conn)?;
-            if updated == 0 {
-                diesel::insert_into(user_profiles::table)
-                    .values((
-                        user_profiles::user_id.eq(user_id),
-                        user_profiles::organization_id.eq(org),
-                        user_profiles::timezone.eq(tz),
-                        user_profiles::language.eq(&new.language),
-                        user_profiles::created_at.eq(t),
-                        user_profiles::updated_at.eq(t),
-                    ))
-                    .execute(conn)?;
-            }
+            save(conn, user_id, org, &new)?;
             let as_json = |f: &ProfileForm| {
                 json!({ "first_name": f.first_name, "last_name": f.last_name, "phone": f.phone,
                         "timezone": f.timezone, "language": f.language })
@@ -201,4 +172,44 @@ pub async fn update(
     .await?;
     Flash::success(&ctx.session, "Your profile is saved.");
     Ok(see_other("/account"))
+}
+
+/// Writes the person's name and phone, and their profile (made on the first save).
+fn save(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    org: Option<i64>,
+    new: &ProfileForm,
+) -> QueryResult<()> {
+    let t = now();
+    let phone = (!new.phone.is_empty()).then_some(new.phone.as_str());
+    let tz = (!new.timezone.is_empty()).then_some(new.timezone.as_str());
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::first_name.eq(&new.first_name),
+            users::last_name.eq(&new.last_name),
+            users::phone.eq(phone),
+            users::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    let updated = diesel::update(user_profiles::table.find(user_id))
+        .set((
+            user_profiles::timezone.eq(tz),
+            user_profiles::language.eq(&new.language),
+            user_profiles::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(user_profiles::table)
+            .values((
+                user_profiles::user_id.eq(user_id),
+                user_profiles::organization_id.eq(org),
+                user_profiles::timezone.eq(tz),
+                user_profiles::language.eq(&new.language),
+                user_profiles::created_at.eq(t),
+                user_profiles::updated_at.eq(t),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

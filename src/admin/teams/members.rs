@@ -6,15 +6,15 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::form::MemberForm;
-use super::queries::{find, join, load_page_data, team_form, user_by_email};
+use super::queries::{TeamRecord, find, join, load_page_data, team_form, user_by_email};
 use super::team_page;
 use crate::AppState;
-use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, write_tx};
+use crate::audit::{self, Actor, Event, actions};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::schema::{teams, users};
-use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
+use crate::web::{Ctx, FieldErrors, Flash, OrgScope, render_status, see_other};
 
 pub(super) async fn add_member(
     ctx: Ctx,
@@ -31,37 +31,7 @@ pub(super) async fn add_member(
     let (team, outcome, refused) = db::run(&state.pool, move |conn| {
         let team = find(conn, scope, id)?;
         let t = team.clone();
-        let outcome = write_tx(conn, |conn| {
-            let Some((uid, upublic, name, old_team)) = user_by_email(conn, scope, &mail)? else {
-                return Ok::<_, AppError>(Err(
-                    "No active user of your organization has this e-mail.".to_string(),
-                ));
-            };
-            if old_team == Some(t.id) {
-                return Ok(Err(format!("{name} is a member already.")));
-            }
-            let old_name: Option<String> = match old_team {
-                Some(ot) => teams::table
-                    .find(ot)
-                    .select(teams::name)
-                    .first(conn)
-                    .optional()?,
-                None => None,
-            };
-            join(conn, scope, uid, Some(t.id))?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::UPDATE, "user")
-                    .entity(upublic)
-                    .old(json!({ "team": old_name }))
-                    .new_values(json!({ "team": t.name })),
-            )?;
-            Ok(Ok(match old_name {
-                Some(o) => format!("{name} moved from {o} to this team."),
-                None => format!("{name} joined the team."),
-            }))
-        })?;
+        let outcome = write_tx(conn, |conn| join_by_email(conn, &actor, scope, &t, &mail))?;
         let refused = match outcome {
             Ok(_) => None,
             Err(_) => Some((
@@ -85,6 +55,47 @@ pub(super) async fn add_member(
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// Makes the organization's active user with this e-mail a member of the team (moving them
+/// from another), audited; `Err` tells the admin why not.
+fn join_by_email(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: OrgScope,
+    team: &TeamRecord,
+    email: &str,
+) -> Result<Result<String, String>, AppError> {
+    let Some((uid, upublic, name, old_team)) = user_by_email(conn, scope, email)? else {
+        return Ok(Err(
+            "No active user of your organization has this e-mail.".to_string()
+        ));
+    };
+    if old_team == Some(team.id) {
+        return Ok(Err(format!("{name} is a member already.")));
+    }
+    let old_name: Option<String> = match old_team {
+        Some(ot) => teams::table
+            .filter(teams::organization_id.eq(scope.id()))
+            .filter(teams::id.eq(ot))
+            .select(teams::name)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    join(conn, scope, uid, Some(team.id))?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(scope.id()), actions::UPDATE, "user")
+            .entity(upublic)
+            .old(json!({ "team": old_name }))
+            .new_values(json!({ "team": team.name })),
+    )?;
+    Ok(Ok(match old_name {
+        Some(o) => format!("{name} moved from {o} to this team."),
+        None => format!("{name} joined the team."),
+    }))
 }
 
 pub(super) async fn remove_member(
