@@ -9,10 +9,11 @@ mod list;
 pub mod queries;
 
 use crate::domain::money::money;
-use crate::domain::{DealSource, PaymentMethod, choices};
+use crate::domain::{DealSource, Money, PaymentMethod, choices};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -24,7 +25,7 @@ use super::clients;
 use super::payments::form as payment_form;
 use super::payments::queries::{self as payment_queries, PaymentRow};
 use crate::AppState;
-use crate::audit::actions;
+use crate::audit::{Actor, actions};
 use crate::db::{self, AnyConnection, PublicId, money_tx};
 use crate::domain::money::currency_exponent;
 use crate::error::AppError;
@@ -179,34 +180,7 @@ async fn create(
         let Some((mut new, new_client)) = f.validate(&choices, &mut errors) else {
             return Ok(Err((errors, choices)));
         };
-        let deal = money_tx(conn, scope.org().id(), |conn, books| {
-            if let Some(values) = &new_client {
-                new.client_id = clients::create(conn, &actor, &scope, values)?.id;
-            }
-            let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
-            let deal = queries::insert(conn, &scope, &number, &new)?;
-            balance::recompute(conn, books, deal.id, today, &[])?;
-            streaks::record(
-                conn,
-                deal.organization_id,
-                deal.created_by_id,
-                streaks::Event::DealCreated,
-            )?;
-            activity::log(
-                conn,
-                &actor,
-                &deal,
-                Change {
-                    audit: actions::CREATE,
-                    action: "created",
-                    description: None,
-                    old: None,
-                    new: audit_json(&new, &number),
-                    entity: None,
-                },
-            )?;
-            Ok::<_, AppError>(deal)
-        })?;
+        let deal = insert_deal(conn, &actor, &scope, &mut new, new_client.as_ref(), today)?;
         Ok(Ok(deal))
     })
     .await?;
@@ -225,6 +199,42 @@ async fn create(
     }
 }
 
+/// Creates the deal (and the client typed in with it) under the books lock, with its balances,
+/// the creator's streak and its first activity line.
+fn insert_deal(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: &RecordScope,
+    new: &mut NewDeal,
+    new_client: Option<&clients::queries::ClientValues>,
+    today: NaiveDate,
+) -> Result<DealRecord, AppError> {
+    money_tx(conn, scope.org().id(), |conn, books| {
+        if let Some(values) = new_client {
+            new.client_id = clients::create(conn, actor, scope, values)?.id;
+        }
+        let number = numbers::next(conn, scope.org(), numbers::DEAL)?;
+        let deal = queries::insert(conn, scope, &number, new)?;
+        balance::recompute(conn, books, deal.id, today, &[])?;
+        streaks::record(
+            conn,
+            deal.organization_id,
+            deal.created_by_id,
+            streaks::Event::DealCreated,
+        )?;
+        let change = Change {
+            audit: actions::CREATE,
+            action: "created",
+            description: None,
+            old: None,
+            new: audit_json(new, &number),
+            entity: None,
+        };
+        activity::log(conn, actor, &deal, change)?;
+        Ok::<_, AppError>(deal)
+    })
+}
+
 pub struct ActivityLine {
     pub when: When,
     pub what: String,
@@ -239,15 +249,15 @@ struct ShowPage {
     client_id: PublicId,
     client_name: String,
     owner: String,
-    amount: String,
+    amount: Money,
     /// For a deal in another currency: what it counts for in the organization's, and at what rate.
     in_org: Option<String>,
-    paid: String,
-    outstanding: String,
-    pending: String,
+    paid: Money,
+    outstanding: Money,
+    pending: Money,
     paid_percent: i64,
     /// The deal's payments: the row, its amount and status in words.
-    payments: Vec<(PaymentRow, String, &'static str)>,
+    payments: Vec<(PaymentRow, Money, &'static str)>,
     /// Why no payment can be recorded, if so.
     closed: Option<&'static str>,
     status: &'static str,
@@ -277,52 +287,72 @@ async fn show(
             Ok((deal, names, activity, payments, committed))
         })
         .await?;
-    let activity = activity
-        .into_iter()
-        .map(|(t, action, description, first, last)| ActivityLine {
-            when: ctx.local_time(Some(t)),
-            what: description.unwrap_or_else(|| match action.as_str() {
-                "created" => "Created the deal".to_string(),
-                other => other.replace('_', " "),
-            }),
-            by: format!("{first} {last}"),
-        })
-        .collect();
-    render(&ShowPage {
-        amount: money(deal.amount_minor, &deal.currency),
-        in_org: (deal.currency != org_currency).then(|| {
-            format!(
-                "{} in the organization's currency, at {} {org_currency} per {}",
-                money(deal.amount_org_minor, org_currency),
-                payment_form::rate_to_input(deal.exchange_rate_e4),
-                deal.currency
-            )
-        }),
-        paid: money(deal.paid_minor, &deal.currency),
-        outstanding: money(deal.amount_minor - deal.paid_minor, &deal.currency),
-        pending: money(pending, &deal.currency),
-        payments: payments
-            .into_iter()
-            .map(|p| {
-                let amount = money(p.amount_minor, &p.currency);
-                let status = p.status.label();
-                (p, amount, status)
-            })
-            .collect(),
-        closed: crate::sales::payments::closed(&deal),
-        paid_percent: deal.paid_minor * 100 / deal.amount_minor.max(1),
-        status: deal.status.label(),
-        payment: deal.payment_status.label(),
-        verification: deal.verification_status.label(),
-        source: deal.source.label(),
-        method: deal
-            .payment_method
-            .map_or("Not decided", PaymentMethod::label),
+    render(&ShowPage::build(
         ctx,
-        deal,
-        client_id,
-        client_name,
-        owner,
+        org_currency,
+        (deal, client_id, client_name, owner),
         activity,
-    })
+        payments,
+        pending,
+    ))
+}
+
+impl ShowPage {
+    fn build(
+        ctx: Ctx,
+        org_currency: &str,
+        (deal, client_id, client_name, owner): (DealRecord, PublicId, String, String),
+        activity: Vec<activity::ActivityRow>,
+        payments: Vec<PaymentRow>,
+        pending: i64,
+    ) -> Self {
+        let activity = activity
+            .into_iter()
+            .map(|(t, action, description, first, last)| ActivityLine {
+                when: ctx.local_time(Some(t)),
+                what: description.unwrap_or_else(|| match action.as_str() {
+                    "created" => "Created the deal".to_string(),
+                    other => other.replace('_', " "),
+                }),
+                by: format!("{first} {last}"),
+            })
+            .collect();
+        ShowPage {
+            amount: Money::new(deal.amount_minor, &deal.currency),
+            in_org: (deal.currency != org_currency).then(|| {
+                format!(
+                    "{} in the organization's currency, at {} {org_currency} per {}",
+                    Money::new(deal.amount_org_minor, org_currency),
+                    payment_form::rate_to_input(deal.exchange_rate_e4),
+                    deal.currency
+                )
+            }),
+            paid: Money::new(deal.paid_minor, &deal.currency),
+            outstanding: Money::new(deal.amount_minor - deal.paid_minor, &deal.currency),
+            pending: Money::new(pending, &deal.currency),
+            payments: payments
+                .into_iter()
+                .map(|p| {
+                    let amount = Money::new(p.amount_minor, &p.currency);
+                    let status = p.status.label();
+                    (p, amount, status)
+                })
+                .collect(),
+            closed: crate::sales::payments::closed(&deal),
+            paid_percent: deal.paid_minor * 100 / deal.amount_minor.max(1),
+            status: deal.status.label(),
+            payment: deal.payment_status.label(),
+            verification: deal.verification_status.label(),
+            source: deal.source.label(),
+            method: deal
+                .payment_method
+                .map_or("Not decided", PaymentMethod::label),
+            ctx,
+            deal,
+            client_id,
+            client_name,
+            owner,
+            activity,
+        }
+    }
 }

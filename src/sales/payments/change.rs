@@ -109,13 +109,10 @@ pub async fn update(
         let (payment, deal, committed) = changeable(conn, &scope, id)?;
         let mut errors = FieldErrors::default();
         let values = f.validate(today, &deal.currency, &mut errors);
-        let new_receipt = match stored {
-            Ok(r) => r,
-            Err(e) => {
-                errors.merge(e);
-                None
-            }
-        };
+        let new_receipt = stored.unwrap_or_else(|e| {
+            errors.merge(e);
+            None
+        });
         let edit = Edit {
             actor: &actor,
             today,
@@ -128,15 +125,8 @@ pub async fn update(
                 edit.save(conn, books, &scope, &payment, &v)
             }),
         };
-        // A replaced or removed receipt is no longer referenced once the edit is committed; a
-        // new one stays only then (dropped, it is removed).
         if let Ok(Some(replaced)) = &saved {
-            if *replaced && let Some(old) = &payment.receipt_path {
-                receipt::discard(&upload_dir, old);
-            }
-            if let Some(r) = new_receipt {
-                r.keep();
-            }
+            settle_receipts(&upload_dir, &payment, *replaced, new_receipt);
         }
         let saved = saved.map(|changed| changed.is_some());
         Ok((payment, deal, committed, split(saved)?))
@@ -156,6 +146,22 @@ pub async fn update(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(ctx, deal, committed, Some(payment), form, errors),
         ),
+    }
+}
+
+/// Once an edit is committed, a replaced or removed receipt is no longer referenced and goes; a
+/// new one stays (dropped without this, it is removed).
+fn settle_receipts(
+    upload_dir: &std::path::Path,
+    payment: &PaymentRecord,
+    replaced: bool,
+    new_receipt: Option<receipt::Held>,
+) {
+    if replaced && let Some(old) = &payment.receipt_path {
+        receipt::discard(upload_dir, old);
+    }
+    if let Some(r) = new_receipt {
+        r.keep();
     }
 }
 
