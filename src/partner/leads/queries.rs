@@ -400,7 +400,8 @@ pub fn channel_names(
 ) -> QueryResult<(Option<String>, Option<String>)> {
     let partner = match lead.partner_id {
         Some(id) => partners::table
-            .find(id)
+            .filter(partners::organization_id.eq(lead.organization_id))
+            .filter(partners::id.eq(id))
             .select(partners::name)
             .first(conn)
             .optional()?,
@@ -408,7 +409,8 @@ pub fn channel_names(
     };
     let distributor = match lead.distributor_id {
         Some(id) => distributors::table
-            .find(id)
+            .filter(distributors::organization_id.eq(lead.organization_id))
+            .filter(distributors::id.eq(id))
             .select(distributors::name)
             .first(conn)
             .optional()?,

@@ -13,7 +13,7 @@ use super::{money, request};
 use crate::AppState;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
-use crate::domain::choices::options;
+use crate::domain::choices::{self, options};
 use crate::error::AppError;
 use crate::partner::scope::ChannelScope;
 use crate::web::form;
@@ -85,51 +85,71 @@ async fn page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let (lead, (partner, distributor), history, activities, notes) =
-        db::run(&state.pool, move |conn| {
-            let scope = request.resolve(conn)?;
-            let lead = queries::find(conn, &scope, id)?;
-            Ok((
-                queries::channel_names(conn, &lead)?,
-                queries::history_of(conn, &lead)?,
-                activities::activities(conn, &lead)?,
-                activities::notes(conn, &lead)?,
-                lead,
-            ))
+    let read = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let lead = queries::find(conn, &scope, id)?;
+        Ok(Read {
+            channel: queries::channel_names(conn, &lead)?,
+            history: queries::history_of(conn, &lead)?,
+            activities: activities::activities(conn, &lead)?,
+            notes: activities::notes(conn, &lead)?,
+            lead,
         })
-        .await
-        .map(|(c, h, a, n, l)| (l, c, h, a, n))?;
-    let status = lead.status;
-    let history = history
-        .into_iter()
-        .map(|(at, from, to, first, last, reason)| HistoryRow {
-            at: ctx.local_time(Some(at)),
-            from: from.map_or("—", Status::label),
-            to: to.label(),
-            by: name(first, last),
-            reason: reason.unwrap_or_default(),
-        })
-        .collect();
-    let activities = activities
-        .into_iter()
-        .map(|a| activity_line(&ctx, a))
-        .collect();
-    let notes = notes
-        .into_iter()
-        .map(|(at, content, first, last)| (ctx.local_time(Some(at)), content, name(first, last)))
-        .collect();
-    let (move_form, activity_form, note_form) = forms;
-    render_status(
-        errors.status(),
-        &ShowPage {
+    })
+    .await?;
+    let page = ShowPage::build(ctx, read, forms, errors);
+    render_status(page.errors.status(), &page)
+}
+
+/// What a lead's page reads: the lead, its partner's and distributor's names, its history,
+/// activities and notes.
+struct Read {
+    lead: LeadRecord,
+    channel: (Option<String>, Option<String>),
+    history: Vec<queries::HistoryLine>,
+    activities: Vec<ActivityRow>,
+    notes: Vec<activities::NoteLine>,
+}
+
+impl ShowPage {
+    fn build(
+        ctx: Ctx,
+        read: Read,
+        (move_form, activity_form, note_form): (MoveForm, ActivityForm, NoteForm),
+        errors: FieldErrors,
+    ) -> Self {
+        let Read {
+            lead,
+            channel: (partner, distributor),
+            history,
+            activities,
+            notes,
+        } = read;
+        let history = history
+            .into_iter()
+            .map(|(at, from, to, first, last, reason)| HistoryRow {
+                at: ctx.local_time(Some(at)),
+                from: from.map_or("—", Status::label),
+                to: to.label(),
+                by: name(first, last),
+                reason: reason.unwrap_or_default(),
+            })
+            .collect();
+        let activities = activities
+            .into_iter()
+            .map(|a| activity_line(&ctx, a))
+            .collect();
+        let notes = notes
+            .into_iter()
+            .map(|(at, content, first, last)| {
+                (ctx.local_time(Some(at)), content, name(first, last))
+            })
+            .collect();
+        ShowPage {
             value: money(lead.value_minor, &lead.currency),
-            moves: status
-                .moves()
-                .into_iter()
-                .map(|s| (s.code().to_string(), s.label().to_string()))
-                .collect(),
+            moves: choices::of(&lead.status.moves()),
+            status: lead.status,
             ctx,
-            status,
             lead,
             partner,
             distributor,
@@ -141,8 +161,8 @@ async fn page(
             note_form,
             activity_options: options(&ACTIVITY_TYPES),
             errors,
-        },
-    )
+        }
+    }
 }
 
 fn blank_forms() -> (MoveForm, ActivityForm, NoteForm) {

@@ -2,8 +2,7 @@
 //! client, owner, date and amount ranges) in three keyset orders.
 
 use crate::domain::choices::options;
-use crate::domain::money::money;
-use crate::domain::{DealPayment, DealStatus, DealVerification, choices};
+use crate::domain::{DealPayment, DealStatus, DealVerification, Money, choices};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -14,6 +13,7 @@ use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::domain::money::{currency_exponent, scaled_decimal};
 use crate::error::AppError;
+use crate::sales::choices::Owner;
 use crate::web::dates::date;
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, write_pages};
 use crate::web::pager;
@@ -98,10 +98,7 @@ impl ListQuery {
 
 pub struct ListRow {
     pub row: DealRow,
-    pub amount: String,
-    pub status: &'static str,
-    pub payment: &'static str,
-    pub verification: &'static str,
+    pub amount: Money,
 }
 
 #[derive(Template)]
@@ -131,7 +128,7 @@ pub async fn list(
     let request = scope_request(&ctx)?;
     let query = query.into_inner();
     let q = query.clone();
-    let (mut rows, owners, currency, errors) = db::run(&state.pool, move |conn| {
+    let (rows, owners, currency, errors) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let currency = scope.currency().to_string();
         let owners = crate::sales::choices::owner_choices(conn, &scope)?;
@@ -141,33 +138,41 @@ pub async fn list(
         Ok((rows, owners, currency, errors))
     })
     .await?;
-    let filters = query.without_cursor();
-    let pages = pager::keyset(
-        "/sales/deals",
-        &filters,
-        &query.after,
-        &mut rows,
-        PAGE_SIZE as usize,
-        |r| r.public_id.to_string(),
-    );
-    let rows: Vec<ListRow> = rows
-        .into_iter()
-        .map(|row| ListRow {
-            amount: money(row.amount_minor, &row.currency),
-            status: row.status.label(),
-            payment: row.payment_status.label(),
-            verification: row.verification_status.label(),
-            row,
-        })
-        .collect();
-    let mut owner_options = Vec::new();
-    if owners.len() > 1 {
-        owner_options.push((String::new(), "Everyone".to_string()));
-        owner_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
-    }
-    render_status(
-        errors.status(),
-        &ListPage {
+    let page = ListPage::build(ctx, query, errors, rows, &owners, currency);
+    render_status(page.errors.status(), &page)
+}
+
+impl ListPage {
+    fn build(
+        ctx: Ctx,
+        query: ListQuery,
+        errors: FieldErrors,
+        mut rows: Vec<DealRow>,
+        owners: &[Owner],
+        currency: String,
+    ) -> Self {
+        let filters = query.without_cursor();
+        let pages = pager::keyset(
+            "/sales/deals",
+            &filters,
+            &query.after,
+            &mut rows,
+            PAGE_SIZE as usize,
+            |r| r.public_id.to_string(),
+        );
+        let rows: Vec<ListRow> = rows
+            .into_iter()
+            .map(|row| ListRow {
+                amount: Money::new(row.amount_minor, &row.currency),
+                row,
+            })
+            .collect();
+        let mut owner_options = Vec::new();
+        if owners.len() > 1 {
+            owner_options.push((String::new(), "Everyone".to_string()));
+            owner_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+        }
+        ListPage {
             ctx,
             export: format!(
                 "/sales/deals/export.csv?{}",
@@ -188,8 +193,8 @@ pub async fn list(
             ]),
             next: pages.next,
             first: pages.first,
-        },
-    )
+        }
+    }
 }
 
 /// The deals the list shows (same scope and filters, every page) as CSV, audited.
@@ -212,18 +217,7 @@ pub async fn export(
                 "The filters are not valid; correct them on the deals page, then export.".into(),
             ));
         }
-        let mut file = CsvFile::new(&[
-            "deal",
-            "client",
-            "amount",
-            "currency",
-            "status",
-            "payment",
-            "verification",
-            "deal_date",
-            "due_date",
-            "owner",
-        ])?;
+        let mut file = CsvFile::new(&CSV_COLUMNS)?;
         write_pages(
             &mut file,
             EXPORT_LIMIT,
@@ -231,27 +225,40 @@ pub async fn export(
                 filter.after = last.map(|r: &queries::DealRow| r.public_id);
                 Ok(queries::list(conn, &scope, &filter, n)?)
             },
-            |r| {
-                vec![
-                    r.deal_number.clone(),
-                    cell(&r.client_name),
-                    crate::domain::money::minor_to_input(
-                        r.amount_minor,
-                        currency_exponent(&r.currency),
-                    ),
-                    r.currency.clone(),
-                    r.status.code().to_string(),
-                    r.payment_status.code().to_string(),
-                    r.verification_status.code().to_string(),
-                    r.deal_date.to_string(),
-                    r.due_date.map(|d| d.to_string()).unwrap_or_default(),
-                    cell(&format!("{} {}", r.owner_first, r.owner_last)),
-                ]
-            },
+            csv_row,
         )?;
         let bytes = file.finish_audited(conn, &actor, scope.org(), "deal", &query, EXPORT_LIMIT)?;
         Ok(bytes)
     })
     .await?;
     Ok(csv_response("deals.csv", body))
+}
+
+const CSV_COLUMNS: [&str; 10] = [
+    "deal",
+    "client",
+    "amount",
+    "currency",
+    "status",
+    "payment",
+    "verification",
+    "deal_date",
+    "due_date",
+    "owner",
+];
+
+/// A deal as a CSV line: codes, not words, and amounts as typed in a form.
+fn csv_row(r: &DealRow) -> Vec<String> {
+    vec![
+        r.deal_number.clone(),
+        cell(&r.client_name),
+        crate::domain::money::minor_to_input(r.amount_minor, currency_exponent(&r.currency)),
+        r.currency.clone(),
+        r.status.code().to_string(),
+        r.payment_status.code().to_string(),
+        r.verification_status.code().to_string(),
+        r.deal_date.to_string(),
+        r.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        cell(&format!("{} {}", r.owner_first, r.owner_last)),
+    ]
 }
