@@ -200,37 +200,13 @@ async fn show_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let (contract, order, partner, renewed_from) = db::run(&state.pool, move |conn| {
-        use crate::schema::{contracts, orders};
-        use diesel::prelude::*;
+    let (contract, links) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let contract = queries::find(conn, &scope, id)?;
-        let order: (PublicId, String) = orders::table
-            .find(contract.order_id)
-            .select((orders::public_id, orders::order_number))
-            .first(conn)?;
-        let partner = crate::partner::orders::queries::partner_name(
-            conn,
-            contract.organization_id,
-            contract.partner_id,
-        )?;
-        let renewed_from = match contract.renewed_from_id {
-            Some(r) => contracts::table
-                .find(r)
-                .select((contracts::public_id, contracts::contract_number))
-                .first(conn)
-                .optional()?,
-            None => None,
-        };
-        let renewals = contracts::table
-            .filter(contracts::organization_id.eq(contract.organization_id))
-            .filter(contracts::renewed_from_id.eq(contract.id))
-            .select((contracts::public_id, contracts::contract_number))
-            .load(conn)?;
-        Ok((contract, order, partner, (renewed_from, renewals)))
+        let links = queries::links(conn, &contract)?;
+        Ok((contract, links))
     })
     .await?;
-    let (renewed_from, renewals) = renewed_from;
     let now_status = effective(contract.status, contract.expiration_date, now());
     let manages = ctx.can(crate::permissions::Permission::ContractsManage);
     let mut outcome_options = vec![(String::new(), "Choose what happened".to_string())];
@@ -241,7 +217,7 @@ async fn show_page(
             renewable: manages
                 && matches!(now_status, ContractStatus::Active | ContractStatus::Expired),
             closable: manages && now_status == ContractStatus::Active,
-            renewals,
+            renewals: links.renewals,
             form,
             errors,
             outcome_options,
@@ -251,9 +227,9 @@ async fn show_page(
             ends: ctx.local_time(Some(contract.expiration_date)),
             ctx,
             contract,
-            order,
-            partner,
-            renewed_from,
+            order: links.order,
+            partner: links.partner,
+            renewed_from: links.renewed_from,
         },
     )
 }

@@ -13,7 +13,7 @@ use crate::numbers;
 use crate::partner::counts::{self, Kind, Place};
 use crate::partner::orders::queries::{OrderRecord, items};
 use crate::partner::scope::ChannelScope;
-use crate::schema::{contracts, partners};
+use crate::schema::{contracts, orders, partners};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contracts)]
@@ -339,4 +339,43 @@ pub fn active_counts(conn: &mut AnyConnection, scope: &ChannelScope) -> QueryRes
         .count()
         .get_result(conn)?;
     Ok((stored - lapsed, expiring))
+}
+
+/// What a contract's page links to, each as (public id, number): its order, its partner's
+/// name, the contract it renews and those that renew it.
+pub struct Links {
+    pub order: (PublicId, String),
+    pub partner: Option<String>,
+    pub renewed_from: Option<(PublicId, String)>,
+    pub renewals: Vec<(PublicId, String)>,
+}
+
+pub fn links(conn: &mut AnyConnection, contract: &ContractRecord) -> QueryResult<Links> {
+    let org = contract.organization_id;
+    let order = orders::table
+        .filter(orders::organization_id.eq(org))
+        .filter(orders::id.eq(contract.order_id))
+        .select((orders::public_id, orders::order_number))
+        .first(conn)?;
+    let partner = crate::partner::orders::queries::partner_name(conn, org, contract.partner_id)?;
+    let renewed_from = match contract.renewed_from_id {
+        Some(r) => contracts::table
+            .filter(contracts::organization_id.eq(org))
+            .filter(contracts::id.eq(r))
+            .select((contracts::public_id, contracts::contract_number))
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let renewals = contracts::table
+        .filter(contracts::organization_id.eq(org))
+        .filter(contracts::renewed_from_id.eq(contract.id))
+        .select((contracts::public_id, contracts::contract_number))
+        .load(conn)?;
+    Ok(Links {
+        order,
+        partner,
+        renewed_from,
+        renewals,
+    })
 }
