@@ -212,18 +212,7 @@ async fn export(
             ));
         }
         let (low, mut high) = queries::range(conn, scope, &f)?;
-        let mut file = CsvFile::new(&[
-            "time_utc",
-            "actor_email",
-            "action",
-            "entity_type",
-            "entity_id",
-            "old_values",
-            "new_values",
-            "ip_address",
-            "user_agent",
-            "hash",
-        ])?;
+        let mut file = CsvFile::new(&CSV_COLUMNS)?;
         while file.rows < EXPORT_LIMIT {
             let batch = queries::rows(
                 conn,
@@ -234,18 +223,7 @@ async fn export(
                 5_000.min(EXPORT_LIMIT - file.rows),
             )?;
             for r in &batch {
-                file.row([
-                    r.created_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-                    cell(r.actor_email.as_deref().unwrap_or_default()),
-                    r.action.clone(),
-                    r.entity_type.clone(),
-                    cell(r.entity_id.as_deref().unwrap_or_default()),
-                    cell(r.old_values.as_deref().unwrap_or_default()),
-                    cell(r.new_values.as_deref().unwrap_or_default()),
-                    r.ip_address.clone().unwrap_or_default(),
-                    cell(r.user_agent.as_deref().unwrap_or_default()),
-                    r.hash.clone(),
-                ])?;
+                file.row(csv_row(r))?;
             }
             match batch.last() {
                 Some(last) if batch.len() == 5_000 => high = last.id,
@@ -257,6 +235,35 @@ async fn export(
     })
     .await?;
     Ok(csv_response("audit-log.csv", body))
+}
+
+const CSV_COLUMNS: [&str; 10] = [
+    "time_utc",
+    "actor_email",
+    "action",
+    "entity_type",
+    "entity_id",
+    "old_values",
+    "new_values",
+    "ip_address",
+    "user_agent",
+    "hash",
+];
+
+/// An entry as a CSV line: as stored, the time in UTC to the microsecond.
+fn csv_row(r: &crate::audit::AuditRow) -> [String; 10] {
+    [
+        r.created_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        cell(r.actor_email.as_deref().unwrap_or_default()),
+        r.action.clone(),
+        r.entity_type.clone(),
+        cell(r.entity_id.as_deref().unwrap_or_default()),
+        cell(r.old_values.as_deref().unwrap_or_default()),
+        cell(r.new_values.as_deref().unwrap_or_default()),
+        r.ip_address.clone().unwrap_or_default(),
+        cell(r.user_agent.as_deref().unwrap_or_default()),
+        r.hash.clone(),
+    ]
 }
 
 async fn verify(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {

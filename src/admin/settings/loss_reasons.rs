@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::audit::{self, Event, actions};
+use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -227,31 +227,7 @@ async fn update(
         let r = reason.clone();
         let outcome = split(write_tx(conn, |conn| {
             let v = validate(conn, scope, &input, Some(r.id))?;
-            let old = Valid {
-                name: r.name.clone(),
-                description: r.description.clone(),
-                is_active: r.is_active,
-            };
-            let Some((before, after)) = audit::changes(&reason_json(&old), &reason_json(&v)) else {
-                return Ok(());
-            };
-            diesel::update(loss_reasons::table.find(r.id))
-                .set((
-                    loss_reasons::name.eq(&v.name),
-                    loss_reasons::description.eq(&v.description),
-                    loss_reasons::is_active.eq(v.is_active),
-                    loss_reasons::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::UPDATE, "loss_reason")
-                    .entity(r.public_id)
-                    .old(before)
-                    .new_values(after),
-            )?;
-            Ok(())
+            Ok(save(conn, &actor, scope, &r, &v)?)
         }))?;
         Ok((reason, outcome, all(conn, scope)?))
     })
@@ -272,4 +248,42 @@ async fn update(
             },
         ),
     }
+}
+
+/// Writes the reason's new values, audited with what changed; nothing when nothing did.
+fn save(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: OrgScope,
+    r: &Reason,
+    v: &Valid,
+) -> QueryResult<()> {
+    let old = Valid {
+        name: r.name.clone(),
+        description: r.description.clone(),
+        is_active: r.is_active,
+    };
+    let Some((before, after)) = audit::changes(&reason_json(&old), &reason_json(v)) else {
+        return Ok(());
+    };
+    diesel::update(
+        loss_reasons::table
+            .filter(loss_reasons::organization_id.eq(scope.id()))
+            .filter(loss_reasons::id.eq(r.id)),
+    )
+    .set((
+        loss_reasons::name.eq(&v.name),
+        loss_reasons::description.eq(&v.description),
+        loss_reasons::is_active.eq(v.is_active),
+        loss_reasons::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(scope.id()), actions::UPDATE, "loss_reason")
+            .entity(r.public_id)
+            .old(before)
+            .new_values(after),
+    )
 }
