@@ -10,22 +10,11 @@ use super::status::Status;
 use super::{PAGE_SIZE, money, request};
 use crate::AppState;
 use crate::db;
-use crate::domain::choices::options;
+use crate::domain::choices::{self, options};
 use crate::error::AppError;
 use crate::partner::choices::{partner_filter, partner_options};
 use crate::web::time::When;
 use crate::web::{Ctx, pager, render};
-
-/// The stages as select options, with "any" first.
-pub fn status_options(any: &str) -> Vec<(String, String)> {
-    let mut o = vec![(String::new(), any.to_string())];
-    o.extend(
-        Status::ALL
-            .iter()
-            .map(|s| (s.code().to_string(), s.label().to_string())),
-    );
-    o
-}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -120,7 +109,7 @@ pub(super) async fn list(
         ctx,
         query,
         rows,
-        status_options: status_options("Every stage"),
+        status_options: choices::any_of::<Status>("Every stage"),
         partner_options: partner_filter(partners),
         mine_options: options(&[("", "Everyone's"), ("mine", "Mine")]),
         next: pages.next,

@@ -48,11 +48,7 @@ pub(super) async fn act(
         let mut e = FieldErrors::default();
         let reason = e.check("reason", reason).flatten();
         let Some(to) = action.target(order.status) else {
-            let is = order.status.label().to_lowercase();
-            e.add(
-                "action",
-                format!("An order that is {is} cannot be {}.", action.done()),
-            );
+            e.add("action", action.refusal(order.status));
             return Ok(Err(e));
         };
         if action == Action::Cancel && reason.is_none() {

@@ -12,6 +12,7 @@ pub mod status;
 pub mod stock;
 
 use crate::domain::money::money;
+use crate::domain::{Money, choices};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -78,7 +79,7 @@ impl ListQuery {
 
 pub struct ListRow {
     pub row: OrderRow,
-    pub total: String,
+    pub total: Money,
     pub created: When,
 }
 
@@ -130,17 +131,11 @@ async fn page(
     let rows = rows
         .into_iter()
         .map(|row| ListRow {
-            total: money(row.total_minor, &row.currency),
+            total: Money::new(row.total_minor, &row.currency),
             created: ctx.local_time(Some(row.created_at)),
             row,
         })
         .collect();
-    let mut status_options = vec![(String::new(), "Every status".to_string())];
-    status_options.extend(
-        Status::ALL
-            .iter()
-            .map(|s| (s.code().to_string(), s.label().to_string())),
-    );
     render(&ListPage {
         ctx,
         title: if queue {
@@ -151,7 +146,7 @@ async fn page(
         queue,
         query,
         rows,
-        status_options,
+        status_options: choices::any_of::<Status>("Every status"),
         next: pages.next,
         first: pages.first,
         export,

@@ -35,14 +35,18 @@ pub enum Action {
 }
 
 impl Action {
-    /// What the action does to an order, as "cannot be …" finishes it.
-    pub fn done(self) -> &'static str {
-        match self {
+    /// Why the action does not apply to an order in `from`.
+    pub fn refusal(self, from: Status) -> String {
+        let done = match self {
             Self::Send => "sent",
             Self::Start => "put into fulfillment",
             Self::Fulfil => "fulfilled",
             Self::Cancel => "cancelled",
-        }
+        };
+        format!(
+            "An order that is {} cannot be {done}.",
+            from.label().to_lowercase()
+        )
     }
 
     pub fn parse(s: &str) -> Option<Self> {
