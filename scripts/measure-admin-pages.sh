@@ -6,7 +6,8 @@
 # Usage: cargo build --release && scripts/measure-admin-pages.sh sqlite|postgres [users] [entries]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$root/target/release/dealdesk"
+# BIN=path/to/dealdesk measures another build (say, the commit before a change) the same way.
+bin="${BIN:-$root/target/release/dealdesk}"
 backend="${1:-sqlite}"
 users="${2:-10000}"
 entries="${3:-1000000}"

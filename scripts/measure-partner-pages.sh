@@ -8,7 +8,8 @@
 # Needs wrk (apt-get install wrk), curl, and psql for PostgreSQL.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$root/target/release/dealdesk"
+# BIN=path/to/dealdesk measures another build (say, the commit before a change) the same way.
+bin="${BIN:-$root/target/release/dealdesk}"
 backend="${1:-sqlite}"
 port=18184
 work=$(mktemp -d)
