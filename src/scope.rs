@@ -164,6 +164,9 @@ macro_rules! owned {
         let q = $query.filter($org.eq($scope.org().id()));
         match $scope.owners() {
             None => q,
+            // One owner (a salesperson's own rows) as `= $1`, not `= ANY($1)`: PostgreSQL's
+            // generic plan for an array parameter cannot count on one value and reads more.
+            Some(&[one]) => q.filter($owner.eq(one)),
             Some(owners) => q.filter($owner.eq_any(owners.to_vec())),
         }
     }};

@@ -34,6 +34,7 @@ pub fn apply(
         .first(conn)?;
     let target: Option<i64> = users::table
         .find(user_id)
+        .filter(users::organization_id.eq(organization_id))
         .select(users::sales_target_minor)
         .first(conn)?;
     let (Some(target), true) = (target.filter(|t| *t > 0), bonus_bp > 0) else {
@@ -72,12 +73,16 @@ pub fn apply(
     for (id, converted, bonus, penalty) in pending {
         let earned = commission_minor(converted, bonus_bp);
         if earned > bonus {
-            diesel::update(commissions::table.find(id))
-                .set((
-                    commissions::bonus_minor.eq(earned),
-                    commissions::final_minor.eq(final_minor(converted, earned, penalty)),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                commissions::table
+                    .find(id)
+                    .filter(commissions::organization_id.eq(organization_id)),
+            )
+            .set((
+                commissions::bonus_minor.eq(earned),
+                commissions::final_minor.eq(final_minor(converted, earned, penalty)),
+            ))
+            .execute(conn)?;
         }
     }
     Ok(())

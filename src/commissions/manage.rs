@@ -66,7 +66,9 @@ pub fn apply(
             return Err(Refused::Own(own(action)));
         }
         let t = now();
-        let target = commissions::table.filter(commissions::id.eq(c.id));
+        let target = commissions::table
+            .filter(commissions::organization_id.eq(org.id()))
+            .filter(commissions::id.eq(c.id));
         let (moved, audit_new, done) = match action {
             Action::Approve => (
                 diesel::update(target.filter(commissions::status.eq(CommissionStatus::Pending)))

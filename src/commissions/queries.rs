@@ -106,7 +106,12 @@ pub fn sync(conn: &mut AnyConnection, org: i64, deal_id: i64) -> QueryResult<()>
                 && bonus == 0
                 && penalty == 0
             {
-                diesel::delete(commissions::table.find(id)).execute(conn)?;
+                diesel::delete(
+                    commissions::table
+                        .find(id)
+                        .filter(commissions::organization_id.eq(org)),
+                )
+                .execute(conn)?;
                 return Ok(());
             }
             let f = figures(
@@ -118,19 +123,23 @@ pub fn sync(conn: &mut AnyConnection, org: i64, deal_id: i64) -> QueryResult<()>
                 bonus,
                 penalty,
             );
-            diesel::update(commissions::table.find(id))
-                .set((
-                    commissions::base_minor.eq(s.paid_minor),
-                    commissions::rate_bp.eq(rate),
-                    commissions::commission_minor.eq(f.commission_minor),
-                    commissions::currency.eq(&s.currency),
-                    commissions::exchange_rate_e4.eq(s.exchange_rate_e4),
-                    commissions::converted_minor.eq(f.converted_minor),
-                    commissions::final_minor.eq(f.final_minor),
-                    commissions::status.eq(CommissionStatus::Pending),
-                    commissions::updated_at.eq(t),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                commissions::table
+                    .find(id)
+                    .filter(commissions::organization_id.eq(org)),
+            )
+            .set((
+                commissions::base_minor.eq(s.paid_minor),
+                commissions::rate_bp.eq(rate),
+                commissions::commission_minor.eq(f.commission_minor),
+                commissions::currency.eq(&s.currency),
+                commissions::exchange_rate_e4.eq(s.exchange_rate_e4),
+                commissions::converted_minor.eq(f.converted_minor),
+                commissions::final_minor.eq(f.final_minor),
+                commissions::status.eq(CommissionStatus::Pending),
+                commissions::updated_at.eq(t),
+            ))
+            .execute(conn)?;
             super::bonus::apply(conn, s.organization_id, s.owner_id, created)?;
         }
         Some(_) => {}

@@ -74,7 +74,8 @@ pub fn load(
             let Ok(line) = price_line(product, &tiers, quantity, duration, &currency) else {
                 continue;
             };
-            if product.track_stock && stock::take_stock(conn, product.id, quantity)?.is_err() {
+            if product.track_stock && stock::take_stock(conn, scope, product.id, quantity)?.is_err()
+            {
                 continue;
             }
             items.push(NewItem::priced(product, quantity, duration, &line));

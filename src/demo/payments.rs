@@ -167,13 +167,13 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
             }
         }
         // Every deal, paid or not: its client's balance and its owner's figures follow.
-        let keys = balance::recompute_deal(conn, *deal_id)?;
+        let keys = balance::recompute_deal(conn, scope.id(), *deal_id)?;
         clients.insert(keys.client_id);
         owners.insert(keys.owner_id);
         days.extend(keys.days.into_iter().map(|d| (keys.owner_id, d)));
     }
     for client in clients {
-        balance::recompute_client(conn, client, today)?;
+        balance::recompute_client(conn, scope.id(), client, today)?;
     }
     for (owner, day) in days {
         balance::recompute_day(conn, scope.id(), owner, day)?;

@@ -57,20 +57,24 @@ pub fn upsert_lead(
         .map_err(db)?;
     match existing {
         Some(lead) => {
-            diesel::update(leads::table.find(lead))
-                .set((
-                    leads::title.eq(&title),
-                    leads::company_name.eq(text("company")),
-                    leads::contact_email.eq(text("email")),
-                    leads::value_minor.eq(value),
-                    leads::provider_metadata.eq(data.to_string()),
-                    leads::last_sync_at.eq(t),
-                    leads::sync_status.eq("synced"),
-                    leads::sync_error.eq(None::<String>),
-                    leads::updated_at.eq(t),
-                ))
-                .execute(conn)
-                .map_err(db)?;
+            diesel::update(
+                leads::table
+                    .find(lead)
+                    .filter(leads::organization_id.eq(org)),
+            )
+            .set((
+                leads::title.eq(&title),
+                leads::company_name.eq(text("company")),
+                leads::contact_email.eq(text("email")),
+                leads::value_minor.eq(value),
+                leads::provider_metadata.eq(data.to_string()),
+                leads::last_sync_at.eq(t),
+                leads::sync_status.eq("synced"),
+                leads::sync_error.eq(None::<String>),
+                leads::updated_at.eq(t),
+            ))
+            .execute(conn)
+            .map_err(db)?;
             Ok(false)
         }
         None => {

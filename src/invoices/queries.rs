@@ -85,28 +85,36 @@ pub fn sync(conn: &mut AnyConnection, org: i64, payment_id: i64) -> QueryResult<
         }
         // A waiting invoice shows what it will say; issuing fixes its figures and its number.
         Some((id, InvoiceStatus::Pending, _)) => {
-            diesel::update(invoices::table.find(id))
-                .set((
-                    invoices::invoice_number.eq(number),
-                    invoices::amount_minor.eq(amount),
-                    invoices::tax_rate_bp.eq(p.tax_rate_bp),
-                    invoices::tax_minor.eq(tax),
-                    invoices::total_minor.eq(total),
-                    invoices::currency.eq(&p.currency),
-                    invoices::status.eq(status),
-                    invoices::issued_at.eq(issued_at),
-                    invoices::updated_at.eq(t),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                invoices::table
+                    .find(id)
+                    .filter(invoices::organization_id.eq(p.organization_id)),
+            )
+            .set((
+                invoices::invoice_number.eq(number),
+                invoices::amount_minor.eq(amount),
+                invoices::tax_rate_bp.eq(p.tax_rate_bp),
+                invoices::tax_minor.eq(tax),
+                invoices::total_minor.eq(total),
+                invoices::currency.eq(&p.currency),
+                invoices::status.eq(status),
+                invoices::issued_at.eq(issued_at),
+                invoices::updated_at.eq(t),
+            ))
+            .execute(conn)?;
         }
         Some((id, current, _)) if current != status => {
-            diesel::update(invoices::table.find(id))
-                .set((
-                    invoices::status.eq(status),
-                    invoices::invoice_number.eq(number),
-                    invoices::updated_at.eq(t),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                invoices::table
+                    .find(id)
+                    .filter(invoices::organization_id.eq(p.organization_id)),
+            )
+            .set((
+                invoices::status.eq(status),
+                invoices::invoice_number.eq(number),
+                invoices::updated_at.eq(t),
+            ))
+            .execute(conn)?;
         }
         Some(_) => {}
     }

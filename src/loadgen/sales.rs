@@ -303,7 +303,7 @@ fn add_deals_and_payments(
     let touched: BTreeSet<i64> = targets.iter().map(|(c, _)| *c).collect();
     let touched: Vec<i64> = touched.into_iter().collect();
     in_batches(conn, &touched, |c, client| {
-        balance::recompute_client(c, *client, today)
+        balance::recompute_client(c, scope.id(), *client, today)
     })?;
     let days: Vec<(i64, NaiveDate)> = days.into_iter().collect();
     in_batches(conn, &days, |c, (owner, day)| {

@@ -92,6 +92,7 @@ pub fn record(
         return Ok(());
     }
     let counted: bool = streak_records::table
+        .filter(streak_records::organization_id.eq(organization_id))
         .filter(streak_records::user_id.eq(user_id))
         .filter(streak_records::day.eq(day))
         .select(streak_records::is_counted)
@@ -102,6 +103,7 @@ pub fn record(
     let n = extend(cal.mask, day, latest(conn, user_id, Some(day))?);
     diesel::update(
         streak_records::table
+            .filter(streak_records::organization_id.eq(organization_id))
             .filter(streak_records::user_id.eq(user_id))
             .filter(streak_records::day.eq(day)),
     )
@@ -110,9 +112,13 @@ pub fn record(
         streak_records::streak_count.eq(n),
     ))
     .execute(conn)?;
-    diesel::update(users::table.find(user_id))
-        .set(users::current_streak.eq(n))
-        .execute(conn)?;
+    diesel::update(
+        users::table
+            .find(user_id)
+            .filter(users::organization_id.eq(organization_id)),
+    )
+    .set(users::current_streak.eq(n))
+    .execute(conn)?;
     Ok(())
 }
 
@@ -218,9 +224,13 @@ pub fn rebuild(conn: &mut AnyConnection, organization_id: i64) -> QueryResult<us
         ))?;
     }
     for (user, streak) in streaks {
-        diesel::update(users::table.find(user))
-            .set(users::current_streak.eq(streak))
-            .execute(conn)?;
+        diesel::update(
+            users::table
+                .find(user)
+                .filter(users::organization_id.eq(organization_id)),
+        )
+        .set(users::current_streak.eq(streak))
+        .execute(conn)?;
     }
     Ok(rows.len())
 }

@@ -105,6 +105,7 @@ pub fn decide(
         if taken.outcome == Outcome::Verified {
             let counted: i64 = payments::table
                 .find(p.id)
+                .filter(payments::organization_id.eq(who.org.id()))
                 .select(payments::counted_org_minor)
                 .first(conn)?;
             streaks::record(
@@ -208,6 +209,7 @@ fn record(
     let decided = outcome != Outcome::AwaitingSecond;
     let moved = diesel::update(
         payments::table
+            .filter(payments::organization_id.eq(who.org.id()))
             .filter(payments::id.eq(p.id))
             .filter(payments::status.eq(PaymentStatus::Pending)),
     )

@@ -105,7 +105,11 @@ fn load(
     let payment = queries::find(conn, org, id)?;
     let deal = find_in_org(conn, org, payment.deal_id)?;
     let (_, client, _) = names(conn, &deal)?;
-    let seller = crate::sales::clients::queries::owner_name(conn, payment.created_by_id)?;
+    let seller = crate::sales::clients::queries::owner_name(
+        conn,
+        payment.organization_id,
+        payment.created_by_id,
+    )?;
     let invoice = invoices::queries::summary(conn, org, payment.id)?;
     let approvals = payment_queries::approvals(conn, &payment)?;
     Ok(Loaded {

@@ -69,6 +69,7 @@ pub fn reverse(
         let t = now();
         let moved = diesel::update(
             payments::table
+                .filter(payments::organization_id.eq(who.org.id()))
                 .filter(payments::id.eq(p.id))
                 .filter(payments::status.eq(PaymentStatus::Verified)),
         )

@@ -189,7 +189,7 @@ async fn update(
             return Ok((company, Err(errors)));
         };
         let saved = split(write_tx(conn, |conn| {
-            queries::update(conn, kind, company.id, &v).map_err(duplicate)?;
+            queries::update(conn, org, kind, company.id, &v).map_err(duplicate)?;
             let old = audit_json(&CompanyValues::of(&company));
             if let Some((old, new)) = audit::changes(&old, &audit_json(&v)) {
                 audit::record(

@@ -156,22 +156,30 @@ pub fn insert(
     Ok(id)
 }
 
-pub fn update(conn: &mut AnyConnection, kind: Kind, id: i64, v: &CompanyValues) -> QueryResult<()> {
-    on_table!(kind, |t| diesel::update(t::table.find(id))
-        .set((
-            t::name.eq(&v.name),
-            t::legal_name.eq(&v.legal_name),
-            t::registration_number.eq(&v.registration_number),
-            t::email.eq(&v.email),
-            t::phone.eq(&v.phone),
-            t::website.eq(&v.website),
-            t::city.eq(&v.city),
-            t::country.eq(&v.country),
-            t::is_active.eq(v.is_active),
-            t::notes.eq(&v.notes),
-            t::updated_at.eq(now()),
-        ))
-        .execute(conn))?;
+pub fn update(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    kind: Kind,
+    id: i64,
+    v: &CompanyValues,
+) -> QueryResult<()> {
+    on_table!(kind, |t| diesel::update(
+        t::table.find(id).filter(t::organization_id.eq(org.id()))
+    )
+    .set((
+        t::name.eq(&v.name),
+        t::legal_name.eq(&v.legal_name),
+        t::registration_number.eq(&v.registration_number),
+        t::email.eq(&v.email),
+        t::phone.eq(&v.phone),
+        t::website.eq(&v.website),
+        t::city.eq(&v.city),
+        t::country.eq(&v.country),
+        t::is_active.eq(v.is_active),
+        t::notes.eq(&v.notes),
+        t::updated_at.eq(now()),
+    ))
+    .execute(conn))?;
     Ok(())
 }
 
@@ -256,6 +264,7 @@ pub fn assign(
 ) -> QueryResult<bool> {
     let t = now();
     let existing: Option<(i64, bool)> = distributor_partners::table
+        .filter(distributor_partners::organization_id.eq(org.id()))
         .filter(distributor_partners::distributor_id.eq(distributor))
         .filter(distributor_partners::partner_id.eq(partner))
         .select((distributor_partners::id, distributor_partners::is_active))
@@ -264,14 +273,18 @@ pub fn assign(
     match existing {
         Some((_, true)) => Ok(false),
         Some((id, false)) => {
-            diesel::update(distributor_partners::table.find(id))
-                .set((
-                    distributor_partners::is_active.eq(true),
-                    distributor_partners::assigned_at.eq(t),
-                    distributor_partners::assigned_by_id.eq(by),
-                    distributor_partners::updated_at.eq(t),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                distributor_partners::table
+                    .find(id)
+                    .filter(distributor_partners::organization_id.eq(org.id())),
+            )
+            .set((
+                distributor_partners::is_active.eq(true),
+                distributor_partners::assigned_at.eq(t),
+                distributor_partners::assigned_by_id.eq(by),
+                distributor_partners::updated_at.eq(t),
+            ))
+            .execute(conn)?;
             Ok(true)
         }
         None => {

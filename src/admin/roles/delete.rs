@@ -95,7 +95,12 @@ pub(super) async fn delete(
             if let Some(reason) = refusal {
                 return Ok(Err((role.name, reason)));
             }
-            diesel::delete(roles::table.find(role.id)).execute(conn)?;
+            diesel::delete(
+                roles::table
+                    .find(role.id)
+                    .filter(roles::organization_id.eq(scope.id())),
+            )
+            .execute(conn)?;
             let old = ValidRole {
                 name: role.name.clone(),
                 description: role.description.clone(),

@@ -118,9 +118,13 @@ pub(super) async fn remove_member(
                 .first(conn)?;
             join(conn, scope, uid, None)?;
             if team.lead_user_id == Some(uid) {
-                diesel::update(teams::table.find(team.id))
-                    .set(teams::lead_user_id.eq(None::<i64>))
-                    .execute(conn)?;
+                diesel::update(
+                    teams::table
+                        .find(team.id)
+                        .filter(teams::organization_id.eq(scope.id())),
+                )
+                .set(teams::lead_user_id.eq(None::<i64>))
+                .execute(conn)?;
             }
             audit::record(
                 conn,

@@ -214,6 +214,7 @@ pub(super) fn find_project(
         .first(conn)?;
     let team_public: PublicId = teams::table
         .find(p.team_id)
+        .filter(teams::organization_id.eq(scope.id()))
         .select(teams::public_id)
         .first(conn)?;
     let team = find(conn, scope, team_public)?;
@@ -283,16 +284,20 @@ pub(super) async fn update_project(
             let Some((before, after)) = changes.clone() else {
                 return Ok::<_, AppError>(());
             };
-            diesel::update(projects::table.find(pid))
-                .set((
-                    projects::name.eq(&v.name),
-                    projects::description.eq(&v.description),
-                    projects::status.eq(v.status),
-                    projects::start_date.eq(v.start),
-                    projects::end_date.eq(v.end),
-                    projects::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                projects::table
+                    .find(pid)
+                    .filter(projects::organization_id.eq(scope.id())),
+            )
+            .set((
+                projects::name.eq(&v.name),
+                projects::description.eq(&v.description),
+                projects::status.eq(v.status),
+                projects::start_date.eq(v.start),
+                projects::end_date.eq(v.end),
+                projects::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
             audit::record(
                 conn,
                 &actor,

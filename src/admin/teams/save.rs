@@ -60,15 +60,19 @@ pub(super) fn update(
     let Some((before, after)) = audit::changes(&old, &team_json(v)) else {
         return Ok(false);
     };
-    diesel::update(teams::table.find(team.id))
-        .set((
-            teams::name.eq(&v.name),
-            teams::description.eq(&v.description),
-            teams::lead_user_id.eq(v.lead.as_ref().map(|l| l.0)),
-            teams::is_active.eq(v.is_active),
-            teams::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        teams::table
+            .find(team.id)
+            .filter(teams::organization_id.eq(scope.id())),
+    )
+    .set((
+        teams::name.eq(&v.name),
+        teams::description.eq(&v.description),
+        teams::lead_user_id.eq(v.lead.as_ref().map(|l| l.0)),
+        teams::is_active.eq(v.is_active),
+        teams::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     if let Some(lead) = &v.lead
         && lead.3 != Some(team.id)
     {

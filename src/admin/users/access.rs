@@ -64,16 +64,20 @@ pub(super) async fn reset_password(
         let hash = passwords::hash(&temporary).map_err(AppError::internal)?;
         write_tx(conn, |conn| {
             let t = now();
-            diesel::update(users::table.find(user.id))
-                .set((
-                    users::password_hash.eq(&hash),
-                    users::must_change_password.eq(true),
-                    users::failed_login_count.eq(0),
-                    users::locked_until.eq(None::<NaiveDateTime>),
-                    users::password_changed_at.eq(t),
-                    users::updated_at.eq(t),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                users::table
+                    .find(user.id)
+                    .filter(users::organization_id.eq(scope.id())),
+            )
+            .set((
+                users::password_hash.eq(&hash),
+                users::must_change_password.eq(true),
+                users::failed_login_count.eq(0),
+                users::locked_until.eq(None::<NaiveDateTime>),
+                users::password_changed_at.eq(t),
+                users::updated_at.eq(t),
+            ))
+            .execute(conn)?;
             crate::auth::users::clear_failed_attempts(conn, &user.email, None)?;
             let ended = sessions::revoke_all_except(conn, user.id, None, "password_reset")?;
             audit::record(

@@ -338,22 +338,26 @@ fn save_edit(
     if crate::orgs::email_taken(conn, &v.email, Some(user.id))? {
         return Err(FormError::field("email", EMAIL_TAKEN));
     }
-    diesel::update(users::table.find(user.id))
-        .set((
-            users::email.eq(&v.email),
-            users::first_name.eq(&v.first_name),
-            users::last_name.eq(&v.last_name),
-            users::phone.eq(&v.phone),
-            users::role_id.eq(v.role_id),
-            users::team_id.eq(v.team_id),
-            users::partner_id.eq(v.partner_id),
-            users::distributor_id.eq(v.distributor_id),
-            users::sales_target_minor.eq(v.sales_target_minor),
-            users::commission_rate_bp.eq(v.commission_rate_bp),
-            users::is_active.eq(v.is_active),
-            users::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        users::table
+            .find(user.id)
+            .filter(users::organization_id.eq(scope.id())),
+    )
+    .set((
+        users::email.eq(&v.email),
+        users::first_name.eq(&v.first_name),
+        users::last_name.eq(&v.last_name),
+        users::phone.eq(&v.phone),
+        users::role_id.eq(v.role_id),
+        users::team_id.eq(v.team_id),
+        users::partner_id.eq(v.partner_id),
+        users::distributor_id.eq(v.distributor_id),
+        users::sales_target_minor.eq(v.sales_target_minor),
+        users::commission_rate_bp.eq(v.commission_rate_bp),
+        users::is_active.eq(v.is_active),
+        users::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     let deactivated = old.is_active && !v.is_active;
     policy::ensure_admin_remains(conn, scope, if deactivated { "is_active" } else { "role" })?;
     // Deactivation ends every session at once, not only at their next request.

@@ -158,7 +158,7 @@ async fn delete(
     let (name, deleted) = db::run(&state.pool, move |conn| {
         let d = queries::find_duration(conn, org, id)?;
         write_tx(conn, |conn| {
-            let deleted = queries::delete_duration(conn, d.id)?;
+            let deleted = queries::delete_duration(conn, org, d.id)?;
             if deleted {
                 audit::record(
                     conn,

@@ -201,25 +201,33 @@ pub fn update(
     v: &ProductValues,
     image_path: Option<&str>,
 ) -> QueryResult<()> {
-    diesel::update(products::table.find(id))
-        .set((
-            products::name.eq(&v.name),
-            products::product_type.eq(&v.product_type),
-            products::unit.eq(&v.unit),
-            products::category.eq(&v.category),
-            products::description.eq(&v.description),
-            products::pricing_model.eq(v.model.code()),
-            products::is_subscription.eq(v.is_subscription),
-            products::track_stock.eq(v.track_stock),
-            products::stock.eq(v.stock),
-            products::is_active.eq(v.is_active),
-            products::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        products::table
+            .find(id)
+            .filter(products::organization_id.eq(org.id())),
+    )
+    .set((
+        products::name.eq(&v.name),
+        products::product_type.eq(&v.product_type),
+        products::unit.eq(&v.unit),
+        products::category.eq(&v.category),
+        products::description.eq(&v.description),
+        products::pricing_model.eq(v.model.code()),
+        products::is_subscription.eq(v.is_subscription),
+        products::track_stock.eq(v.track_stock),
+        products::stock.eq(v.stock),
+        products::is_active.eq(v.is_active),
+        products::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     if let Some(path) = image_path {
-        diesel::update(products::table.find(id))
-            .set(products::image_path.eq(path))
-            .execute(conn)?;
+        diesel::update(
+            products::table
+                .find(id)
+                .filter(products::organization_id.eq(org.id())),
+        )
+        .set(products::image_path.eq(path))
+        .execute(conn)?;
     }
     replace_tiers(conn, org, id, &v.tiers)
 }
@@ -323,15 +331,21 @@ pub fn insert_duration(
 
 /// Removes a duration no order uses (an order item keeps its own snapshot of the months, but
 /// still points at the duration, so one in use stays).
-pub fn delete_duration(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+pub fn delete_duration(conn: &mut AnyConnection, org: OrgScope, id: i64) -> QueryResult<bool> {
     use crate::schema::order_items;
     let used: i64 = order_items::table
+        .filter(order_items::organization_id.eq(org.id()))
         .filter(order_items::duration_id.eq(id))
         .count()
         .get_result(conn)?;
     if used > 0 {
         return Ok(false);
     }
-    diesel::delete(durations::table.find(id)).execute(conn)?;
+    diesel::delete(
+        durations::table
+            .find(id)
+            .filter(durations::organization_id.eq(org.id())),
+    )
+    .execute(conn)?;
     Ok(true)
 }

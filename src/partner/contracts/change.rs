@@ -49,6 +49,7 @@ fn renewal_items(
     {
         let product: ProductRecord = products::table
             .find(item.product_id)
+            .filter(products::organization_id.eq(scope.org().id()))
             .select(ProductRecord::as_select())
             .first(conn)?;
         if !product.is_active {

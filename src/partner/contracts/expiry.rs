@@ -92,6 +92,7 @@ pub fn run_once(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Pass
             let claimed = diesel::update(
                 contracts::table
                     .find(id)
+                    .filter(contracts::organization_id.eq(org))
                     .filter(contracts::expiry_notified_at.is_null()),
             )
             .set(contracts::expiry_notified_at.eq(at))
@@ -119,6 +120,7 @@ pub fn run_once(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Pass
                 .to_string();
             let public: crate::db::PublicId = contracts::table
                 .find(id)
+                .filter(contracts::organization_id.eq(org))
                 .select(contracts::public_id)
                 .first(conn)?;
             for user in people {

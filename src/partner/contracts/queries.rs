@@ -270,6 +270,7 @@ pub fn close(
     let n = diesel::update(
         contracts::table
             .find(contract.id)
+            .filter(contracts::organization_id.eq(contract.organization_id))
             .filter(contracts::status.eq(ContractStatus::Active)),
     )
     .set((
@@ -308,12 +309,16 @@ pub fn note_renewal(
         Some(n) => format!("{n}\n{line}"),
         None => line,
     };
-    diesel::update(contracts::table.find(contract.id))
-        .set((
-            contracts::notes_internal.eq(note),
-            contracts::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        contracts::table
+            .find(contract.id)
+            .filter(contracts::organization_id.eq(contract.organization_id)),
+    )
+    .set((
+        contracts::notes_internal.eq(note),
+        contracts::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -284,21 +284,25 @@ pub fn update(conn: &mut AnyConnection, lead: &LeadRecord, v: &LeadValues) -> Qu
             status: lead.status.code(),
         },
     )?;
-    diesel::update(leads::table.find(lead.id))
-        .set((
-            leads::title.eq(&v.title),
-            leads::company_name.eq(&v.company_name),
-            leads::contact_name.eq(&v.contact_name),
-            leads::contact_email.eq(&v.contact_email),
-            leads::contact_phone.eq(&v.contact_phone),
-            leads::value_minor.eq(v.value_minor),
-            leads::probability.eq(v.probability),
-            leads::expected_close_date.eq(v.expected_close_date),
-            leads::partner_id.eq(v.partner_id),
-            leads::distributor_id.eq(v.distributor_id),
-            leads::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        leads::table
+            .find(lead.id)
+            .filter(leads::organization_id.eq(lead.organization_id)),
+    )
+    .set((
+        leads::title.eq(&v.title),
+        leads::company_name.eq(&v.company_name),
+        leads::contact_name.eq(&v.contact_name),
+        leads::contact_email.eq(&v.contact_email),
+        leads::contact_phone.eq(&v.contact_phone),
+        leads::value_minor.eq(v.value_minor),
+        leads::probability.eq(v.probability),
+        leads::expected_close_date.eq(v.expected_close_date),
+        leads::partner_id.eq(v.partner_id),
+        leads::distributor_id.eq(v.distributor_id),
+        leads::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
@@ -314,6 +318,7 @@ pub fn set_status(
     let moved = diesel::update(
         leads::table
             .find(lead.id)
+            .filter(leads::organization_id.eq(lead.organization_id))
             .filter(leads::status.eq(lead.status)),
     )
     .set((leads::status.eq(to.code()), leads::updated_at.eq(now())))

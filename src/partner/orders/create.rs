@@ -257,7 +257,7 @@ impl Quote<'_> {
             None => None,
         };
         for item in &items {
-            stock::take_stock(conn, item.product_id, item.snapshot.quantity)?
+            stock::take_stock(conn, scope.org(), item.product_id, item.snapshot.quantity)?
                 .map_err(|short| FormError::field("items", short_words(&short)))?;
         }
         let order = queries::insert(

@@ -299,6 +299,7 @@ pub fn set_status(
     let t = now();
     let q = orders::table
         .find(order.id)
+        .filter(orders::organization_id.eq(order.organization_id))
         .filter(orders::status.eq(order.status));
     let n = match to {
         Status::Sent => diesel::update(q)

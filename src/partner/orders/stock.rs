@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::queries::{OrderRecord, items};
 use crate::db::{AnyConnection, now};
 use crate::schema::products;
+use crate::web::OrgScope;
 
 /// Why stock refused an item: the product and what is left.
 pub struct Short {
@@ -20,12 +21,14 @@ pub struct Short {
 /// decrement is lost. `Err(short)` when not enough are left.
 pub fn take_stock(
     conn: &mut AnyConnection,
+    org: OrgScope,
     product_id: i64,
     quantity: i32,
 ) -> QueryResult<Result<(), Short>> {
     let taken = diesel::update(
         products::table
             .find(product_id)
+            .filter(products::organization_id.eq(org.id()))
             .filter(products::track_stock.eq(true))
             .filter(products::stock.ge(quantity)),
     )
@@ -39,6 +42,7 @@ pub fn take_stock(
     }
     let (track, left, product, unit): (bool, i32, String, String) = products::table
         .find(product_id)
+        .filter(products::organization_id.eq(org.id()))
         .select((
             products::track_stock,
             products::stock,
@@ -62,6 +66,7 @@ pub fn restore_stock(conn: &mut AnyConnection, order: &OrderRecord) -> QueryResu
         diesel::update(
             products::table
                 .find(item.product_id)
+                .filter(products::organization_id.eq(order.organization_id))
                 .filter(products::track_stock.eq(true)),
         )
         .set((

@@ -16,13 +16,13 @@ use crate::schema::{clients, deals, organizations, payments};
 /// edited date, a deleted payment), whose day totals change too.
 pub fn recompute(
     conn: &mut AnyConnection,
-    _books: &Books,
+    books: &Books,
     deal_id: i64,
     today: NaiveDate,
     touched: &[NaiveDate],
 ) -> QueryResult<()> {
-    let keys = recompute_deal(conn, deal_id)?;
-    recompute_client(conn, keys.client_id, today)?;
+    let keys = recompute_deal(conn, books.org(), deal_id)?;
+    recompute_client(conn, books.org(), keys.client_id, today)?;
     let mut days = keys.days;
     days.extend_from_slice(touched);
     days.sort_unstable();
@@ -43,10 +43,11 @@ pub struct DealKeys {
 }
 
 /// The deal's part of `recompute` (and each payment's counted amount), for loaders that then
-/// recompute each client, day and owner once.
-pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<DealKeys> {
+/// recompute each client, day and owner once. Every read and write names the organization `org`.
+pub fn recompute_deal(conn: &mut AnyConnection, org: i64, deal_id: i64) -> QueryResult<DealKeys> {
     let deal: DealFacts = deals::table
         .inner_join(organizations::table)
+        .filter(deals::organization_id.eq(org))
         .filter(deals::id.eq(deal_id))
         .select((
             deals::amount_minor,
@@ -55,24 +56,14 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
             deals::currency,
             deals::exchange_rate_e4,
             organizations::currency,
-            deals::organization_id,
             deals::created_by_id,
         ))
         .first(conn)?;
-    let (
-        amount,
-        status,
-        client_id,
-        deal_currency,
-        deal_rate,
-        org_currency,
-        organization_id,
-        owner_id,
-    ) = deal;
+    let (amount, status, client_id, deal_currency, deal_rate, org_currency, owner_id) = deal;
     // The deal's currency to the organization's, with the same one rounding.
     let in_org = |minor: i64| counted_minor(minor, &deal_currency, deal_rate, &org_currency);
     let found: Vec<PaymentFigures> = payments::table
-        .filter(payments::organization_id.eq(organization_id))
+        .filter(payments::organization_id.eq(org))
         .filter(payments::deal_id.eq(deal_id))
         .select((
             payments::id,
@@ -91,31 +82,39 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
         let minor = counted_minor(received.unwrap_or(amount), &currency, rate, &deal_currency);
         let figures = (minor, in_org(minor));
         if figures != stored {
-            diesel::update(payments::table.find(id))
-                .set((
-                    payments::counted_minor.eq(figures.0),
-                    payments::counted_org_minor.eq(figures.1),
-                ))
-                .execute(conn)?;
+            diesel::update(
+                payments::table
+                    .find(id)
+                    .filter(payments::organization_id.eq(org)),
+            )
+            .set((
+                payments::counted_minor.eq(figures.0),
+                payments::counted_org_minor.eq(figures.1),
+            ))
+            .execute(conn)?;
         }
         counted.push((s, minor));
         days.push(day);
     }
     let f = deal_figures(amount, status, &counted);
     let t = now();
-    diesel::update(deals::table.find(deal_id))
-        .set((
-            deals::paid_minor.eq(f.paid_minor),
-            deals::amount_org_minor.eq(in_org(amount)),
-            deals::paid_org_minor.eq(in_org(f.paid_minor)),
-            deals::payment_status.eq(f.payment_status),
-            deals::verification_status.eq(f.verification_status),
-            deals::status.eq(f.status),
-            deals::updated_at.eq(t),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        deals::table
+            .find(deal_id)
+            .filter(deals::organization_id.eq(org)),
+    )
+    .set((
+        deals::paid_minor.eq(f.paid_minor),
+        deals::amount_org_minor.eq(in_org(amount)),
+        deals::paid_org_minor.eq(in_org(f.paid_minor)),
+        deals::payment_status.eq(f.payment_status),
+        deals::verification_status.eq(f.verification_status),
+        deals::status.eq(f.status),
+        deals::updated_at.eq(t),
+    ))
+    .execute(conn)?;
     Ok(DealKeys {
-        organization_id,
+        organization_id: org,
         client_id,
         owner_id,
         days,
@@ -123,8 +122,8 @@ pub fn recompute_deal(conn: &mut AnyConnection, deal_id: i64) -> QueryResult<Dea
 }
 
 /// A deal as the recomputation reads it: amount, status, client, currency, rate to the
-/// organization's currency, the organization's currency, organization, owner.
-type DealFacts = (i64, DealStatus, i64, String, i64, String, i64, i64);
+/// organization's currency, the organization's currency, owner.
+type DealFacts = (i64, DealStatus, i64, String, i64, String, i64);
 
 /// A payment as the recomputation reads it: id, status, amount, amount received, currency,
 /// rate, counted amounts as stored (deal's and organization's currency), payment date.
@@ -142,14 +141,11 @@ type PaymentFigures = (
 /// The client's balance from its deals, copied onto each of them as `client_status`.
 pub fn recompute_client(
     conn: &mut AnyConnection,
+    org: i64,
     client_id: i64,
     today: NaiveDate,
 ) -> QueryResult<()> {
     // Every query names the organization: the indexes lead with it.
-    let org: i64 = clients::table
-        .find(client_id)
-        .select(clients::organization_id)
-        .first(conn)?;
     let rows: Vec<(i64, i64, DealStatus, Option<NaiveDate>)> = deals::table
         .filter(deals::organization_id.eq(org))
         .filter(deals::client_id.eq(client_id))
@@ -178,13 +174,17 @@ pub fn recompute_client(
     ))
     .get_result(conn)?;
     let f = client_figures(&client_deals, written_off, today);
-    diesel::update(clients::table.find(client_id))
-        .set((
-            clients::outstanding_minor.eq(f.outstanding_minor),
-            clients::balance_status.eq(f.balance_status),
-            clients::purchase_total_minor.eq(f.purchase_total_minor),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        clients::table
+            .find(client_id)
+            .filter(clients::organization_id.eq(org)),
+    )
+    .set((
+        clients::outstanding_minor.eq(f.outstanding_minor),
+        clients::balance_status.eq(f.balance_status),
+        clients::purchase_total_minor.eq(f.purchase_total_minor),
+    ))
+    .execute(conn)?;
     diesel::update(
         deals::table
             .filter(deals::organization_id.eq(org))

@@ -241,7 +241,7 @@ async fn update(
             return Ok(Err((call, errors, choices)));
         };
         write_tx(conn, |conn| {
-            queries::update(conn, call.id, &v)?;
+            queries::update(conn, &call, &v)?;
             let days = call.completed_at.map(|t| t.date()).into_iter();
             for day in days.chain([v.completed_at.date()]) {
                 rollup::recompute_day(conn, call.organization_id, call.user_id, day)?;

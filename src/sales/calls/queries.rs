@@ -221,6 +221,7 @@ pub fn form_ids(
     let client = match c.client_id {
         Some(id) => clients::table
             .find(id)
+            .filter(clients::organization_id.eq(c.organization_id))
             .select(clients::public_id)
             .first(conn)
             .optional()?,
@@ -229,6 +230,7 @@ pub fn form_ids(
     let reason = match c.loss_reason_id {
         Some(id) => loss_reasons::table
             .find(id)
+            .filter(loss_reasons::organization_id.eq(c.organization_id))
             .select(loss_reasons::public_id)
             .first(conn)
             .optional()?,
@@ -284,24 +286,28 @@ pub fn insert(
         .get_result(conn)
 }
 
-pub fn update(conn: &mut AnyConnection, id: i64, v: &CallValues) -> QueryResult<()> {
-    diesel::update(calls::table.find(id))
-        .set((
-            calls::client_id.eq(v.client_id),
-            calls::prospect_name.eq(&v.prospect_name),
-            calls::prospect_email.eq(&v.prospect_email),
-            calls::prospect_phone.eq(&v.prospect_phone),
-            calls::call_type.eq(&v.call_type),
-            calls::status.eq(&v.status),
-            calls::outcome.eq(&v.outcome),
-            calls::loss_reason_id.eq(v.loss_reason_id),
-            calls::notes.eq(&v.notes),
-            calls::duration_seconds.eq(v.duration_seconds),
-            calls::completed_at.eq(Some(v.completed_at)),
-            calls::rescheduled_to.eq(v.rescheduled_to),
-            calls::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+pub fn update(conn: &mut AnyConnection, call: &CallRecord, v: &CallValues) -> QueryResult<()> {
+    diesel::update(
+        calls::table
+            .find(call.id)
+            .filter(calls::organization_id.eq(call.organization_id)),
+    )
+    .set((
+        calls::client_id.eq(v.client_id),
+        calls::prospect_name.eq(&v.prospect_name),
+        calls::prospect_email.eq(&v.prospect_email),
+        calls::prospect_phone.eq(&v.prospect_phone),
+        calls::call_type.eq(&v.call_type),
+        calls::status.eq(&v.status),
+        calls::outcome.eq(&v.outcome),
+        calls::loss_reason_id.eq(v.loss_reason_id),
+        calls::notes.eq(&v.notes),
+        calls::duration_seconds.eq(v.duration_seconds),
+        calls::completed_at.eq(Some(v.completed_at)),
+        calls::rescheduled_to.eq(v.rescheduled_to),
+        calls::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -273,7 +273,7 @@ async fn update(
         let old = audit_json(&ClientValues::of(&client));
         if let Some((old, new)) = audit::changes(&old, &audit_json(&values)) {
             write_tx(conn, |conn| {
-                queries::update(conn, client.id, &values)?;
+                queries::update(conn, &client, &values)?;
                 audit::record(
                     conn,
                     &actor,
@@ -315,7 +315,7 @@ async fn archive(
         let client = queries::find(conn, &scope, id)?;
         let active = !client.is_active;
         write_tx(conn, |conn| {
-            queries::set_active(conn, client.id, active)?;
+            queries::set_active(conn, &client, active)?;
             audit::record(
                 conn,
                 &actor,

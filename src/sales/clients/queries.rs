@@ -275,8 +275,21 @@ pub fn insert(
         .get_result(conn)
 }
 
-pub fn update(conn: &mut AnyConnection, id: i64, v: &ClientValues) -> QueryResult<()> {
-    diesel::update(clients::table.find(id))
+/// The client's own row, by its id and organization (every write names both).
+macro_rules! in_org {
+    ($client:expr) => {
+        clients::table
+            .find($client.id)
+            .filter(clients::organization_id.eq($client.organization_id))
+    };
+}
+
+pub fn update(
+    conn: &mut AnyConnection,
+    client: &ClientRecord,
+    v: &ClientValues,
+) -> QueryResult<()> {
+    diesel::update(in_org!(client))
         .set((
             clients::name.eq(&v.name),
             clients::email.eq(&v.email),
@@ -290,17 +303,22 @@ pub fn update(conn: &mut AnyConnection, id: i64, v: &ClientValues) -> QueryResul
     Ok(())
 }
 
-pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> QueryResult<()> {
-    diesel::update(clients::table.find(id))
+pub fn set_active(
+    conn: &mut AnyConnection,
+    client: &ClientRecord,
+    active: bool,
+) -> QueryResult<()> {
+    diesel::update(in_org!(client))
         .set((clients::is_active.eq(active), clients::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
 }
 
 /// The owner's name, for the client's page.
-pub fn owner_name(conn: &mut AnyConnection, user_id: i64) -> QueryResult<String> {
+pub fn owner_name(conn: &mut AnyConnection, org: i64, user_id: i64) -> QueryResult<String> {
     let (first, last): (String, String) = users::table
         .find(user_id)
+        .filter(users::organization_id.eq(org))
         .select((users::first_name, users::last_name))
         .first(conn)?;
     Ok(format!("{first} {last}").trim().to_string())

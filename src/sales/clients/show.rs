@@ -91,7 +91,7 @@ fn load_page(
         }
         None => None,
     };
-    let owner = queries::owner_name(conn, client.created_by_id)?;
+    let owner = queries::owner_name(conn, client.organization_id, client.created_by_id)?;
     let duplicates = queries::duplicates(
         conn,
         scope,

@@ -157,12 +157,12 @@ impl DealEdit {
                     deal.currency
                 )));
             }
-            if !queries::update(conn, deal.id, new)? {
+            if !queries::update(conn, deal, new)? {
                 return Ok(false);
             }
             balance::recompute(conn, books, deal.id, today, &[])?;
             if new.client_id != deal.client_id {
-                balance::recompute_client(conn, deal.client_id, today)?;
+                balance::recompute_client(conn, books.org(), deal.client_id, today)?;
             }
             let change = Change {
                 audit: actions::UPDATE,
@@ -316,7 +316,7 @@ fn cancel_deal(
     today: NaiveDate,
 ) -> Result<bool, AppError> {
     money_tx(conn, scope.org().id(), |conn, books| {
-        if !queries::cancel(conn, deal.id)? {
+        if !queries::cancel(conn, deal)? {
             return Ok(false);
         }
         balance::recompute(conn, books, deal.id, today, &[])?;

@@ -305,17 +305,18 @@ pub fn as_new(d: &DealRecord) -> NewDeal {
 /// Saves an edit: the deal is no longer the original version.
 /// The deal, while it may still change (`DealRecord::can_change`, as a condition of the write).
 macro_rules! while_changeable {
-    ($id:expr) => {
+    ($deal:expr) => {
         deals::table
-            .filter(deals::id.eq($id))
+            .filter(deals::organization_id.eq($deal.organization_id))
+            .filter(deals::id.eq($deal.id))
             .filter(deals::paid_minor.eq(0))
-            .filter(deals::status.ne_all(["completed", "cancelled"]))
+            .filter(deals::status.ne_all([DealStatus::Completed, DealStatus::Cancelled]))
     };
 }
 
 /// Saves an edit; false when the deal can no longer change (a payment verified meanwhile).
-pub fn update(conn: &mut AnyConnection, id: i64, d: &NewDeal) -> QueryResult<bool> {
-    let moved = diesel::update(while_changeable!(id))
+pub fn update(conn: &mut AnyConnection, deal: &DealRecord, d: &NewDeal) -> QueryResult<bool> {
+    let moved = diesel::update(while_changeable!(deal))
         .set((
             deals::client_id.eq(d.client_id),
             deals::project_id.eq(d.project_id),
@@ -335,8 +336,8 @@ pub fn update(conn: &mut AnyConnection, id: i64, d: &NewDeal) -> QueryResult<boo
 }
 
 /// Cancels the deal; false when it can no longer change (a payment verified meanwhile).
-pub fn cancel(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
-    let moved = diesel::update(while_changeable!(id))
+pub fn cancel(conn: &mut AnyConnection, deal: &DealRecord) -> QueryResult<bool> {
+    let moved = diesel::update(while_changeable!(deal))
         .set((
             deals::status.eq(DealStatus::Cancelled),
             deals::updated_at.eq(now()),
@@ -352,12 +353,14 @@ pub fn form_ids(
 ) -> QueryResult<(PublicId, String, Option<PublicId>)> {
     let (client, name): (PublicId, String) = clients::table
         .find(deal.client_id)
+        .filter(clients::organization_id.eq(deal.organization_id))
         .select((clients::public_id, clients::name))
         .first(conn)?;
     let project = match deal.project_id {
         Some(p) => Some(
             projects::table
                 .find(p)
+                .filter(projects::organization_id.eq(deal.organization_id))
                 .select(projects::public_id)
                 .first(conn)?,
         ),
@@ -373,10 +376,12 @@ pub fn names(
 ) -> QueryResult<(PublicId, String, String)> {
     let (client_public, client_name): (PublicId, String) = clients::table
         .find(deal.client_id)
+        .filter(clients::organization_id.eq(deal.organization_id))
         .select((clients::public_id, clients::name))
         .first(conn)?;
     let (first, last): (String, String) = users::table
         .find(deal.created_by_id)
+        .filter(users::organization_id.eq(deal.organization_id))
         .select((users::first_name, users::last_name))
         .first(conn)?;
     Ok((

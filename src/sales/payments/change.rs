@@ -208,7 +208,7 @@ impl Edit<'_> {
         let Some((old, new)) = audit::changes(&before, &after) else {
             return Ok(None);
         };
-        if !queries::update(conn, payment.id, v, receipt_change)
+        if !queries::update(conn, &payment, v, receipt_change)
             .map_err(super::record::cheque_conflict)?
         {
             return Err(decided_meanwhile().into());
@@ -248,7 +248,7 @@ pub async fn delete(
         let (payment, _, _) = changeable(conn, &scope, id)?;
         let (payment, deal) = money_tx(conn, scope.org().id(), |conn, books| {
             let (payment, deal) = still_changeable(conn, &scope, &payment)?;
-            if !queries::delete(conn, payment.id)? {
+            if !queries::delete(conn, &payment)? {
                 return Err(decided_meanwhile());
             }
             balance::recompute(conn, books, deal.id, today, &[payment.payment_date])?;

@@ -258,7 +258,11 @@ async fn show(
             let payment = queries::find(conn, &scope, id)?;
             let deal = deal_queries::find_id(conn, &scope, payment.deal_id)?;
             let names = deal_queries::names(conn, &deal)?;
-            let creator = crate::sales::clients::queries::owner_name(conn, payment.created_by_id)?;
+            let creator = crate::sales::clients::queries::owner_name(
+                conn,
+                payment.organization_id,
+                payment.created_by_id,
+            )?;
             let invoice = crate::invoices::queries::summary(conn, scope.org(), payment.id)?;
             let decisions = queries::approvals(conn, &payment)?
                 .into_iter()

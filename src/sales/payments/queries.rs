@@ -338,18 +338,26 @@ pub fn insert(
         .get_result(conn)
 }
 
+/// The payment's own row while it is still pending: an edit or a delete that finds it decided
+/// meanwhile changes nothing.
+macro_rules! while_pending {
+    ($payment:expr) => {
+        payments::table
+            .filter(payments::organization_id.eq($payment.organization_id))
+            .filter(payments::id.eq($payment.id))
+            .filter(payments::status.eq(PaymentStatus::Pending))
+    };
+}
+
 /// Saves an edit of a pending payment; `receipt` replaces the stored one when given
 /// (`Some(None)` removes it). False when the payment is no longer pending (decided meanwhile).
 pub fn update(
     conn: &mut AnyConnection,
-    id: i64,
+    payment: &PaymentRecord,
     v: &PaymentValues,
     receipt: Option<Option<&Receipt>>,
 ) -> QueryResult<bool> {
-    let pending = payments::table
-        .filter(payments::id.eq(id))
-        .filter(payments::status.eq(PaymentStatus::Pending));
-    let moved = diesel::update(pending)
+    let moved = diesel::update(while_pending!(payment))
         .set((
             payments::amount_minor.eq(v.amount_minor),
             payments::currency.eq(&v.currency),
@@ -367,7 +375,7 @@ pub fn update(
         return Ok(false);
     }
     if let Some(r) = receipt {
-        diesel::update(payments::table.find(id))
+        diesel::update(while_pending!(payment))
             .set((
                 payments::receipt_path.eq(r.map(|r| r.path.clone())),
                 payments::receipt_content_type.eq(r.map(|r| r.content_type.clone())),
@@ -378,11 +386,8 @@ pub fn update(
 }
 
 /// Deletes a pending payment; false when it is no longer pending (decided meanwhile).
-pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
-    let pending = payments::table
-        .filter(payments::id.eq(id))
-        .filter(payments::status.eq(PaymentStatus::Pending));
-    Ok(diesel::delete(pending).execute(conn)? == 1)
+pub fn delete(conn: &mut AnyConnection, payment: &PaymentRecord) -> QueryResult<bool> {
+    Ok(diesel::delete(while_pending!(payment)).execute(conn)? == 1)
 }
 
 /// An approval step as the payment page lists it.
