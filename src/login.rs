@@ -76,17 +76,23 @@ pub struct LoginForm {
     next: String,
 }
 
-enum Outcome {
-    SignedIn {
-        token: String,
-        home: &'static str,
-        must_change: bool,
-    },
+/// A sign-in that went through: the session's token, where the user lands, and whether they
+/// must change their password first.
+struct SignedIn {
+    token: String,
+    home: &'static str,
+    must_change: bool,
+}
+
+/// Why a sign-in was refused.
+enum Refusal {
     Invalid,
     Locked,
     Inactive,
     Throttled,
 }
+
+type Outcome = Result<SignedIn, Refusal>;
 
 pub async fn submit(
     req: HttpRequest,
@@ -115,15 +121,17 @@ pub async fn submit(
         sign_in(conn, &email, &password, previous.as_deref(), &actor)
     })
     .await?;
-    let Outcome::SignedIn {
+    let SignedIn {
         token,
         home,
         must_change,
-    } = outcome
-    else {
-        let (status, error) = outcome.refusal();
-        page.error = Some(error);
-        return render_status(status, &page);
+    } = match outcome {
+        Ok(signed_in) => signed_in,
+        Err(refusal) => {
+            let (status, error) = refusal.answer();
+            page.error = Some(error);
+            return render_status(status, &page);
+        }
     };
     // A new cookie session and CSRF token at sign-in: nothing seen before carries over.
     session.renew();
@@ -157,14 +165,12 @@ impl LoginPage {
     }
 }
 
-impl Outcome {
+impl Refusal {
     /// What a refused sign-in answers, and what it tells the person to do next.
-    fn refusal(&self) -> (StatusCode, String) {
+    fn answer(&self) -> (StatusCode, String) {
         match self {
-            Outcome::SignedIn { .. } | Outcome::Invalid => {
-                (StatusCode::UNAUTHORIZED, INVALID.into())
-            }
-            Outcome::Locked => (
+            Refusal::Invalid => (StatusCode::UNAUTHORIZED, INVALID.into()),
+            Refusal::Locked => (
                 StatusCode::LOCKED,
                 format!(
                     "Too many failed attempts: this account is locked for {} minutes. Try again \
@@ -172,11 +178,11 @@ impl Outcome {
                     LOCK_DURATION.num_minutes()
                 ),
             ),
-            Outcome::Inactive => (
+            Refusal::Inactive => (
                 StatusCode::FORBIDDEN,
                 "This account is not active. Ask an administrator of your organization.".into(),
             ),
-            Outcome::Throttled => (
+            Refusal::Throttled => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many sign-in attempts from your network. Wait 15 minutes and try again."
                     .into(),
@@ -222,7 +228,7 @@ fn wrong(
         let gate = users::record_failed_attempt(conn, &ip, email)?;
         failed(conn, actor, user, reason)?;
         if gate == Gate::Open {
-            return Ok(Outcome::Invalid);
+            return Ok(Err(Refusal::Invalid));
         }
         if let Some(user) = user {
             users::mark_locked(conn, user.id)?;
@@ -236,7 +242,7 @@ fn wrong(
                     .new_values(json!({ "locked_minutes": LOCK_DURATION.num_minutes() })),
             )?;
         }
-        Ok(Outcome::Locked)
+        Ok(Err(Refusal::Locked))
     })
 }
 
@@ -250,14 +256,14 @@ fn sign_in(
     let ip = actor.ip.clone().unwrap_or_default();
     let user = users::find_by_email(conn, email)?;
     match users::gate(conn, &ip, email)? {
-        Gate::Throttled => return Ok(Outcome::Throttled),
+        Gate::Throttled => return Ok(Err(Refusal::Throttled)),
         Gate::Locked => {
             passwords::verify_dummy(password);
             write_tx(conn, |conn| {
                 users::record_failed_attempt(conn, &ip, email)?;
                 failed(conn, actor, user.as_ref(), "locked")
             })?;
-            return Ok(Outcome::Locked);
+            return Ok(Err(Refusal::Locked));
         }
         Gate::Open => {}
     }
@@ -273,7 +279,7 @@ fn sign_in(
         || !users::organization_is_active(conn, user.organization_id)?
     {
         write_tx(conn, |conn| failed(conn, actor, Some(&user), "inactive"))?;
-        return Ok(Outcome::Inactive);
+        return Ok(Err(Refusal::Inactive));
     }
     let token = write_tx(conn, |conn| {
         if let Some(prev) = previous_token {
@@ -298,11 +304,11 @@ fn sign_in(
         Ok::<_, AppError>(token)
     })?;
     let home = sessions::load(conn, &token)?.map_or("/account", |l| home_for(&l.user, l.perms));
-    Ok(Outcome::SignedIn {
+    Ok(Ok(SignedIn {
         token,
         home,
         must_change: user.must_change_password,
-    })
+    }))
 }
 
 pub async fn logout(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {

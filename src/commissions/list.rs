@@ -205,11 +205,7 @@ impl ListPage {
             (None, true) => "Your commissions".into(),
             (None, false) => "Commissions of everyone".into(),
         };
-        let mut people_options = Vec::new();
-        if !people.is_empty() {
-            people_options.push((String::new(), "Everyone".to_string()));
-            people_options.extend(people.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
-        }
+        let people_options = choices::people("Everyone", &people);
         let Totals {
             count,
             converted,

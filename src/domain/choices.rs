@@ -31,6 +31,24 @@ pub fn any_of<T: Coded>(any: &str) -> Vec<(String, String)> {
     list
 }
 
+/// A filter's choice of person: `any` first (the empty value), then each person by their public
+/// id and name. Empty when there is no choice to make (the viewer sees one person's rows).
+pub fn people<Id: std::fmt::Display>(
+    any: &str,
+    people: &[(i64, Id, String)],
+) -> Vec<(String, String)> {
+    if people.len() < 2 {
+        return Vec::new();
+    }
+    let mut list = vec![(String::new(), any.to_string())];
+    list.extend(
+        people
+            .iter()
+            .map(|(_, id, name)| (id.to_string(), name.clone())),
+    );
+    list
+}
+
 /// A filter's choice of a coded value as the query string carries it: `None` for "any" (empty),
 /// the value when the enum knows it, else what the user is told.
 pub fn pick<T: Coded>(value: &str) -> Result<Option<T>, String> {

@@ -10,8 +10,8 @@ use super::viewer;
 use crate::AppState;
 use crate::db;
 use crate::domain::InvoiceStatus;
+use crate::domain::Money;
 use crate::domain::choices;
-use crate::domain::money::money;
 use crate::error::AppError;
 use crate::web::dates::date;
 use crate::web::time::When;
@@ -55,7 +55,7 @@ impl ListQuery {
 
 pub struct Row {
     pub row: InvoiceRow,
-    pub total: String,
+    pub total: Money,
     pub status: &'static str,
     pub issued: When,
 }
@@ -97,7 +97,7 @@ pub async fn list(
     let rows = rows
         .into_iter()
         .map(|row| Row {
-            total: money(row.total_minor, &row.currency),
+            total: Money::new(row.total_minor, &row.currency),
             status: row.status.label(),
             issued: ctx.local_time(row.issued_at),
             row,

@@ -23,6 +23,7 @@ use self::reversal::ReversalForm;
 use self::rules::may_decide;
 use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId};
+use crate::domain::Money;
 use crate::domain::money::money;
 use crate::domain::money::{currency_exponent, minor_to_input};
 use crate::domain::{FailureReason, PaymentStatus};
@@ -62,8 +63,8 @@ struct PaymentPage {
     deal: DealRecord,
     client: String,
     seller: String,
-    amount: String,
-    received: Option<String>,
+    amount: Money,
+    received: Option<Money>,
     rate: String,
     category: &'static str,
     method: &'static str,
@@ -153,8 +154,8 @@ fn page(ctx: Ctx, l: Loaded, forms: Forms, notice: Option<String>) -> PaymentPag
         })
         .collect();
     PaymentPage {
-        amount: money(p.amount_minor, &p.currency),
-        received: p.received_amount_minor.map(|r| money(r, &p.currency)),
+        amount: Money::new(p.amount_minor, &p.currency),
+        received: p.received_amount_minor.map(|r| Money::new(r, &p.currency)),
         rate: rate_to_input(p.exchange_rate_e4),
         category: p.category.label(),
         method: p.method.label(),

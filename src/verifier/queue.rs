@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::queries::{self, Filter, QueueRow};
 use crate::AppState;
 use crate::db::{self, PublicId};
+use crate::domain::Money;
 use crate::domain::choices::{self, options};
-use crate::domain::money::money;
 use crate::domain::money::{currency_exponent, scaled_decimal};
 use crate::domain::{PaymentMethod, PaymentStatus};
 use crate::error::AppError;
@@ -96,7 +96,7 @@ impl QueueQuery {
 
 pub struct Row {
     pub row: QueueRow,
-    pub amount: String,
+    pub amount: Money,
     pub seller: String,
     pub arrived: When,
     pub awaiting_second: bool,
@@ -146,7 +146,7 @@ pub async fn queue(
     let rows = rows
         .into_iter()
         .map(|row| Row {
-            amount: money(row.amount_minor, &row.currency),
+            amount: Money::new(row.amount_minor, &row.currency),
             seller: format!("{} {}", row.seller_first, row.seller_last),
             arrived: ctx.local_time(Some(row.created_at)),
             awaiting_second: row.status == PaymentStatus::Pending && row.first_approver.is_some(),

@@ -306,9 +306,15 @@ pub fn assign(
 }
 
 /// Ends an active assignment: the distributor loses sight of the partner's rows at once.
-pub fn end(conn: &mut AnyConnection, distributor: i64, partner: i64) -> QueryResult<bool> {
+pub fn end(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    distributor: i64,
+    partner: i64,
+) -> QueryResult<bool> {
     let n = diesel::update(
         distributor_partners::table
+            .filter(distributor_partners::organization_id.eq(org.id()))
             .filter(distributor_partners::distributor_id.eq(distributor))
             .filter(distributor_partners::partner_id.eq(partner))
             .filter(distributor_partners::is_active.eq(true)),

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use self::queries::{ContractFilter, ContractRecord, ContractRow, View, effective};
 use crate::AppState;
 use crate::db::{self, PublicId, now};
+use crate::domain::Money;
 use crate::domain::choices::options;
-use crate::domain::money::money;
 use crate::domain::{ContractStatus, choices};
 use crate::error::AppError;
 use crate::partner::choices::{PartnerOption, partner_filter, partner_options};
@@ -91,7 +91,7 @@ impl ListQuery {
 pub struct ListRow {
     pub row: ContractRow,
     pub status: &'static str,
-    pub value: String,
+    pub value: Money,
     pub starts: When,
     pub ends: When,
 }
@@ -144,7 +144,7 @@ async fn list(
         .into_iter()
         .map(|row| ListRow {
             status: status_label(row.status, row.expiration_date),
-            value: money(row.total_value_minor, &row.currency),
+            value: Money::new(row.total_value_minor, &row.currency),
             starts: ctx.local_time(Some(row.activation_date)),
             ends: ctx.local_time(Some(row.expiration_date)),
             row,
@@ -168,7 +168,7 @@ struct ShowPage {
     ctx: Ctx,
     contract: ContractRecord,
     status: &'static str,
-    value: String,
+    value: Money,
     starts: When,
     ends: When,
     order: (PublicId, String),
@@ -222,7 +222,7 @@ async fn show_page(
             errors,
             outcome_options,
             status: status_label(contract.status, contract.expiration_date),
-            value: money(contract.total_value_minor, &contract.currency),
+            value: Money::new(contract.total_value_minor, &contract.currency),
             starts: ctx.local_time(Some(contract.activation_date)),
             ends: ctx.local_time(Some(contract.expiration_date)),
             ctx,

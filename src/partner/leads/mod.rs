@@ -7,7 +7,9 @@ pub mod activities;
 mod board;
 mod export;
 pub mod form;
+mod history;
 mod list;
+mod moves;
 pub mod queries;
 pub mod show;
 pub mod status;
@@ -37,7 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/partner/leads/{id}", web::get().to(show::show))
         .route("/partner/leads/{id}", web::post().to(update))
         .route("/partner/leads/{id}/edit", web::get().to(edit))
-        .route("/partner/leads/{id}/move", web::post().to(show::move_lead))
+        .route("/partner/leads/{id}/move", web::post().to(moves::move_lead))
         .route(
             "/partner/leads/{id}/activities",
             web::post().to(show::add_activity),

@@ -1,16 +1,16 @@
-//! Leads, their activities, notes and status history, as the channel scope shows them: every
-//! query over leads goes through `scoped!`, and an activity or a note is reached only through
-//! its lead.
+//! Leads as the channel scope shows them: every query over leads goes through `scoped!` (their
+//! activities and notes are `activities`, their status history `history`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::history;
 use super::status::Status;
 use crate::channel;
 use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
 use crate::partner::counts::{self, Place};
 use crate::partner::scope::ChannelScope;
-use crate::schema::{distributors, lead_status_history, leads, partners, users};
+use crate::schema::{distributors, leads, partners, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = leads)]
@@ -253,7 +253,7 @@ pub fn create(
         ))
         .returning(leads::id)
         .get_result(conn)?;
-    history(conn, org, id, None, Status::New, owner, None)?;
+    history::record(conn, org, id, None, Status::New, owner, None)?;
     let first = Place {
         partner: v.partner_id,
         distributor: v.distributor_id,
@@ -333,7 +333,7 @@ pub fn set_status(
         Some(&place(lead)),
         &place(lead).with_status(to.code()),
     )?;
-    history(
+    history::record(
         conn,
         lead.organization_id,
         lead.id,
@@ -343,59 +343,6 @@ pub fn set_status(
         reason,
     )?;
     Ok(true)
-}
-
-fn history(
-    conn: &mut AnyConnection,
-    org: i64,
-    lead: i64,
-    from: Option<Status>,
-    to: Status,
-    by: Option<i64>,
-    reason: Option<&str>,
-) -> QueryResult<()> {
-    diesel::insert_into(lead_status_history::table)
-        .values((
-            lead_status_history::organization_id.eq(org),
-            lead_status_history::lead_id.eq(lead),
-            lead_status_history::old_status.eq(from.map(Status::code)),
-            lead_status_history::new_status.eq(to.code()),
-            lead_status_history::changed_by_id.eq(by),
-            lead_status_history::reason.eq(reason),
-            lead_status_history::changed_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// A line of a lead's history: when, from, to, who, why.
-pub type HistoryLine = (
-    NaiveDateTime,
-    Option<Status>,
-    Status,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-pub fn history_of(conn: &mut AnyConnection, lead: &LeadRecord) -> QueryResult<Vec<HistoryLine>> {
-    lead_status_history::table
-        .filter(lead_status_history::organization_id.eq(lead.organization_id))
-        .filter(lead_status_history::lead_id.eq(lead.id))
-        .left_join(users::table.on(users::id.nullable().eq(lead_status_history::changed_by_id)))
-        .select((
-            lead_status_history::changed_at,
-            lead_status_history::old_status,
-            lead_status_history::new_status,
-            users::first_name.nullable(),
-            users::last_name.nullable(),
-            lead_status_history::reason,
-        ))
-        .order((
-            lead_status_history::changed_at.desc(),
-            lead_status_history::id.desc(),
-        ))
-        .load(conn)
 }
 
 /// The names of a lead's partner and distributor, for its page.

@@ -1,9 +1,8 @@
-//! A lead's page and what is done on it: moves through the pipeline (with who and why in its
-//! history), activities with due dates, notes.
+//! A lead's page and what is done on it: activities with due dates, notes (its moves through
+//! the pipeline are `moves`).
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde_json::json;
 
 use super::activities::{self, ActivityRow};
 use super::form::{ACTIVITY_TYPES, ActivityForm, MoveForm, NoteForm};
@@ -11,12 +10,9 @@ use super::queries::{self, LeadRecord};
 use super::status::Status;
 use super::{money, request};
 use crate::AppState;
-use crate::audit::{self, Actor, Event, actions};
-use crate::db::{self, AnyConnection, PublicId, write_tx};
+use crate::db::{self, PublicId, write_tx};
 use crate::domain::choices::{self, options};
 use crate::error::AppError;
-use crate::partner::scope::ChannelScope;
-use crate::web::form;
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
 
@@ -77,7 +73,7 @@ fn name(first: Option<String>, last: Option<String>) -> String {
 }
 
 /// The lead's page, with the forms as typed and their errors when one was refused (422).
-async fn page(
+pub(super) async fn page(
     ctx: Ctx,
     state: &AppState,
     id: PublicId,
@@ -90,7 +86,7 @@ async fn page(
         let lead = queries::find(conn, &scope, id)?;
         Ok(Read {
             channel: queries::channel_names(conn, &lead)?,
-            history: queries::history_of(conn, &lead)?,
+            history: super::history::of(conn, &lead)?,
             activities: activities::activities(conn, &lead)?,
             notes: activities::notes(conn, &lead)?,
             lead,
@@ -106,7 +102,7 @@ async fn page(
 struct Read {
     lead: LeadRecord,
     channel: (Option<String>, Option<String>),
-    history: Vec<queries::HistoryLine>,
+    history: Vec<super::history::HistoryLine>,
     activities: Vec<ActivityRow>,
     notes: Vec<activities::NoteLine>,
 }
@@ -165,7 +161,7 @@ impl ShowPage {
     }
 }
 
-fn blank_forms() -> (MoveForm, ActivityForm, NoteForm) {
+pub(super) fn blank_forms() -> (MoveForm, ActivityForm, NoteForm) {
     (
         MoveForm::default(),
         ActivityForm {
@@ -182,114 +178,6 @@ pub(super) async fn show(
     path: web::Path<PublicId>,
 ) -> Result<HttpResponse, AppError> {
     page(ctx, &state, *path, blank_forms(), FieldErrors::default()).await
-}
-
-/// Moves a lead to another stage if the pipeline allows it from where it is now; a lost lead
-/// needs its reason. A refused move is shown on the lead's page (422).
-pub(super) async fn move_lead(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<PublicId>,
-    form: web::Form<MoveForm>,
-) -> Result<HttpResponse, AppError> {
-    let request = request(&ctx)?;
-    let id = *path;
-    let form = form.into_inner();
-    let to = Status::parse(&form.to);
-    let reason = form::optional(&form.reason, 1000);
-    let actor = ctx.actor();
-    let outcome = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        let lead = queries::find(conn, &scope, id)?;
-        let mut e = FieldErrors::default();
-        let reason = e.check("reason", reason).flatten();
-        let to = check_move(lead.status, to, reason.as_deref(), &mut e);
-        let Some(to) = to.filter(|_| e.is_empty()) else {
-            return Ok(Err(e));
-        };
-        let moved = write_tx(conn, |conn| {
-            record_move(conn, &actor, &scope, &lead, to, reason.as_deref())
-        })?;
-        if !moved {
-            e.add(
-                "to",
-                "Someone moved this lead meanwhile; here is where it is now. Choose again.",
-            );
-            return Ok(Err(e));
-        }
-        Ok(Ok((lead.public_id, to)))
-    })
-    .await?;
-    match outcome {
-        Ok((public_id, to)) => {
-            Flash::success(&ctx.session, format!("The lead is now {}.", to.label()));
-            if form.back == "board" {
-                Ok(see_other("/partner/leads/board"))
-            } else {
-                Ok(see_other(&format!("/partner/leads/{public_id}")))
-            }
-        }
-        Err(errors) => {
-            let (_, a, n) = blank_forms();
-            page(ctx, &state, *path, (form, a, n), errors).await
-        }
-    }
-}
-
-/// The stage a lead moves to, if the pipeline allows the move from `from`; what is wrong goes
-/// on the form.
-fn check_move(
-    from: Status,
-    to: Option<Status>,
-    reason: Option<&str>,
-    e: &mut FieldErrors,
-) -> Option<Status> {
-    match to {
-        None => e.add("to", "Choose the stage to move the lead to."),
-        Some(to) if !from.may_move_to(to) => e.add(
-            "to",
-            format!(
-                "A lead in {} cannot move to {}: {}",
-                from.label(),
-                to.label(),
-                if from.is_open() {
-                    "it is won only from a proposal or a negotiation."
-                } else {
-                    "a won or lost lead stays where it is."
-                }
-            ),
-        ),
-        Some(to) if to.needs_reason() && reason.is_none() => e.add(
-            "reason",
-            "Say why the lead is lost; it stays in its history.",
-        ),
-        Some(_) => {}
-    }
-    to
-}
-
-/// Moves the lead if it is still where it was read (`false` when someone moved it meanwhile),
-/// audited.
-fn record_move(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    scope: &ChannelScope,
-    lead: &LeadRecord,
-    to: Status,
-    reason: Option<&str>,
-) -> Result<bool, AppError> {
-    let moved = queries::set_status(conn, lead, to, scope.user_id(), reason)?;
-    if moved {
-        audit::record(
-            conn,
-            actor,
-            Event::new(Some(scope.org().id()), actions::UPDATE, "lead")
-                .entity(lead.public_id)
-                .old(json!({ "status": lead.status.code() }))
-                .new_values(json!({ "status": to.code(), "reason": reason })),
-        )?;
-    }
-    Ok(moved)
 }
 
 pub(super) async fn add_activity(

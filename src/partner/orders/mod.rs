@@ -11,7 +11,6 @@ mod quote;
 pub mod status;
 pub mod stock;
 
-use crate::domain::money::money;
 use crate::domain::{Money, choices};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -174,9 +173,9 @@ async fn queue(
 pub struct ItemLine {
     pub item: ItemRecord,
     pub unit_price: String,
-    pub subtotal: String,
-    pub discount: String,
-    pub total: String,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub total: Money,
     pub term: String,
 }
 
@@ -185,9 +184,9 @@ pub fn item_lines(items: Vec<ItemRecord>, currency: &str) -> Vec<ItemLine> {
         .into_iter()
         .map(|item| ItemLine {
             unit_price: crate::partner::catalog::price_e4(item.unit_price_e4, currency),
-            subtotal: money(item.subtotal_minor, currency),
-            discount: money(item.discount_minor, currency),
-            total: money(item.total_minor, currency),
+            subtotal: Money::new(item.subtotal_minor, currency),
+            discount: Money::new(item.discount_minor, currency),
+            total: Money::new(item.total_minor, currency),
             term: match item.duration_months {
                 Some(m) => format!("{m} months"),
                 None => "one-off".into(),
@@ -207,7 +206,7 @@ struct ShowPage {
     partner: Option<String>,
     contract: Option<(PublicId, String)>,
     actions: Vec<Action>,
-    totals: [(&'static str, String); 4],
+    totals: [(&'static str, Money); 4],
     reason: String,
     errors: crate::web::FieldErrors,
 }
@@ -233,10 +232,10 @@ pub(super) async fn show_page(
     let status = order.status;
     let c = order.currency.clone();
     let totals = [
-        ("Subtotal", money(order.subtotal_minor, &c)),
-        ("Discount", money(order.discount_minor, &c)),
-        ("Tax", money(order.tax_minor, &c)),
-        ("Total", money(order.total_minor, &c)),
+        ("Subtotal", Money::new(order.subtotal_minor, &c)),
+        ("Discount", Money::new(order.discount_minor, &c)),
+        ("Tax", Money::new(order.tax_minor, &c)),
+        ("Total", Money::new(order.total_minor, &c)),
     ];
     crate::web::render_status(
         errors.status(),

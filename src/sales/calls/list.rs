@@ -176,11 +176,7 @@ impl ListPage {
                 row,
             })
             .collect();
-        let mut user_options = Vec::new();
-        if owners.len() > 1 {
-            user_options.push((String::new(), "Everyone".to_string()));
-            user_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
-        }
+        let user_options = choices::people("Everyone", &owners);
         ListPage {
             ctx,
             query,

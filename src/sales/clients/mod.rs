@@ -7,7 +7,7 @@ pub mod form;
 pub mod queries;
 mod show;
 
-use crate::domain::money::money;
+use crate::domain::Money;
 use crate::domain::{BalanceStatus, choices};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -67,7 +67,7 @@ pub struct ListQuery {
 pub struct ListRow {
     pub row: ClientRow,
     pub added: When,
-    pub outstanding: String,
+    pub outstanding: Money,
     pub balance: &'static str,
 }
 
@@ -118,7 +118,7 @@ async fn list(
         .into_iter()
         .map(|row| ListRow {
             added: ctx.local_time(Some(row.created_at)),
-            outstanding: money(row.outstanding_minor, &currency),
+            outstanding: Money::new(row.outstanding_minor, &currency),
             balance: row.balance_status.label(),
             row,
         })

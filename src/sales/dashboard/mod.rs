@@ -8,7 +8,7 @@ mod leaders;
 mod read;
 
 use crate::domain::Money;
-use crate::domain::choices::options;
+use crate::domain::choices::{self, options};
 use crate::domain::money::money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -199,11 +199,7 @@ fn build(
         current.end.format("%d %b %Y")
     );
     let svg = chart::svg("sales-chart", &title, &buckets, text);
-    let mut people_options = Vec::new();
-    if l.people.len() > 1 {
-        people_options.push((String::new(), "Everyone I see".to_string()));
-        people_options.extend(l.people.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
-    }
+    let people_options = choices::people("Everyone I see", &l.people);
     DashboardPage {
         range: range_text(&current, &previous),
         heading,

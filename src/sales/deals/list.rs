@@ -167,11 +167,7 @@ impl ListPage {
                 row,
             })
             .collect();
-        let mut owner_options = Vec::new();
-        if owners.len() > 1 {
-            owner_options.push((String::new(), "Everyone".to_string()));
-            owner_options.extend(owners.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
-        }
+        let owner_options = choices::people("Everyone", owners);
         ListPage {
             ctx,
             export: format!(

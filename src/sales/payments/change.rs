@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::form::PaymentForm;
-use super::queries::{self, PaymentRecord, PaymentValues, Receipt};
+use super::queries::{self, PaymentRecord};
+use super::store::{self, PaymentValues, Receipt};
 use super::{audit_json, form_page, read_form, receipt, rules};
 use crate::AppState;
 use crate::audit::{self, Actor, actions};
@@ -200,7 +201,7 @@ impl Edit<'_> {
         };
         let number = &payment.transaction_number;
         let before = audit_json(
-            &queries::values_of(&payment),
+            &store::values_of(&payment),
             number,
             payment.receipt_path.as_deref(),
         );
@@ -208,7 +209,7 @@ impl Edit<'_> {
         let Some((old, new)) = audit::changes(&before, &after) else {
             return Ok(None);
         };
-        if !queries::update(conn, &payment, v, receipt_change)
+        if !store::update(conn, &payment, v, receipt_change)
             .map_err(super::record::cheque_conflict)?
         {
             return Err(decided_meanwhile().into());
@@ -248,7 +249,7 @@ pub async fn delete(
         let (payment, _, _) = changeable(conn, &scope, id)?;
         let (payment, deal) = money_tx(conn, scope.org().id(), |conn, books| {
             let (payment, deal) = still_changeable(conn, &scope, &payment)?;
-            if !queries::delete(conn, &payment)? {
+            if !store::delete(conn, &payment)? {
                 return Err(decided_meanwhile());
             }
             balance::recompute(conn, books, deal.id, today, &[payment.payment_date])?;
@@ -265,7 +266,7 @@ pub async fn delete(
                         money(payment.amount_minor, &payment.currency)
                     )),
                     old: Some(audit_json(
-                        &queries::values_of(&payment),
+                        &store::values_of(&payment),
                         &payment.transaction_number,
                         payment.receipt_path.as_deref(),
                     )),

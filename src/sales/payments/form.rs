@@ -5,7 +5,8 @@
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
-use super::queries::{PaymentRecord, PaymentValues};
+use super::queries::PaymentRecord;
+use super::store::PaymentValues;
 use crate::domain::{PaymentCategory, PaymentMethod, money};
 use crate::web::FieldErrors;
 use crate::web::dates;

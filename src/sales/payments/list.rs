@@ -1,7 +1,7 @@
 //! `/sales/payments`, "My payments": what the user recorded, newest first, with each payment's
 //! status, filterable by status, method and payment date; keyset pages.
 
-use crate::domain::money::money;
+use crate::domain::Money;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -54,7 +54,7 @@ impl ListQuery {
 
 pub struct ListRow {
     pub row: PaymentRow,
-    pub amount: String,
+    pub amount: Money,
 }
 
 #[derive(Template)]
@@ -100,7 +100,7 @@ pub async fn list(
     let rows = rows
         .into_iter()
         .map(|row| ListRow {
-            amount: money(row.amount_minor, &row.currency),
+            amount: Money::new(row.amount_minor, &row.currency),
             row,
         })
         .collect();

@@ -10,9 +10,11 @@ pub mod queries;
 pub(crate) mod receipt;
 mod record;
 mod rules;
+pub mod store;
 
 pub use self::rules::closed;
 
+use crate::domain::Money;
 use crate::domain::money::money;
 use crate::domain::{PaymentCategory, PaymentMethod, choices};
 use actix_multipart::Multipart;
@@ -22,7 +24,8 @@ use askama::Template;
 use serde_json::json;
 
 use self::form::PaymentForm;
-use self::queries::{PaymentRecord, PaymentValues};
+use self::queries::PaymentRecord;
+use self::store::PaymentValues;
 use super::balance;
 use super::deals::queries::{self as deal_queries, DealRecord};
 use super::deals::scope_request;
@@ -236,8 +239,8 @@ struct ShowPage {
     deal: DealRecord,
     client: String,
     creator: String,
-    amount: String,
-    counted: Option<String>,
+    amount: Money,
+    counted: Option<Money>,
     rate: String,
     can_change: bool,
     invoice: Option<crate::invoices::queries::InvoiceSummary>,
@@ -275,7 +278,7 @@ async fn show(
         })
         .await?;
     let counted = (payment.currency != deal.currency).then(|| {
-        money(
+        Money::new(
             balance::counted_minor(
                 payment.amount_minor,
                 &payment.currency,
@@ -286,7 +289,7 @@ async fn show(
         )
     });
     render(&ShowPage {
-        amount: money(payment.amount_minor, &payment.currency),
+        amount: Money::new(payment.amount_minor, &payment.currency),
         rate: form::rate_to_input(payment.exchange_rate_e4),
         can_change: payment.can_change(ctx.user.id) && ctx.can(Permission::PaymentsRecord),
         invoice,

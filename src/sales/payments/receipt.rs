@@ -9,7 +9,8 @@ use actix_web::HttpResponse;
 
 use serde_json::json;
 
-use super::queries::{PaymentRecord, Receipt};
+use super::queries::PaymentRecord;
+use super::store::Receipt;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::AnyConnection;
 use crate::error::AppError;

@@ -4,8 +4,9 @@
 
 use chrono::NaiveDate;
 
-use super::queries::{self, PaymentRecord, PaymentValues};
+use super::queries::PaymentRecord;
 use super::receipt::Held;
+use super::store::{self, PaymentValues};
 use super::{audit_json, rules};
 use crate::audit::{Actor, actions};
 use crate::db::{AnyConnection, money_tx};
@@ -43,7 +44,7 @@ impl NewPayment<'_> {
             }
             let file = self.receipt.map(Held::receipt);
             let number = numbers::next(conn, scope.org(), numbers::PAYMENT)?;
-            let payment = queries::insert(conn, scope, &deal, &number, v, file.as_ref())
+            let payment = store::insert(conn, scope, &deal, &number, v, file.as_ref())
                 .map_err(cheque_conflict)?;
             balance::recompute(conn, books, deal.id, self.today, &[])?;
             crate::invoices::sync(conn, books.org(), payment.id)?;

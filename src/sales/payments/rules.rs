@@ -3,7 +3,8 @@
 //! take the same remainder): an open deal, nothing past the deal amount, a final payment that
 //! completes the deal, a cheque number used once.
 
-use super::queries::{self, PaymentValues};
+use super::queries;
+use super::store::PaymentValues;
 use crate::db::AnyConnection;
 use crate::domain::money::money;
 use crate::domain::{DealStatus, PaymentCategory};
