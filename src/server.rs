@@ -8,7 +8,7 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::{Method, header};
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, Next, from_fn};
+use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers, Logger, Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 
 use crate::AppState;
@@ -128,13 +128,15 @@ pub fn build_app(
         .configure(crate::notifications::configure)
         .configure(crate::web::assets::configure)
         .default_service(web::to(not_found))
-        // Outermost last: logging sees everything; security headers go on every response,
-        // error pages included; the CSRF check runs with the session already loaded.
+        // Outermost last: logging sees everything; pages and styles travel compressed when the
+        // browser accepts it (images and PDFs as they are); security headers go on every
+        // response, error pages included; the CSRF check runs with the session already loaded.
         .wrap(from_fn(head_as_get))
         .wrap(from_fn(clean::inputs))
         .wrap(from_fn(csrf::guard))
         .wrap(session)
         .wrap(ErrorHandlers::new().default_handler(style_plain_errors))
         .wrap(headers::security_headers())
+        .wrap(Compress::default())
         .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
 }

@@ -1,7 +1,7 @@
 //! The dashboard's period: today, this week (from Monday), this month, this year, or a custom
-//! range, each compared with the period of the same length just before it.
+//! range, each compared with the period before it (`Period::previous`).
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
 use crate::web::FieldErrors;
 use crate::web::dates::date;
@@ -29,12 +29,42 @@ impl Period {
         (self.end - self.start).num_days() + 1
     }
 
-    /// The period of the same length that ends the day before this one starts.
+    /// The period this one is compared with. A stretch from the start of a calendar week,
+    /// month or year (this week, this month, this year so far, or a range shaped alike) is
+    /// compared with the same stretch of the week, month or year before: 1 Jan–3 Dec 2026 with
+    /// 1 Jan–3 Dec 2025, 1–17 Nov with 1–17 Oct (the day clamped to a shorter month's end). Any
+    /// other range, and a single day, with the days of the same number just before it.
     pub fn previous(&self) -> Period {
-        let end = self.start - Duration::days(1);
-        Period {
-            start: end - Duration::days(self.days() - 1),
-            end,
+        let same_year = self.start.year() == self.end.year();
+        let same_month = same_year && self.start.month() == self.end.month();
+        let back = if self.start == self.end {
+            None
+        } else if same_year && self.start.ordinal() == 1 {
+            Some(Months::new(12))
+        } else if same_month && self.start.day() == 1 {
+            Some(Months::new(1))
+        } else {
+            None
+        };
+        let week = self.start.weekday() == Weekday::Mon && self.days() <= 7 && self.days() > 1;
+        // Subtracting months clamps the day to the month's last (29 Feb → 28 Feb).
+        let shifted = match back {
+            Some(m) => self
+                .start
+                .checked_sub_months(m)
+                .zip(self.end.checked_sub_months(m)),
+            None if week => Some((self.start - Duration::days(7), self.end - Duration::days(7))),
+            None => None,
+        };
+        match shifted {
+            Some((start, end)) => Period { start, end },
+            None => {
+                let end = self.start - Duration::days(1);
+                Period {
+                    start: end - Duration::days(self.days() - 1),
+                    end,
+                }
+            }
         }
     }
 
@@ -105,17 +135,40 @@ mod tests {
         let mut e = FieldErrors::default();
         let week = parse("week", "", "", today, &mut e);
         assert_eq!((week.start, week.end), (d(2026, 11, 23), today));
+        // Monday to Thursday, against Monday to Thursday of the week before.
         assert_eq!(
             week.previous(),
             Period {
-                start: d(2026, 11, 19),
-                end: d(2026, 11, 22)
+                start: d(2026, 11, 16),
+                end: d(2026, 11, 19)
             }
         );
         let month = parse("", "", "", today, &mut e);
         assert_eq!((month.start, month.days()), (d(2026, 11, 1), 26));
-        assert_eq!(month.previous().start, d(2026, 10, 6));
-        assert_eq!(parse("year", "", "", today, &mut e).start, d(2026, 1, 1));
+        assert_eq!(
+            month.previous(),
+            Period {
+                start: d(2026, 10, 1),
+                end: d(2026, 10, 26)
+            }
+        );
+        let year = parse("year", "", "", today, &mut e);
+        assert_eq!(year.start, d(2026, 1, 1));
+        assert_eq!(
+            year.previous(),
+            Period {
+                start: d(2025, 1, 1),
+                end: d(2025, 11, 26)
+            }
+        );
+        let day = parse("today", "", "", today, &mut e);
+        assert_eq!(day.previous().start, d(2026, 11, 25));
+        // 1–31 March against 1–28 February: the day clamps to the shorter month's end.
+        let march = Period {
+            start: d(2026, 3, 1),
+            end: d(2026, 3, 31),
+        };
+        assert_eq!(march.previous().end, d(2026, 2, 28));
         assert!(e.is_empty());
         let custom = parse("custom", "2026-01-10", "2026-01-19", today, &mut e);
         assert_eq!(

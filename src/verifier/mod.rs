@@ -258,11 +258,15 @@ async fn decision(
         let d = f
             .validate(payment.amount_minor, &payment.currency)
             .map_err(Refused::Invalid)?;
-        decide::decide(conn, who, payment.public_id, &d)
+        let outcome = decide::decide(conn, who, payment.public_id, &d)?;
+        let invoice = crate::invoices::queries::summary(conn, who.org, payment.id)
+            .map_err(|e| Refused::App(e.into()))?
+            .map(|i| i.public_id);
+        Ok((outcome, invoice))
     })
     .await?;
     match result {
-        Ok(outcome) => {
+        Ok((outcome, invoice)) => {
             let message = match outcome {
                 Outcome::Verified => "Payment verified; its invoice is issued.",
                 Outcome::AwaitingSecond => {
@@ -270,7 +274,15 @@ async fn decision(
                 }
                 Outcome::Rejected => "Payment rejected; the salesperson is told why.",
             };
-            Flash::success(&ctx.session, message);
+            match invoice.filter(|_| outcome == Outcome::Verified) {
+                Some(invoice) => Flash::success_with_link(
+                    &ctx.session,
+                    message,
+                    format!("/invoices/{invoice}"),
+                    "Open the invoice",
+                ),
+                None => Flash::success(&ctx.session, message),
+            }
             Ok(see_other("/verifier"))
         }
         Err((refused, l)) => {

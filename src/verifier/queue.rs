@@ -115,6 +115,8 @@ struct QueuePage {
     seller_options: Vec<(String, String)>,
     next: Option<String>,
     first: Option<String>,
+    /// What waits for a decision across the organization, in words.
+    waiting: String,
 }
 
 pub async fn queue(
@@ -127,12 +129,12 @@ pub async fn queue(
     let currency = ctx.user.currency.map_or("USD", |c| c.code());
     let query = query.into_inner();
     let q = query.clone();
-    let (sellers, mut rows, errors) = db::run(&state.pool, move |conn| {
+    let (sellers, mut rows, errors, waiting) = db::run(&state.pool, move |conn| {
         let sellers = queries::sellers(conn, org)?;
         let mut errors = FieldErrors::default();
         let filter = q.filter(currency, &sellers, &mut errors);
         let rows = queries::queue(conn, org, &filter, PAGE_SIZE + 1)?;
-        Ok((sellers, rows, errors))
+        Ok((sellers, rows, errors, queries::waiting(conn, org)?))
     })
     .await?;
     let pages = pager::keyset(
@@ -169,6 +171,14 @@ pub async fn queue(
             seller_options,
             next: pages.next,
             first: pages.first,
+            waiting: match waiting {
+                (0, _) => "Nothing waits for a decision.".into(),
+                (n, sum) => format!(
+                    "{} for a decision, {} in all.",
+                    crate::web::count(n, "payment waits", "payments wait"),
+                    Money::new(sum, currency)
+                ),
+            },
         },
     )
 }

@@ -1,4 +1,4 @@
-//! The stylesheet and icons, compiled into the binary (one binary, nothing to deploy beside it).
+//! The stylesheet, the script (progressive enhancement only) and icons, compiled into the binary (one binary, nothing to deploy beside it).
 //! Each is served from memory in one write, under a URL that carries a hash of its content
 //! (`/static/app.1a2b3c4d5e6f.css`) with `Cache-Control: immutable`: a browser never asks for it
 //! again until a new release changes the hash. Templates link through `url`.
@@ -17,11 +17,16 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 4] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
         bytes: include_bytes!("../../static/app.css"),
+    },
+    Asset {
+        name: "app.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../static/app.js"),
     },
     Asset {
         name: "favicon.svg",

@@ -250,6 +250,17 @@ impl Ctx {
                 active: self.path.starts_with("/sales/payments"),
             });
         }
+        // Whoever records payments or sees every deal reads the invoices of what they see.
+        if self
+            .perms
+            .any(&[Permission::PaymentsRecord, Permission::DealsViewAll])
+        {
+            items.push(NavItem {
+                href: "/invoices",
+                label: "Invoices",
+                active: self.path.starts_with("/invoices"),
+            });
+        }
         if self.perms.any(&[
             Permission::DealsCreate,
             Permission::CommissionsViewAll,

@@ -24,21 +24,51 @@ use crate::error::AppError;
 pub const SESSION_KEY: &str = "csrf";
 pub const FIELD: &str = "csrf_token";
 
-/// The session's token, created on first use.
+/// The session's token as a page carries it, created on first use. Masked afresh on every
+/// page (a random pad, then the token XOR the pad), so that a compressed page never repeats the
+/// same secret bytes for a BREACH-style guess to measure; `unmask` recovers the token.
 pub fn token(session: &Session) -> String {
-    if let Ok(Some(t)) = session.get::<String>(SESSION_KEY) {
-        return t;
+    let t = match session.get::<String>(SESSION_KEY) {
+        Ok(Some(t)) => t,
+        _ => {
+            let t = hex::encode(rand::random::<[u8; 32]>());
+            let _ = session.insert(SESSION_KEY, &t);
+            t
+        }
+    };
+    mask(&t)
+}
+
+fn mask(token: &str) -> String {
+    let pad = rand::random::<[u8; 32]>();
+    let masked: Vec<u8> = token
+        .as_bytes()
+        .iter()
+        .zip(pad.iter().cycle())
+        .map(|(t, p)| t ^ p)
+        .collect();
+    format!("{}{}", hex::encode(pad), hex::encode(masked))
+}
+
+/// The session's token from a masked one (`None` when it is not one).
+fn unmask(sent: &str) -> Option<String> {
+    let bytes = hex::decode(sent).ok()?;
+    if bytes.len() <= 32 {
+        return None;
     }
-    let t = hex::encode(rand::random::<[u8; 32]>());
-    let _ = session.insert(SESSION_KEY, &t);
-    t
+    let (pad, masked) = bytes.split_at(32);
+    let token: Vec<u8> = masked
+        .iter()
+        .zip(pad.iter().cycle())
+        .map(|(m, p)| m ^ p)
+        .collect();
+    String::from_utf8(token).ok()
 }
 
 /// A fresh token, after sign-in, so that a token seen before sign-in is worthless after it.
-pub fn rotate(session: &Session) -> String {
+pub fn rotate(session: &Session) {
     let t = hex::encode(rand::random::<[u8; 32]>());
     let _ = session.insert(SESSION_KEY, &t);
-    t
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -141,10 +171,32 @@ pub async fn guard<B: MessageBody + 'static>(
         req.set_payload(Payload::from(body));
     }
     match (expected, provided) {
-        (Some(e), Some(p)) if constant_time_eq(e.as_bytes(), p.as_bytes()) => next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body),
+        (Some(e), Some(p))
+            if unmask(&p).is_some_and(|p| constant_time_eq(e.as_bytes(), p.as_bytes())) =>
+        {
+            next.call(req)
+                .await
+                .map(ServiceResponse::map_into_left_body)
+        }
         _ => Ok(req.error_response(AppError::Csrf).map_into_right_body()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_masked_token_differs_every_time_and_unmasks_to_the_token() {
+        let token = hex::encode([7u8; 32]);
+        let (a, b) = (mask(&token), mask(&token));
+        assert_ne!(a, b);
+        assert!(!a.contains(&token));
+        assert_eq!(unmask(&a).as_deref(), Some(token.as_str()));
+        assert_eq!(unmask(&b).as_deref(), Some(token.as_str()));
+        // The bare token (as an old page carried it) or garbage is no masked token.
+        assert_ne!(unmask(&token).as_deref(), Some(token.as_str()));
+        assert_eq!(unmask("not hex"), None);
+        assert_eq!(unmask(""), None);
     }
 }

@@ -10,6 +10,9 @@ pub struct Flash {
     /// "success" or "error"; used as a CSS class.
     pub kind: String,
     pub message: String,
+    /// Where the work goes on from here: (href, words), shown after the message.
+    #[serde(default)]
+    pub link: Option<(String, String)>,
 }
 
 impl Flash {
@@ -17,8 +20,24 @@ impl Flash {
         let flash = Flash {
             kind: "success".into(),
             message: message.into(),
+            link: None,
         };
         // A flash that cannot be stored is only a lost notice; the action itself succeeded.
+        let _ = session.insert(KEY, flash);
+    }
+
+    /// A success with a link to where the work goes on (an approved payment's invoice).
+    pub fn success_with_link(
+        session: &Session,
+        message: impl Into<String>,
+        href: String,
+        words: &str,
+    ) {
+        let flash = Flash {
+            kind: "success".into(),
+            message: message.into(),
+            link: Some((href, words.to_string())),
+        };
         let _ = session.insert(KEY, flash);
     }
 
@@ -27,6 +46,7 @@ impl Flash {
         let flash = Flash {
             kind: "error".into(),
             message: message.into(),
+            link: None,
         };
         let _ = session.insert(KEY, flash);
     }

@@ -321,7 +321,7 @@ dual!(
         assert_eq!((made, refused.len()), (3, 5));
         for r in refused {
             assert!(
-                strip_tags(&r.body).contains("Only 0 device of Edge Router R1 are left"),
+                strip_tags(&r.body).contains("Edge Router R1 is out of stock"),
                 "{}",
                 strip_tags(&r.body)
             );

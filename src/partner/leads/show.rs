@@ -111,9 +111,18 @@ impl ShowPage {
     fn build(
         ctx: Ctx,
         read: Read,
-        (move_form, activity_form, note_form): (MoveForm, ActivityForm, NoteForm),
+        (mut move_form, activity_form, note_form): (MoveForm, ActivityForm, NoteForm),
         errors: FieldErrors,
     ) -> Self {
+        // The move proposed is the pipeline's next step, never a step back.
+        if move_form.to.is_empty() {
+            move_form.to = read
+                .lead
+                .status
+                .next()
+                .map(|s| s.code().to_string())
+                .unwrap_or_default();
+        }
         let Read {
             lead,
             channel: (partner, distributor),

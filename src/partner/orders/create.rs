@@ -289,11 +289,35 @@ impl Quote<'_> {
 }
 
 fn short_words(short: &stock::Short) -> String {
+    if short.left <= 0 {
+        return format!(
+            "{} is out of stock; take it off the order or wait for new stock.",
+            short.product
+        );
+    }
     format!(
-        "Only {} {} of {} {} left; lower the quantity or split the order.",
+        "Only {} of {} {} left; lower the quantity or split the order.",
         short.left,
-        short.unit,
         short.product,
         if short.left == 1 { "is" } else { "are" }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_left_is_said_as_it_is() {
+        let short = |left| stock::Short {
+            product: "Router".into(),
+            left,
+        };
+        assert_eq!(
+            short_words(&short(0)),
+            "Router is out of stock; take it off the order or wait for new stock."
+        );
+        assert!(short_words(&short(1)).starts_with("Only 1 of Router is left"));
+        assert!(short_words(&short(3)).starts_with("Only 3 of Router are left"));
+    }
 }

@@ -11,7 +11,6 @@ use crate::web::OrgScope;
 /// Why stock refused an item: the product and what is left.
 pub struct Short {
     pub product: String,
-    pub unit: String,
     pub left: i32,
 }
 
@@ -40,24 +39,15 @@ pub fn take_stock(
     if taken == 1 {
         return Ok(Ok(()));
     }
-    let (track, left, product, unit): (bool, i32, String, String) = products::table
+    let (track, left, product): (bool, i32, String) = products::table
         .find(product_id)
         .filter(products::organization_id.eq(org.id()))
-        .select((
-            products::track_stock,
-            products::stock,
-            products::name,
-            products::unit,
-        ))
+        .select((products::track_stock, products::stock, products::name))
         .first(conn)?;
     if !track {
         return Ok(Ok(()));
     }
-    Ok(Err(Short {
-        product,
-        unit,
-        left,
-    }))
+    Ok(Err(Short { product, left }))
 }
 
 /// Gives a cancelled order's units back to the products that track stock.

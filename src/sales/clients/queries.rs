@@ -62,6 +62,22 @@ impl ClientRecord {
     pub fn stars(&self) -> Option<String> {
         stars(self.satisfaction_rating)
     }
+
+    /// The phone number as a `tel:` link dials it: a leading `+` and the digits, no spaces or
+    /// dashes (which make the link invalid). `None` when there are no digits to dial.
+    pub fn tel(&self) -> Option<String> {
+        let phone = self.phone.as_deref()?;
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        if digits.is_empty() {
+            return None;
+        }
+        let plus = if phone.trim_start().starts_with('+') {
+            "+"
+        } else {
+            ""
+        };
+        Some(format!("tel:{plus}{digits}"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -70,8 +70,9 @@ struct DashboardPage {
     heading: String,
     range: String,
     figures: Vec<Figure>,
-    /// Verified this month against the monthly target: (verified, target, percent).
-    target: Option<(Money, Money, i64)>,
+    /// Verified this month against the monthly target: (verified, target, percent, the bar's
+    /// tenths, at most 10).
+    target: Option<(Money, Money, i64, i64)>,
     open_deals: i64,
     outstanding: Money,
     waiting: i64,
@@ -172,8 +173,9 @@ fn build(
         figure("Rejected", now.rejected, before.rejected),
     ];
     let target = l.target.filter(|t| *t > 0).map(|t| {
-        let percent = (this_month * 100 / t).clamp(0, 100);
-        (m(this_month), m(t), percent)
+        // Said as it is (120 % of the target), drawn as at most a full bar.
+        let percent = (this_month * 100 / t).max(0);
+        (m(this_month), m(t), percent, percent.min(100) / 10)
     });
     let heading = match (&l.looking_at, l.sees_everyone) {
         (Some(name), _) => format!("Sales of {name}"),
