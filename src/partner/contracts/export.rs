@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::{ListQuery, queries, status_label};
+use super::{ListQuery, queries, status_now};
 use crate::AppState;
 use crate::db;
 use crate::domain::money::{currency_exponent, minor_to_input};
@@ -44,7 +44,7 @@ pub async fn export(
             |r| {
                 vec![
                     r.contract_number.clone(),
-                    status_label(r.status, r.expiration_date).to_string(),
+                    status_now(r.status, r.expiration_date).label().to_string(),
                     cell(r.partner.as_deref().unwrap_or_default()),
                     minor_to_input(r.total_value_minor, currency_exponent(&r.currency)),
                     r.currency.clone(),

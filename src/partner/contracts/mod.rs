@@ -48,9 +48,9 @@ pub const VIEWS: [(&str, &str); 4] = [
     ("all", "All"),
 ];
 
-/// The words of a stored status as read now (an active contract past its date is expired).
-pub fn status_label(status: ContractStatus, expiration: chrono::NaiveDateTime) -> &'static str {
-    effective(status, expiration, now()).label()
+/// A stored status as read now (an active contract past its date is expired).
+pub fn status_now(status: ContractStatus, expiration: chrono::NaiveDateTime) -> ContractStatus {
+    effective(status, expiration, now())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -90,7 +90,7 @@ impl ListQuery {
 
 pub struct ListRow {
     pub row: ContractRow,
-    pub status: &'static str,
+    pub status: ContractStatus,
     pub value: Money,
     pub starts: When,
     pub ends: When,
@@ -143,7 +143,7 @@ async fn list(
     let rows = rows
         .into_iter()
         .map(|row| ListRow {
-            status: status_label(row.status, row.expiration_date),
+            status: status_now(row.status, row.expiration_date),
             value: Money::new(row.total_value_minor, &row.currency),
             starts: ctx.local_time(Some(row.activation_date)),
             ends: ctx.local_time(Some(row.expiration_date)),
@@ -167,7 +167,7 @@ async fn list(
 struct ShowPage {
     ctx: Ctx,
     contract: ContractRecord,
-    status: &'static str,
+    status: ContractStatus,
     value: Money,
     starts: When,
     ends: When,
@@ -221,7 +221,7 @@ async fn show_page(
             form,
             errors,
             outcome_options,
-            status: status_label(contract.status, contract.expiration_date),
+            status: now_status,
             value: Money::new(contract.total_value_minor, &contract.currency),
             starts: ctx.local_time(Some(contract.activation_date)),
             ends: ctx.local_time(Some(contract.expiration_date)),
