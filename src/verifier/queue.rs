@@ -129,38 +129,62 @@ pub async fn queue(
     let currency = ctx.user.currency.map_or("USD", |c| c.code());
     let query = query.into_inner();
     let q = query.clone();
-    let (sellers, mut rows, errors, waiting) = db::run(&state.pool, move |conn| {
+    let read = db::run(&state.pool, move |conn| {
         let sellers = queries::sellers(conn, org)?;
         let mut errors = FieldErrors::default();
         let filter = q.filter(currency, &sellers, &mut errors);
-        let rows = queries::queue(conn, org, &filter, PAGE_SIZE + 1)?;
-        Ok((sellers, rows, errors, queries::waiting(conn, org)?))
+        Ok(Read {
+            rows: queries::queue(conn, org, &filter, PAGE_SIZE + 1)?,
+            waiting: queries::waiting(conn, org)?,
+            sellers,
+            errors,
+        })
     })
     .await?;
-    let pages = pager::keyset(
-        "/verifier",
-        &query,
-        &query.after,
-        &mut rows,
-        PAGE_SIZE as usize,
-        |r| r.public_id.to_string(),
-    );
-    let rows = rows
-        .into_iter()
-        .map(|row| Row {
-            amount: Money::new(row.amount_minor, &row.currency),
-            seller: format!("{} {}", row.seller_first, row.seller_last),
-            arrived: ctx.local_time(Some(row.created_at)),
-            awaiting_second: row.status == PaymentStatus::Pending && row.first_approver.is_some(),
-            row,
-        })
-        .collect();
-    let method_options = choices::any_of::<PaymentMethod>("Any method");
-    let mut seller_options = vec![(String::new(), "Anyone".to_string())];
-    seller_options.extend(sellers.into_iter().map(|(_, p, n)| (p.to_string(), n)));
-    render_status(
-        errors.status(),
-        &QueuePage {
+    let page = QueuePage::build(ctx, query, read, currency);
+    render_status(page.errors.status(), &page)
+}
+
+/// What the queue reads: a page of rows (one more, to know of a next page), the sellers to
+/// filter by, the filter's errors, and what waits across the organization (payments, sum).
+struct Read {
+    rows: Vec<QueueRow>,
+    sellers: Vec<(i64, PublicId, String)>,
+    errors: FieldErrors,
+    waiting: (i64, i64),
+}
+
+impl QueuePage {
+    fn build(ctx: Ctx, query: QueueQuery, read: Read, currency: &'static str) -> Self {
+        let Read {
+            mut rows,
+            sellers,
+            errors,
+            waiting,
+        } = read;
+        let pages = pager::keyset(
+            "/verifier",
+            &query,
+            &query.after,
+            &mut rows,
+            PAGE_SIZE as usize,
+            |r| r.public_id.to_string(),
+        );
+        let rows = rows
+            .into_iter()
+            .map(|row| Row {
+                amount: Money::new(row.amount_minor, &row.currency),
+                seller: format!("{} {}", row.seller_first, row.seller_last),
+                arrived: ctx.local_time(Some(row.created_at)),
+                awaiting_second: row.status == PaymentStatus::Pending
+                    && row.first_approver.is_some(),
+                row,
+            })
+            .collect();
+        let method_options = choices::any_of::<PaymentMethod>("Any method");
+        let mut seller_options = vec![(String::new(), "Anyone".to_string())];
+        seller_options.extend(sellers.into_iter().map(|(_, p, n)| (p.to_string(), n)));
+        QueuePage {
             ctx,
             query,
             errors,
@@ -179,6 +203,6 @@ pub async fn queue(
                     Money::new(sum, currency)
                 ),
             },
-        },
-    )
+        }
+    }
 }

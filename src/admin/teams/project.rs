@@ -281,35 +281,47 @@ pub(super) async fn update_project(
     let (actor, pid, ppublic) = (ctx.actor(), p.id, p.public_id);
     db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
-            let Some((before, after)) = changes.clone() else {
-                return Ok::<_, AppError>(());
-            };
-            diesel::update(
-                projects::table
-                    .find(pid)
-                    .filter(projects::organization_id.eq(scope.id())),
-            )
-            .set((
-                projects::name.eq(&v.name),
-                projects::description.eq(&v.description),
-                projects::status.eq(v.status),
-                projects::start_date.eq(v.start),
-                projects::end_date.eq(v.end),
-                projects::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::UPDATE, "project")
-                    .entity(ppublic)
-                    .old(before)
-                    .new_values(after),
-            )?;
-            Ok(())
+            save_project(conn, scope, &actor, (pid, ppublic), &v, changes.clone())
         })
     })
     .await?;
     Flash::success(&ctx.session, "The project is saved.");
     Ok(see_other(&format!("/admin/teams/{}", team.public_id)))
+}
+
+/// Saves a project's edit within the organization, audited; nothing when nothing changed.
+fn save_project(
+    conn: &mut AnyConnection,
+    scope: OrgScope,
+    actor: &audit::Actor,
+    (pid, ppublic): (i64, PublicId),
+    v: &ValidProject,
+    changes: Option<(Value, Value)>,
+) -> Result<(), AppError> {
+    let Some((before, after)) = changes else {
+        return Ok(());
+    };
+    diesel::update(
+        projects::table
+            .find(pid)
+            .filter(projects::organization_id.eq(scope.id())),
+    )
+    .set((
+        projects::name.eq(&v.name),
+        projects::description.eq(&v.description),
+        projects::status.eq(v.status),
+        projects::start_date.eq(v.start),
+        projects::end_date.eq(v.end),
+        projects::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(scope.id()), actions::UPDATE, "project")
+            .entity(ppublic)
+            .old(before)
+            .new_values(after),
+    )?;
+    Ok(())
 }
