@@ -91,6 +91,8 @@ for who in partner distributor admin; do
   measure "$who" "$cookie" "/partner/orders"
   measure "$who" "$cookie" "/partner/contracts"
   measure "$who" "$cookie" "/partner/contracts?view=expiring"
+  measure "$who" "$cookie" "/partner/contracts?q=no+such+partner"
+  measure "$who" "$cookie" "/partner/contracts?dir=desc&size=100"
 done
 measure partner "$partner" "/partner/leads?status=qualified&q=company+1"
 measure admin "$admin" "/partner/leads?after=$deep"

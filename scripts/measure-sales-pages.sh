@@ -72,6 +72,10 @@ deep=$(sql "SELECT public_id FROM deals WHERE organization_id = 1 ORDER BY id DE
 deal=$(sql "SELECT d.public_id FROM deals d JOIN users u ON u.id = d.created_by_id WHERE u.email = 'sales@demo.test' ORDER BY d.id DESC LIMIT 1")
 pending=$(sql "SELECT public_id FROM payments WHERE organization_id = 1 AND status = 'pending' ORDER BY id DESC LIMIT 1")
 invoice=$(sql "SELECT public_id FROM invoices WHERE organization_id = 1 ORDER BY id DESC LIMIT 1 OFFSET 1000")
+# What a person types into a search box: a client's whole name, a deal's and a payment's number.
+client_name=$(sql "SELECT c.name FROM clients c JOIN deals d ON d.client_id = c.id WHERE c.organization_id = 1 AND c.name LIKE 'Load Client%' ORDER BY d.id DESC LIMIT 1" | sed 's/ /+/g')
+deal_number=$(sql "SELECT deal_number FROM deals WHERE organization_id = 1 ORDER BY id DESC LIMIT 1 OFFSET 30000")
+txn=$(sql "SELECT p.transaction_number FROM payments p JOIN users u ON u.id = p.created_by_id WHERE u.email = 'sales@demo.test' ORDER BY p.id DESC LIMIT 1 OFFSET 5000")
 
 printf "%-12s %-58s %6s %10s %9s %9s %12s\n" who page status "req/s" p50 p99 "alone, p50"
 measure() {
@@ -90,15 +94,28 @@ for who in manager seller; do
   measure "$who" "$cookie" "/sales/deals"
   measure "$who" "$cookie" "/sales/deals?status=in_progress&min=1000&sort=amount"
   measure "$who" "$cookie" "/sales/deals?after=$deep"
+  measure "$who" "$cookie" "/sales/deals?q=$client_name"
+  measure "$who" "$cookie" "/sales/deals?q=$deal_number"
+  measure "$who" "$cookie" "/sales/deals?q=no+such+client"
+  measure "$who" "$cookie" "/sales/deals?sort=date&dir=asc"
+  measure "$who" "$cookie" "/sales/deals?sort=amount&dir=asc&size=200"
   measure "$who" "$cookie" "/sales/clients"
   measure "$who" "$cookie" "/sales/deals/$deal"
   measure "$who" "$cookie" "/sales"
   measure "$who" "$cookie" "/sales/payments"
   measure "$who" "$cookie" "/sales/calls"
+  measure "$who" "$cookie" "/sales/calls?q=$client_name&dir=asc"
   measure "$who" "$cookie" "/commissions"
 done
 measure verifier "$verifier" "/verifier"
 measure verifier "$verifier" "/verifier?status=verified&method=cash"
+measure verifier "$verifier" "/verifier?q=$client_name"
+measure verifier "$verifier" "/verifier?q=$deal_number&status=verified"
+measure verifier "$verifier" "/verifier?sort=amount"
+measure verifier "$verifier" "/verifier?status=verified&sort=date&dir=desc"
+measure seller "$seller" "/sales/payments?q=$txn"
+measure seller "$seller" "/sales/payments?q=$client_name"
+measure seller "$seller" "/sales/payments?sort=amount&dir=asc"
 measure verifier "$verifier" "/verifier/payments/$pending"
 measure verifier "$verifier" "/invoices"
 measure verifier "$verifier" "/invoices?status=issued"

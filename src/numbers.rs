@@ -11,6 +11,7 @@ use diesel::sql_types::{BigInt, Text};
 use crate::db::AnyConnection;
 use crate::schema::number_sequences;
 use crate::web::OrgScope;
+use crate::web::listing::Search;
 
 /// A kind of numbered record: its sequence key, prefix and zero-padded width.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +48,19 @@ pub const CONTRACT: Kind = Kind {
 impl Kind {
     pub fn format(self, n: i64) -> String {
         format!("{}{:0width$}", self.prefix, n, width = self.width)
+    }
+
+    /// The numbers of this kind a list's search can mean: the term in capitals, and the number
+    /// its digits make written the way this kind writes it ("42" or "dlid42": "DLID0042").
+    pub fn meant_by(self, search: &Search) -> Vec<String> {
+        let mut found = vec![search.upper().to_string()];
+        if let Some(n) = search.number_after(self.prefix) {
+            let formatted = self.format(n);
+            if !found.contains(&formatted) {
+                found.push(formatted);
+            }
+        }
+        found
     }
 }
 
@@ -102,6 +116,19 @@ pub fn next(conn: &mut AnyConnection, org: OrgScope, kind: Kind) -> QueryResult<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_means_the_number_its_digits_make_in_the_kind() {
+        let meant = |q: &str, kind: Kind| {
+            Search::parse(q)
+                .map(|s| kind.meant_by(&s))
+                .unwrap_or_default()
+        };
+        assert_eq!(meant(" 42 ", DEAL), ["42", "DLID0042"]);
+        assert_eq!(meant("dlid42", DEAL), ["DLID42", "DLID0042"]);
+        assert_eq!(meant("DLID0042", PAYMENT), ["DLID0042"]);
+        assert_eq!(meant("txn000042", PAYMENT), ["TXN000042"]);
+    }
 
     #[test]
     fn numbers_are_prefixed_and_padded() {

@@ -101,10 +101,7 @@ struct Data {
 impl Data {
     fn read(conn: &mut AnyConnection, org: OrgScope, current: &Period) -> QueryResult<Self> {
         let previous = current.previous();
-        let pending = Filter {
-            status: PaymentStatus::Pending,
-            ..Filter::default()
-        };
+        let pending = Filter::pending();
         Ok(Self {
             rows: rollup::days(conn, org.id(), previous.start, current.end)?,
             waits: rollup::waits(conn, org.id(), current.start, current.end)?,

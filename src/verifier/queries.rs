@@ -6,15 +6,43 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId};
+use crate::domain::money::convert;
 use crate::domain::{PaymentMethod, PaymentStatus};
-use crate::sales::payments::queries::PaymentRecord;
+use crate::sales::payments::queries::{PaymentRecord, PaymentSearch, searched};
 use crate::schema::{
     clients, deals, organizations, payment_approvals, payments, sales_owner_stats, users,
 };
 use crate::web::OrgScope;
+use crate::web::listing::{COUNT_CAP, Column, Dir, Found, keyset};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Arrival,
+    PaymentDate,
+    Amount,
+}
+
+impl Sort {
+    /// The queue's sortable columns: arrival first-come first (the order decisions are owed
+    /// in), payment dates oldest first, amounts largest first.
+    pub const COLUMNS: [Column; 3] = [
+        ("", "Arrived", Dir::Asc),
+        ("date", "Paid on", Dir::Asc),
+        ("amount", "Amount", Dir::Desc),
+    ];
+
+    pub fn parse(s: &str) -> (Self, Dir) {
+        match s {
+            "date" => (Self::PaymentDate, Dir::Asc),
+            "amount" => (Self::Amount, Dir::Desc),
+            _ => (Self::Arrival, Dir::Asc),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct Filter {
+    pub search: Option<PaymentSearch>,
     pub status: PaymentStatus,
     pub method: Option<PaymentMethod>,
     /// Bounds on what the payment counts for in the organization's currency.
@@ -23,7 +51,28 @@ pub struct Filter {
     pub seller: Option<i64>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    pub sort: Sort,
+    pub dir: Dir,
     pub after: Option<PublicId>,
+}
+
+impl Filter {
+    /// What waits for a decision, first come first.
+    pub fn pending() -> Filter {
+        Filter {
+            search: None,
+            status: PaymentStatus::Pending,
+            method: None,
+            min: None,
+            max: None,
+            seller: None,
+            from: None,
+            to: None,
+            sort: Sort::Arrival,
+            dir: Dir::Asc,
+            after: None,
+        }
+    }
 }
 
 /// A row of the queue: the payment, its deal, client and salesperson, and who approved it first
@@ -45,17 +94,87 @@ pub struct QueueRow {
     pub seller_first: String,
     pub seller_last: String,
     pub first_approver: Option<i64>,
+    pub exchange_rate_e4: i64,
 }
 
-/// The queue: payments of `f.status`, oldest first (the order they arrived in), `limit` after
-/// the cursor; an index range on (organization, status, created_at).
+/// The organization's payments of `f.status` that pass the filter (not its order or cursor).
+macro_rules! matching {
+    ($org:expr, $f:expr) => {{
+        let f: &Filter = $f;
+        let org: OrgScope = $org;
+        let mut q = payments::table
+            .filter(payments::organization_id.eq(org.id()))
+            .filter(payments::status.eq(f.status))
+            .into_boxed();
+        q = searched!(q, org.id(), f.search.as_ref());
+        if let Some(m) = f.method {
+            q = q.filter(payments::method.eq(m));
+        }
+        if let Some(m) = f.min {
+            q = q.filter(payments::counted_org_minor.ge(m));
+        }
+        if let Some(m) = f.max {
+            q = q.filter(payments::counted_org_minor.le(m));
+        }
+        if let Some(s) = f.seller {
+            q = q.filter(payments::created_by_id.eq(s));
+        }
+        if let Some(d) = f.from {
+            q = q.filter(payments::payment_date.ge(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(payments::payment_date.le(d));
+        }
+        q
+    }};
+}
+
+/// How many payments pass the filter, up to the cap, with their total in the organization's
+/// currency `currency`.
+pub fn found(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    f: &Filter,
+    currency: &str,
+) -> QueryResult<Found> {
+    let rows: Vec<(i64, String, i64)> = matching!(org, f)
+        .select((
+            payments::amount_minor,
+            payments::currency,
+            payments::exchange_rate_e4,
+        ))
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    let amounts: Vec<i64> = rows
+        .iter()
+        .map(|(m, c, r)| convert(*m, c, *r, currency))
+        .collect();
+    Ok(Found::of(&amounts))
+}
+
+/// The queue: payments of `f.status` in the filter's order (by default oldest first, the order
+/// they arrived in), `limit` after the cursor; index ranges on (organization, status, …).
 pub fn queue(
     conn: &mut AnyConnection,
     org: OrgScope,
     f: &Filter,
     limit: i64,
 ) -> QueryResult<Vec<QueueRow>> {
-    let mut q = payments::table
+    let cursor: Option<(i64, NaiveDateTime, NaiveDate, i64)> = match f.after {
+        Some(after) => payments::table
+            .filter(payments::organization_id.eq(org.id()))
+            .filter(payments::public_id.eq(after))
+            .select((
+                payments::id,
+                payments::created_at,
+                payments::payment_date,
+                payments::amount_minor,
+            ))
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    let q = matching!(org, f)
         .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
         .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
         .inner_join(users::table.on(users::id.eq(payments::created_by_id)))
@@ -65,8 +184,6 @@ pub fn queue(
                 .and(payment_approvals::step.eq(1))
                 .and(payment_approvals::decision.eq("approved"))),
         )
-        .filter(payments::organization_id.eq(org.id()))
-        .filter(payments::status.eq(f.status))
         .select((
             payments::public_id,
             payments::transaction_number,
@@ -83,44 +200,32 @@ pub fn queue(
             users::first_name,
             users::last_name,
             payment_approvals::approver_id.nullable(),
-        ))
-        .into_boxed();
-    if let Some(m) = f.method {
-        q = q.filter(payments::method.eq(m));
-    }
-    if let Some(m) = f.min {
-        q = q.filter(payments::counted_org_minor.ge(m));
-    }
-    if let Some(m) = f.max {
-        q = q.filter(payments::counted_org_minor.le(m));
-    }
-    if let Some(s) = f.seller {
-        q = q.filter(payments::created_by_id.eq(s));
-    }
-    if let Some(d) = f.from {
-        q = q.filter(payments::payment_date.ge(d));
-    }
-    if let Some(d) = f.to {
-        q = q.filter(payments::payment_date.le(d));
-    }
-    if let Some(after) = f.after {
-        let cursor: Option<(NaiveDateTime, i64)> = payments::table
-            .filter(payments::organization_id.eq(org.id()))
-            .filter(payments::public_id.eq(after))
-            .select((payments::created_at, payments::id))
-            .first(conn)
-            .optional()?;
-        if let Some((at, id)) = cursor {
-            q = q.filter(
-                payments::created_at
-                    .gt(at)
-                    .or(payments::created_at.eq(at).and(payments::id.gt(id))),
-            );
-        }
-    }
-    q.order((payments::created_at, payments::id))
-        .limit(limit)
-        .load(conn)
+            payments::exchange_rate_e4,
+        ));
+    let q = match f.sort {
+        Sort::Arrival => keyset!(
+            q,
+            f.dir,
+            payments::created_at,
+            payments::id,
+            cursor.map(|c| (c.1, c.0))
+        ),
+        Sort::PaymentDate => keyset!(
+            q,
+            f.dir,
+            payments::payment_date,
+            payments::id,
+            cursor.map(|c| (c.2, c.0))
+        ),
+        Sort::Amount => keyset!(
+            q,
+            f.dir,
+            payments::amount_minor,
+            payments::id,
+            cursor.map(|c| (c.3, c.0))
+        ),
+    };
+    q.limit(limit).load(conn)
 }
 
 /// The people who recorded payments, for the salesperson filter.

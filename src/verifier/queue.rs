@@ -6,20 +6,20 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::queries::{self, Filter, QueueRow};
+use super::queries::{self, Filter, QueueRow, Sort};
 use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::domain::Money;
 use crate::domain::choices::{self, options};
-use crate::domain::money::{currency_exponent, scaled_decimal};
+use crate::domain::money::{convert, currency_exponent, scaled_decimal};
 use crate::domain::{PaymentMethod, PaymentStatus};
 use crate::error::AppError;
 use crate::permissions::Permission;
+use crate::sales::payments::queries::payment_search;
 use crate::web::dates::date;
+use crate::web::listing::{Dir, Found, Sorts, page_size, page_size_options};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
-
-const PAGE_SIZE: i64 = 50;
 
 const STATUSES: [(&str, &str); 5] = [
     ("pending", "Waiting for a decision"),
@@ -32,6 +32,8 @@ const STATUSES: [(&str, &str); 5] = [
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct QueueQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub q: String,
     pub status: String,
     pub method: String,
     pub min: String,
@@ -39,6 +41,12 @@ pub struct QueueQuery {
     pub seller: String,
     pub from: String,
     pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sort: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub dir: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub size: String,
     /// The cursor: never part of the links a page builds.
     #[serde(skip_serializing)]
     pub after: String,
@@ -70,7 +78,10 @@ impl QueueQuery {
                     .map_or(-1, |(id, _, _)| *id),
             ),
         };
+        let (sort, first) = Sort::parse(&self.sort);
         let f = Filter {
+            // Looked up in the organization: `payment_search`.
+            search: None,
             status,
             method,
             min: e.check("min", amount(&self.min)).flatten(),
@@ -78,6 +89,8 @@ impl QueueQuery {
             seller,
             from: e.check("from", date(&self.from)).flatten(),
             to: e.check("to", date(&self.to)).flatten(),
+            sort,
+            dir: Dir::parse(&self.dir, first),
             after: self.after.parse().ok(),
         };
         if let (Some(a), Some(b)) = (f.from, f.to)
@@ -91,6 +104,15 @@ impl QueueQuery {
             e.add("max", "The largest amount is below the smallest.");
         }
         f
+    }
+
+    /// The filters alone: what a column heading keeps when it changes the order.
+    fn without_order(&self) -> Self {
+        Self {
+            sort: String::new(),
+            dir: String::new(),
+            ..self.clone()
+        }
     }
 }
 
@@ -113,6 +135,13 @@ struct QueuePage {
     status_options: Vec<(String, String)>,
     method_options: Vec<(String, String)>,
     seller_options: Vec<(String, String)>,
+    sort_options: Vec<(String, String)>,
+    dir_options: Vec<(String, String)>,
+    size_options: Vec<(String, String)>,
+    sorts: Sorts,
+    found: Found,
+    page_total: Money,
+    total: Option<Money>,
     next: Option<String>,
     first: Option<String>,
     /// What waits for a decision across the organization, in words.
@@ -132,9 +161,11 @@ pub async fn queue(
     let read = db::run(&state.pool, move |conn| {
         let sellers = queries::sellers(conn, org)?;
         let mut errors = FieldErrors::default();
-        let filter = q.filter(currency, &sellers, &mut errors);
+        let mut filter = q.filter(currency, &sellers, &mut errors);
+        filter.search = payment_search(conn, org, &q.q)?;
         Ok(Read {
-            rows: queries::queue(conn, org, &filter, PAGE_SIZE + 1)?,
+            rows: queries::queue(conn, org, &filter, page_size(&q.size) + 1)?,
+            found: queries::found(conn, org, &filter, currency)?,
             waiting: queries::waiting(conn, org)?,
             sellers,
             errors,
@@ -149,6 +180,7 @@ pub async fn queue(
 /// filter by, the filter's errors, and what waits across the organization (payments, sum).
 struct Read {
     rows: Vec<QueueRow>,
+    found: Found,
     sellers: Vec<(i64, PublicId, String)>,
     errors: FieldErrors,
     waiting: (i64, i64),
@@ -158,6 +190,7 @@ impl QueuePage {
     fn build(ctx: Ctx, query: QueueQuery, read: Read, currency: &'static str) -> Self {
         let Read {
             mut rows,
+            found,
             sellers,
             errors,
             waiting,
@@ -167,9 +200,21 @@ impl QueuePage {
             &query,
             &query.after,
             &mut rows,
-            PAGE_SIZE as usize,
+            page_size(&query.size) as usize,
             |r| r.public_id.to_string(),
         );
+        let (_, first) = Sort::parse(&query.sort);
+        let sorts = Sorts::new(
+            "/verifier",
+            &query.without_order(),
+            &Sort::COLUMNS,
+            &query.sort,
+            Dir::parse(&query.dir, first),
+        );
+        let page_total = rows
+            .iter()
+            .map(|r| convert(r.amount_minor, &r.currency, r.exchange_rate_e4, currency))
+            .sum();
         let rows = rows
             .into_iter()
             .map(|row| Row {
@@ -193,6 +238,17 @@ impl QueuePage {
             status_options: options(&STATUSES),
             method_options,
             seller_options,
+            sort_options: options(&[("", "Arrival"), ("date", "Paid on"), ("amount", "Amount")]),
+            dir_options: options(&[
+                ("", "The column's usual order"),
+                ("asc", "Earliest or smallest first"),
+                ("desc", "Latest or largest first"),
+            ]),
+            size_options: page_size_options(),
+            sorts,
+            page_total: Money::new(page_total, currency),
+            total: found.total_minor.map(|t| Money::new(t, currency)),
+            found,
             next: pages.next,
             first: pages.first,
             waiting: match waiting {

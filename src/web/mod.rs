@@ -10,6 +10,7 @@ pub mod export;
 pub mod flash;
 pub mod form;
 pub mod headers;
+pub mod listing;
 pub mod pager;
 pub mod time;
 pub mod upload;

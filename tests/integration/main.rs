@@ -25,6 +25,7 @@ mod day_work;
 mod hardening;
 mod integrations;
 mod invoices;
+mod lists;
 mod mail;
 mod malformed;
 mod notification_templates;

@@ -218,8 +218,8 @@ dual!(the_migration_fills_what_the_site_keeps, |app| {
     let reverted =
         dealdesk::db::revert_migrations_after(&mut conn, "20261201000015").expect("down");
     assert_eq!(
-        reverted, 3,
-        "000016, the outbox's 000017 and the invoices' 000018"
+        reverted, 4,
+        "000016, the outbox's 000017, the invoices' 000018 and the lists' 000019"
     );
     dealdesk::db::run_migrations(&mut conn).expect("up");
     assert_eq!((count_rows(app), org_rows(app)), kept);

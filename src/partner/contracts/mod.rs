@@ -19,6 +19,7 @@ use crate::domain::{ContractStatus, choices};
 use crate::error::AppError;
 use crate::partner::choices::{PartnerOption, partner_filter, partner_options};
 use crate::partner::orders::request;
+use crate::web::listing::{Dir, Found, Search, Sorts, page_size, page_size_options};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render, render_status};
 
@@ -39,8 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-const PAGE_SIZE: i64 = 50;
-
 pub const VIEWS: [(&str, &str); 4] = [
     ("", "Active"),
     ("expiring", "Expiring within 30 days"),
@@ -56,8 +55,14 @@ pub fn status_now(status: ContractStatus, expiration: chrono::NaiveDateTime) -> 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ListQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub q: String,
     pub view: String,
     pub partner: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub dir: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub size: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub after: String,
 }
@@ -68,6 +73,7 @@ impl ListQuery {
     pub fn filter(&self, partners: &[PartnerOption]) -> ContractFilter {
         let partner: Option<PublicId> = self.partner.parse().ok();
         ContractFilter {
+            search: Search::parse(&self.q),
             view: View::parse(&self.view),
             partner: partner.map(|p| {
                 partners
@@ -76,6 +82,7 @@ impl ListQuery {
                     .map_or(-1, |(id, _, _)| *id)
             }),
             after: queries::parse_cursor(&self.after),
+            dir: Dir::parse(&self.dir, Dir::Asc),
         }
     }
 
@@ -84,6 +91,14 @@ impl ListQuery {
         Self {
             after: String::new(),
             ..self.clone()
+        }
+    }
+
+    /// The filters alone: what the "Expires" heading keeps when it turns the order round.
+    fn without_order(&self) -> Self {
+        Self {
+            dir: String::new(),
+            ..self.filters()
         }
     }
 }
@@ -104,6 +119,13 @@ struct ListPage {
     rows: Vec<ListRow>,
     view_options: Vec<(String, String)>,
     partner_options: Vec<(String, String)>,
+    dir_options: Vec<(String, String)>,
+    size_options: Vec<(String, String)>,
+    sorts: Sorts,
+    found: Found,
+    /// None when the page's values are in several currencies.
+    page_total: Option<Money>,
+    total: Option<Money>,
     next: Option<String>,
     first: Option<String>,
     export: String,
@@ -117,12 +139,15 @@ async fn list(
     let request = request(&ctx)?;
     let query = query.into_inner();
     let filter_query = query.clone();
-    let (mut rows, partners) = db::run(&state.pool, move |conn| {
+    let size = page_size(&query.size);
+    let currency = ctx.user.currency.map_or("USD", |c| c.code());
+    let (mut rows, (found, one_currency), partners) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let partners = partner_options(conn, &scope)?;
         let filter = filter_query.filter(&partners);
         Ok((
-            queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?,
+            queries::list(conn, &scope, &filter, size + 1)?,
+            queries::found(conn, &scope, &filter, currency)?,
             partners,
         ))
     })
@@ -137,9 +162,24 @@ async fn list(
         &filters,
         &query.after,
         &mut rows,
-        PAGE_SIZE as usize,
+        size as usize,
         queries::cursor_of,
     );
+    let sorts = Sorts::new(
+        "/partner/contracts",
+        &query.without_order(),
+        &[("", "Expires", Dir::Asc)],
+        "",
+        Dir::parse(&query.dir, Dir::Asc),
+    );
+    // A total in one currency only: values in several are not added up.
+    let same = one_currency && rows.iter().all(|r| r.currency == currency);
+    let page_total =
+        same.then(|| Money::new(rows.iter().map(|r| r.total_value_minor).sum(), currency));
+    let total = found
+        .total_minor
+        .filter(|_| one_currency)
+        .map(|t| Money::new(t, currency));
     let rows = rows
         .into_iter()
         .map(|row| ListRow {
@@ -156,6 +196,15 @@ async fn list(
         rows,
         view_options: options(&VIEWS),
         partner_options: partner_filter(partners),
+        dir_options: options(&[
+            ("", "Soonest to expire first"),
+            ("desc", "Latest to expire first"),
+        ]),
+        size_options: page_size_options(),
+        sorts,
+        found,
+        page_total,
+        total,
         next: pages.next,
         first: pages.first,
         export,

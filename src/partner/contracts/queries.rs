@@ -7,13 +7,14 @@ use chrono::{Months, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::channel;
-use crate::db::{AnyConnection, PublicId, now};
+use crate::db::{AnyConnection, PublicId, contains, now};
 use crate::domain::ContractStatus;
 use crate::numbers;
 use crate::partner::counts::{self, Kind, Place};
 use crate::partner::orders::queries::{OrderRecord, items};
 use crate::partner::scope::ChannelScope;
 use crate::schema::{contracts, orders, partners};
+use crate::web::listing::{COUNT_CAP, Dir, Found, Search, keyset};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contracts)]
@@ -171,51 +172,85 @@ pub struct ContractRow {
 }
 
 pub struct ContractFilter {
+    pub search: Option<Search>,
     pub view: View,
     pub partner: Option<i64>,
     /// Keyset cursor: (expiration, id) of the last row of the previous page.
     pub after: Option<(NaiveDateTime, i64)>,
+    /// Soonest to expire first (`Asc`) or latest first.
+    pub dir: Dir,
 }
 
-/// A page of contracts by expiration (soonest first), `limit` after the cursor. Active means
-/// stored active and not yet past its date; expiring, active and ending within 30 days; expired,
-/// stored expired or active past its date.
+/// The scope's contracts that pass the filter (not its order or cursor). A search matches the
+/// contract's number whole ("CTR-000042", or "42") or a part of its partner's name.
+macro_rules! matching {
+    ($scope:expr, $f:expr) => {{
+        let f: &ContractFilter = $f;
+        let t = now();
+        let mut q = scoped!($scope);
+        if let Some(s) = &f.search {
+            let named = partners::table
+                .filter(partners::organization_id.eq($scope.org().id()))
+                .filter(contains(partners::name, s.contains.clone()))
+                .select(partners::id.nullable());
+            q = q.filter(
+                contracts::contract_number
+                    .eq_any(numbers::CONTRACT.meant_by(s))
+                    .or(contracts::partner_id.eq_any(named)),
+            );
+        }
+        q = match f.view {
+            View::Active => q
+                .filter(contracts::status.eq(ContractStatus::Active))
+                .filter(contracts::expiration_date.gt(t)),
+            View::Expiring => q
+                .filter(contracts::status.eq(ContractStatus::Active))
+                .filter(contracts::expiration_date.gt(t))
+                .filter(contracts::expiration_date.le(t + chrono::Duration::days(30))),
+            View::Expired => q.filter(
+                contracts::status
+                    .eq(ContractStatus::Expired)
+                    .or(contracts::status
+                        .eq(ContractStatus::Active)
+                        .and(contracts::expiration_date.le(t))),
+            ),
+            View::All => q,
+        };
+        if let Some(p) = f.partner {
+            q = q.filter(contracts::partner_id.eq(p));
+        }
+        q
+    }};
+}
+
+/// How many of the scope's contracts pass the filter, up to the cap, with their total value
+/// when they were all counted and share one currency (`currency`, the organization's).
+pub fn found(
+    conn: &mut AnyConnection,
+    scope: &ChannelScope,
+    f: &ContractFilter,
+    currency: &str,
+) -> QueryResult<(Found, bool)> {
+    let rows: Vec<(i64, String)> = matching!(scope, f)
+        .select((contracts::total_value_minor, contracts::currency))
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    let one_currency = rows.iter().all(|(_, c)| c == currency);
+    let values: Vec<i64> = rows.iter().map(|(v, _)| *v).collect();
+    Ok((Found::of(&values), one_currency))
+}
+
+/// A page of contracts by expiration (soonest first, or latest with `Dir::Desc`), `limit` after
+/// the cursor. Active means stored active and not yet past its date; expiring, active and
+/// ending within 30 days; expired, stored expired or active past its date.
 pub fn list(
     conn: &mut AnyConnection,
     scope: &ChannelScope,
     f: &ContractFilter,
     limit: i64,
 ) -> QueryResult<Vec<ContractRow>> {
-    let t = now();
-    let mut q = scoped!(scope);
-    q = match f.view {
-        View::Active => q
-            .filter(contracts::status.eq(ContractStatus::Active))
-            .filter(contracts::expiration_date.gt(t)),
-        View::Expiring => q
-            .filter(contracts::status.eq(ContractStatus::Active))
-            .filter(contracts::expiration_date.gt(t))
-            .filter(contracts::expiration_date.le(t + chrono::Duration::days(30))),
-        View::Expired => q.filter(
-            contracts::status
-                .eq(ContractStatus::Expired)
-                .or(contracts::status
-                    .eq(ContractStatus::Active)
-                    .and(contracts::expiration_date.le(t))),
-        ),
-        View::All => q,
-    };
-    if let Some(p) = f.partner {
-        q = q.filter(contracts::partner_id.eq(p));
-    }
-    if let Some((at, id)) = f.after {
-        q = q.filter(
-            contracts::expiration_date
-                .gt(at)
-                .or(contracts::expiration_date.eq(at).and(contracts::id.gt(id))),
-        );
-    }
-    q.left_join(partners::table.on(partners::id.nullable().eq(contracts::partner_id)))
+    let q = matching!(scope, f)
+        .left_join(partners::table.on(partners::id.nullable().eq(contracts::partner_id)))
         .select((
             contracts::id,
             contracts::public_id,
@@ -226,10 +261,9 @@ pub fn list(
             contracts::total_value_minor,
             contracts::currency,
             partners::name.nullable(),
-        ))
-        .order((contracts::expiration_date, contracts::id))
-        .limit(limit)
-        .load(conn)
+        ));
+    let q = keyset!(q, f.dir, contracts::expiration_date, contracts::id, f.after);
+    q.limit(limit).load(conn)
 }
 
 pub fn find(

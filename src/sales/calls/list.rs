@@ -11,20 +11,24 @@ use super::form::when_local;
 use super::metrics::{self, Metrics};
 use super::queries::{self, CallRow, Filter, Tally};
 use super::rollup;
-use super::{PAGE_SIZE, scope_request};
+use super::scope_request;
 use crate::AppState;
 use crate::db::{self, AnyConnection};
+use crate::domain::choices::options;
 use crate::domain::{CallOutcome, CallStatus, CallType, choices};
 use crate::error::AppError;
 use crate::sales::choices::{Owner, owner_choices};
 use crate::scope::RecordScope;
 use crate::web::dates::{date, local_days};
+use crate::web::listing::{Dir, Found, Search, Sorts, page_size, page_size_options};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ListQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub q: String,
     pub from: String,
     pub to: String,
     pub call_type: String,
@@ -32,7 +36,28 @@ pub struct ListQuery {
     pub outcome: String,
     pub user: String,
     #[serde(skip_serializing_if = "String::is_empty")]
+    pub dir: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub size: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub after: String,
+}
+
+impl ListQuery {
+    fn without_cursor(&self) -> Self {
+        Self {
+            after: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The filters alone: what the "When" heading keeps when it turns the order round.
+    fn without_order(&self) -> Self {
+        Self {
+            dir: String::new(),
+            ..self.without_cursor()
+        }
+    }
 }
 
 pub struct ListRow {
@@ -53,6 +78,10 @@ struct ListPage {
     type_options: Vec<(String, String)>,
     status_options: Vec<(String, String)>,
     outcome_options: Vec<(String, String)>,
+    dir_options: Vec<(String, String)>,
+    size_options: Vec<(String, String)>,
+    sorts: Sorts,
+    found: Found,
     next: Option<String>,
     first: Option<String>,
 }
@@ -71,16 +100,18 @@ pub(super) async fn list(
     };
     let filter = filter_of(&query, from, to, &mut errors);
     let user = query.user.clone();
-    let (rows, owners, metrics) = db::run(&state.pool, move |conn| {
+    let size = page_size(&query.size);
+    let (rows, found, owners, metrics) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let owners = owner_choices(conn, &scope)?;
         let filter = Filter {
             user: chosen_owner(&owners, &user),
             ..filter
         };
-        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
+        let rows = queries::list(conn, &scope, &filter, size + 1)?;
+        let found = queries::found(conn, &scope, &filter)?;
         let metrics = load_metrics(conn, &scope, from, to)?;
-        Ok((rows, owners, metrics))
+        Ok((rows, found, owners, metrics))
     })
     .await?;
     let range = format!(
@@ -88,7 +119,7 @@ pub(super) async fn list(
         from_day.format("%d %b %Y"),
         to_day.format("%d %b %Y")
     );
-    let page = ListPage::build(ctx, query, errors, range, rows, owners, metrics);
+    let page = ListPage::build(ctx, query, errors, range, (rows, found), owners, metrics);
     render_status(page.errors.status(), &page)
 }
 
@@ -131,6 +162,8 @@ fn filter_of(
             .check("outcome", choices::pick::<CallOutcome>(&query.outcome))
             .flatten(),
         user: None,
+        search: Search::parse(&query.q),
+        dir: Some(Dir::parse(&query.dir, Dir::Desc)),
         after: query.after.parse().ok(),
     }
 }
@@ -152,21 +185,24 @@ impl ListPage {
         query: ListQuery,
         errors: FieldErrors,
         range: String,
-        mut rows: Vec<CallRow>,
+        (mut rows, found): (Vec<CallRow>, Found),
         owners: Vec<Owner>,
         metrics: Metrics,
     ) -> Self {
-        let filters = ListQuery {
-            after: String::new(),
-            ..query.clone()
-        };
         let pages = pager::keyset(
             "/sales/calls",
-            &filters,
+            &query.without_cursor(),
             &query.after,
             &mut rows,
-            PAGE_SIZE as usize,
+            page_size(&query.size) as usize,
             |r| r.public_id.to_string(),
+        );
+        let sorts = Sorts::new(
+            "/sales/calls",
+            &query.without_order(),
+            &[("", "When", Dir::Desc)],
+            "",
+            Dir::parse(&query.dir, Dir::Desc),
         );
         let tz = ctx.timezone();
         let rows = rows
@@ -188,6 +224,10 @@ impl ListPage {
             type_options: choices::any_of::<CallType>("Any type"),
             status_options: choices::any_of::<CallStatus>("Any status"),
             outcome_options: choices::any_of::<CallOutcome>("Any outcome"),
+            dir_options: options(&[("", "Latest first"), ("asc", "Earliest first")]),
+            size_options: page_size_options(),
+            sorts,
+            found,
             next: pages.next,
             first: pages.first,
         }

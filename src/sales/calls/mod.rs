@@ -29,8 +29,6 @@ use crate::scope::{RecordScope, ScopeRequest};
 use crate::web::dates::datetime_input;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
-const PAGE_SIZE: i64 = 50;
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sales/calls", web::get().to(list::list))
         .route("/sales/calls", web::post().to(create))

@@ -4,10 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{AnyConnection, PublicId, now};
+use crate::db::{AnyConnection, PublicId, contains, now};
 use crate::domain::{CallOutcome, CallStatus, CallType};
 use crate::schema::{calls, clients, loss_reasons, teams, users};
 use crate::scope::RecordScope;
+use crate::web::listing::{COUNT_CAP, Dir, Found, Search, keyset};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = calls)]
@@ -95,6 +96,7 @@ macro_rules! scoped {
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    pub search: Option<Search>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub call_type: Option<CallType>,
@@ -102,7 +104,65 @@ pub struct Filter {
     pub outcome: Option<CallOutcome>,
     /// A user of the scope; -1 for one it does not hold (no rows).
     pub user: Option<i64>,
+    /// None: latest first.
+    pub dir: Option<Dir>,
     pub after: Option<PublicId>,
+}
+
+/// The scope's calls that pass the filter (not its order or cursor). A search matches a part
+/// of the name, e-mail or phone of who was called, or of their client's name; the time range
+/// (30 days unless asked) bounds what is read.
+macro_rules! matching {
+    ($scope:expr, $f:expr) => {{
+        let f: &Filter = $f;
+        let mut q = scoped!($scope);
+        if let Some(s) = &f.search {
+            let named = clients::table
+                .filter(clients::organization_id.eq($scope.org().id()))
+                .filter(contains(clients::name, s.contains.clone()))
+                .select(clients::id.nullable());
+            q = q.filter(
+                contains(calls::prospect_name, s.contains.clone())
+                    .or(contains(
+                        calls::prospect_email.assume_not_null(),
+                        s.contains.clone(),
+                    ))
+                    .or(contains(
+                        calls::prospect_phone.assume_not_null(),
+                        s.contains.clone(),
+                    ))
+                    .or(calls::client_id.eq_any(named)),
+            );
+        }
+        if let Some(t) = f.from {
+            q = q.filter(calls::completed_at.ge(t));
+        }
+        if let Some(t) = f.to {
+            q = q.filter(calls::completed_at.lt(t));
+        }
+        if let Some(v) = f.call_type {
+            q = q.filter(calls::call_type.eq(v));
+        }
+        if let Some(v) = f.status {
+            q = q.filter(calls::status.eq(v));
+        }
+        if let Some(v) = f.outcome {
+            q = q.filter(calls::outcome.eq(v));
+        }
+        if let Some(u) = f.user {
+            q = q.filter(calls::user_id.eq(u));
+        }
+        q
+    }};
+}
+
+/// How many of the scope's calls pass the filter, up to the cap.
+pub fn found(conn: &mut AnyConnection, scope: &RecordScope, f: &Filter) -> QueryResult<Found> {
+    let ids: Vec<i64> = matching!(scope, f)
+        .select(calls::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    Ok(Found::rows(ids.len()))
 }
 
 /// One page of calls, newest first (by id: the order they were logged), after the cursor.
@@ -112,47 +172,29 @@ pub fn list(
     f: &Filter,
     limit: i64,
 ) -> QueryResult<Vec<CallRow>> {
-    let mut q = scoped!(scope)
+    let cursor: Option<(NaiveDateTime, i64)> = match f.after {
+        Some(after) => scoped!(scope)
+            .filter(calls::public_id.eq(after))
+            .select((calls::completed_at, calls::id))
+            .first::<(Option<NaiveDateTime>, i64)>(conn)
+            .optional()?
+            .and_then(|(at, id)| at.map(|at| (at, id))),
+        None => None,
+    };
+    let q = matching!(scope, f)
         .inner_join(users::table.on(users::id.eq(calls::user_id)))
         .left_join(clients::table.on(clients::id.nullable().eq(calls::client_id)))
         .select(row_columns());
-    if let Some(t) = f.from {
-        q = q.filter(calls::completed_at.ge(t));
-    }
-    if let Some(t) = f.to {
-        q = q.filter(calls::completed_at.lt(t));
-    }
-    if let Some(v) = f.call_type {
-        q = q.filter(calls::call_type.eq(v));
-    }
-    if let Some(v) = f.status {
-        q = q.filter(calls::status.eq(v));
-    }
-    if let Some(v) = f.outcome {
-        q = q.filter(calls::outcome.eq(v));
-    }
-    if let Some(u) = f.user {
-        q = q.filter(calls::user_id.eq(u));
-    }
-    if let Some(after) = f.after {
-        let cursor: Option<(Option<NaiveDateTime>, i64)> = scoped!(scope)
-            .filter(calls::public_id.eq(after))
-            .select((calls::completed_at, calls::id))
-            .first(conn)
-            .optional()?;
-        if let Some((Some(at), id)) = cursor {
-            q = q.filter(
-                calls::completed_at
-                    .lt(at)
-                    .or(calls::completed_at.eq(at).and(calls::id.lt(id))),
-            );
-        }
-    }
-    // Latest first by when the call took place: the index on (organization, time) is walked
-    // from the end and stops at the page's last row, however many calls the range holds.
-    q.order((calls::completed_at.desc(), calls::id.desc()))
-        .limit(limit)
-        .load(conn)
+    // By when the call took place: the index on (organization, time) is walked from the
+    // cursor and stops at the page's last row, however many calls the range holds.
+    let q = keyset!(
+        q,
+        f.dir.unwrap_or(Dir::Desc),
+        calls::completed_at,
+        calls::id,
+        cursor
+    );
+    q.limit(limit).load(conn)
 }
 
 /// The names of the organization's loss reasons among `ids`.

@@ -74,7 +74,7 @@ fn load_page(
     let client = queries::find(conn, scope, id)?;
     let currency = scope.currency().to_string();
     let deal_filter = crate::sales::deals::queries::Filter {
-        client: Some(client.public_id),
+        client: Some(client.id),
         ..Default::default()
     };
     let deals = crate::sales::deals::queries::list(conn, scope, &deal_filter, RELATED)?;

@@ -10,20 +10,23 @@ use serde::{Deserialize, Serialize};
 use super::queries::{self, DealRow, Filter, Sort};
 use super::scope_request;
 use crate::AppState;
+use crate::db::AnyConnection;
 use crate::db::{self, PublicId};
 use crate::domain::money::{currency_exponent, scaled_decimal};
 use crate::error::AppError;
 use crate::sales::choices::Owner;
+use crate::scope::RecordScope;
 use crate::web::dates::date;
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, write_pages};
+use crate::web::listing::{Dir, Found, Sorts, page_size, page_size_options};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
-
-const PAGE_SIZE: i64 = 50;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ListQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub q: String,
     pub status: String,
     pub payment: String,
     pub verification: String,
@@ -33,7 +36,12 @@ pub struct ListQuery {
     pub to: String,
     pub min: String,
     pub max: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub sort: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub dir: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub size: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub after: String,
 }
@@ -51,6 +59,8 @@ impl ListQuery {
                 .flatten()
         };
         let f = Filter {
+            // The search and the client are looked up in the organization: `resolve`.
+            search: None,
             status: e
                 .check("status", choices::pick::<DealStatus>(&self.status))
                 .flatten(),
@@ -63,7 +73,7 @@ impl ListQuery {
                     choices::pick::<DealVerification>(&self.verification),
                 )
                 .flatten(),
-            client: self.client.parse().ok(),
+            client: None,
             owner: match self.owner.as_str() {
                 "" => None,
                 o => Some(
@@ -78,6 +88,7 @@ impl ListQuery {
             min: amount("min", &self.min, e),
             max: amount("max", &self.max, e),
             sort: Some(Sort::parse(&self.sort)),
+            dir: Some(Dir::parse(&self.dir, Dir::Desc)),
             after: self.after.parse().ok(),
         };
         if let (Some(a), Some(b)) = (f.from, f.to)
@@ -88,10 +99,34 @@ impl ListQuery {
         f
     }
 
+    /// The filter with its search and client looked up in the organization.
+    fn resolved(
+        &self,
+        conn: &mut AnyConnection,
+        scope: &RecordScope,
+        mut f: Filter,
+    ) -> Result<Filter, AppError> {
+        f.search = queries::deal_search(conn, scope.org(), &self.q)?;
+        f.client = match self.client.parse() {
+            Ok(c) => Some(queries::client_id(conn, scope.org(), c)?),
+            Err(_) => None,
+        };
+        Ok(f)
+    }
+
     fn without_cursor(&self) -> Self {
         Self {
             after: String::new(),
             ..self.clone()
+        }
+    }
+
+    /// The filters alone: what a column heading keeps when it changes the order.
+    fn without_order(&self) -> Self {
+        Self {
+            sort: String::new(),
+            dir: String::new(),
+            ..self.without_cursor()
         }
     }
 }
@@ -115,6 +150,14 @@ struct ListPage {
     payment_options: Vec<(String, String)>,
     verification_options: Vec<(String, String)>,
     sort_options: Vec<(String, String)>,
+    dir_options: Vec<(String, String)>,
+    size_options: Vec<(String, String)>,
+    sorts: Sorts,
+    found: Found,
+    /// The shown rows' amounts in the organization's currency.
+    page_total: Money,
+    /// Every matching deal's, when they were all counted.
+    total: Option<Money>,
     next: Option<String>,
     first: Option<String>,
     export: String,
@@ -128,17 +171,20 @@ pub async fn list(
     let request = scope_request(&ctx)?;
     let query = query.into_inner();
     let q = query.clone();
-    let (rows, owners, currency, errors) = db::run(&state.pool, move |conn| {
+    let size = page_size(&query.size);
+    let (rows, found, owners, currency, errors) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let currency = scope.currency().to_string();
         let owners = crate::sales::choices::owner_choices(conn, &scope)?;
         let mut errors = FieldErrors::default();
         let filter = q.filter(currency_exponent(&currency), &owners, &mut errors);
-        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
-        Ok((rows, owners, currency, errors))
+        let filter = q.resolved(conn, &scope, filter)?;
+        let rows = queries::list(conn, &scope, &filter, size + 1)?;
+        let found = queries::found(conn, &scope, &filter)?;
+        Ok((rows, found, owners, currency, errors))
     })
     .await?;
-    let page = ListPage::build(ctx, query, errors, rows, &owners, currency);
+    let page = ListPage::build(ctx, query, errors, (rows, found), &owners, currency);
     render_status(page.errors.status(), &page)
 }
 
@@ -147,7 +193,7 @@ impl ListPage {
         ctx: Ctx,
         query: ListQuery,
         errors: FieldErrors,
-        mut rows: Vec<DealRow>,
+        (mut rows, found): (Vec<DealRow>, Found),
         owners: &[Owner],
         currency: String,
     ) -> Self {
@@ -157,9 +203,18 @@ impl ListPage {
             &filters,
             &query.after,
             &mut rows,
-            PAGE_SIZE as usize,
+            page_size(&query.size) as usize,
             |r| r.public_id.to_string(),
         );
+        let sorts = Sorts::new(
+            "/sales/deals",
+            &query.without_order(),
+            &Sort::COLUMNS,
+            &query.sort,
+            Dir::parse(&query.dir, Dir::Desc),
+        );
+        let page_total = Money::new(rows.iter().map(|r| r.amount_org_minor).sum(), &currency);
+        let total = found.total_minor.map(|t| Money::new(t, &currency));
         let rows: Vec<ListRow> = rows
             .into_iter()
             .map(|row| ListRow {
@@ -183,10 +238,19 @@ impl ListPage {
             payment_options: choices::any_of::<DealPayment>("Any payment"),
             verification_options: choices::any_of::<DealVerification>("Any verification"),
             sort_options: options(&[
-                ("", "Newest first"),
+                ("", "Deal number"),
                 ("date", "Deal date"),
                 ("amount", "Amount"),
             ]),
+            dir_options: options(&[
+                ("", "Latest or largest first"),
+                ("asc", "Earliest or smallest first"),
+            ]),
+            size_options: page_size_options(),
+            sorts,
+            found,
+            page_total,
+            total,
             next: pages.next,
             first: pages.first,
         }
@@ -207,7 +271,8 @@ pub async fn export(
         let currency = scope.currency().to_string();
         let owners = crate::sales::choices::owner_choices(conn, &scope)?;
         let mut errors = FieldErrors::default();
-        let mut filter = query.filter(currency_exponent(&currency), &owners, &mut errors);
+        let filter = query.filter(currency_exponent(&currency), &owners, &mut errors);
+        let mut filter = query.resolved(conn, &scope, filter)?;
         if !errors.is_empty() {
             return Err(AppError::BadRequest(
                 "The filters are not valid; correct them on the deals page, then export.".into(),

@@ -5,10 +5,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId};
+use crate::domain::money::convert;
 use crate::domain::{FailureReason, PaymentCategory, PaymentMethod, PaymentStatus};
+use crate::numbers;
 use crate::sales::deals::queries::DealRecord;
+use crate::sales::deals::queries::{DealSearch, LISTED, deal_search};
 use crate::schema::{clients, deals, payment_approvals, payments, users};
 use crate::scope::RecordScope;
+use crate::web::OrgScope;
+use crate::web::listing::{COUNT_CAP, Column, Dir, Found, Search, keyset};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = payments)]
@@ -67,6 +72,8 @@ pub struct PaymentRow {
     pub deal_public_id: PublicId,
     pub deal_number: String,
     pub client_name: String,
+    /// One unit of the payment's currency in the organization's, × 10⁴.
+    pub exchange_rate_e4: i64,
 }
 
 /// The scope's payments (their deals' owners'), as a boxed query to add to.
@@ -153,6 +160,7 @@ fn row_columns() -> (
     deals::public_id,
     deals::deal_number,
     clients::name,
+    payments::exchange_rate_e4,
 ) {
     (
         payments::public_id,
@@ -168,57 +176,241 @@ fn row_columns() -> (
         deals::public_id,
         deals::deal_number,
         clients::name,
+        payments::exchange_rate_e4,
     )
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Newest,
+    PaymentDate,
+    Amount,
+}
+
+impl Sort {
+    /// The columns a person can sort their payments by, with the way each sorts first.
+    pub const COLUMNS: [Column; 3] = [
+        ("", "Payment", Dir::Desc),
+        ("date", "Paid on", Dir::Desc),
+        ("amount", "Amount", Dir::Desc),
+    ];
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "date" => Self::PaymentDate,
+            "amount" => Self::Amount,
+            _ => Self::Newest,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct Filter {
+    pub search: Option<PaymentSearch>,
     pub status: Option<PaymentStatus>,
     pub method: Option<PaymentMethod>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    pub sort: Sort,
+    pub dir: Dir,
     pub after: Option<PublicId>,
 }
 
-/// The user's own payments, newest first, `limit` after the cursor (keyset on the creator index).
+/// A search as the payments lists run it, resolved once per page: the payment numbers the
+/// term can mean, the term whole (a bank reference, a cheque number), the deals it finds (by
+/// number or client's name, `DealSearch`) and — when few match — the matching payments' ids,
+/// so that a page is those rows by their keys (see `DealSearch`).
+#[derive(Debug, Clone)]
+pub struct PaymentSearch {
+    pub numbers: Vec<String>,
+    pub references: Vec<String>,
+    pub deal: DealSearch,
+    /// None: more than `LISTED` payments match, and are matched by subqueries instead.
+    pub ids: Option<Vec<i64>>,
+}
+
+/// What a payments list's search box `q` means in the organization; None for an empty box.
+pub fn payment_search(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    q: &str,
+) -> QueryResult<Option<PaymentSearch>> {
+    let (Some(s), Some(deal)) = (Search::parse(q), deal_search(conn, org, q)?) else {
+        return Ok(None);
+    };
+    let numbers = numbers::PAYMENT.meant_by(&s);
+    let ids = match &deal.ids {
+        None => None,
+        Some(deal_ids) => {
+            // One lookup per index: by number, by each reference, by deal.
+            let mut ids: Vec<i64> = payments::table
+                .filter(payments::organization_id.eq(org.id()))
+                .filter(payments::transaction_number.eq_any(numbers.clone()))
+                .select(payments::id)
+                .load(conn)?;
+            ids.extend(
+                payments::table
+                    .filter(payments::organization_id.eq(org.id()))
+                    .filter(payments::bank_reference.eq_any(s.references()))
+                    .select(payments::id)
+                    .limit(LISTED + 1)
+                    .load::<i64>(conn)?,
+            );
+            ids.extend(
+                payments::table
+                    .filter(payments::organization_id.eq(org.id()))
+                    .filter(payments::cheque_number.eq_any(s.references()))
+                    .select(payments::id)
+                    .limit(LISTED + 1)
+                    .load::<i64>(conn)?,
+            );
+            ids.extend(
+                payments::table
+                    .filter(payments::organization_id.eq(org.id()))
+                    .filter(payments::deal_id.eq_any(deal_ids.clone()))
+                    .select(payments::id)
+                    .limit(LISTED + 1)
+                    .load::<i64>(conn)?,
+            );
+            ids.sort_unstable();
+            ids.dedup();
+            (ids.len() as i64 <= LISTED).then_some(ids)
+        }
+    };
+    Ok(Some(PaymentSearch {
+        numbers,
+        references: s.references(),
+        deal,
+        ids,
+    }))
+}
+
+/// Narrows a query over `payments` to a `PaymentSearch`: its ids when few, else the payment's
+/// number or reference whole, or a deal the search finds.
+macro_rules! searched {
+    ($q:expr, $org:expr, $search:expr) => {{
+        let q = $q;
+        match $search {
+            None => q,
+            Some(s) => {
+                let s: &$crate::sales::payments::queries::PaymentSearch = s;
+                match &s.ids {
+                    Some(ids) => q.filter(payments::id.eq_any(ids.clone())),
+                    None => q.filter(
+                        payments::transaction_number
+                            .eq_any(s.numbers.clone())
+                            .or(payments::bank_reference.eq_any(s.references.clone()))
+                            .or(payments::cheque_number.eq_any(s.references.clone()))
+                            .or(payments::deal_id.eq_any(
+                                deals::table
+                                    .filter(deals::organization_id.eq($org))
+                                    .filter(
+                                        deals::deal_number.eq_any(s.deal.numbers.clone()).or(
+                                            deals::client_id.eq_any(
+                                                clients::table
+                                                    .filter(clients::organization_id.eq($org))
+                                                    .filter($crate::db::contains(
+                                                        clients::name,
+                                                        s.deal.contains.clone(),
+                                                    ))
+                                                    .select(clients::id),
+                                            ),
+                                        ),
+                                    )
+                                    .select(deals::id),
+                            )),
+                    ),
+                }
+            }
+        }
+    }};
+}
+pub(crate) use searched;
+
+/// The user's own payments that pass the filter (not its order or cursor).
+macro_rules! mine_matching {
+    ($scope:expr, $f:expr) => {{
+        let f: &Filter = $f;
+        let mut q = payments::table
+            .filter(payments::organization_id.eq($scope.org().id()))
+            .filter(payments::created_by_id.eq($scope.user_id()))
+            .into_boxed();
+        q = searched!(q, $scope.org().id(), f.search.as_ref());
+        if let Some(s) = f.status {
+            q = q.filter(payments::status.eq(s));
+        }
+        if let Some(m) = f.method {
+            q = q.filter(payments::method.eq(m));
+        }
+        if let Some(d) = f.from {
+            q = q.filter(payments::payment_date.ge(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(payments::payment_date.le(d));
+        }
+        q
+    }};
+}
+
+/// How many of the user's payments pass the filter, up to the cap, with their total in the
+/// organization's currency.
+pub fn mine_found(conn: &mut AnyConnection, scope: &RecordScope, f: &Filter) -> QueryResult<Found> {
+    let rows: Vec<(i64, String, i64)> = mine_matching!(scope, f)
+        .select((
+            payments::amount_minor,
+            payments::currency,
+            payments::exchange_rate_e4,
+        ))
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    let org_currency = scope.currency();
+    let amounts: Vec<i64> = rows
+        .iter()
+        .map(|(m, c, r)| convert(*m, c, *r, org_currency))
+        .collect();
+    Ok(Found::of(&amounts))
+}
+
+/// The user's own payments in the filter's order, `limit` after the cursor (keyset on the
+/// creator's indexes).
 pub fn mine(
     conn: &mut AnyConnection,
     scope: &RecordScope,
     f: &Filter,
     limit: i64,
 ) -> QueryResult<Vec<PaymentRow>> {
-    let mut q = payments::table
-        .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
-        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
-        .filter(payments::organization_id.eq(scope.org().id()))
-        .filter(payments::created_by_id.eq(scope.user_id()))
-        .select(row_columns())
-        .into_boxed();
-    if let Some(s) = f.status {
-        q = q.filter(payments::status.eq(s));
-    }
-    if let Some(m) = f.method {
-        q = q.filter(payments::method.eq(m));
-    }
-    if let Some(d) = f.from {
-        q = q.filter(payments::payment_date.ge(d));
-    }
-    if let Some(d) = f.to {
-        q = q.filter(payments::payment_date.le(d));
-    }
-    if let Some(after) = f.after {
-        let cursor: Option<i64> = payments::table
+    let cursor: Option<(i64, NaiveDate, i64)> = match f.after {
+        Some(after) => payments::table
             .filter(payments::organization_id.eq(scope.org().id()))
             .filter(payments::created_by_id.eq(scope.user_id()))
             .filter(payments::public_id.eq(after))
-            .select(payments::id)
+            .select((payments::id, payments::payment_date, payments::amount_minor))
             .first(conn)
-            .optional()?;
-        if let Some(id) = cursor {
-            q = q.filter(payments::id.lt(id));
-        }
-    }
-    q.order(payments::id.desc()).limit(limit).load(conn)
+            .optional()?,
+        None => None,
+    };
+    let q = mine_matching!(scope, f)
+        .inner_join(deals::table.on(deals::id.eq(payments::deal_id)))
+        .inner_join(clients::table.on(clients::id.eq(deals::client_id)))
+        .select(row_columns());
+    let q = match f.sort {
+        Sort::Newest => keyset!(q, f.dir, payments::id, cursor.map(|c| c.0)),
+        Sort::PaymentDate => keyset!(
+            q,
+            f.dir,
+            payments::payment_date,
+            payments::id,
+            cursor.map(|c| (c.1, c.0))
+        ),
+        Sort::Amount => keyset!(
+            q,
+            f.dir,
+            payments::amount_minor,
+            payments::id,
+            cursor.map(|c| (c.2, c.0))
+        ),
+    };
+    q.limit(limit).load(conn)
 }
 
 /// What the deal's verified and pending payments already count for, in the deal's currency

@@ -1,0 +1,6 @@
+DROP INDEX idx_payments_org_creator_date;
+DROP INDEX idx_payments_org_creator_amount;
+DROP INDEX idx_payments_org_status_date;
+DROP INDEX idx_payments_org_status_amount;
+DROP INDEX idx_payments_org_bank_reference;
+DROP INDEX idx_payments_org_cheque;
