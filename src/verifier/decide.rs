@@ -20,7 +20,7 @@ use super::form::Decision;
 use super::queries;
 use super::rules::{Bar, may_decide};
 use crate::audit::{Actor, actions};
-use crate::db::{AnyConnection, PublicId, money_tx, now};
+use crate::db::{AnyConnection, Books, PublicId, money_tx, now};
 use crate::domain::FailureReason;
 use crate::domain::PaymentStatus;
 use crate::domain::money::money;
@@ -52,6 +52,8 @@ pub enum Refused {
     Invalid(FieldErrors),
     /// The decision cannot be taken by this verifier or no longer applies.
     Not(StatusCode, String),
+    /// Of several payments, these cannot be decided (their numbers, and why): none was.
+    Rows(Vec<(String, String)>),
     App(AppError),
 }
 
@@ -92,46 +94,92 @@ pub fn decide(
     decision: &Decision,
 ) -> Result<Outcome, Refused> {
     money_tx(conn, who.org.id(), |conn, books| {
-        let (p, deal, step) = admissible(conn, who, payment)?;
-        let threshold = queries::second_approval_threshold(conn, who.org)?;
-        let needs_second = step == 1 && threshold.is_some_and(|t| p.counted_org_minor > t);
-        let taken = record(conn, who, &p, step, needs_second, decision)?;
-        balance::recompute(conn, books, p.deal_id, who.today, &[])?;
-        if taken.outcome != Outcome::AwaitingSecond {
-            super::rollup::recompute(conn, books, taken.at)?;
-        }
-        invoices::sync(conn, who.org.id(), p.id)?;
-        crate::commissions::sync(conn, who.org.id(), p.deal_id)?;
-        if taken.outcome == Outcome::Verified {
-            let counted: i64 = payments::table
-                .find(p.id)
-                .filter(payments::organization_id.eq(who.org.id()))
-                .select(payments::counted_org_minor)
-                .first(conn)?;
-            streaks::record(
-                conn,
-                who.org.id(),
-                deal.created_by_id,
-                streaks::Event::PaymentVerified(counted),
-            )?;
-        }
-        announce(conn, who, &p, &deal, &taken, decision)?;
-        Ok(taken.outcome)
+        let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
+        let (deal, step) = admissible(conn, who, &p)?;
+        carry_out(conn, books, who, &p, &deal, step, decision)
     })
 }
 
-/// The payment, its deal and the step this decision would be, read under the books lock; or
-/// why this verifier cannot decide it now.
+/// One decision for several payments, all or none, in one transaction: every payment is
+/// checked first, and if any cannot be decided by this verifier now, nothing is written and
+/// each refused payment comes back named with why (`Refused::Rows`). Each decided payment
+/// sets off all that a single decision does, its audit entry included.
+pub fn decide_all(
+    conn: &mut AnyConnection,
+    who: &Verifier,
+    payments: &[PublicId],
+    decision: &Decision,
+) -> Result<Vec<(PaymentRecord, Outcome)>, Refused> {
+    money_tx(conn, who.org.id(), |conn, books| {
+        let mut admitted = Vec::with_capacity(payments.len());
+        let mut refused = Vec::new();
+        for id in payments {
+            let p = queries::find(conn, who.org, *id).map_err(AppError::from)?;
+            match admissible(conn, who, &p) {
+                Ok((deal, step)) => admitted.push((p, deal, step)),
+                Err(Refused::Not(_, why)) => refused.push((p.transaction_number, why)),
+                Err(e) => return Err(e),
+            }
+        }
+        if !refused.is_empty() {
+            return Err(Refused::Rows(refused));
+        }
+        let mut done = Vec::with_capacity(admitted.len());
+        for (p, deal, step) in admitted {
+            let outcome = carry_out(conn, books, who, &p, &deal, step, decision)?;
+            done.push((p, outcome));
+        }
+        Ok(done)
+    })
+}
+
+/// A decision on an admitted payment and everything it sets off, inside the books lock.
+fn carry_out(
+    conn: &mut AnyConnection,
+    books: &Books,
+    who: &Verifier,
+    p: &PaymentRecord,
+    deal: &DealRecord,
+    step: i32,
+    decision: &Decision,
+) -> Result<Outcome, Refused> {
+    let threshold = queries::second_approval_threshold(conn, who.org)?;
+    let needs_second = step == 1 && threshold.is_some_and(|t| p.counted_org_minor > t);
+    let taken = record(conn, who, p, step, needs_second, decision)?;
+    balance::recompute(conn, books, p.deal_id, who.today, &[])?;
+    if taken.outcome != Outcome::AwaitingSecond {
+        super::rollup::recompute(conn, books, taken.at)?;
+    }
+    invoices::sync(conn, who.org.id(), p.id)?;
+    crate::commissions::sync(conn, who.org.id(), p.deal_id)?;
+    if taken.outcome == Outcome::Verified {
+        let counted: i64 = payments::table
+            .find(p.id)
+            .filter(payments::organization_id.eq(who.org.id()))
+            .select(payments::counted_org_minor)
+            .first(conn)?;
+        streaks::record(
+            conn,
+            who.org.id(),
+            deal.created_by_id,
+            streaks::Event::PaymentVerified(counted),
+        )?;
+    }
+    announce(conn, who, p, deal, &taken, decision)?;
+    Ok(taken.outcome)
+}
+
+/// The payment's deal and the step this decision would be, read under the books lock; or why
+/// this verifier cannot decide it now.
 fn admissible(
     conn: &mut AnyConnection,
     who: &Verifier,
-    payment: PublicId,
-) -> Result<(PaymentRecord, DealRecord, i32), Refused> {
-    let p = queries::find(conn, who.org, payment).map_err(AppError::from)?;
+    p: &PaymentRecord,
+) -> Result<(DealRecord, i32), Refused> {
     let deal = find_in_org(conn, who.org, p.deal_id)?;
-    let approvals = payment_queries::approvals(conn, &p)?;
-    match may_decide(who.user_id, &p, deal.status, &deal.deal_number, &approvals) {
-        Ok(()) => Ok((p, deal, approvals.len() as i32 + 1)),
+    let approvals = payment_queries::approvals(conn, p)?;
+    match may_decide(who.user_id, p, deal.status, &deal.deal_number, &approvals) {
+        Ok(()) => Ok((deal, approvals.len() as i32 + 1)),
         // Pending when the verifier opened it: someone decided it in the meantime.
         Err(Bar::Decided(status)) => Err(Refused::Not(
             StatusCode::CONFLICT,

@@ -3,6 +3,7 @@
 //! amount actually received when it differs) or rejects it with a failure reason and a comment.
 //! `decide` carries a decision through everything it sets off, in one transaction.
 
+mod bulk;
 mod dashboard;
 pub mod decide;
 pub mod form;
@@ -39,6 +40,7 @@ use crate::web::{Ctx, FieldErrors, Flash, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/verifier", web::get().to(queue::queue))
+        .route("/verifier/bulk", web::post().to(bulk::bulk))
         .route("/verifier/dashboard", web::get().to(dashboard::show))
         .route("/verifier/payments/{id}", web::get().to(show))
         .route("/verifier/payments/{id}/decision", web::post().to(decision))
@@ -310,6 +312,14 @@ fn refusal(
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(ctx, l, forms, None))
         }
         Refused::Not(status, message) => render_status(status, &page(ctx, l, forms, Some(message))),
+        Refused::Rows(rows) => {
+            let message = rows
+                .into_iter()
+                .map(|(_, why)| why)
+                .collect::<Vec<_>>()
+                .join(" ");
+            render_status(StatusCode::CONFLICT, &page(ctx, l, forms, Some(message)))
+        }
         Refused::App(e) => Err(e),
     }
 }

@@ -2,6 +2,7 @@
 //! waiting for a second approval marked; filters by status, method, amount, salesperson and
 //! payment date; keyset pages.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use crate::db::{self, PublicId};
 use crate::domain::Money;
 use crate::domain::choices::{self, options};
 use crate::domain::money::{convert, currency_exponent, scaled_decimal};
-use crate::domain::{PaymentMethod, PaymentStatus};
+use crate::domain::{FailureReason, PaymentMethod, PaymentStatus};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::payments::queries::payment_search;
@@ -34,12 +35,19 @@ const STATUSES: [(&str, &str); 5] = [
 pub struct QueueQuery {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub q: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub status: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub method: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub min: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub max: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub seller: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub from: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub to: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sort: String,
@@ -146,6 +154,30 @@ struct QueuePage {
     first: Option<String>,
     /// What waits for a decision across the organization, in words.
     waiting: String,
+    /// The form deciding the selected payments at once, as last sent.
+    bulk: Bulk,
+    reason_options: Vec<(String, String)>,
+    /// The queue's address as shown, for the bulk form to come back to.
+    here: String,
+}
+
+/// The bulk decision form as sent: the selected payments, the decision, its reason and
+/// comment, with its errors or the payments it could not decide (named, with why).
+#[derive(Debug, Clone, Default)]
+pub struct Bulk {
+    pub selected: Vec<String>,
+    pub decision: String,
+    pub failure_reason: String,
+    pub comment: String,
+    pub errors: FieldErrors,
+    pub refused: Vec<(String, String)>,
+}
+
+impl Bulk {
+    pub fn is_selected(&self, id: &PublicId) -> bool {
+        let id = id.to_string();
+        self.selected.contains(&id)
+    }
 }
 
 pub async fn queue(
@@ -153,10 +185,20 @@ pub async fn queue(
     state: web::Data<AppState>,
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
+    show(ctx, &state, query.into_inner(), Bulk::default()).await
+}
+
+/// The queue for `query`, with the bulk form as `bulk` left it: 200, or what the form's
+/// errors (422) or refusals (409) say.
+pub async fn show(
+    ctx: Ctx,
+    state: &AppState,
+    query: QueueQuery,
+    bulk: Bulk,
+) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::PaymentsVerify)?;
     let org = ctx.scope()?;
     let currency = ctx.user.currency.map_or("USD", |c| c.code());
-    let query = query.into_inner();
     let q = query.clone();
     let read = db::run(&state.pool, move |conn| {
         let sellers = queries::sellers(conn, org)?;
@@ -172,8 +214,15 @@ pub async fn queue(
         })
     })
     .await?;
-    let page = QueuePage::build(ctx, query, read, currency);
-    render_status(page.errors.status(), &page)
+    let status = if !bulk.refused.is_empty() {
+        StatusCode::CONFLICT
+    } else if !bulk.errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        read.errors.status()
+    };
+    let page = QueuePage::build(ctx, query, read, currency, bulk);
+    render_status(status, &page)
 }
 
 /// What the queue reads: a page of rows (one more, to know of a next page), the sellers to
@@ -187,7 +236,16 @@ struct Read {
 }
 
 impl QueuePage {
-    fn build(ctx: Ctx, query: QueueQuery, read: Read, currency: &'static str) -> Self {
+    fn build(ctx: Ctx, query: QueueQuery, read: Read, currency: &'static str, bulk: Bulk) -> Self {
+        // The page as shown, its cursor included, for the bulk form to come back to.
+        let mut here = format!(
+            "/verifier?{}",
+            serde_urlencoded::to_string(&query).unwrap_or_default()
+        );
+        if !query.after.is_empty() {
+            here.push_str("&after=");
+            here.push_str(&crate::web::url_encode(&query.after));
+        }
         let Read {
             mut rows,
             found,
@@ -251,6 +309,9 @@ impl QueuePage {
             found,
             next: pages.next,
             first: pages.first,
+            here,
+            bulk,
+            reason_options: choices::any_of::<FailureReason>("Choose a reason"),
             waiting: match waiting {
                 (0, _) => "Nothing waits for a decision.".into(),
                 (n, sum) => format!(

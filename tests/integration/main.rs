@@ -20,6 +20,7 @@ mod auth;
 mod browser;
 mod browser_partner;
 mod browser_verification;
+mod bulk;
 mod commissions;
 mod day_work;
 mod hardening;
