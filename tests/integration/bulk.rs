@@ -148,3 +148,129 @@ dual!(
         assert_eq!(r.status, 403);
     }
 );
+
+dual!(
+    selected_clients_are_archived_and_restored_at_once_or_not_at_all,
+    |app| {
+        use dealdesk::schema::clients;
+        let mut sam = app.signed_in("sales@demo.test");
+        let mine: Vec<(PublicId, String)> = clients::table
+            .inner_join(
+                dealdesk::schema::users::table
+                    .on(dealdesk::schema::users::id.eq(clients::created_by_id)),
+            )
+            .filter(dealdesk::schema::users::email.eq("sales@demo.test"))
+            .filter(clients::is_active.eq(true))
+            .order(clients::id)
+            .select((clients::public_id, clients::name))
+            .limit(3)
+            .load(&mut app.conn())
+            .expect("Sam's clients");
+        assert_eq!(mine.len(), 3);
+        let ids: Vec<String> = mine.iter().map(|(id, _)| id.to_string()).collect();
+        let active = |app: &crate::common::TestApp, id: &PublicId| -> bool {
+            clients::table
+                .filter(clients::public_id.eq(id))
+                .select(clients::is_active)
+                .first(&mut app.conn())
+                .expect("client")
+        };
+        let mut fields = vec![
+            ("action", "archive"),
+            ("back", "/sales/clients?sort=newest"),
+        ];
+        fields.extend(ids.iter().map(|id| ("client", id.as_str())));
+        let r = sam.submit("/sales/clients", "/sales/clients/bulk", &fields);
+        assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+        assert_eq!(r.location(), "/sales/clients?sort=newest");
+        assert!(mine.iter().all(|(id, _)| !active(app, id)), "all archived");
+        let audited = lookup::audit(app, "client");
+        for (id, name) in &mine {
+            assert!(
+                audited.iter().any(|(_, entity, _, new)| entity.as_deref()
+                    == Some(&id.to_string())
+                    && lookup::json(new)["is_active"] == false),
+                "{name}'s archiving is audited on its own"
+            );
+        }
+        let text = strip_tags(&sam.get("/sales/clients").body);
+        assert!(text.contains("3 clients archived"), "{text}");
+
+        // Restoring two, one of them active again already: refused by name, nothing changed.
+        let r = sam.submit(
+            "/sales/clients",
+            "/sales/clients/bulk",
+            &[
+                ("action", "restore"),
+                ("back", "/sales/clients"),
+                ("client", ids[0].as_str()),
+            ],
+        );
+        assert_eq!(r.status, 303);
+        let r = sam.submit(
+            "/sales/clients",
+            "/sales/clients/bulk",
+            &[
+                ("action", "restore"),
+                ("back", "/sales/clients"),
+                ("client", ids[0].as_str()),
+                ("client", ids[1].as_str()),
+            ],
+        );
+        assert_eq!(r.status, 409, "{}", strip_tags(&r.body));
+        let text = strip_tags(&r.body);
+        assert!(
+            text.contains(&format!("{} is active already.", mine[0].1)),
+            "{text}"
+        );
+        assert!(!active(app, &mine[1].0), "all or none");
+        // Another salesperson's client is not Sam's to change.
+        let theirs: PublicId = clients::table
+            .inner_join(
+                dealdesk::schema::users::table
+                    .on(dealdesk::schema::users::id.eq(clients::created_by_id)),
+            )
+            .filter(dealdesk::schema::users::email.ne("sales@demo.test"))
+            .filter(clients::organization_id.eq(1))
+            .select(clients::public_id)
+            .first(&mut app.conn())
+            .expect("a colleague's client");
+        let theirs = theirs.to_string();
+        let r = sam.submit(
+            "/sales/clients",
+            "/sales/clients/bulk",
+            &[
+                ("action", "restore"),
+                ("back", "/sales/clients"),
+                ("client", ids[1].as_str()),
+                ("client", theirs.as_str()),
+            ],
+        );
+        assert_eq!(r.status, 409);
+        assert!(strip_tags(&r.body).contains("is not one of your clients"));
+        assert!(!active(app, &mine[1].0));
+        // No choice made is said beside the form.
+        let r = sam.submit(
+            "/sales/clients",
+            "/sales/clients/bulk",
+            &[("action", "archive"), ("back", "/sales/clients")],
+        );
+        assert_eq!(r.status, 422);
+        assert!(strip_tags(&r.body).contains("Select the clients to change"));
+        let archived: i64 = clients::table
+            .inner_join(
+                dealdesk::schema::users::table
+                    .on(dealdesk::schema::users::id.eq(clients::created_by_id)),
+            )
+            .filter(dealdesk::schema::users::email.eq("sales@demo.test"))
+            .filter(clients::is_active.eq(false))
+            .count()
+            .get_result(&mut app.conn())
+            .expect("count");
+        let found = strip_tags(&sam.get("/sales/clients?active=archived").body);
+        assert!(
+            found.contains(&format!("{archived} clients match.")),
+            "{found}"
+        );
+    }
+);

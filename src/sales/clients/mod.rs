@@ -2,33 +2,33 @@
 //! team's as a lead, all with deals.view_all): find, create, edit, archive. A duplicate e-mail or
 //! phone in the organization is pointed out, never refused.
 
+mod bulk;
 mod export;
 pub mod form;
+mod list;
 pub mod queries;
 mod show;
 
-use crate::domain::Money;
-use crate::domain::{BalanceStatus, choices};
+pub(crate) use list::ListQuery;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use self::form::{ClientForm, SATISFACTION, audit_json};
-use self::queries::{Active, ClientRecord, ClientRow, ClientValues, Filter, Sort};
+use self::queries::{ClientRecord, ClientValues};
 use crate::AppState;
 use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::scope::{RecordScope, ScopeRequest};
-use crate::web::pager;
-use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, Flash, render, render_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sales/clients", web::get().to(list))
+    cfg.route("/sales/clients", web::get().to(list::list))
+        .route("/sales/clients/bulk", web::post().to(bulk::bulk))
         .route("/sales/clients", web::post().to(add))
         .route("/sales/clients/new", web::get().to(new))
         .route("/sales/clients/export.csv", web::get().to(export::export))
@@ -37,8 +37,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sales/clients/{id}/edit", web::get().to(edit))
         .route("/sales/clients/{id}/archive", web::post().to(archive));
 }
-
-const PAGE_SIZE: i64 = 50;
 
 /// Clients follow the deals' scope: whoever sees every deal sees every client.
 pub(crate) fn scope_request(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
@@ -51,111 +49,6 @@ fn options(items: &[(&str, &str)]) -> Vec<(String, String)> {
         .iter()
         .map(|(v, l)| (v.to_string(), l.to_string()))
         .collect()
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct ListQuery {
-    pub q: String,
-    pub active: String,
-    pub balance: String,
-    pub sort: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub after: String,
-}
-
-pub struct ListRow {
-    pub row: ClientRow,
-    pub added: When,
-    pub outstanding: Money,
-    pub balance: &'static str,
-}
-
-#[derive(Template)]
-#[template(path = "sales/clients/list.html")]
-struct ListPage {
-    ctx: Ctx,
-    query: ListQuery,
-    rows: Vec<ListRow>,
-    sees_others: bool,
-    active_options: Vec<(String, String)>,
-    balance_options: Vec<(String, String)>,
-    sort_options: Vec<(String, String)>,
-    next: Option<String>,
-    first: Option<String>,
-    export: String,
-}
-
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let request = scope_request(&ctx)?;
-    let query = query.into_inner();
-    let filter = query.filter();
-    let (rows, sees_others, currency) = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        let rows = queries::list(conn, &scope, &filter, PAGE_SIZE + 1)?;
-        let currency = scope.currency().to_string();
-        Ok((rows, scope.owners().is_none_or(|o| o.len() > 1), currency))
-    })
-    .await?;
-    let mut rows = rows;
-    let filters = ListQuery {
-        after: String::new(),
-        ..query.clone()
-    };
-    let pages = pager::keyset(
-        "/sales/clients",
-        &filters,
-        &query.after,
-        &mut rows,
-        PAGE_SIZE as usize,
-        |r| r.public_id.to_string(),
-    );
-    let rows: Vec<ListRow> = rows
-        .into_iter()
-        .map(|row| ListRow {
-            added: ctx.local_time(Some(row.created_at)),
-            outstanding: Money::new(row.outstanding_minor, &currency),
-            balance: row.balance_status.label(),
-            row,
-        })
-        .collect();
-    let export = format!(
-        "/sales/clients/export.csv?{}",
-        serde_urlencoded::to_string(&filters).unwrap_or_default()
-    );
-    render(&ListPage {
-        export,
-        ctx,
-        query,
-        rows,
-        sees_others,
-        active_options: options(&[
-            ("", "Active and archived"),
-            ("active", "Active"),
-            ("archived", "Archived"),
-        ]),
-        balance_options: choices::any_of::<BalanceStatus>("Any balance"),
-        sort_options: options(&[("", "Name"), ("newest", "Newest first")]),
-        next: pages.next,
-        first: pages.first,
-    })
-}
-
-impl ListQuery {
-    pub(crate) fn filter(&self) -> Filter {
-        Filter {
-            q: self.q.chars().take(100).collect(),
-            active: Active::parse(&self.active),
-            // An unknown balance is no filter: the list shows every client.
-            balance: BalanceStatus::parse(&self.balance),
-            sort: Sort::parse(&self.sort),
-            after: self.after.parse().ok(),
-        }
-    }
 }
 
 #[derive(Template)]

@@ -3,10 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{AnyConnection, PublicId, contains_pattern, lower, now};
+use crate::db::{AnyConnection, PublicId, contains, contains_pattern, now};
 use crate::domain::BalanceStatus;
 use crate::schema::{clients, users};
 use crate::scope::RecordScope;
+use crate::web::listing::{COUNT_CAP, Found};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = clients)]
@@ -135,6 +136,41 @@ macro_rules! scoped {
     }};
 }
 
+/// The scope's clients that pass the filter (not its order or cursor). A search matches a part
+/// of the name, e-mail or phone, whatever the case.
+macro_rules! matching {
+    ($scope:expr, $f:expr) => {{
+        let f: &Filter = $f;
+        let mut q = scoped!($scope);
+        let term = f.q.trim();
+        if !term.is_empty() {
+            let p = contains_pattern(term);
+            q = q.filter(
+                contains(clients::name, p.clone())
+                    .or(contains(clients::email.assume_not_null(), p.clone()))
+                    .or(contains(clients::phone.assume_not_null(), p)),
+            );
+        }
+        if let Some(b) = f.balance {
+            q = q.filter(clients::balance_status.eq(b));
+        }
+        match f.active {
+            Active::Any => q,
+            Active::Active => q.filter(clients::is_active.eq(true)),
+            Active::Archived => q.filter(clients::is_active.eq(false)),
+        }
+    }};
+}
+
+/// How many of the scope's clients pass the filter, up to the cap.
+pub fn found(conn: &mut AnyConnection, scope: &RecordScope, f: &Filter) -> QueryResult<Found> {
+    let ids: Vec<i64> = matching!(scope, f)
+        .select(clients::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    Ok(Found::rows(ids.len()))
+}
+
 /// One page in the filter's order, `limit` rows after the cursor.
 pub fn list(
     conn: &mut AnyConnection,
@@ -142,7 +178,7 @@ pub fn list(
     f: &Filter,
     limit: i64,
 ) -> QueryResult<Vec<ClientRow>> {
-    let mut q = scoped!(scope)
+    let mut q = matching!(scope, f)
         .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
         .select((
             clients::public_id,
@@ -158,25 +194,6 @@ pub fn list(
             clients::outstanding_minor,
             clients::balance_status,
         ));
-    let term = f.q.trim();
-    if !term.is_empty() {
-        let p = contains_pattern(&term.to_lowercase());
-        q = q.filter(
-            lower(clients::name)
-                .like(p.clone())
-                .escape('\\')
-                .or(clients::email.like(p.clone()).escape('\\'))
-                .or(clients::phone.like(p).escape('\\')),
-        );
-    }
-    if let Some(b) = f.balance {
-        q = q.filter(clients::balance_status.eq(b));
-    }
-    q = match f.active {
-        Active::Any => q,
-        Active::Active => q.filter(clients::is_active.eq(true)),
-        Active::Archived => q.filter(clients::is_active.eq(false)),
-    };
     let cursor = match f.after {
         Some(p) => scoped!(scope)
             .filter(clients::public_id.eq(p))

@@ -1,0 +1,183 @@
+//! `/sales/clients`: the scope's clients, searched by name, e-mail or phone, filtered by status
+//! and balance, counted, in keyset pages of a chosen size; rows can be selected and archived or
+//! restored at once (`bulk`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::queries::{self, Active, ClientRow, Filter, Sort};
+use super::{options, scope_request};
+use crate::AppState;
+use crate::db::{self, PublicId};
+use crate::domain::{BalanceStatus, Money, choices};
+use crate::error::AppError;
+use crate::web::listing::{Found, page_size, page_size_options};
+use crate::web::pager;
+use crate::web::time::When;
+use crate::web::{Ctx, FieldErrors, render_status};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub q: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub active: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub balance: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sort: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub size: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+impl ListQuery {
+    pub(crate) fn filter(&self) -> Filter {
+        Filter {
+            q: self.q.chars().take(100).collect(),
+            active: Active::parse(&self.active),
+            // An unknown balance is no filter: the list shows every client.
+            balance: BalanceStatus::parse(&self.balance),
+            sort: Sort::parse(&self.sort),
+            after: self.after.parse().ok(),
+        }
+    }
+}
+
+pub struct ListRow {
+    pub row: ClientRow,
+    pub added: When,
+    pub outstanding: Money,
+    pub balance: &'static str,
+}
+
+/// The bulk form as sent: the selected clients, what to do with them, and its errors or the
+/// clients it could not change (named, with why).
+#[derive(Debug, Clone, Default)]
+pub struct Bulk {
+    pub selected: Vec<String>,
+    pub action: String,
+    pub errors: FieldErrors,
+    pub refused: Vec<(String, String)>,
+}
+
+impl Bulk {
+    pub fn is_selected(&self, id: &PublicId) -> bool {
+        let id = id.to_string();
+        self.selected.contains(&id)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sales/clients/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    query: ListQuery,
+    rows: Vec<ListRow>,
+    sees_others: bool,
+    found: Found,
+    active_options: Vec<(String, String)>,
+    balance_options: Vec<(String, String)>,
+    sort_options: Vec<(String, String)>,
+    size_options: Vec<(String, String)>,
+    next: Option<String>,
+    first: Option<String>,
+    export: String,
+    bulk: Bulk,
+    /// The page as shown, its cursor included, for the bulk form to come back to.
+    here: String,
+}
+
+pub async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    show(ctx, &state, query.into_inner(), Bulk::default()).await
+}
+
+/// The list for `query` with the bulk form as `bulk` left it: 200, or what its errors (422)
+/// or refusals (409) say.
+pub async fn show(
+    ctx: Ctx,
+    state: &AppState,
+    query: ListQuery,
+    bulk: Bulk,
+) -> Result<HttpResponse, AppError> {
+    let request = scope_request(&ctx)?;
+    let filter = query.filter();
+    let size = page_size(&query.size);
+    let (mut rows, found, sees_others, currency) = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        let rows = queries::list(conn, &scope, &filter, size + 1)?;
+        let found = queries::found(conn, &scope, &filter)?;
+        let currency = scope.currency().to_string();
+        Ok((
+            rows,
+            found,
+            scope.owners().is_none_or(|o| o.len() > 1),
+            currency,
+        ))
+    })
+    .await?;
+    let filters = ListQuery {
+        after: String::new(),
+        ..query.clone()
+    };
+    let pages = pager::keyset(
+        "/sales/clients",
+        &filters,
+        &query.after,
+        &mut rows,
+        size as usize,
+        |r| r.public_id.to_string(),
+    );
+    let rows: Vec<ListRow> = rows
+        .into_iter()
+        .map(|row| ListRow {
+            added: ctx.local_time(Some(row.created_at)),
+            outstanding: Money::new(row.outstanding_minor, &currency),
+            balance: row.balance_status.label(),
+            row,
+        })
+        .collect();
+    let encoded = serde_urlencoded::to_string(&filters).unwrap_or_default();
+    let here = format!(
+        "/sales/clients?{}",
+        serde_urlencoded::to_string(&query).unwrap_or_default()
+    );
+    let status = if !bulk.refused.is_empty() {
+        StatusCode::CONFLICT
+    } else if !bulk.errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &ListPage {
+            export: format!("/sales/clients/export.csv?{encoded}"),
+            ctx,
+            query,
+            rows,
+            sees_others,
+            found,
+            active_options: options(&[
+                ("", "Active and archived"),
+                ("active", "Active"),
+                ("archived", "Archived"),
+            ]),
+            balance_options: choices::any_of::<BalanceStatus>("Any balance"),
+            sort_options: options(&[("", "Name"), ("newest", "Newest first")]),
+            size_options: page_size_options(),
+            next: pages.next,
+            first: pages.first,
+            bulk,
+            here,
+        },
+    )
+}
