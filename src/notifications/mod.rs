@@ -25,6 +25,10 @@ const PAGE_SIZE: usize = 30;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/notifications", web::get().to(list))
         .route("/notifications/read-all", web::post().to(read_all))
+        .route(
+            "/notifications/read-selected",
+            web::post().to(read_selected),
+        )
         .route("/notifications/{id}/read", web::post().to(read_one));
 }
 
@@ -112,6 +116,42 @@ async fn read_one(
         Ok(queries::mark_read(conn, org, user, id)?)
     })
     .await?;
+    Ok(see_other("/notifications"))
+}
+
+/// Marks the notifications ticked on the page read (`note` repeated); none ticked is said.
+async fn read_selected(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let org = ctx.scope()?;
+    let user = ctx.user.id;
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "note")
+        .filter_map(|(_, v)| v.parse().ok())
+        .take(PAGE_SIZE)
+        .collect();
+    if ids.is_empty() {
+        Flash::error(
+            &ctx.session,
+            "Tick the notifications to mark read, then press “Mark the ticked read”.",
+        );
+        return Ok(see_other("/notifications"));
+    }
+    let n = db::run(&state.pool, move |conn| {
+        Ok(queries::mark_selected_read(conn, org, user, &ids)?)
+    })
+    .await?;
+    Flash::success(
+        &ctx.session,
+        crate::web::count(
+            n as i64,
+            "notification marked read.",
+            "notifications marked read.",
+        ),
+    );
     Ok(see_other("/notifications"))
 }
 

@@ -193,6 +193,27 @@ pub fn mark_read(
     .execute(conn)
 }
 
+/// Marks the user's notifications among `ids` read, in one statement; others' are left alone.
+pub fn mark_selected_read(
+    conn: &mut AnyConnection,
+    org: OrgScope,
+    user_id: i64,
+    ids: &[i64],
+) -> QueryResult<usize> {
+    diesel::update(
+        user_notifications::table
+            .filter(user_notifications::organization_id.eq(org.id()))
+            .filter(user_notifications::user_id.eq(user_id))
+            .filter(user_notifications::id.eq_any(ids))
+            .filter(user_notifications::is_read.eq(false)),
+    )
+    .set((
+        user_notifications::is_read.eq(true),
+        user_notifications::read_at.eq(now()),
+    ))
+    .execute(conn)
+}
+
 pub fn mark_all_read(conn: &mut AnyConnection, org: OrgScope, user_id: i64) -> QueryResult<usize> {
     diesel::update(
         user_notifications::table

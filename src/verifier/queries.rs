@@ -104,8 +104,16 @@ macro_rules! matching {
         let org: OrgScope = $org;
         let mut q = payments::table
             .filter(payments::organization_id.eq(org.id()))
-            .filter(payments::status.eq(f.status))
             .into_boxed();
+        q = if f.search.as_ref().is_some_and(|s| s.ids.is_some()) {
+            // A search's few ids are the rows: the status is compared as an expression (no
+            // index can serve `status || ''`), or SQLite would walk every payment of the
+            // status in the queue's order and test each against the ids (10.8 ms at 32,000
+            // pending, against 2.6 ms by ids).
+            q.filter(payments::status.concat("").eq(f.status.code()))
+        } else {
+            q.filter(payments::status.eq(f.status))
+        };
         q = searched!(q, org.id(), f.search.as_ref());
         if let Some(m) = f.method {
             q = q.filter(payments::method.eq(m));

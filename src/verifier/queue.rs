@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::payments::queries::payment_search;
 use crate::web::dates::date;
-use crate::web::listing::{Dir, Found, Sorts, page_size, page_size_options};
+use crate::web::listing::{Dir, Found, Sorts, page_holds_all, page_size, page_size_options};
 use crate::web::time::When;
 use crate::web::{Ctx, FieldErrors, pager, render_status};
 
@@ -205,9 +205,21 @@ pub async fn show(
         let mut errors = FieldErrors::default();
         let mut filter = q.filter(currency, &sellers, &mut errors);
         filter.search = payment_search(conn, org, &q.q)?;
+        let size = page_size(&q.size);
+        let rows = queries::queue(conn, org, &filter, size + 1)?;
+        let found = if page_holds_all(&q.after, rows.len(), size) {
+            Found::of(
+                &rows
+                    .iter()
+                    .map(|r| convert(r.amount_minor, &r.currency, r.exchange_rate_e4, currency))
+                    .collect::<Vec<_>>(),
+            )
+        } else {
+            queries::found(conn, org, &filter, currency)?
+        };
         Ok(Read {
-            rows: queries::queue(conn, org, &filter, page_size(&q.size) + 1)?,
-            found: queries::found(conn, org, &filter, currency)?,
+            rows,
+            found,
             waiting: queries::waiting(conn, org)?,
             sellers,
             errors,

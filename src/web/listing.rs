@@ -55,6 +55,13 @@ macro_rules! keyset {
 }
 pub(crate) use keyset;
 
+/// Whether a list's first page holds every matching row: it was read with one row more than
+/// it shows, and fewer came. Its rows are then the count (and the total): a selective search
+/// needs no second pass over what it searched.
+pub fn page_holds_all(after: &str, read: usize, size: i64) -> bool {
+    after.is_empty() && i64::try_from(read).is_ok_and(|n| n <= size)
+}
+
 /// How many matching rows a list counts (and totals) before it says "more than".
 pub const COUNT_CAP: i64 = 1_000;
 

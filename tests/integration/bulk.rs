@@ -274,3 +274,66 @@ dual!(
         );
     }
 );
+
+dual!(ticked_notifications_are_marked_read_together, |app| {
+    use dealdesk::schema::{user_notifications, users};
+    let mut sam = app.signed_in("sales@demo.test");
+    let unread = |app: &crate::common::TestApp| -> Vec<i64> {
+        user_notifications::table
+            .inner_join(users::table.on(users::id.eq(user_notifications::user_id)))
+            .filter(users::email.eq("sales@demo.test"))
+            .filter(user_notifications::is_read.eq(false))
+            .order(user_notifications::id)
+            .select(user_notifications::id)
+            .load(&mut app.conn())
+            .expect("unread")
+    };
+    let before = unread(app);
+    assert!(
+        before.len() >= 3,
+        "the demo leaves Sam unread notifications"
+    );
+    let page = sam.get("/notifications");
+    assert!(
+        page.body
+            .contains(&format!("name=\"note\" value=\"{}\"", before[0]))
+    );
+    let (a, b) = (before[0].to_string(), before[1].to_string());
+    let r = sam.submit(
+        "/notifications",
+        "/notifications/read-selected",
+        &[("note", a.as_str()), ("note", b.as_str())],
+    );
+    assert_eq!(r.status, 303);
+    let after = unread(app);
+    assert_eq!(after, before[2..], "exactly the ticked two");
+    assert!(strip_tags(&sam.get("/notifications").body).contains("2 notifications marked read."));
+    // Ticking none is said; someone else's notification is not marked.
+    let r = sam.submit("/notifications", "/notifications/read-selected", &[]);
+    assert_eq!(r.status, 303);
+    assert!(strip_tags(&sam.get("/notifications").body).contains("Tick the notifications"));
+    let theirs: i64 = user_notifications::table
+        .inner_join(users::table.on(users::id.eq(user_notifications::user_id)))
+        .filter(users::email.ne("sales@demo.test"))
+        .filter(user_notifications::is_read.eq(false))
+        .select(user_notifications::id)
+        .first(&mut app.conn())
+        .expect("someone else's unread note");
+    let theirs_s = theirs.to_string();
+    sam.submit(
+        "/notifications",
+        "/notifications/read-selected",
+        &[("note", theirs_s.as_str())],
+    );
+    let still: bool = user_notifications::table
+        .find(theirs)
+        .select(user_notifications::is_read)
+        .first(&mut app.conn())
+        .expect("note");
+    assert!(!still, "not Sam's to mark");
+    // One at a time still works, from the same form.
+    let one = after[0].to_string();
+    let r = sam.submit("/notifications", &format!("/notifications/{one}/read"), &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(unread(app), after[1..]);
+});

@@ -20,7 +20,9 @@ use crate::error::AppError;
 use crate::sales::choices::{Owner, owner_choices};
 use crate::scope::RecordScope;
 use crate::web::dates::{date, local_days};
-use crate::web::listing::{Dir, Found, Search, Sorts, page_size, page_size_options};
+use crate::web::listing::{
+    Dir, Found, Search, Sorts, page_holds_all, page_size, page_size_options,
+};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -100,6 +102,7 @@ pub(super) async fn list(
     };
     let filter = filter_of(&query, from, to, &mut errors);
     let user = query.user.clone();
+    let after = query.after.clone();
     let size = page_size(&query.size);
     let (rows, found, owners, metrics) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -109,7 +112,11 @@ pub(super) async fn list(
             ..filter
         };
         let rows = queries::list(conn, &scope, &filter, size + 1)?;
-        let found = queries::found(conn, &scope, &filter)?;
+        let found = if page_holds_all(&after, rows.len(), size) {
+            Found::rows(rows.len())
+        } else {
+            queries::found(conn, &scope, &filter)?
+        };
         let metrics = load_metrics(conn, &scope, from, to)?;
         Ok((rows, found, owners, metrics))
     })

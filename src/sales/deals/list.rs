@@ -18,7 +18,7 @@ use crate::sales::choices::Owner;
 use crate::scope::RecordScope;
 use crate::web::dates::date;
 use crate::web::export::{CsvFile, EXPORT_LIMIT, cell, csv_response, write_pages};
-use crate::web::listing::{Dir, Found, Sorts, page_size, page_size_options};
+use crate::web::listing::{Dir, Found, Sorts, page_holds_all, page_size, page_size_options};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -180,7 +180,11 @@ pub async fn list(
         let filter = q.filter(currency_exponent(&currency), &owners, &mut errors);
         let filter = q.resolved(conn, &scope, filter)?;
         let rows = queries::list(conn, &scope, &filter, size + 1)?;
-        let found = queries::found(conn, &scope, &filter)?;
+        let found = if page_holds_all(&q.after, rows.len(), size) {
+            Found::of(&rows.iter().map(|r| r.amount_org_minor).collect::<Vec<_>>())
+        } else {
+            queries::found(conn, &scope, &filter)?
+        };
         Ok((rows, found, owners, currency, errors))
     })
     .await?;

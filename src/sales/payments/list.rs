@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::permissions::Permission;
 use crate::sales::deals::scope_request;
 use crate::web::dates::date;
-use crate::web::listing::{Dir, Found, Sorts, page_size, page_size_options};
+use crate::web::listing::{Dir, Found, Sorts, page_holds_all, page_size, page_size_options};
 use crate::web::pager;
 use crate::web::{Ctx, FieldErrors, render_status};
 
@@ -118,11 +118,22 @@ pub async fn list(
     let mut filter = query.filter(&mut errors);
     let size = page_size(&query.size);
     let term = query.q.clone();
+    let after = query.after.clone();
     let (rows, found, currency) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         filter.search = queries::payment_search(conn, scope.org(), &term)?;
         let rows = queries::mine(conn, &scope, &filter, size + 1)?;
-        let found = queries::mine_found(conn, &scope, &filter)?;
+        let found = if page_holds_all(&after, rows.len(), size) {
+            let org = scope.currency();
+            Found::of(
+                &rows
+                    .iter()
+                    .map(|r| convert(r.amount_minor, &r.currency, r.exchange_rate_e4, org))
+                    .collect::<Vec<_>>(),
+            )
+        } else {
+            queries::mine_found(conn, &scope, &filter)?
+        };
         Ok((rows, found, scope.currency()))
     })
     .await?;
