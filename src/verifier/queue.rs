@@ -310,7 +310,7 @@ impl QueuePage {
             seller_options,
             sort_options: options(&[("", "Arrival"), ("date", "Paid on"), ("amount", "Amount")]),
             dir_options: options(&[
-                ("", "The column's usual order"),
+                ("", "Usual order"),
                 ("asc", "Earliest or smallest first"),
                 ("desc", "Latest or largest first"),
             ]),

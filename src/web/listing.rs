@@ -284,8 +284,8 @@ impl Found {
     }
 }
 
-/// A count with thousands separators, as the lists write counts.
-fn grouped(n: i64) -> String {
+/// A count with thousands separators, as pages write counts.
+pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -86,7 +86,7 @@ pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", listing::grouped(n))
     }
 }
 
@@ -142,6 +142,7 @@ mod tests {
         assert_eq!(count(1, "session", "sessions"), "1 session");
         assert_eq!(count(2, "session", "sessions"), "2 sessions");
         assert_eq!(count(0, "session", "sessions"), "0 sessions");
+        assert_eq!(count(32_669, "payment", "payments"), "32,669 payments");
     }
 
     #[test]
