@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::db::{self, PublicId};
 use crate::error::AppError;
 use crate::permissions::Permission;
+use crate::sales::payments::queries::PaymentRecord;
 use crate::web::{Ctx, FieldErrors, Flash, see_other};
 
 /// A page's worth: the queue shows at most 200 rows.
@@ -119,41 +120,16 @@ pub async fn bulk(
     .await?;
     match result {
         Ok((done, invoice)) => {
-            let numbers: Vec<&str> = done
-                .iter()
-                .map(|(p, _)| p.transaction_number.as_str())
-                .collect();
-            let verified = done.iter().filter(|(_, o)| *o == Outcome::Verified).count();
-            let second = done
-                .iter()
-                .filter(|(_, o)| *o == Outcome::AwaitingSecond)
-                .count();
-            let message = match done.first().map(|(_, o)| *o) {
-                Some(Outcome::Rejected) => format!(
-                    "{} rejected: {}. Each salesperson is told why.",
-                    crate::web::count(done.len() as i64, "payment", "payments"),
-                    numbers.join(", ")
-                ),
-                _ if second > 0 => format!(
-                    "{} verified, {} approved and waiting for a second verifier: {}.",
-                    verified,
-                    second,
-                    numbers.join(", ")
-                ),
-                _ => format!(
-                    "{} verified: {}. Their invoices are issued.",
-                    crate::web::count(done.len() as i64, "payment", "payments"),
-                    numbers.join(", ")
-                ),
-            };
-            match invoice.filter(|_| verified > 0) {
-                Some(invoice) => Flash::success_with_link(
+            let (message, verified) = notice(&done);
+            let first = done.first().map(|(p, _)| p.transaction_number.clone());
+            match (invoice.filter(|_| verified), first) {
+                (Some(invoice), Some(number)) => Flash::success_with_link(
                     &ctx.session,
                     message,
                     format!("/invoices/{invoice}"),
-                    &format!("Open {}'s invoice", numbers[0]),
+                    &format!("Open {number}'s invoice"),
                 ),
-                None => Flash::success(&ctx.session, message),
+                _ => Flash::success(&ctx.session, message),
             }
             Ok(see_other(&address))
         }
@@ -171,4 +147,33 @@ pub async fn bulk(
         }
         Err(Refused::App(e)) => Err(e),
     }
+}
+
+/// What the decided payments' notice says, and whether any was verified (it links an invoice).
+fn notice(done: &[(PaymentRecord, Outcome)]) -> (String, bool) {
+    let numbers: Vec<&str> = done
+        .iter()
+        .map(|(p, _)| p.transaction_number.as_str())
+        .collect();
+    let verified = done.iter().filter(|(_, o)| *o == Outcome::Verified).count();
+    let second = done
+        .iter()
+        .filter(|(_, o)| *o == Outcome::AwaitingSecond)
+        .count();
+    let all = crate::web::count(done.len() as i64, "payment", "payments");
+    let message = match done.first().map(|(_, o)| *o) {
+        Some(Outcome::Rejected) => format!(
+            "{all} rejected: {}. Each salesperson is told why.",
+            numbers.join(", ")
+        ),
+        _ if second > 0 => format!(
+            "{verified} verified, {second} approved and waiting for a second verifier: {}.",
+            numbers.join(", ")
+        ),
+        _ => format!(
+            "{all} verified: {}. Their invoices are issued.",
+            numbers.join(", ")
+        ),
+    };
+    (message, verified > 0)
 }

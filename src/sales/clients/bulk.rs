@@ -8,9 +8,11 @@ use serde_json::json;
 use super::list::{self, Bulk, ListQuery};
 use super::{queries, scope_request};
 use crate::AppState;
+use crate::audit::Actor;
 use crate::audit::{self, Event, actions};
-use crate::db::{self, PublicId, write_tx};
+use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
+use crate::scope::RecordScope;
 use crate::web::{Ctx, FieldErrors, Flash, see_other};
 
 /// A page's worth: the list shows at most 200 rows.
@@ -100,43 +102,7 @@ pub async fn bulk(
     let actor = ctx.actor();
     let result = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let done = write_tx(conn, |conn| {
-            let mut found = Vec::with_capacity(ids.len());
-            let mut refused = Vec::new();
-            for id in &ids {
-                match queries::find(conn, &scope, *id) {
-                    Ok(c) if c.is_active == active => refused.push((
-                        c.name.clone(),
-                        if active {
-                            "is active already.".to_string()
-                        } else {
-                            "is archived already.".to_string()
-                        },
-                    )),
-                    Ok(c) => found.push(c),
-                    Err(diesel::result::Error::NotFound) => refused.push((
-                        id.to_string(),
-                        "is not one of your clients (any more).".to_string(),
-                    )),
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            if !refused.is_empty() {
-                return Err(Refused::Rows(refused));
-            }
-            for c in &found {
-                queries::set_active(conn, c, active)?;
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Some(scope.org().id()), actions::UPDATE, "client")
-                        .entity(c.public_id)
-                        .old(json!({ "is_active": c.is_active }))
-                        .new_values(json!({ "is_active": active })),
-                )?;
-            }
-            Ok(found.into_iter().map(|c| c.name).collect::<Vec<_>>())
-        });
+        let done = change(conn, &scope, &actor, &ids, active);
         match done {
             Ok(names) => Ok(Ok(names)),
             Err(Refused::Rows(rows)) => Ok(Err(rows)),
@@ -165,4 +131,52 @@ pub async fn bulk(
             list::show(ctx, &state, query, bulk).await
         }
     }
+}
+
+/// Sets `active` on the scope's clients `ids` in one transaction, each audited; if any cannot
+/// change, none does and those are named with why.
+fn change(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    actor: &Actor,
+    ids: &[PublicId],
+    active: bool,
+) -> Result<Vec<String>, Refused> {
+    write_tx(conn, |conn| {
+        let mut found = Vec::with_capacity(ids.len());
+        let mut refused = Vec::new();
+        for id in ids {
+            match queries::find(conn, scope, *id) {
+                Ok(c) if c.is_active == active => refused.push((
+                    c.name.clone(),
+                    if active {
+                        "is active already.".to_string()
+                    } else {
+                        "is archived already.".to_string()
+                    },
+                )),
+                Ok(c) => found.push(c),
+                Err(diesel::result::Error::NotFound) => refused.push((
+                    id.to_string(),
+                    "is not one of your clients (any more).".to_string(),
+                )),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if !refused.is_empty() {
+            return Err(Refused::Rows(refused));
+        }
+        for c in &found {
+            queries::set_active(conn, c, active)?;
+            audit::record(
+                conn,
+                actor,
+                Event::new(Some(scope.org().id()), actions::UPDATE, "client")
+                    .entity(c.public_id)
+                    .old(json!({ "is_active": c.is_active }))
+                    .new_values(json!({ "is_active": active })),
+            )?;
+        }
+        Ok(found.into_iter().map(|c| c.name).collect::<Vec<_>>())
+    })
 }

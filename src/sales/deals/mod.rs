@@ -7,6 +7,7 @@ mod change;
 pub mod form;
 mod list;
 pub mod queries;
+mod search;
 
 use crate::domain::money::money;
 use crate::domain::{DealSource, Money, PaymentMethod, choices};

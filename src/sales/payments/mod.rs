@@ -10,6 +10,7 @@ pub mod queries;
 pub(crate) mod receipt;
 mod record;
 mod rules;
+mod search;
 pub mod store;
 
 pub use self::rules::closed;
