@@ -37,28 +37,18 @@ pub fn payment_search(
     let ids = match &deal.ids {
         None => None,
         Some(deal_ids) => {
-            // One lookup per index: by number, by each reference, by deal.
+            // By number or either reference (each term its index, joined by OR), then by deal.
             let mut ids: Vec<i64> = payments::table
                 .filter(payments::organization_id.eq(org.id()))
-                .filter(payments::transaction_number.eq_any(numbers.clone()))
+                .filter(
+                    payments::transaction_number
+                        .eq_any(numbers.clone())
+                        .or(payments::bank_reference.eq_any(s.references()))
+                        .or(payments::cheque_number.eq_any(s.references())),
+                )
                 .select(payments::id)
+                .limit(LISTED + 1)
                 .load(conn)?;
-            ids.extend(
-                payments::table
-                    .filter(payments::organization_id.eq(org.id()))
-                    .filter(payments::bank_reference.eq_any(s.references()))
-                    .select(payments::id)
-                    .limit(LISTED + 1)
-                    .load::<i64>(conn)?,
-            );
-            ids.extend(
-                payments::table
-                    .filter(payments::organization_id.eq(org.id()))
-                    .filter(payments::cheque_number.eq_any(s.references()))
-                    .select(payments::id)
-                    .limit(LISTED + 1)
-                    .load::<i64>(conn)?,
-            );
             ids.extend(
                 payments::table
                     .filter(payments::organization_id.eq(org.id()))
