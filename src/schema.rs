@@ -326,6 +326,7 @@ diesel::table! {
         issued_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        tax_included -> Bool,
     }
 }
 
@@ -636,6 +637,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         allow_private_providers -> Bool,
+        prices_include_tax -> Bool,
     }
 }
 

@@ -51,6 +51,15 @@ fn viewer(ctx: &Ctx) -> Result<ScopeRequest, AppError> {
     ScopeRequest::of(ctx, Permission::DealsViewAll)
 }
 
+/// How the invoice reckoned its tax, as the organization's setting was when it was made.
+fn tax_rule(included: bool) -> &'static str {
+    if included {
+        "included in the amount paid"
+    } else {
+        "added to the amount paid"
+    }
+}
+
 /// The invoice's text, the same on the page and in the PDF.
 fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
     let i = &d.invoice;
@@ -81,11 +90,15 @@ fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
                 d.payment_date.format("%-d %b %Y").to_string(),
             ),
             ("Method".into(), d.method.label().into()),
+            ("Tax".into(), tax_rule(i.tax_included).into()),
         ],
         lines: vec![
             (
-                format!("Payment {} on deal {}", d.transaction_number, d.deal_number),
-                m(i.amount_minor),
+                format!(
+                    "Payment {} on deal {}, before tax",
+                    d.transaction_number, d.deal_number
+                ),
+                m(i.total_minor - i.tax_minor),
             ),
             (
                 format!("Tax at {} %", bp_to_percent(i.tax_rate_bp.into())),

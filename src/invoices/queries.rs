@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use super::rules::{figures, is_numbered, status_for};
+use super::rules::{Figures, figures, is_numbered, status_for};
 use crate::db::{AnyConnection, PublicId, now, sql_time};
 use crate::domain::money::money;
 use crate::domain::{InvoiceStatus, PaymentStatus};
@@ -23,6 +23,7 @@ struct Source {
     currency: String,
     verified_at: Option<NaiveDateTime>,
     tax_rate_bp: i32,
+    prices_include_tax: bool,
 }
 
 fn source(conn: &mut AnyConnection, org: i64, payment_id: i64) -> QueryResult<Source> {
@@ -38,6 +39,7 @@ fn source(conn: &mut AnyConnection, org: i64, payment_id: i64) -> QueryResult<So
             payments::currency,
             payments::verified_at,
             organizations::tax_rate_bp,
+            organizations::prices_include_tax,
         ))
         .first(conn)
 }
@@ -48,7 +50,7 @@ pub fn sync(conn: &mut AnyConnection, org: i64, payment_id: i64) -> QueryResult<
     let p = source(conn, org, payment_id)?;
     let status = status_for(p.status);
     let amount = p.received_amount_minor.unwrap_or(p.amount_minor);
-    let (tax, total) = figures(amount, p.tax_rate_bp);
+    let f = figures(amount, p.tax_rate_bp, p.prices_include_tax);
     let issued_at = (status == InvoiceStatus::Issued).then(|| p.verified_at.unwrap_or_else(now));
     let t = now();
     let existing: Option<(i64, InvoiceStatus, Option<String>)> = invoices::table
@@ -73,8 +75,9 @@ pub fn sync(conn: &mut AnyConnection, org: i64, payment_id: i64) -> QueryResult<
                     invoices::invoice_number.eq(number),
                     invoices::amount_minor.eq(amount),
                     invoices::tax_rate_bp.eq(p.tax_rate_bp),
-                    invoices::tax_minor.eq(tax),
-                    invoices::total_minor.eq(total),
+                    invoices::tax_included.eq(p.prices_include_tax),
+                    invoices::tax_minor.eq(f.tax),
+                    invoices::total_minor.eq(f.total),
                     invoices::currency.eq(&p.currency),
                     invoices::status.eq(status),
                     invoices::issued_at.eq(issued_at),
@@ -94,8 +97,9 @@ pub fn sync(conn: &mut AnyConnection, org: i64, payment_id: i64) -> QueryResult<
                 invoices::invoice_number.eq(number),
                 invoices::amount_minor.eq(amount),
                 invoices::tax_rate_bp.eq(p.tax_rate_bp),
-                invoices::tax_minor.eq(tax),
-                invoices::total_minor.eq(total),
+                invoices::tax_included.eq(p.prices_include_tax),
+                invoices::tax_minor.eq(f.tax),
+                invoices::total_minor.eq(f.total),
                 invoices::currency.eq(&p.currency),
                 invoices::status.eq(status),
                 invoices::issued_at.eq(issued_at),
@@ -146,9 +150,12 @@ struct Uninvoiced {
 /// the issued ones numbered in the order of issue within its year. For loaded data (the demo,
 /// `generate-load`): numbers are taken in blocks and rows written a thousand to a statement.
 pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
-    let rate: i32 = organizations::table
+    let (rate, included): (i32, bool) = organizations::table
         .find(org.id())
-        .select(organizations::tax_rate_bp)
+        .select((
+            organizations::tax_rate_bp,
+            organizations::prices_include_tax,
+        ))
         .first(conn)?;
     let missing: Vec<Uninvoiced> = payments::table
         .left_join(invoices::table)
@@ -195,7 +202,7 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
         .map(|p| {
             let status = status_for(p.status);
             let amount = p.received_amount_minor.unwrap_or(p.amount_minor);
-            let (tax, total) = figures(amount, rate);
+            let Figures { tax, total, .. } = figures(amount, rate, included);
             let issued = match status {
                 InvoiceStatus::Pending | InvoiceStatus::Rejected => "NULL".to_string(),
                 _ => sql_time(issued_at(p)),
@@ -205,7 +212,7 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
                 .get(&p.id)
                 .map_or_else(|| "NULL".to_string(), |n| format!("'{n}'"));
             format!(
-                "('{}', {}, {}, {number}, {amount}, {rate}, {tax}, {total}, '{}', '{status}', {issued}, {}, {})",
+                "('{}', {}, {}, {number}, {amount}, {rate}, {included}, {tax}, {total}, '{}', '{status}', {issued}, {}, {})",
                 PublicId::new(),
                 org.id(),
                 p.id,
@@ -218,7 +225,7 @@ pub fn backfill(conn: &mut AnyConnection, org: OrgScope) -> QueryResult<usize> {
     for chunk in rows.chunks(1_000) {
         let sql = format!(
             "INSERT INTO invoices (public_id, organization_id, payment_id, invoice_number, \
-             amount_minor, tax_rate_bp, tax_minor, total_minor, currency, status, issued_at, \
+             amount_minor, tax_rate_bp, tax_included, tax_minor, total_minor, currency, status, issued_at, \
              created_at, updated_at) VALUES {}",
             chunk.join(",")
         );
@@ -236,6 +243,7 @@ pub struct InvoiceSummary {
     pub status: InvoiceStatus,
     pub amount_minor: i64,
     pub tax_rate_bp: i32,
+    pub tax_included: bool,
     pub tax_minor: i64,
     pub total_minor: i64,
     pub currency: String,
@@ -243,14 +251,15 @@ pub struct InvoiceSummary {
 }
 
 impl InvoiceSummary {
-    /// "INV-2026-0007 (issued): 100.00 USD + 18 % tax 18.00 USD = 118.00 USD".
+    /// "INV-2026-0007 (issued): 100.00 USD + 18 % tax 18.00 USD = 118.00 USD", the amount before
+    /// tax first whichever way the tax was reckoned.
     pub fn line(&self) -> String {
         let money = |m: i64| money(m, &self.currency);
         format!(
             "{} ({}): {} + {} % tax {} = {}",
             super::rules::number_label(self.invoice_number.as_deref()),
             self.status.code(),
-            money(self.amount_minor),
+            money(self.total_minor - self.tax_minor),
             crate::domain::money::bp_to_percent(self.tax_rate_bp.into()),
             money(self.tax_minor),
             money(self.total_minor)

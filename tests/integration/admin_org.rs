@@ -177,7 +177,7 @@ dual!(teams_have_a_lead_members_and_projects, |app| {
     assert_eq!(teams_log.first().map(|e| e.0.as_str()), Some("create"));
 });
 
-fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut all = vec![
         ("name", "Demo Traders"),
         ("email", "office@demo.test"),

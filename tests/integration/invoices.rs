@@ -39,7 +39,10 @@ dual!(
     an_invoice_is_listed_shown_and_downloaded_within_scope,
     |app| {
         diesel::update(organizations::table.filter(organizations::name.eq("Demo Traders")))
-            .set(organizations::tax_rate_bp.eq(725))
+            .set((
+                organizations::tax_rate_bp.eq(725),
+                organizations::prices_include_tax.eq(false),
+            ))
             .execute(&mut app.conn())
             .expect("tax rate");
         let mut sam = app.signed_in("sales@demo.test");
@@ -102,6 +105,7 @@ dual!(
             format!("Invoice {invoice_number}"),
             "Bill to".to_string(),
             format!("Payment {number} on deal"),
+            "Tax added to the amount paid".to_string(),
             "Tax at 7.25 %".to_string(),
             "24.17 USD".to_string(),
             "357.50 USD".to_string(),
@@ -230,5 +234,75 @@ dual!(
         .get_result::<InvoiceStatus>(&mut conn);
         let err = format!("{:?}", read.expect_err("an unknown code is an error"));
         assert!(err.contains("lost_in_the_post"), "{err}");
+    }
+);
+
+dual!(
+    amounts_include_tax_unless_the_organization_says_otherwise_and_each_invoice_says_which,
+    |app| {
+        use crate::verification::{approve, decide, pending_payment};
+        let invoice_of = |id: PublicId| -> (PublicId, i64, i64, bool) {
+            invoices::table
+                .inner_join(payments::table)
+                .filter(payments::public_id.eq(id))
+                .select((
+                    invoices::public_id,
+                    invoices::tax_minor,
+                    invoices::total_minor,
+                    invoices::tax_included,
+                ))
+                .first(&mut app.conn())
+                .expect("invoice")
+        };
+        let mut vera = app.signed_in("verifier@demo.test");
+        // Demo Traders bills at 20 %, amounts including tax (the default): 436.10 received is
+        // billed 436.10, of which 436.10 × 20 / 120 = 72.6833 → 72.68 is tax.
+        let (paid, _, _) = pending_payment(app, "436.10");
+        assert_eq!(decide(&mut vera, paid, &approve("436.10")).status, 303);
+        let (invoice, tax, total, included) = invoice_of(paid);
+        assert_eq!((tax, total, included), (7_268, 43_610, true));
+        let text = strip_tags(&vera.get(&format!("/invoices/{invoice}")).body);
+        for part in [
+            "Tax included in the amount paid",
+            "before tax 363.42 USD",
+            "Tax at 20 % 72.68 USD",
+            "Total 436.10 USD",
+        ] {
+            assert!(text.contains(part), "{part}: {text}");
+        }
+
+        // The administrator turns it off: tax goes on top of what is paid from now on, and the
+        // invoice already issued keeps the rule it was made under.
+        let mut ada = app.signed_in("admin@demo.test");
+        let settings = ada.get("/admin/settings");
+        assert!(
+            settings
+                .body
+                .contains("name=\"prices_include_tax\" value=\"on\" checked")
+        );
+        // The form as the administrator sends it with the box unticked.
+        let r = ada.submit(
+            "/admin/settings",
+            "/admin/settings",
+            &crate::admin_org::settings_form(&[]),
+        );
+        assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+        let (later, _, _) = pending_payment(app, "100");
+        assert_eq!(decide(&mut vera, later, &approve("100")).status, 303);
+        let (_, tax, total, included) = invoice_of(later);
+        assert_eq!((tax, total, included), (2_000, 12_000, false));
+        assert_eq!(invoice_of(paid), (invoice, 7_268, 43_610, true));
+        let entries = crate::common::lookup::audit(app, "settings");
+        let (_, _, old, new) = entries.last().expect("the change is audited");
+        let (old, new) = (
+            crate::common::lookup::json(old),
+            crate::common::lookup::json(new),
+        );
+        assert_eq!(
+            (&old["prices_include_tax"], &new["prices_include_tax"]),
+            (&serde_json::json!(true), &serde_json::json!(false))
+        );
+        let text = strip_tags(&vera.get(&format!("/invoices/{invoice}")).body);
+        assert!(text.contains("Tax included in the amount paid"), "{text}");
     }
 );

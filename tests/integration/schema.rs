@@ -13,7 +13,7 @@ fn migrations_run_up_down_up(backend: Backend) {
     let mut conn = test_db.conn();
     assert!(db::is_migrated(&mut conn));
     let reverted = db::revert_all_migrations(&mut conn).expect("down");
-    assert_eq!(reverted, 19);
+    assert_eq!(reverted, 20);
     assert!(!db::is_migrated(&mut conn));
     assert!(
         organizations::table
@@ -22,7 +22,7 @@ fn migrations_run_up_down_up(backend: Backend) {
             .is_err(),
         "tables are gone"
     );
-    assert_eq!(db::run_migrations(&mut conn).expect("up again"), 19);
+    assert_eq!(db::run_migrations(&mut conn).expect("up again"), 20);
     assert_eq!(
         organizations::table
             .count()

@@ -134,7 +134,8 @@ dual!(
         // The invoice exists from the moment the payment is recorded, pending.
         let (status, _, invoice, amount, tax, total) = state(app, id);
         assert_eq!((status.as_str(), invoice.as_str()), ("pending", "pending"));
-        assert_eq!((amount, tax, total), (40_000, 8_000, 48_000));
+        // Amounts include tax by default: 20 % of 400.00 is 400 × 20 / 120 = 66.67 within it.
+        assert_eq!((amount, tax, total), (40_000, 6_667, 40_000));
         let invoice_number = || -> Option<String> {
             invoices::table
                 .inner_join(payments::table)
@@ -152,7 +153,7 @@ dual!(
             queue.body.contains(&number),
             "the new payment waits in the queue"
         );
-        // 390.05 received of 400 recorded: tax 20 % = 78.01, half up.
+        // 390.05 received of 400 recorded: tax within it 390.05 × 20 / 120 = 65.0083 → 65.01.
         let r = decide(&mut vera, id, &approve("390.05"));
         assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
         assert_eq!(
@@ -162,8 +163,8 @@ dual!(
                 Some(39_005),
                 "issued".into(),
                 39_005,
-                7_801,
-                46_806
+                6_501,
+                39_005
             )
         );
         assert_eq!(
@@ -235,7 +236,7 @@ dual!(
         let page = strip_tags(&sam.get(&format!("/sales/payments/{id}")).body);
         assert!(
             page.contains(&format!(
-                "{invoice_number} (issued): 390.05 USD + 20 % tax 78.01 USD = 468.06 USD"
+                "{invoice_number} (issued): 325.04 USD + 20 % tax 65.01 USD = 390.05 USD"
             )),
             "{page}"
         );
