@@ -94,6 +94,7 @@ for who in manager seller; do
   measure "$who" "$cookie" "/sales/deals"
   measure "$who" "$cookie" "/sales/deals?status=in_progress&min=1000&sort=amount"
   measure "$who" "$cookie" "/sales/deals?after=$deep"
+  measure "$who" "$cookie" "/sales/deals/board"
   measure "$who" "$cookie" "/sales/deals?q=$client_name"
   measure "$who" "$cookie" "/sales/deals?q=$deal_number"
   measure "$who" "$cookie" "/sales/deals?q=no+such+client"

@@ -237,3 +237,56 @@ dual!(
         assert!(strip_tags(&listed.body).contains("match"));
     }
 );
+
+dual!(
+    the_deals_board_counts_each_status_within_the_viewers_scope,
+    |app| {
+        use dealdesk::domain::{DealStatus, Money};
+        use dealdesk::schema::users;
+        let sam_id: i64 = users::table
+            .filter(users::email.eq("sales@demo.test"))
+            .select(users::id)
+            .first(&mut app.conn())
+            .expect("sam");
+        let mut sam = app.signed_in("sales@demo.test");
+        let board = sam.get("/sales/deals/board");
+        assert_eq!(board.status, 200);
+        assert!(board.body.len() < 60_000, "{} bytes", board.body.len());
+        let text = strip_tags(&board.body);
+        for status in DealStatus::ALL {
+            let amounts: Vec<i64> = deals::table
+                .filter(deals::created_by_id.eq(sam_id))
+                .filter(deals::status.eq(*status))
+                .select(deals::amount_org_minor)
+                .load(&mut app.conn())
+                .expect("deals");
+            let n = amounts.len();
+            let heading = match n {
+                1 => format!("{} 1 deal", status.label()),
+                _ => format!("{} {n} deals", status.label()),
+            };
+            assert!(text.contains(&heading), "{heading}: {text}");
+            let worth = Money::new(amounts.iter().sum(), "USD");
+            assert!(text.contains(&format!("Worth {worth}")), "{worth}: {text}");
+            if n > 10 {
+                assert!(board.body.contains(&format!(
+                    "href=\"/sales/deals?status={}\">All {n} deals",
+                    status.code()
+                )));
+            }
+        }
+        // Only Sam's own deals, so no owner on the cards; a manager's name them.
+        assert!(!text.contains("Max Manager"));
+        let mut max = app.signed_in("manager@demo.test");
+        let board = max.get("/sales/deals/board");
+        assert_eq!(board.status, 200);
+        assert!(strip_tags(&board.body).contains("Sam Seller"));
+        // Outside the sales area: refused.
+        assert_eq!(
+            app.signed_in("partner@demo.test")
+                .get("/sales/deals/board")
+                .status,
+            403
+        );
+    }
+);

@@ -232,6 +232,7 @@ dual!(malformed_input_never_gets_a_5xx, |app| {
         "/sales/clients/export.csv".into(),
         "/sales/deals".into(),
         "/sales/deals/new".into(),
+        "/sales/deals/board".into(),
         "/sales/deals/export.csv".into(),
         format!("/sales/deals/{deal}"),
         format!("/sales/deals/{deal}/edit"),

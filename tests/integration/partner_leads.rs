@@ -231,6 +231,28 @@ dual!(each_user_sees_only_the_leads_of_their_channel, |app| {
     // Staff see every partner's.
     let mut ada = app.signed_in("admin@demo.test");
     assert_eq!(board_total(&mut ada), total);
+    // The whole board is one form (one token) of at most ten cards a column, each with one button
+    // to the next stage: small whatever the organization holds.
+    let board = ada.get("/partner/leads/board");
+    assert!(board.body.len() < 60_000, "{} bytes", board.body.len());
+    let form = board
+        .body
+        .split("class=\"board\"")
+        .nth(1)
+        .and_then(|b| b.split("</form>").next())
+        .expect("the board's form");
+    assert_eq!(form.matches("name=\"csrf_token\"").count(), 1);
+    assert!(!board.body.contains("<select"));
+    assert!(
+        board
+            .body
+            .contains("name=\"to\" value=\"contacted\">Move<span class=\"visually-hidden\">")
+    );
+    assert!(
+        board
+            .body
+            .contains("href=\"/partner/leads?status=new\">All ")
+    );
     assert_eq!(ada.get(&format!("/partner/leads/{foreign}")).status, 200);
 
     // Outside the portal: refused.

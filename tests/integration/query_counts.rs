@@ -65,6 +65,7 @@ fn pages(app: &TestApp, who: &str) -> Vec<String> {
         "/sales?period=year",
         "/sales/deals",
         "/sales/deals?status=in_progress&min=100&sort=amount",
+        "/sales/deals/board",
         "/sales/clients",
         "/sales/payments",
         "/sales/calls",

@@ -3,6 +3,7 @@
 //! activity log.
 
 pub(crate) mod activity;
+mod board;
 mod change;
 pub mod form;
 mod list;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sales/deals/export.csv", web::get().to(list::export))
         .route("/sales/deals", web::post().to(create))
         .route("/sales/deals/new", web::get().to(new))
+        .route("/sales/deals/board", web::get().to(board::board))
         .route("/sales/deals/{id}", web::get().to(show))
         .route("/sales/deals/{id}", web::post().to(change::update))
         .route("/sales/deals/{id}/edit", web::get().to(change::edit))
