@@ -337,3 +337,90 @@ dual!(ticked_notifications_are_marked_read_together, |app| {
     assert_eq!(r.status, 303);
     assert_eq!(unread(app), after[1..]);
 });
+
+dual!(selected_leads_move_together_or_not_at_all, |app| {
+    use dealdesk::schema::{lead_status_history, leads};
+    let with_status = |status: &str, n: i64| -> Vec<(PublicId, String)> {
+        leads::table
+            .filter(leads::organization_id.eq(1))
+            .filter(leads::status.eq(status))
+            .order(leads::id)
+            .limit(n)
+            .select((leads::public_id, leads::title))
+            .load(&mut app.conn())
+            .expect("leads")
+    };
+    let status_of = |id: PublicId| -> String {
+        leads::table
+            .filter(leads::public_id.eq(id))
+            .select(leads::status)
+            .first(&mut app.conn())
+            .expect("lead")
+    };
+    let fresh = with_status("new", 2);
+    let won = with_status("won", 1);
+    assert_eq!((fresh.len(), won.len()), (2, 1), "the demo has both");
+    let mut ada = app.signed_in("admin@demo.test");
+    let token = ada.get("/partner/leads").csrf();
+    let post = |c: &mut crate::common::client::Client, ids: &[PublicId], to: &str| {
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let mut fields = vec![
+            ("csrf_token", token.as_str()),
+            ("back", "/partner/leads?status=new"),
+            ("to", to),
+        ];
+        fields.extend(ids.iter().map(|i| ("lead", i.as_str())));
+        c.post_form("/partner/leads/bulk", &fields)
+    };
+
+    // A won lead among them: named, and nothing moves (409), the selection kept.
+    let r = post(&mut ada, &[fresh[0].0, won[0].0], "contacted");
+    assert_eq!(r.status, 409, "{}", strip_tags(&r.body));
+    let text = strip_tags(&r.body);
+    assert!(
+        text.contains(&format!("{} : A lead in Won cannot move", won[0].1)),
+        "{text}"
+    );
+    assert!(
+        r.body
+            .contains(&format!("value=\"{}\" aria-label", fresh[0].0))
+    );
+    assert_eq!(status_of(fresh[0].0), "new");
+    // Nothing selected, or lost (which needs each lead's reason): the form says so (422).
+    assert_eq!(post(&mut ada, &[], "contacted").status, 422);
+    let r = post(&mut ada, &[fresh[0].0], "lost");
+    assert_eq!(r.status, 422);
+    assert!(strip_tags(&r.body).contains("marked lost from its own page"));
+
+    // Two new leads move on together, back to the list as it was; each move in its lead's
+    // history and the audit log.
+    let ids = [fresh[0].0, fresh[1].0];
+    let r = post(&mut ada, &ids, "contacted");
+    assert_eq!(
+        (r.status, r.location()),
+        (303, "/partner/leads?q=&status=new&partner=&mine=")
+    );
+    for id in ids {
+        assert_eq!(status_of(id), "contacted");
+        let history: i64 = lead_status_history::table
+            .inner_join(leads::table)
+            .filter(leads::public_id.eq(id))
+            .filter(lead_status_history::new_status.eq("contacted"))
+            .count()
+            .get_result(&mut app.conn())
+            .expect("history");
+        assert_eq!(history, 1);
+    }
+    let audited = lookup::audit(app, "lead");
+    for id in ids {
+        assert!(
+            audited
+                .iter()
+                .any(|(_, e, _, new)| e.as_deref() == Some(&id.to_string())
+                    && new.as_deref().is_some_and(|n| n.contains("contacted"))),
+            "{audited:?}"
+        );
+    }
+    let list = strip_tags(&ada.get("/partner/leads").body);
+    assert!(list.contains("2 leads now Contacted"), "{list}");
+});

@@ -13,8 +13,9 @@ use crate::db;
 use crate::domain::choices::{self, options};
 use crate::error::AppError;
 use crate::partner::choices::{partner_filter, partner_options};
+use crate::web::listing::Bulk;
 use crate::web::time::When;
-use crate::web::{Ctx, pager, render};
+use crate::web::{Ctx, pager, render_status};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -73,6 +74,11 @@ struct ListPage {
     next: Option<String>,
     first: Option<String>,
     export: String,
+    /// The list's own address (its page included): where the bulk form comes back to.
+    here: String,
+    bulk: Bulk,
+    /// The stages selected leads may be moved to together (lost needs each lead's reason).
+    move_options: Vec<(String, String)>,
 }
 
 pub(super) async fn list(
@@ -80,8 +86,17 @@ pub(super) async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
+    show(ctx, &state, query.into_inner(), Bulk::default()).await
+}
+
+/// The list as `query` asks, with the bulk form as it was sent (its errors or refused rows).
+pub(super) async fn show(
+    ctx: Ctx,
+    state: &AppState,
+    query: ListQuery,
+    bulk: Bulk,
+) -> Result<HttpResponse, AppError> {
     let request = request(&ctx)?;
-    let query = query.into_inner();
     let filter = query.filter();
     let (mut rows, partners) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
@@ -105,15 +120,29 @@ pub(super) async fn list(
         |r| r.public_id.to_string(),
     );
     let rows = rows.into_iter().map(|r| list_row(&ctx, r)).collect();
-    render(&ListPage {
-        ctx,
-        query,
-        rows,
-        status_options: choices::any_of::<Status>("Every stage"),
-        partner_options: partner_filter(partners),
-        mine_options: options(&[("", "Everyone's"), ("mine", "Mine")]),
-        next: pages.next,
-        first: pages.first,
-        export,
-    })
+    let here = format!(
+        "/partner/leads?{}",
+        serde_urlencoded::to_string(&query).unwrap_or_default()
+    );
+    render_status(
+        bulk.status(),
+        &ListPage {
+            ctx,
+            query,
+            rows,
+            status_options: choices::any_of::<Status>("Every stage"),
+            partner_options: partner_filter(partners),
+            mine_options: options(&[("", "Everyone's"), ("mine", "Mine")]),
+            next: pages.next,
+            first: pages.first,
+            export,
+            here,
+            move_options: Status::ALL
+                .iter()
+                .filter(|s| !s.needs_reason())
+                .map(|s| (s.code().to_string(), s.label().to_string()))
+                .collect(),
+            bulk,
+        },
+    )
 }

@@ -5,6 +5,7 @@
 
 pub mod activities;
 mod board;
+mod bulk;
 mod export;
 pub mod form;
 mod history;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/partner/leads/new", web::get().to(new))
         .route("/partner/leads/export.csv", web::get().to(export::export))
         .route("/partner/leads/board", web::get().to(board::board))
+        .route("/partner/leads/bulk", web::post().to(bulk::bulk))
         .route("/partner/activities/overdue", web::get().to(board::overdue))
         .route("/partner/leads/{id}", web::get().to(show::show))
         .route("/partner/leads/{id}", web::post().to(update))

@@ -71,7 +71,7 @@ pub(super) async fn move_lead(
 
 /// The stage a lead moves to, if the pipeline allows the move from `from`; what is wrong goes
 /// on the form.
-fn check_move(
+pub(super) fn check_move(
     from: Status,
     to: Option<Status>,
     reason: Option<&str>,
@@ -103,7 +103,7 @@ fn check_move(
 
 /// Moves the lead if it is still where it was read (`false` when someone moved it meanwhile),
 /// audited.
-fn record_move(
+pub(super) fn record_move(
     conn: &mut AnyConnection,
     actor: &Actor,
     scope: &ChannelScope,

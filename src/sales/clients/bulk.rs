@@ -13,34 +13,11 @@ use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::scope::RecordScope;
+use crate::web::listing::Refused;
 use crate::web::{Ctx, FieldErrors, Flash, see_other};
 
 /// A page's worth: the list shows at most 200 rows.
 const MOST: usize = 200;
-
-/// Why the change did not happen: the form's errors, or the clients it cannot apply to.
-enum Refused {
-    Rows(Vec<(String, String)>),
-    App(AppError),
-}
-
-impl From<AppError> for Refused {
-    fn from(e: AppError) -> Self {
-        Self::App(e)
-    }
-}
-
-impl From<diesel::result::Error> for Refused {
-    fn from(e: diesel::result::Error) -> Self {
-        Self::App(e.into())
-    }
-}
-
-impl crate::error::Contention for Refused {
-    fn is_contention(&self) -> bool {
-        matches!(self, Self::App(e) if e.is_contention())
-    }
-}
 
 /// The form from its posted pairs (`client` repeated) and the list's address it came from.
 fn read(pairs: &[(String, String)]) -> (Bulk, ListQuery, String) {

@@ -2,7 +2,6 @@
 //! and balance, counted, in keyset pages of a chosen size; rows can be selected and archived or
 //! restored at once (`bulk`).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -10,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use super::queries::{self, Active, ClientRow, Filter, Sort};
 use super::{options, scope_request};
 use crate::AppState;
-use crate::db::{self, PublicId};
+use crate::db;
 use crate::domain::{BalanceStatus, Money, choices};
 use crate::error::AppError;
 use crate::web::listing::{Found, page_size, page_size_options};
 use crate::web::pager;
 use crate::web::time::When;
-use crate::web::{Ctx, FieldErrors, render_status};
+use crate::web::{Ctx, render_status};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -55,22 +54,7 @@ pub struct ListRow {
     pub balance: &'static str,
 }
 
-/// The bulk form as sent: the selected clients, what to do with them, and its errors or the
-/// clients it could not change (named, with why).
-#[derive(Debug, Clone, Default)]
-pub struct Bulk {
-    pub selected: Vec<String>,
-    pub action: String,
-    pub errors: FieldErrors,
-    pub refused: Vec<(String, String)>,
-}
-
-impl Bulk {
-    pub fn is_selected(&self, id: &PublicId) -> bool {
-        let id = id.to_string();
-        self.selected.contains(&id)
-    }
-}
+pub use crate::web::listing::Bulk;
 
 #[derive(Template)]
 #[template(path = "sales/clients/list.html")]
@@ -152,13 +136,7 @@ pub async fn show(
         "/sales/clients?{}",
         serde_urlencoded::to_string(&query).unwrap_or_default()
     );
-    let status = if !bulk.refused.is_empty() {
-        StatusCode::CONFLICT
-    } else if !bulk.errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = bulk.status();
     render_status(
         status,
         &ListPage {
