@@ -218,8 +218,8 @@ dual!(the_migration_fills_what_the_site_keeps, |app| {
     let reverted =
         dealdesk::db::revert_migrations_after(&mut conn, "20261201000015").expect("down");
     assert_eq!(
-        reverted, 4,
-        "000016, the outbox's 000017, the invoices' 000018 and the lists' 000019"
+        reverted, 5,
+        "000016, the outbox's 000017, the invoices' 000018, the lists' 000019 and the tax rule's 000020"
     );
     dealdesk::db::run_migrations(&mut conn).expect("up");
     assert_eq!((count_rows(app), org_rows(app)), kept);
