@@ -5,6 +5,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::period::Period;
+use crate::domain::money::{currency_exponent, money};
 
 /// One bar: its label ("12 Nov", "week of 3 Nov", "Nov 2026") and value in minor units.
 pub struct Bucket {
@@ -20,10 +21,10 @@ pub fn buckets(p: &Period) -> Vec<Bucket> {
     let days = p.days();
     while d <= p.end {
         let (label, next) = if days <= 31 {
-            (d.format("%d %b").to_string(), d + Duration::days(1))
+            (d.format("%-d %b").to_string(), d + Duration::days(1))
         } else if days <= 186 {
             (
-                format!("week of {}", d.format("%d %b")),
+                format!("week of {}", d.format("%-d %b")),
                 d + Duration::days(7),
             )
         } else {
@@ -61,53 +62,114 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The chart as an `<svg>` element; `format` writes an amount for its labels.
+/// The value axis: a round step (1, 2, 2.5 or 5 times a power of ten) and how many of them
+/// reach the highest value, so that gridlines fall on numbers a person reads at a glance.
+fn scale(highest: i64) -> (i64, i64) {
+    const LINES: i64 = 4;
+    let raw = (highest.max(1) + LINES - 1) / LINES;
+    let mut power = 1i64;
+    while power.saturating_mul(10) <= raw {
+        power *= 10;
+    }
+    let step = [power, power * 2, power * 5 / 2, power * 5, power * 10]
+        .into_iter()
+        .find(|s| *s >= raw && *s > 0)
+        .unwrap_or(power * 10);
+    (step, (highest + step - 1) / step.max(1))
+}
+
+/// A gridline's value, short enough for a phone: "0", "500K", "1.5M", the currency on the top one.
+fn tick(minor: i64, currency: &str, top: bool) -> String {
+    let major = minor as f64 / 10f64.powi(currency_exponent(currency) as i32);
+    let (value, unit) = match major.abs() {
+        v if v >= 1e9 => (major / 1e9, "B"),
+        v if v >= 1e6 => (major / 1e6, "M"),
+        v if v >= 1e3 => (major / 1e3, "K"),
+        _ => (major, ""),
+    };
+    let value = format!("{value:.2}");
+    let value = value.trim_end_matches('0').trim_end_matches('.');
+    if top {
+        format!("{value}{unit} {currency}")
+    } else {
+        format!("{value}{unit}")
+    }
+}
+
+/// The chart of amounts in `currency` as an `<svg>` element.
 /// `id` tells the chart's title and description apart from another chart's on the same page.
-pub fn svg(id: &str, title: &str, buckets: &[Bucket], format: impl Fn(i64) -> String) -> String {
-    const W: i64 = 720;
-    const H: i64 = 220;
-    const TOP: i64 = 16;
+///
+/// Across, positions are percentages of the chart's width and down they are CSS pixels, with no
+/// `viewBox`: the chart fills any width while its text keeps its size (a scaled drawing would
+/// write 5 px labels on a phone and stretched ones on a wide screen). Labels that would crowd a
+/// phone carry `chart-wide`, which the style sheet hides on narrow screens. The style sheet's
+/// `.chart-ticks` knows the heights below: change them together.
+pub fn svg(id: &str, title: &str, buckets: &[Bucket], currency: &str) -> String {
+    let format = |minor: i64| money(minor, currency);
+    const H: i64 = 240;
+    const TOP: i64 = 22;
     const BOTTOM: i64 = 28;
     let highest = buckets.iter().map(|b| b.minor).max().unwrap_or(0);
-    // The bars' scale; at least 1 so that a period with nothing draws flat bars.
-    let max = highest.max(1);
-    let n = buckets.len().max(1) as i64;
-    let slot = W / n;
-    let bar = (slot * 7 / 10).max(1);
+    let (step, lines) = scale(highest);
+    let top = (step * lines).max(1);
     let plot = H - TOP - BOTTOM;
-    let mut out = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         preserveAspectRatio=\"none\" xmlns=\"http://www.w3.org/2000/svg\">\
+    let y = |v: i64| TOP + plot - v * plot / top;
+    let n = buckets.len().max(1);
+    let slot = 100.0 / n as f64;
+    // The values beside the gridlines, in the page's text so they take the room they need and
+    // bars never run under them; spaced by the style sheet to the same 190 px as the lines.
+    let mut out = String::from("<div class=\"chart-box\">");
+    if lines > 0 {
+        out.push_str("<div class=\"chart-ticks\" aria-hidden=\"true\">");
+        for k in (0..=lines).rev() {
+            let text = tick(k * step, currency, k == lines);
+            out.push_str(&format!("<span>{}</span>", escape(&text)));
+        }
+        out.push_str("</div>");
+    }
+    out.push_str(&format!(
+        "<svg class=\"chart\" width=\"100%\" height=\"{H}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
+         xmlns=\"http://www.w3.org/2000/svg\">\
          <title id=\"{id}-title\">{}</title>\
-         <desc id=\"{id}-desc\">Highest: {}. The table below lists every value.</desc>\
-         <line x1=\"0\" y1=\"{}\" x2=\"{W}\" y2=\"{}\" class=\"chart-axis\"/>",
+         <desc id=\"{id}-desc\">Highest: {}. The table below lists every value.</desc>",
         escape(title),
         escape(&format(highest)),
-        H - BOTTOM,
-        H - BOTTOM
-    );
-    // Label every bucket when they fit, else about eight of them.
-    let every = (n / 8).max(1);
-    for (i, b) in buckets.iter().enumerate() {
-        let i = i as i64;
-        let h = b.minor * plot / max;
-        let x = i * slot + (slot - bar) / 2;
+    ));
+    for k in 0..=lines {
+        let at = y(k * step);
+        let class = if k == 0 { "chart-axis" } else { "chart-grid" };
         out.push_str(&format!(
-            "<rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{h}\" class=\"chart-bar\"><title>{}: {}</title></rect>",
-            H - BOTTOM - h,
+            "<line x1=\"0\" y1=\"{at}\" x2=\"100%\" y2=\"{at}\" class=\"{class}\"/>"
+        ));
+    }
+    for (i, b) in buckets.iter().enumerate() {
+        let top_of_bar = y(b.minor.max(0));
+        out.push_str(&format!(
+            "<rect x=\"{:.3}%\" y=\"{top_of_bar}\" width=\"{:.3}%\" height=\"{}\" class=\"chart-bar\"><title>{}: {}</title></rect>",
+            i as f64 * slot + slot * 0.15,
+            slot * 0.7,
+            H - BOTTOM - top_of_bar,
             escape(&b.label),
             escape(&format(b.minor))
         ));
-        if i % every == 0 {
-            out.push_str(&format!(
-                "<text x=\"{}\" y=\"{}\" class=\"chart-label\" text-anchor=\"middle\">{}</text>",
-                i * slot + slot / 2,
-                H - 8,
-                escape(b.label.trim_start_matches("week of "))
-            ));
-        }
     }
-    out.push_str("</svg>");
+    // About twelve labels across a wide screen, four on a phone; the phone's are among the wide.
+    let wide = n.div_ceil(12);
+    let narrow = wide * n.div_ceil(4).div_ceil(wide);
+    for (i, b) in buckets.iter().enumerate().filter(|(i, _)| i % wide == 0) {
+        let class = if i % narrow == 0 {
+            "chart-label"
+        } else {
+            "chart-label chart-wide"
+        };
+        out.push_str(&format!(
+            "<text x=\"{:.3}%\" y=\"{}\" class=\"{class}\" text-anchor=\"middle\">{}</text>",
+            i as f64 * slot + slot / 2.0,
+            H - 8,
+            escape(b.label.trim_start_matches("week of "))
+        ));
+    }
+    out.push_str("</svg></div>");
     out
 }
 
@@ -117,6 +179,25 @@ mod tests {
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).expect("date")
+    }
+
+    #[test]
+    fn the_value_axis_steps_by_round_numbers() {
+        assert_eq!(scale(0), (1, 0));
+        assert_eq!(scale(750), (200, 4));
+        assert_eq!(scale(1_234_567), (500_000, 3));
+        assert_eq!(scale(100_000), (25_000, 4));
+        assert_eq!(scale(9), (5, 2));
+    }
+
+    #[test]
+    fn gridline_values_are_short() {
+        assert_eq!(tick(200_000_000, "USD", true), "2M USD");
+        assert_eq!(tick(150_000_000, "USD", false), "1.5M");
+        assert_eq!(tick(50_000_000, "USD", false), "500K");
+        assert_eq!(tick(2_500, "JPY", false), "2.5K");
+        assert_eq!(tick(250, "USD", false), "2.5");
+        assert_eq!(tick(0, "USD", false), "0");
     }
 
     #[test]
@@ -139,11 +220,14 @@ mod tests {
         add(&mut months, d(3, 15), 500);
         add(&mut months, d(3, 31), 250);
         assert_eq!(months[2].minor, 750);
-        let drawn = svg("chart", "Sales <test>", &months, |m| format!("{m} USD"));
+        let drawn = svg("chart", "Sales <test>", &months, "USD");
         assert!(drawn.contains("<title id=\"chart-title\">Sales &lt;test&gt;</title>"));
         assert_eq!(drawn.matches("<rect").count(), 11);
-        assert!(drawn.contains("Mar 2026: 750 USD"));
-        assert!(drawn.contains("Highest: 750 USD."));
+        assert!(drawn.contains("Mar 2026: 7.50 USD"));
+        assert!(drawn.contains("Highest: 7.50 USD."));
+        // Gridlines at 2, 4, 6 and 8 dollars: round steps above the highest bar.
+        assert!(drawn.contains("<span>8 USD</span>") && drawn.contains("<span>2</span>"));
+        assert_eq!(drawn.matches("class=\"chart-grid\"").count(), 4);
         let empty = svg(
             "chart",
             "Nothing",
@@ -151,8 +235,12 @@ mod tests {
                 start: d(12, 1),
                 end: d(12, 1),
             }),
-            |m| format!("{m} USD"),
+            "JPY",
         );
-        assert!(empty.contains("Highest: 0 USD."), "{empty}");
+        assert!(empty.contains("Highest: 0 JPY."), "{empty}");
+        assert!(
+            !empty.contains("chart-ticks"),
+            "no values beside an empty chart"
+        );
     }
 }

@@ -49,10 +49,10 @@ impl PeriodQuery {
 pub fn range_text(current: &Period, previous: &Period) -> String {
     format!(
         "{} to {} (compared with {} to {})",
-        current.start.format("%d %b %Y"),
-        current.end.format("%d %b %Y"),
-        previous.start.format("%d %b %Y"),
-        previous.end.format("%d %b %Y")
+        crate::web::dates::day(current.start),
+        crate::web::dates::day(current.end),
+        crate::web::dates::day(previous.start),
+        crate::web::dates::day(previous.end)
     )
 }
 

@@ -127,10 +127,10 @@ impl ReportPage {
         let (buckets, counts) = tables::revenue(&l.days, &current);
         let title = format!(
             "Verified revenue, {} to {}",
-            current.start.format("%d %b %Y"),
-            current.end.format("%d %b %Y")
+            crate::web::dates::day(current.start),
+            crate::web::dates::day(current.end)
         );
-        let svg = chart::svg("revenue-chart", &title, &buckets, m);
+        let svg = chart::svg("revenue-chart", &title, &buckets, currency);
         let revenue = buckets
             .iter()
             .zip(counts)

@@ -226,12 +226,10 @@ fn trend(rows: &[DayRow], current: &Period, currency: &str) -> (String, Vec<Tren
     }
     let title = format!(
         "Verified payments, {} to {}",
-        current.start.format("%d %b %Y"),
-        current.end.format("%d %b %Y")
+        crate::web::dates::day(current.start),
+        crate::web::dates::day(current.end)
     );
-    let svg = chart::svg("verification-chart", &title, &amounts, |minor| {
-        money(minor, currency)
-    });
+    let svg = chart::svg("verification-chart", &title, &amounts, currency);
     let trend = amounts
         .iter()
         .zip(verified.iter().zip(rejected.iter()))

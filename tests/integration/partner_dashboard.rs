@@ -79,6 +79,12 @@ dual!(revenue_is_the_channels_fulfilled_orders, |app| {
         "{theirs} in {text}"
     );
     assert!(page.body.contains("<svg class=\"chart\""));
+    // The chart reads against its values, and the same figures are a table beside it.
+    assert!(
+        page.body
+            .contains("<div class=\"chart-ticks\" aria-hidden=\"true\"><span>")
+    );
+    assert!(text.contains("The figures as a table") && text.contains("When Orders Revenue"));
     let mut ada = app.signed_in("admin@demo.test");
     let all = dealdesk::domain::money::money(sum(None), "USD");
     let text = strip_tags(&ada.get(&query).body);

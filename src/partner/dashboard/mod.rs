@@ -42,6 +42,8 @@ struct HomePage {
     range: String,
     figures: Vec<Figure>,
     chart: String,
+    /// The chart's figures as a table: when, orders fulfilled, revenue.
+    trend: Vec<(String, i64, String)>,
     stages: Vec<(LeadStatus, i64)>,
     open: String,
     statuses: Vec<(OrderStatus, i64)>,
@@ -174,10 +176,10 @@ impl HomePage {
         data: Data,
     ) -> Self {
         let currency = ctx.user.currency.map_or("USD", |c| c.code());
-        let (figures, chart) = if parts.orders {
+        let (figures, chart, trend) = if parts.orders {
             revenue(&data.days, current, currency)
         } else {
-            (Vec::new(), String::new())
+            (Vec::new(), String::new(), Vec::new())
         };
         let stages = count_of(LeadStatus::ALL, &data.lead_counts, LeadStatus::code);
         let open: i64 = stages
@@ -198,6 +200,7 @@ impl HomePage {
             range: range_text(current, &current.previous()),
             figures,
             chart,
+            trend,
             stages,
             open: crate::web::count(open, "lead is", "leads are"),
             statuses: count_of(OrderStatus::ALL, &data.order_counts, OrderStatus::code),
@@ -216,12 +219,13 @@ impl HomePage {
     }
 }
 
-/// Revenue and orders fulfilled against the period before, and the chart of the revenue.
+/// Revenue and orders fulfilled against the period before, the chart of the revenue and its
+/// figures per bar.
 fn revenue(
     days: &[(NaiveDate, i64, i64)],
     current: &Period,
     currency: &str,
-) -> (Vec<Figure>, String) {
+) -> (Vec<Figure>, String, Vec<(String, i64, String)>) {
     let m = |minor: i64| money(minor, currency);
     let sum = |p: &Period| {
         days.iter()
@@ -245,14 +249,21 @@ fn revenue(
         },
     ];
     let mut buckets = chart::buckets(current);
-    for (day, _, revenue) in days.iter().filter(|(d, _, _)| current.contains(*d)) {
+    let mut orders = chart::buckets(current);
+    for (day, n, revenue) in days.iter().filter(|(d, _, _)| current.contains(*d)) {
         chart::add(&mut buckets, *day, *revenue);
+        chart::add(&mut orders, *day, *n);
     }
     let chart = chart::svg(
         "partner-revenue",
         "Revenue of fulfilled orders",
         &buckets,
-        m,
+        currency,
     );
-    (figures, chart)
+    let trend = buckets
+        .iter()
+        .zip(&orders)
+        .map(|(b, o)| (b.label.clone(), o.minor, m(b.minor)))
+        .collect();
+    (figures, chart, trend)
 }

@@ -197,10 +197,10 @@ fn build(
     let commission = [m(c[0]), m(c[1]), m(c[2]), m(c[0] + c[1] + c[2])];
     let title = format!(
         "Verified sales, {} to {}",
-        current.start.format("%d %b %Y"),
-        current.end.format("%d %b %Y")
+        crate::web::dates::day(current.start),
+        crate::web::dates::day(current.end)
     );
-    let svg = chart::svg("sales-chart", &title, &buckets, text);
+    let svg = chart::svg("sales-chart", &title, &buckets, &l.currency);
     let people_options = choices::people("Everyone I see", &l.people);
     DashboardPage {
         range: range_text(&current, &previous),
