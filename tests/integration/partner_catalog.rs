@@ -116,6 +116,24 @@ dual!(the_calculator_prices_tier_edges_for_both_models, |app| {
         t.contains("5 × 45.0000 USD + 15 × 39.5000 USD + 5 × 32.0000 USD"),
         "{t}"
     );
+    // A one-off product is priced once: no "per month", and a duration chosen is said not to
+    // apply rather than silently dropped. 2 × 349.00 + 20 % tax.
+    let router = product(app, "Edge Router R1");
+    let (s, t) = calc(
+        &mut pat,
+        &format!("product={router}&quantity=2&duration={two_years}"),
+    );
+    assert_eq!(s, 200, "{t}");
+    assert!(t.contains("349.0000 USD each, once"), "{t}");
+    assert!(!t.contains("per month"), "{t}");
+    assert!(t.contains("Total 837.60 USD"), "{t}");
+    assert!(
+        t.contains(
+            "Edge Router R1 is sold once: the duration chosen and its discount do not apply"
+        ),
+        "{t}"
+    );
+    assert!(t.contains("unit, once"), "the tiers say so too: {t}");
     // Bad input: 422 with the field's message, never a 500.
     let (s, t) = calc(
         &mut pat,

@@ -39,16 +39,21 @@ pub struct Figures {
     pub term: String,
     /// "10 × 10.0000 USD", one per tier used.
     pub breakdown: Vec<String>,
+    /// Why a duration chosen did not change the price: the product is sold once.
+    pub ignored_duration: bool,
 }
 
 impl Figures {
-    fn of(line: &Line, tiers: &[Tier], tax_bp: i32, currency: &str) -> Self {
+    fn of(line: &Line, tiers: &[Tier], tax_bp: i32, currency: &str, asked_duration: bool) -> Self {
         let priced = &line.priced;
         let m = |minor: i64| Money::new(minor, currency);
         let tax = pricing::tax(priced.net_minor, tax_bp);
-        let per = tiers.first().map_or("month", |t| t.per.code());
+        let unit = price_e4(priced.unit_price_e4, currency);
         Figures {
-            unit_price: format!("{} per {per}", price_e4(priced.unit_price_e4, currency)),
+            unit_price: match (line.term, tiers.first()) {
+                (Term::Months(_), Some(t)) => format!("{unit} per {}", t.per.code()),
+                _ => format!("{unit} each, once"),
+            },
             subtotal: m(priced.subtotal_minor),
             discount: m(priced.discount_minor),
             discount_rate: bp_to_percent(line.discount_bp.into()),
@@ -65,6 +70,7 @@ impl Figures {
                 .iter()
                 .map(|u| format!("{} × {}", u.units, price_e4(u.unit_price_e4, currency)))
                 .collect(),
+            ignored_duration: asked_duration && line.term == Term::OneOff,
         }
     }
 }
@@ -163,7 +169,14 @@ impl CalcPage {
             match super::price_line(p, tiers, q, duration, currency) {
                 Ok(line) => {
                     chosen = line.priced.uses.iter().map(|u| u.tier).collect();
-                    result = Some(Figures::of(&line, tiers, catalog.tax_bp, currency));
+                    let asked_duration = duration.is_some();
+                    result = Some(Figures::of(
+                        &line,
+                        tiers,
+                        catalog.tax_bp,
+                        currency,
+                        asked_duration,
+                    ));
                 }
                 Err(LineError::NeedsDuration) => {
                     errors.add("duration", "Choose how long the subscription runs.")
@@ -178,7 +191,7 @@ impl CalcPage {
                     Model::Volume => "volume",
                     Model::Graduated => "graduated",
                 },
-                tier_lines(tiers, currency, &chosen),
+                tier_lines(tiers, p.is_subscription, currency, &chosen),
             ),
             None => (None, "", Vec::new()),
         };

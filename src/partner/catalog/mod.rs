@@ -172,7 +172,7 @@ async fn show(
         return Err(AppError::NotFound);
     }
     let currency = ctx.user.currency.map_or("USD", |c| c.code());
-    let tiers = tier_lines(&tiers, currency, &[]);
+    let tiers = tier_lines(&tiers, product.is_subscription, currency, &[]);
     render(&ShowPage {
         ctx,
         product,
@@ -217,14 +217,25 @@ pub struct TierLine {
     pub chosen: bool,
 }
 
-pub fn tier_lines(tiers: &[Tier], currency: &str, chosen: &[usize]) -> Vec<TierLine> {
+/// A product's tiers as its pages list them; a one-off product's price is per unit, once,
+/// whatever period its tiers were entered with.
+pub fn tier_lines(
+    tiers: &[Tier],
+    subscription: bool,
+    currency: &str,
+    chosen: &[usize],
+) -> Vec<TierLine> {
     tiers
         .iter()
         .enumerate()
         .map(|(i, t)| TierLine {
             range: tier_range(t),
             price: price_e4(t.unit_price_e4, currency),
-            per: t.per.code(),
+            per: if subscription {
+                t.per.code()
+            } else {
+                "unit, once"
+            },
             chosen: chosen.contains(&i),
         })
         .collect()
