@@ -218,8 +218,8 @@ impl ListPage {
             heading,
             range: format!(
                 "Created {} to {}",
-                s.from.format("%d %b %Y"),
-                s.to.format("%d %b %Y")
+                crate::web::dates::day(s.from),
+                crate::web::dates::day(s.to)
             ),
             lines: rows
                 .into_iter()

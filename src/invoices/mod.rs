@@ -66,12 +66,7 @@ fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
     let m = |minor: i64| money(minor, &i.currency);
     let issued = i.issued_at.map_or_else(
         || "not yet: the payment waits for verification".to_string(),
-        |t| {
-            t.and_utc()
-                .with_timezone(&timezone)
-                .format("%-d %b %Y")
-                .to_string()
-        },
+        |t| crate::web::time::local_day(t, timezone),
     );
     Document {
         title: match &i.invoice_number {
@@ -85,10 +80,7 @@ fn document(d: &InvoiceDetail, timezone: chrono_tz::Tz) -> Document {
             ("Status".into(), i.status.label().into()),
             ("Payment".into(), d.transaction_number.clone()),
             ("Deal".into(), d.deal_number.clone()),
-            (
-                "Paid on".into(),
-                d.payment_date.format("%-d %b %Y").to_string(),
-            ),
+            ("Paid on".into(), crate::web::dates::day(d.payment_date)),
             ("Method".into(), d.method.label().into()),
             ("Tax".into(), tax_rule(i.tax_included).into()),
         ],

@@ -24,6 +24,18 @@ pub fn in_range(d: NaiveDate) -> Result<NaiveDate, String> {
     }
 }
 
+/// A date as every page writes it: "2 Dec 2026". Forms and files keep ISO (`2026-12-02`), the
+/// form a date field and a spreadsheet read back.
+/// Takes a date or a reference to one, as templates hold either.
+pub fn day(d: impl std::borrow::Borrow<NaiveDate>) -> String {
+    d.borrow().format("%-d %b %Y").to_string()
+}
+
+/// An optional date as pages write it, "—" for none.
+pub fn day_or_dash(d: impl std::borrow::Borrow<Option<NaiveDate>>) -> String {
+    d.borrow().map_or_else(|| "—".to_string(), day)
+}
+
 /// An optional date in ISO form (what `<input type="date">` sends), within `YEARS`.
 pub fn date(value: &str) -> Result<Option<NaiveDate>, String> {
     let v = value.trim();

@@ -31,10 +31,9 @@ impl When {
 
     /// `t` (stored in UTC) as seen in `tz` at `now` (UTC).
     pub fn at(t: NaiveDateTime, tz: Tz, now: NaiveDateTime) -> Self {
-        let local = t.and_utc().with_timezone(&tz);
         Self {
             iso: t.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            exact: local.format("%-d %b %Y %H:%M %Z").to_string(),
+            exact: exact(t, tz),
             relative: relative(t, now),
         }
     }
@@ -46,6 +45,19 @@ impl When {
     pub fn is_none(&self) -> bool {
         self.iso.is_empty()
     }
+}
+
+/// A stored time as every page writes it, in `tz` and naming it: "22 Nov 2026 09:58 CET".
+pub fn exact(t: NaiveDateTime, tz: Tz) -> String {
+    t.and_utc()
+        .with_timezone(&tz)
+        .format("%-d %b %Y %H:%M %Z")
+        .to_string()
+}
+
+/// The day a stored time falls on in `tz`, written as pages write dates ("2 Dec 2026").
+pub fn local_day(t: NaiveDateTime, tz: Tz) -> String {
+    super::dates::day(t.and_utc().with_timezone(&tz).date_naive())
 }
 
 /// Plain text (flash messages, titles): the exact time.

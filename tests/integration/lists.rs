@@ -228,6 +228,9 @@ dual!(
         assert!(strip_tags(&page.body).contains("0 calls match."));
         let all = mia.get("/sales/calls?dir=asc");
         assert!(all.body.contains("aria-sort=\"ascending\""));
+        // A call's time names the viewer's zone (the demo's New York).
+        let text = strip_tags(&all.body);
+        assert!(text.contains(" EST") || text.contains(" EDT"), "{text}");
         let mut pat = app.signed_in("partner@demo.test");
         let page = pat.get("/partner/contracts?q=no+such+partner");
         assert_eq!(page.status, 200, "{}", page.body);

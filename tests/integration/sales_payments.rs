@@ -507,6 +507,16 @@ dual!(the_client_page_and_list_follow_the_balance, |app| {
     );
     let page = strip_tags(&sam.get(&client_url).body);
     assert!(page.contains("Outstanding 800.00 USD"), "{page}");
+    // Dates read one way on every page: the deal's 2026-11-01 as "1 Nov 2026".
+    assert!(
+        page.contains("1 Nov 2026") && !page.contains("2026-11-01"),
+        "{page}"
+    );
+    // The open deal is not yet a purchase, and the figure says what it counts.
+    assert!(
+        page.contains("Completed deals 0.00 USD the worth of deals paid in full"),
+        "{page}"
+    );
     assert!(
         page.contains("300.00 USD") && page.contains("Pending"),
         "its payment"

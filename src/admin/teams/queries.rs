@@ -151,8 +151,8 @@ pub(super) fn load_page_data(
             public_id,
             name,
             status,
-            start: start.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-            end: end.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            start: crate::web::dates::day_or_dash(start),
+            end: crate::web::dates::day_or_dash(end),
             creator: format!("{f} {l}"),
         })
         .collect();

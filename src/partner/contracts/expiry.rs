@@ -113,11 +113,7 @@ pub fn run_once(conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Pass
             people.sort_unstable();
             people.dedup();
             let tz = crate::orgs::timezone(conn, org)?;
-            let date = expires
-                .and_utc()
-                .with_timezone(&tz)
-                .format("%-d %b %Y")
-                .to_string();
+            let date = crate::web::time::local_day(expires, tz);
             let public: crate::db::PublicId = contracts::table
                 .find(id)
                 .filter(contracts::organization_id.eq(org))

@@ -95,12 +95,7 @@ fn document(
     tz: chrono_tz::Tz,
 ) -> Document {
     let c = &order.currency;
-    let local = |t: chrono::NaiveDateTime| {
-        t.and_utc()
-            .with_timezone(&tz)
-            .format("%-d %b %Y")
-            .to_string()
-    };
+    let local = |t: chrono::NaiveDateTime| crate::web::time::local_day(t, tz);
     let kind = if order.status.is_quote() {
         "Quote"
     } else {

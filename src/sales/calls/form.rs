@@ -206,15 +206,10 @@ impl CallForm {
     }
 }
 
-/// The call's time shown back in a form after a refusal keeps what was typed; this is for lists.
+/// The call's time shown back in a form after a refusal keeps what was typed; this is for lists,
+/// in the viewer's zone and naming it.
 pub fn when_local(t: Option<NaiveDateTime>, tz: Tz) -> String {
-    t.map(|t| {
-        t.and_utc()
-            .with_timezone(&tz)
-            .format("%d %b %Y %H:%M")
-            .to_string()
-    })
-    .unwrap_or_else(|| "—".into())
+    t.map_or_else(|| "—".into(), |t| crate::web::time::exact(t, tz))
 }
 
 #[cfg(test)]

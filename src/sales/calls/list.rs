@@ -123,8 +123,8 @@ pub(super) async fn list(
     .await?;
     let range = format!(
         "{} to {}",
-        from_day.format("%d %b %Y"),
-        to_day.format("%d %b %Y")
+        crate::web::dates::day(from_day),
+        crate::web::dates::day(to_day)
     );
     let page = ListPage::build(ctx, query, errors, range, (rows, found), owners, metrics);
     render_status(page.errors.status(), &page)
