@@ -4,7 +4,8 @@
 use diesel::prelude::*;
 
 use crate::db::{AnyConnection, PublicId};
-use crate::schema::{clients, projects, users};
+use crate::permissions::Permission;
+use crate::schema::{clients, projects, role_permissions, users};
 use crate::scope::RecordScope;
 
 /// The clients a deal form offers: the active ones of the scope, by name.
@@ -31,7 +32,21 @@ pub fn client_choices(
 pub type Owner = (i64, PublicId, String);
 
 pub fn owner_choices(conn: &mut AnyConnection, scope: &RecordScope) -> QueryResult<Vec<Owner>> {
-    let q = crate::owned!(
+    people(conn, scope, None)
+}
+
+/// The people of the scope who may be given clients: its active users whose role lets them
+/// manage clients (a partner or a verifier would not see a client given to them).
+pub fn assignee_choices(conn: &mut AnyConnection, scope: &RecordScope) -> QueryResult<Vec<Owner>> {
+    people(conn, scope, Some(Permission::ClientsManage))
+}
+
+fn people(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    holding: Option<Permission>,
+) -> QueryResult<Vec<Owner>> {
+    let mut q = crate::owned!(
         users::table
             .select((
                 users::id,
@@ -46,6 +61,15 @@ pub fn owner_choices(conn: &mut AnyConnection, scope: &RecordScope) -> QueryResu
         users::organization_id,
         users::id
     );
+    if let Some(p) = holding {
+        let roles = role_permissions::table
+            .filter(role_permissions::organization_id.eq(scope.org().id()))
+            .filter(role_permissions::permission.eq(p.key()))
+            .select(role_permissions::role_id);
+        q = q
+            .filter(users::is_active.eq(true))
+            .filter(users::role_id.eq_any(roles.nullable()));
+    }
     let found: Vec<(i64, PublicId, String, String)> = q.load(conn)?;
     Ok(found
         .into_iter()

@@ -2,6 +2,7 @@
 //! rendering and small helpers every area uses.
 
 pub mod assets;
+pub mod bulk;
 pub mod clean;
 pub mod context;
 pub mod csrf;

@@ -275,6 +275,108 @@ dual!(
     }
 );
 
+dual!(selected_clients_are_given_to_another_owner, |app| {
+    use dealdesk::schema::{clients, users};
+    let owner_of = |app: &crate::common::TestApp, id: &PublicId| -> String {
+        clients::table
+            .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
+            .filter(clients::public_id.eq(id))
+            .select(users::email)
+            .first(&mut app.conn())
+            .expect("client")
+    };
+    let sams: Vec<(PublicId, String)> = clients::table
+        .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
+        .filter(users::email.eq("sales@demo.test"))
+        .order(clients::id)
+        .select((clients::public_id, clients::name))
+        .limit(2)
+        .load(&mut app.conn())
+        .expect("Sam's clients");
+    let to: (PublicId, String, String) = users::table
+        .filter(users::email.eq("manager@demo.test"))
+        .select((users::public_id, users::first_name, users::last_name))
+        .first(&mut app.conn())
+        .expect("the manager");
+    let to_id = to.0.to_string();
+    let mut ada = app.signed_in("admin@demo.test");
+    let page = strip_tags(&ada.get("/sales/clients").body);
+    assert!(page.contains("Give them to the owner chosen"), "{page}");
+    let mut fields = vec![
+        ("action", "assign"),
+        ("owner", to_id.as_str()),
+        ("back", "/sales/clients"),
+    ];
+    let ids: Vec<String> = sams.iter().map(|(id, _)| id.to_string()).collect();
+    fields.extend(ids.iter().map(|id| ("client", id.as_str())));
+    let r = ada.submit("/sales/clients", "/sales/clients/bulk", &fields);
+    assert_eq!(r.status, 303, "{}", strip_tags(&r.body));
+    for (id, _) in &sams {
+        assert_eq!(owner_of(app, id), "manager@demo.test");
+    }
+    let text = strip_tags(&ada.get("/sales/clients").body);
+    assert!(
+        text.contains(&format!("2 clients given to {} {}", to.1, to.2)),
+        "{text}"
+    );
+    let audited = lookup::audit(app, "client");
+    for (id, name) in &sams {
+        assert!(
+            audited.iter().any(
+                |(_, entity, _, new)| entity.as_deref() == Some(&id.to_string())
+                    && lookup::json(new)["owner_public_id"] == to_id.as_str()
+            ),
+            "{name}'s new owner is audited on its own"
+        );
+    }
+    // Giving them again to the same owner: each named, nothing written twice.
+    let r = ada.submit("/sales/clients", "/sales/clients/bulk", &fields);
+    assert_eq!(r.status, 409);
+    let text = strip_tags(&r.body);
+    assert!(
+        text.contains(&format!("{} belongs to {} {} already.", sams[0].1, to.1, to.2)),
+        "{text}"
+    );
+    // No owner chosen is said beside the field.
+    let r = ada.submit(
+        "/sales/clients",
+        "/sales/clients/bulk",
+        &[
+            ("action", "assign"),
+            ("back", "/sales/clients"),
+            ("client", ids[0].as_str()),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(strip_tags(&r.body).contains("Choose whom to give the selected clients to."));
+    // A salesperson sees only their own clients: no one to give them to, and a forged form is
+    // refused without a change.
+    let mut sam = app.signed_in("sales@demo.test");
+    assert!(!strip_tags(&sam.get("/sales/clients").body).contains("Give them to"));
+    let own: PublicId = clients::table
+        .inner_join(users::table.on(users::id.eq(clients::created_by_id)))
+        .filter(users::email.eq("sales@demo.test"))
+        .select(clients::public_id)
+        .first(&mut app.conn())
+        .expect("a client of Sam's");
+    let own_id = own.to_string();
+    let r = sam.submit(
+        "/sales/clients",
+        "/sales/clients/bulk",
+        &[
+            ("action", "assign"),
+            ("owner", to_id.as_str()),
+            ("back", "/sales/clients"),
+            ("client", own_id.as_str()),
+        ],
+    );
+    assert_eq!(r.status, 409);
+    assert!(
+        strip_tags(&r.body).contains("is not one of the active people whose clients you manage")
+    );
+    assert_eq!(owner_of(app, &own), "sales@demo.test");
+});
+
 dual!(ticked_notifications_are_marked_read_together, |app| {
     use dealdesk::schema::{user_notifications, users};
     let mut sam = app.signed_in("sales@demo.test");

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::db::{self, AnyConnection, PublicId, write_tx};
 use crate::error::AppError;
 use crate::partner::scope::ChannelScope;
-use crate::web::listing::{Bulk, Refused};
+use crate::web::bulk::{Bulk, Refused};
 use crate::web::{Ctx, FieldErrors, Flash, see_other};
 
 /// The form from its posted pairs (`lead` repeated) and the list's address it came from.

@@ -13,7 +13,7 @@ use crate::db;
 use crate::domain::choices::{self, options};
 use crate::error::AppError;
 use crate::partner::choices::{partner_filter, partner_options};
-use crate::web::listing::Bulk;
+use crate::web::bulk::Bulk;
 use crate::web::time::When;
 use crate::web::{Ctx, pager, render_status};
 

@@ -1,6 +1,6 @@
 //! `/sales/clients`: the scope's clients, searched by name, e-mail or phone, filtered by status
 //! and balance, counted, in keyset pages of a chosen size; rows can be selected and archived or
-//! restored at once (`bulk`).
+//! restored at once, or given to another owner (`bulk`).
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -54,7 +54,7 @@ pub struct ListRow {
     pub balance: &'static str,
 }
 
-pub use crate::web::listing::Bulk;
+pub use crate::web::bulk::Bulk;
 
 #[derive(Template)]
 #[template(path = "sales/clients/list.html")]
@@ -72,6 +72,8 @@ struct ListPage {
     first: Option<String>,
     export: String,
     bulk: Bulk,
+    /// Whom the selected clients may be given to; empty when the user sees only their own.
+    owner_options: Vec<(String, String)>,
     /// The page as shown, its cursor included, for the bulk form to come back to.
     here: String,
 }
@@ -95,19 +97,19 @@ pub async fn show(
     let request = scope_request(&ctx)?;
     let filter = query.filter();
     let size = page_size(&query.size);
-    let (mut rows, found, sees_others, currency) = db::run(&state.pool, move |conn| {
+    let (mut rows, found, owners, currency) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let rows = queries::list(conn, &scope, &filter, size + 1)?;
         // Counted every time: the capped count of a client list is one index range, and a
         // page's queries stay the same at any size of data.
         let found = queries::found(conn, &scope, &filter)?;
         let currency = scope.currency().to_string();
-        Ok((
-            rows,
-            found,
-            scope.owners().is_none_or(|o| o.len() > 1),
-            currency,
-        ))
+        let owners = if scope.owners().is_none_or(|o| o.len() > 1) {
+            crate::sales::choices::assignee_choices(conn, &scope)?
+        } else {
+            Vec::new()
+        };
+        Ok((rows, found, owners, currency))
     })
     .await?;
     let filters = ListQuery {
@@ -137,6 +139,9 @@ pub async fn show(
         serde_urlencoded::to_string(&query).unwrap_or_default()
     );
     let status = bulk.status();
+    let sees_others = !owners.is_empty();
+    let mut owner_options = vec![(String::new(), "Choose who".to_string())];
+    owner_options.extend(owners.into_iter().map(|(_, p, n)| (p.to_string(), n)));
     render_status(
         status,
         &ListPage {
@@ -157,6 +162,7 @@ pub async fn show(
             next: pages.next,
             first: pages.first,
             bulk,
+            owner_options,
             here,
         },
     )

@@ -347,6 +347,17 @@ pub fn set_active(
     Ok(())
 }
 
+/// Gives the client to `owner` (a user of its organization, checked by the caller's scope).
+pub fn set_owner(conn: &mut AnyConnection, client: &ClientRecord, owner: i64) -> QueryResult<()> {
+    diesel::update(in_org!(client))
+        .set((
+            clients::created_by_id.eq(owner),
+            clients::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The owner's name, for the client's page.
 pub fn owner_name(conn: &mut AnyConnection, org: i64, user_id: i64) -> QueryResult<String> {
     let (first, last): (String, String) = users::table
