@@ -334,7 +334,10 @@ dual!(selected_clients_are_given_to_another_owner, |app| {
     assert_eq!(r.status, 409);
     let text = strip_tags(&r.body);
     assert!(
-        text.contains(&format!("{} belongs to {} {} already.", sams[0].1, to.1, to.2)),
+        text.contains(&format!(
+            "{} belongs to {} {} already.",
+            sams[0].1, to.1, to.2
+        )),
         "{text}"
     );
     // No owner chosen is said beside the field.

@@ -21,6 +21,7 @@ mod browser;
 mod browser_partner;
 mod browser_verification;
 mod bulk;
+mod client_picker;
 mod commissions;
 mod day_work;
 mod hardening;

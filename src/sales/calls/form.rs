@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::queries::{CallRecord, CallValues};
 use crate::db::PublicId;
 use crate::domain::{CallOutcome, CallStatus, CallType, money};
+use crate::sales::choices::ClientPicker;
 use crate::web::FieldErrors;
 use crate::web::dates;
 use crate::web::form;
@@ -17,6 +18,9 @@ use crate::web::form;
 #[serde(default)]
 pub struct CallForm {
     pub client: String,
+    /// Typed to find a client, and `find` = "client" when the form was sent to find one.
+    pub client_q: String,
+    pub find: String,
     pub prospect_name: String,
     pub prospect_email: String,
     pub prospect_phone: String,
@@ -32,7 +36,7 @@ pub struct CallForm {
 
 /// What the form may point at: the scope's clients, the organization's active loss reasons.
 pub struct Choices {
-    pub clients: Vec<(i64, PublicId, String)>,
+    pub picker: ClientPicker,
     pub reasons: Vec<(i64, PublicId, String)>,
 }
 
@@ -44,6 +48,11 @@ fn pick(items: &[(i64, PublicId, String)], value: &str) -> Option<(i64, String)>
 }
 
 impl CallForm {
+    /// Whether the form was sent to find a client, not to be saved.
+    pub fn finding(&self) -> bool {
+        self.find == "client"
+    }
+
     /// A new call: outbound, completed, now (DESIGN.md's defaults).
     pub fn blank(now_local: String, client: Option<String>) -> Self {
         Self {
@@ -78,13 +87,14 @@ impl CallForm {
                 .map(|s| (s / 60).to_string())
                 .unwrap_or_default(),
             notes: c.notes.clone().unwrap_or_default(),
+            ..Self::default()
         }
     }
 
     pub fn validate(&self, c: &Choices, tz: Tz, e: &mut FieldErrors) -> Option<CallValues> {
         let client = match self.client.trim() {
             "" => Some(None),
-            v => match pick(&c.clients, v) {
+            v => match pick(&c.picker.clients, v) {
                 Some(found) => Some(Some(found)),
                 None => {
                     e.add(
@@ -218,7 +228,10 @@ mod tests {
 
     fn choices() -> Choices {
         Choices {
-            clients: vec![(3, PublicId::new(), "Northwind".into())],
+            picker: ClientPicker {
+                clients: vec![(3, PublicId::new(), "Northwind".into())],
+                ..ClientPicker::default()
+            },
             reasons: vec![(9, PublicId::new(), "Price".into())],
         }
     }
@@ -254,7 +267,7 @@ mod tests {
         assert!(e.has("rescheduled_to") && e.has("notes"));
         let mut e = FieldErrors::default();
         let ok = CallForm {
-            client: c.clients[0].1.to_string(),
+            client: c.picker.clients[0].1.to_string(),
             outcome: "lost".into(),
             loss_reason: c.reasons[0].1.to_string(),
             duration_minutes: "12".into(),

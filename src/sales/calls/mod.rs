@@ -10,7 +10,6 @@ pub mod rollup;
 
 pub(crate) use self::list::load_metrics;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -18,7 +17,7 @@ use serde_json::json;
 
 use self::form::{CallForm, Choices};
 use self::queries::CallRecord;
-use super::choices::client_choices;
+use super::choices::{ClientPicker, client_choices, picker_options};
 use crate::AppState;
 use crate::audit::{self, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, write_tx};
@@ -50,6 +49,7 @@ struct FormPage {
     form: CallForm,
     errors: FieldErrors,
     client_options: Vec<(String, String)>,
+    picker: ClientPicker,
     reason_options: Vec<(String, String)>,
     type_options: Vec<(String, String)>,
     status_options: Vec<(String, String)>,
@@ -58,20 +58,34 @@ struct FormPage {
     when_label: String,
 }
 
-fn load_choices(conn: &mut AnyConnection, scope: &RecordScope) -> Result<Choices, AppError> {
+/// `form`: what the form was sent with, for its client picker.
+fn load_choices(
+    conn: &mut AnyConnection,
+    scope: &RecordScope,
+    form: &CallForm,
+) -> Result<Choices, AppError> {
+    let mut picker = client_choices(conn, scope, &form.client_q, &form.client)?;
+    picker.searched = form.finding();
     Ok(Choices {
-        clients: client_choices(conn, scope)?,
+        picker,
         reasons: queries::reason_choices(conn, scope)?,
     })
 }
 
+/// The form as sent back: with its errors (422), or with the clients found (200), the one
+/// found chosen.
 fn form_page(
     ctx: Ctx,
     call: Option<CallRecord>,
-    form: CallForm,
+    mut form: CallForm,
     errors: FieldErrors,
     c: &Choices,
 ) -> FormPage {
+    if form.client.is_empty()
+        && let Some(only) = c.picker.only()
+    {
+        form.client = only.to_string();
+    }
     let named = |first: &str, items: &[(i64, PublicId, String)]| {
         let mut v = vec![(String::new(), first.to_string())];
         v.extend(items.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
@@ -83,7 +97,8 @@ fn form_page(
         call,
         form,
         errors,
-        client_options: named("A prospect, not a client yet", &c.clients),
+        client_options: picker_options("A prospect, not a client yet", &c.picker),
+        picker: c.picker.clone(),
         reason_options: named("Choose a reason", &c.reasons),
         type_options: choices::coded::<CallType>(),
         status_options: choices::coded::<CallStatus>(),
@@ -103,13 +118,14 @@ async fn new(
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Permission::CallsLog)?;
     let request = scope_request(&ctx)?;
-    let choices = db::run(&state.pool, move |conn| {
-        let scope = request.resolve(conn)?;
-        load_choices(conn, &scope)
-    })
-    .await?;
     let now_local = datetime_input(crate::db::now(), ctx.timezone());
     let form = CallForm::blank(now_local, query.into_inner().client);
+    let f = form.clone();
+    let choices = db::run(&state.pool, move |conn| {
+        let scope = request.resolve(conn)?;
+        load_choices(conn, &scope, &f)
+    })
+    .await?;
     render(&form_page(
         ctx,
         None,
@@ -144,8 +160,11 @@ async fn create(
     let tz = ctx.timezone();
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let choices = load_choices(conn, &scope)?;
+        let choices = load_choices(conn, &scope, &f)?;
         let mut errors = FieldErrors::default();
+        if f.finding() {
+            return Ok(Err((errors, choices)));
+        }
         let Some(v) = f.validate(&choices, tz, &mut errors) else {
             return Ok(Err((errors, choices)));
         };
@@ -174,7 +193,7 @@ async fn create(
             Ok(see_other("/sales/calls"))
         }
         Err((errors, choices)) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            errors.status(),
             &form_page(ctx, None, form, errors, &choices),
         ),
     }
@@ -201,14 +220,15 @@ async fn edit(
     ctx.require(Permission::CallsLog)?;
     let request = scope_request(&ctx)?;
     let tz = ctx.timezone();
-    let (call, ids, choices) = db::run(&state.pool, move |conn| {
+    let (call, form, choices) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let call = own(conn, &scope, *path)?;
-        let ids = queries::form_ids(conn, &call)?;
-        Ok((call, ids, load_choices(conn, &scope)?))
+        let (client, reason) = queries::form_ids(conn, &call)?;
+        let form = CallForm::of(&call, client, reason, tz);
+        let choices = load_choices(conn, &scope, &form)?;
+        Ok((call, form, choices))
     })
     .await?;
-    let form = CallForm::of(&call, ids.0, ids.1, tz);
     render(&form_page(
         ctx,
         Some(call),
@@ -233,8 +253,11 @@ async fn update(
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let call = own(conn, &scope, *path)?;
-        let choices = load_choices(conn, &scope)?;
+        let choices = load_choices(conn, &scope, &f)?;
         let mut errors = FieldErrors::default();
+        if f.finding() {
+            return Ok(Err((call, errors, choices)));
+        }
         let Some(v) = f.validate(&choices, tz, &mut errors) else {
             return Ok(Err((call, errors, choices)));
         };
@@ -261,7 +284,7 @@ async fn update(
             Ok(see_other("/sales/calls"))
         }
         Err((call, errors, choices)) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            errors.status(),
             &form_page(ctx, Some(call), form, errors, &choices),
         ),
     }

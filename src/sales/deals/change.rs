@@ -41,8 +41,10 @@ pub async fn edit(
     let (deal, form, choices) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
         let deal = queries::find(conn, &scope, id)?;
-        let (choices, client, project) = choices_for(conn, &scope, &deal)?;
-        let form = DealForm::of(&deal, client, project, choices.exponent);
+        let (client, _, project) = queries::form_ids(conn, &deal)?;
+        let exponent = super::currency_exponent(scope.currency());
+        let form = DealForm::of(&deal, client, project, exponent);
+        let choices = choices_for(conn, &scope, &deal, &form)?;
         Ok((deal, form, choices))
     })
     .await?;
@@ -78,8 +80,11 @@ pub async fn update(
         if !deal.can_change() {
             return Ok(Err(None));
         }
-        let (choices, _, _) = choices_for(conn, &scope, &deal)?;
+        let choices = choices_for(conn, &scope, &deal, &f)?;
         let mut errors = FieldErrors::default();
+        if f.finding() {
+            return Ok(Err(Some((deal, errors, choices))));
+        }
         let Some((new, _)) = f.validate(&choices, &mut errors) else {
             return Ok(Err(Some((deal, errors, choices))));
         };
@@ -108,7 +113,7 @@ pub async fn update(
             Ok(see_other(&format!("/sales/deals/{id}")))
         }
         Err(Some((deal, errors, choices))) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            errors.status(),
             &form_page(ctx, Some(deal), form, errors, &choices),
         ),
     }
@@ -183,23 +188,20 @@ impl DealEdit {
     }
 }
 
-/// The form's choices for an existing deal, with its current client even when archived, and
-/// that client's and project's public ids.
+/// The form's choices for an existing deal, with its current client even when archived.
 fn choices_for(
     conn: &mut AnyConnection,
     scope: &RecordScope,
     deal: &DealRecord,
-) -> Result<(Choices, PublicId, Option<PublicId>), AppError> {
-    let mut choices = load_choices(conn, scope, false)?;
-    let (client, client_name, project) = queries::form_ids(conn, deal)?;
-    if !choices
-        .clients
-        .iter()
-        .any(|(id, _, _)| *id == deal.client_id)
-    {
-        choices.clients.push((deal.client_id, client, client_name));
+    form: &DealForm,
+) -> Result<Choices, AppError> {
+    let mut choices = load_choices(conn, scope, false, form)?;
+    let clients = &mut choices.picker.clients;
+    if !clients.iter().any(|(id, _, _)| *id == deal.client_id) {
+        let (client, client_name, _) = queries::form_ids(conn, deal)?;
+        clients.push((deal.client_id, client, client_name));
     }
-    Ok((choices, client, project))
+    Ok(choices)
 }
 
 /// A deal's fields as its history records them, with the client and project by internal id.

@@ -7,6 +7,7 @@ use super::queries::NewDeal;
 use crate::db::PublicId;
 use crate::domain::money;
 use crate::domain::{DealSource, PaymentMethod};
+use crate::sales::choices::ClientPicker;
 use crate::sales::clients::form::ClientForm;
 use crate::sales::clients::queries::ClientValues;
 use crate::sales::payments::form::{currency_and_rate, rate_to_input};
@@ -18,6 +19,9 @@ use crate::web::form;
 #[serde(default)]
 pub struct DealForm {
     pub client: String,
+    /// Typed to find a client, and `find` = "client" when the form was sent to find one.
+    pub client_q: String,
+    pub find: String,
     pub amount: String,
     pub deal_date: String,
     pub due_date: String,
@@ -36,7 +40,7 @@ pub struct DealForm {
 
 /// What the form may point at: the scope's clients and the organization's running projects.
 pub struct Choices {
-    pub clients: Vec<(i64, PublicId, String)>,
+    pub picker: ClientPicker,
     /// Whether the user may add a client from the deal form (clients.manage, on a new deal).
     pub inline_client: bool,
     pub projects: Vec<(i64, PublicId, String)>,
@@ -53,6 +57,11 @@ fn pick(items: &[(i64, PublicId, String)], value: &str) -> Option<i64> {
 }
 
 impl DealForm {
+    /// Whether the form was sent to find a client, not to be saved.
+    pub fn finding(&self) -> bool {
+        self.find == "client"
+    }
+
     /// The deal, and the client to create with it when one was typed in; the deal's
     /// `client_id` is then set once that client exists.
     pub fn validate(
@@ -74,7 +83,7 @@ impl DealForm {
                 (None, None)
             }
             (chosen, false) => {
-                let found = pick(&c.clients, chosen);
+                let found = pick(&c.picker.clients, chosen);
                 if found.is_none() {
                     e.add(
                         "client",
@@ -240,7 +249,10 @@ mod tests {
 
     fn choices() -> Choices {
         Choices {
-            clients: vec![(7, PublicId::new(), "Northwind".into())],
+            picker: ClientPicker {
+                clients: vec![(7, PublicId::new(), "Northwind".into())],
+                ..ClientPicker::default()
+            },
             inline_client: true,
             projects: Vec::new(),
             currency: "USD".into(),
@@ -267,7 +279,7 @@ mod tests {
         }
         let mut e = FieldErrors::default();
         let ok = DealForm {
-            client: c.clients[0].1.to_string(),
+            client: c.picker.clients[0].1.to_string(),
             amount: "1,250.50".into(),
             deal_date: "2026-11-22".into(),
             source: "referral".into(),

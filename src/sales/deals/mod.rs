@@ -12,7 +12,6 @@ mod search;
 
 use crate::domain::money::money;
 use crate::domain::{DealSource, Money, PaymentMethod, choices};
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
@@ -71,21 +70,26 @@ struct FormPage {
     currency_options: Vec<(String, String)>,
     inline_client: bool,
     client_options: Vec<(String, String)>,
+    picker: crate::sales::choices::ClientPicker,
     project_options: Vec<(String, String)>,
     source_options: Vec<(String, String)>,
     method_options: Vec<(String, String)>,
 }
 
 /// `inline_client`: whether the form may add a client (a new deal, by someone with
-/// clients.manage).
+/// clients.manage); `form`: what it was sent with, for its client picker.
 pub(crate) fn load_choices(
     conn: &mut AnyConnection,
     scope: &RecordScope,
     inline_client: bool,
+    form: &DealForm,
 ) -> Result<Choices, AppError> {
     let currency = scope.currency().to_string();
+    let mut picker =
+        crate::sales::choices::client_choices(conn, scope, &form.client_q, &form.client)?;
+    picker.searched = form.finding();
     Ok(Choices {
-        clients: crate::sales::choices::client_choices(conn, scope)?,
+        picker,
         inline_client,
         projects: crate::sales::choices::project_choices(conn, scope)?,
         exponent: currency_exponent(&currency),
@@ -93,15 +97,21 @@ pub(crate) fn load_choices(
     })
 }
 
+/// The form as sent back: with its errors (422), or with the clients found (200), the one
+/// found chosen.
 fn form_page(
     ctx: Ctx,
     deal: Option<DealRecord>,
-    form: DealForm,
+    mut form: DealForm,
     errors: FieldErrors,
     c: &Choices,
 ) -> FormPage {
-    let mut client_options = vec![(String::new(), "Choose a client".to_string())];
-    client_options.extend(c.clients.iter().map(|(_, p, n)| (p.to_string(), n.clone())));
+    if form.client.is_empty()
+        && let Some(only) = c.picker.only()
+    {
+        form.client = only.to_string();
+    }
+    let client_options = crate::sales::choices::picker_options("Choose a client", &c.picker);
     let mut project_options = vec![(String::new(), "No project".to_string())];
     project_options.extend(
         c.projects
@@ -117,6 +127,7 @@ fn form_page(
         currency_options: crate::domain::money::currencies(),
         inline_client: c.inline_client,
         client_options,
+        picker: c.picker.clone(),
         project_options,
         source_options: choices::coded::<DealSource>(),
         method_options: choices::any_of::<PaymentMethod>("Not decided"),
@@ -136,12 +147,14 @@ async fn new(
     ctx.require(Permission::DealsCreate)?;
     let request = scope_request(&ctx)?;
     let inline = ctx.perms.contains(Permission::ClientsManage);
-    let choices = db::run(&state.pool, move |conn| {
+    let today = ctx.today();
+    let (form, choices) = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        load_choices(conn, &scope, inline)
+        let form = DealForm::blank(today, query.into_inner().client, scope.currency());
+        let choices = load_choices(conn, &scope, inline, &form)?;
+        Ok((form, choices))
     })
     .await?;
-    let form = DealForm::blank(ctx.today(), query.into_inner().client, &choices.currency);
     render(&form_page(
         ctx,
         None,
@@ -178,8 +191,11 @@ async fn create(
     let inline = ctx.perms.contains(Permission::ClientsManage);
     let outcome = db::run(&state.pool, move |conn| {
         let scope = request.resolve(conn)?;
-        let choices = load_choices(conn, &scope, inline)?;
+        let choices = load_choices(conn, &scope, inline, &f)?;
         let mut errors = FieldErrors::default();
+        if f.finding() {
+            return Ok(Err((errors, choices)));
+        }
         let Some((mut new, new_client)) = f.validate(&choices, &mut errors) else {
             return Ok(Err((errors, choices)));
         };
@@ -196,7 +212,7 @@ async fn create(
             Ok(see_other(&format!("/sales/deals/{}", deal.public_id)))
         }
         Err((errors, choices)) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            errors.status(),
             &form_page(ctx, None, form, errors, &choices),
         ),
     }
