@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod fonts;
 pub mod health;
 pub mod integrations;
 pub mod invoices;

@@ -8,8 +8,9 @@ mod integrations;
 mod orders;
 mod partner;
 mod payments;
+mod receipt;
 
-pub use self::payments::write_receipts;
+pub use self::receipt::write_receipts;
 mod sales;
 mod verification;
 

@@ -1,11 +1,10 @@
 //! Payments on the demo deals, in every state a payment takes: waiting, verified, rejected with
-//! a reason, refunded, written off; a receipt on every third. The deals and clients then take
+//! a reason, refunded, written off; a receipt on every third (its picture made by `receipt`). The deals and clients then take
 //! their statuses from them through the one recomputation (`sales::balance`), as they would
 //! from payments recorded on the site.
 
 use crate::domain::money::money;
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -43,16 +42,6 @@ const PLANS: [&[(i64, &str, Option<&str>)]; 10] = [
 ];
 
 const METHODS: [&str; 5] = ["bank_transfer", "card", "cash", "cheque", "wallet"];
-
-/// The file every demo receipt shows (a one-pixel PNG), written under `UPLOAD_DIR` by `serve
-/// --demo` (`write_receipts`).
-const RECEIPT_PNG: [u8; 67] = [
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
-    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
-    0x42, 0x60, 0x82,
-];
 
 /// Loads the payments once per organization (nothing when it already has some).
 pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryResult<()> {
@@ -182,25 +171,4 @@ pub fn load(conn: &mut AnyConnection, scope: OrgScope, domain: &str) -> QueryRes
         balance::recompute_owner(conn, scope.id(), owner)?;
     }
     Ok(())
-}
-
-/// Writes the demo receipts' file under `upload_dir` for every demo payment that names one.
-pub fn write_receipts(conn: &mut AnyConnection, upload_dir: &Path) -> Result<usize, String> {
-    let names: Vec<Option<String>> = payments::table
-        .filter(payments::receipt_path.like("demo%"))
-        .select(payments::receipt_path)
-        .load(conn)
-        .map_err(|e| format!("reading demo receipts failed: {e}"))?;
-    let dir = upload_dir.join("receipts");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    let mut written = 0;
-    for name in names.into_iter().flatten() {
-        let path = dir.join(&name);
-        if !path.exists() {
-            std::fs::write(&path, RECEIPT_PNG)
-                .map_err(|e| format!("write {}: {e}", path.display()))?;
-            written += 1;
-        }
-    }
-    Ok(written)
 }

@@ -1,11 +1,12 @@
 //! An invoice or a quote as a PDF (printpdf). A client's name must print as it is written, so the
-//! text is set in DejaVu Sans, embedded: it covers Latin, Greek, Cyrillic and Arabic letters (the
-//! font and its licence are in `static/fonts/`, compiled into the binary). Arabic is printed
-//! letter by letter, without joining: the PDF holds the right characters, not shaped ones.
+//! text is set in DejaVu Sans (`crate::fonts`), embedded: it covers Latin, Greek, Cyrillic and
+//! Arabic letters. Arabic is printed letter by letter, without joining: the PDF holds the right
+//! characters, not shaped ones.
 
 use printpdf::{IndirectFontRef, Mm, PdfDocument, PdfLayerReference};
 
 use crate::error::AppError;
+use crate::fonts::{BOLD, REGULAR};
 
 /// What the document says, line by line, as the page and the PDF share it.
 pub struct Document {
@@ -20,9 +21,6 @@ pub struct Document {
 fn pdf_err(e: impl std::fmt::Display) -> AppError {
     AppError::internal(format!("the PDF could not be made: {e}"))
 }
-
-const REGULAR: &[u8] = include_bytes!("../../static/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../static/fonts/DejaVuSans-Bold.ttf");
 
 struct Pen<'a> {
     layer: PdfLayerReference,

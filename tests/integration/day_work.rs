@@ -197,3 +197,30 @@ dual!(
         assert!(js.body.contains("aria-invalid"));
     }
 );
+
+dual!(demo_receipts_show_their_payments_figures, |app| {
+    let dir = tempfile::tempdir().expect("dir");
+    let written = dealdesk::demo::write_receipts(&mut app.conn(), dir.path()).expect("receipts");
+    let (name, number): (Option<String>, String) = payments::table
+        .filter(payments::receipt_path.like("demo%"))
+        .select((payments::receipt_path, payments::transaction_number))
+        .first(&mut app.conn())
+        .expect("a demo receipt");
+    let with_receipt: i64 = payments::table
+        .filter(payments::receipt_path.like("demo%"))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(written as i64, with_receipt, "one picture a receipt");
+    let path = dir.path().join("receipts").join(name.expect("name"));
+    let bytes = std::fs::read(&path).expect("file");
+    assert!(bytes.starts_with(b"\x89PNG"), "{number}'s receipt is a PNG");
+    assert!(
+        (4_000..24_000).contains(&bytes.len()),
+        "a picture of a slip, not a pixel: {} bytes",
+        bytes.len()
+    );
+    // Written once: a restarted demo keeps the files it has.
+    let again = dealdesk::demo::write_receipts(&mut app.conn(), dir.path()).expect("again");
+    assert_eq!(again, 0);
+});

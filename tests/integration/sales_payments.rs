@@ -181,6 +181,11 @@ dual!(
         assert_eq!(r.status, 200);
         assert_eq!(r.header("content-type"), Some("image/png"));
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        let policy = r.header("content-security-policy").unwrap_or_default();
+        assert!(
+            policy.starts_with("sandbox;") && !policy.contains("script"),
+            "opened alone, a receipt runs nothing: {policy}"
+        );
         assert!(
             r.header("content-disposition")
                 .is_some_and(|d| d.contains(&format!("receipt-{number}.png")))

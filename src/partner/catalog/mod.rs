@@ -204,7 +204,10 @@ async fn image(
     Ok(HttpResponse::Ok()
         .content_type(mime)
         .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
+        .insert_header((
+            "Content-Security-Policy",
+            crate::web::headers::UPLOADED_FILE_POLICY,
+        ))
         .insert_header(("Cache-Control", "private, max-age=300"))
         .body(bytes))
 }

@@ -115,7 +115,10 @@ fn response(
             format!("inline; filename=\"receipt-{number}.{ext}\""),
         ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
+        .insert_header((
+            "Content-Security-Policy",
+            crate::web::headers::UPLOADED_FILE_POLICY,
+        ))
         .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))
 }
