@@ -94,6 +94,9 @@ fn respond(req: &HttpRequest, s: &Served, cache: &'static str) -> HttpResponse {
     res.insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::ETAG, s.etag.clone()))
         .insert_header((header::CONTENT_TYPE, s.asset.content_type));
+    if s.asset.content_type.starts_with("image/") {
+        res.insert_header((header::CONTENT_SECURITY_POLICY, super::headers::FILE_POLICY));
+    }
     if fresh {
         res.finish()
     } else {

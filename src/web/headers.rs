@@ -7,11 +7,11 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-/// A file someone uploaded (a receipt, a product's picture), opened on its own: sandboxed, no
-/// script, nothing loaded but itself. The browser shows an image alone in a viewer it styles
+/// A file opened on its own (an uploaded receipt or product picture, the site's icon):
+/// sandboxed, no script, nothing loaded but itself. The browser shows an image alone in a viewer it styles
 /// inline, so inline style is allowed (without it every opened receipt logs a refusal); in a
 /// sandbox without script, style cannot run anything.
-pub const UPLOADED_FILE_POLICY: &str =
+pub const FILE_POLICY: &str =
     "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
 
 pub fn security_headers() -> DefaultHeaders {

@@ -199,6 +199,11 @@ async fn connect(driver: &Driver, profile: &str) -> fantoccini::Client {
                      "--no-first-run", "--window-size=1200,900", format!("--user-data-dir={profile}")],
         }),
     );
+    // Console errors are kept for `browser_pages` to read.
+    caps.insert(
+        "goog:loggingPrefs".into(),
+        serde_json::json!({ "browser": "SEVERE" }),
+    );
     ClientBuilder::rustls()
         .expect("TLS setup")
         .capabilities(caps)

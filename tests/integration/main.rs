@@ -18,6 +18,7 @@ mod architecture;
 mod audit;
 mod auth;
 mod browser;
+mod browser_pages;
 mod browser_partner;
 mod browser_verification;
 mod bulk;

@@ -37,6 +37,11 @@ dual!(assets_have_hashed_immutable_urls_and_a_favicon, |app| {
         (ico.status, ico.header("content-type")),
         (200, Some("image/x-icon"))
     );
+    // Opened alone, the icon is shown in the browser's own viewer, which styles it inline.
+    assert_eq!(
+        ico.header("content-security-policy"),
+        Some(dealdesk::web::headers::FILE_POLICY)
+    );
     // The plain name still answers (an old page in a cache), but is not kept for a year.
     let plain = c.get("/static/app.css");
     assert_eq!(plain.status, 200);

@@ -204,10 +204,7 @@ async fn image(
     Ok(HttpResponse::Ok()
         .content_type(mime)
         .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((
-            "Content-Security-Policy",
-            crate::web::headers::UPLOADED_FILE_POLICY,
-        ))
+        .insert_header(("Content-Security-Policy", crate::web::headers::FILE_POLICY))
         .insert_header(("Cache-Control", "private, max-age=300"))
         .body(bytes))
 }

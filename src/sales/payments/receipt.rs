@@ -115,10 +115,7 @@ fn response(
             format!("inline; filename=\"receipt-{number}.{ext}\""),
         ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((
-            "Content-Security-Policy",
-            crate::web::headers::UPLOADED_FILE_POLICY,
-        ))
+        .insert_header(("Content-Security-Policy", crate::web::headers::FILE_POLICY))
         .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))
 }
