@@ -122,7 +122,8 @@ fn salesperson_records_a_payment(backend: Backend) {
         page_with(browser, "#deals-title").await;
         click(browser, "a[href^='/sales/deals/new?client=']").await;
         fill(browser, "#f-amount", "1,200").await;
-        click(browser, "main form button[type=submit]").await;
+        // The visible button: the form's first, hidden one only takes Enter.
+        click(browser, "main form button.primary").await;
         let deal = page_with(browser, "#payments-title").await;
         assert!(deal.contains("Browser Bakery") && deal.contains("1,200.00 USD"));
         click(browser, "a[href$='/payments/new']").await;
