@@ -29,9 +29,11 @@ pub struct ClientPicker {
 }
 
 impl ClientPicker {
-    /// The one client a search found, for the form to choose it.
-    pub fn only(&self) -> Option<PublicId> {
-        (self.searched && self.matched == 1 && !self.more).then(|| self.clients[0].1)
+    /// Chooses the one client a search found, when the form had none chosen.
+    pub fn choose_only(&self, client: &mut String) {
+        if client.is_empty() && self.searched && self.matched == 1 && !self.more {
+            *client = self.clients[0].1.to_string();
+        }
     }
 
     /// What the list holds, in a sentence, when it is not simply every client.
@@ -67,12 +69,14 @@ pub fn picker_options(none: &str, picker: &ClientPicker) -> Vec<(String, String)
     options
 }
 
-/// The picker for `find` (what was typed), keeping `chosen` (a client's public id) listed.
+/// The picker for `find` (what was typed), keeping `chosen` (a client's public id) listed;
+/// `searched`: whether the form was sent to find a client.
 pub fn client_choices(
     conn: &mut AnyConnection,
     scope: &RecordScope,
     find: &str,
     chosen: &str,
+    searched: bool,
 ) -> QueryResult<ClientPicker> {
     let find: String = find.trim().chars().take(100).collect();
     let mut q = crate::owned!(
@@ -120,7 +124,7 @@ pub fn client_choices(
         find,
         matched,
         more,
-        searched: false,
+        searched,
     })
 }
 

@@ -64,10 +64,8 @@ fn load_choices(
     scope: &RecordScope,
     form: &CallForm,
 ) -> Result<Choices, AppError> {
-    let mut picker = client_choices(conn, scope, &form.client_q, &form.client)?;
-    picker.searched = form.finding();
     Ok(Choices {
-        picker,
+        picker: client_choices(conn, scope, &form.client_q, &form.client, form.finding())?,
         reasons: queries::reason_choices(conn, scope)?,
     })
 }
@@ -81,11 +79,7 @@ fn form_page(
     errors: FieldErrors,
     c: &Choices,
 ) -> FormPage {
-    if form.client.is_empty()
-        && let Some(only) = c.picker.only()
-    {
-        form.client = only.to_string();
-    }
+    c.picker.choose_only(&mut form.client);
     let named = |first: &str, items: &[(i64, PublicId, String)]| {
         let mut v = vec![(String::new(), first.to_string())];
         v.extend(items.iter().map(|(_, p, n)| (p.to_string(), n.clone())));

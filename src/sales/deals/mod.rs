@@ -85,9 +85,13 @@ pub(crate) fn load_choices(
     form: &DealForm,
 ) -> Result<Choices, AppError> {
     let currency = scope.currency().to_string();
-    let mut picker =
-        crate::sales::choices::client_choices(conn, scope, &form.client_q, &form.client)?;
-    picker.searched = form.finding();
+    let picker = crate::sales::choices::client_choices(
+        conn,
+        scope,
+        &form.client_q,
+        &form.client,
+        form.finding(),
+    )?;
     Ok(Choices {
         picker,
         inline_client,
@@ -106,11 +110,7 @@ fn form_page(
     errors: FieldErrors,
     c: &Choices,
 ) -> FormPage {
-    if form.client.is_empty()
-        && let Some(only) = c.picker.only()
-    {
-        form.client = only.to_string();
-    }
+    c.picker.choose_only(&mut form.client);
     let client_options = crate::sales::choices::picker_options("Choose a client", &c.picker);
     let mut project_options = vec![(String::new(), "No project".to_string())];
     project_options.extend(
