@@ -22,6 +22,7 @@ mod browser_pages;
 mod browser_partner;
 mod browser_verification;
 mod bulk;
+mod checkers;
 mod client_picker;
 mod commissions;
 mod day_work;
