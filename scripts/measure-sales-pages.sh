@@ -7,6 +7,7 @@
 # wrk with 32 connections for 10 s per page (requests/s, p50, p99) and with one connection (the
 # median of one request alone).
 # Usage: cargo build --release && scripts/measure-sales-pages.sh sqlite|postgres
+# ONLY=calls measures only the pages whose path holds "calls" (a quicker look at one area).
 # Needs wrk (apt-get install wrk), curl, and psql for PostgreSQL.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -80,6 +81,7 @@ txn=$(sql "SELECT p.transaction_number FROM payments p JOIN users u ON u.id = p.
 printf "%-12s %-58s %6s %10s %9s %9s %12s\n" who page status "req/s" p50 p99 "alone, p50"
 measure() {
   local who="$1" cookie="$2" path="$3" status out alone
+  [[ "$path" == *"${ONLY:-}"* ]] || return 0
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$path")
   out=$(wrk -t2 -c32 -d10s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path")
   alone=$(wrk -t1 -c1 -d5s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path" | awk '$1 == "50%" { print $2 }')

@@ -240,6 +240,47 @@ impl Tour {
     }
 }
 
+/// On a phone a list's filters fold under "Filters", so the list begins on the first screen; a
+/// filter in error opens them, its field focused.
+async fn filters_fold_on_a_phone(app: &TestApp, browser: &fantoccini::Client) {
+    browser.delete_all_cookies().await.expect("sign out");
+    sign_in(browser, &app.base, "manager@demo.test", DEMO_PASSWORD).await;
+    browser
+        .wait()
+        .for_element(Locator::Css("main h1"))
+        .await
+        .expect("signed in");
+    browser
+        .set_window_size(375, 900)
+        .await
+        .expect("window size");
+    let look = "const d = document.querySelector('form.toolbar details.filters');
+        return [d && d.open, d && d.querySelector('summary').textContent,
+                document.activeElement.name || '',
+                Math.round(document.querySelector('table').getBoundingClientRect().top)];";
+    browser
+        .goto(&format!(
+            "{}/sales/deals?status=in_progress&sort=amount",
+            app.base
+        ))
+        .await
+        .expect("open");
+    let folded = browser.execute(look, vec![]).await.expect("look");
+    assert_eq!(folded[0], false, "{folded}");
+    assert_eq!(folded[1], "Filters (1 set)", "{folded}");
+    assert!(
+        folded[3].as_u64() < Some(900),
+        "the list begins on the first screen: {folded}"
+    );
+    browser
+        .goto(&format!("{}/sales/deals?min=abc", app.base))
+        .await
+        .expect("open");
+    let in_error = browser.execute(look, vec![]).await.expect("look");
+    assert_eq!(in_error[0], true, "{in_error}");
+    assert_eq!(in_error[2], "min", "{in_error}");
+}
+
 fn every_page_fits_and_passes_the_checkers(backend: Backend) {
     in_browser(backend, async |app, browser| {
         let people: Vec<String> = dealdesk::demo::logins()
@@ -270,6 +311,7 @@ fn every_page_fits_and_passes_the_checkers(backend: Backend) {
             unreached.is_empty(),
             "no person's pages link to {unreached:?}"
         );
+        filters_fold_on_a_phone(app, browser).await;
         if let Some(vnu) = &tour.vnu {
             tour.faults.extend(vnu.errors());
             eprintln!("vnu read {} pages", vnu.len());
