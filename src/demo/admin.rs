@@ -5,12 +5,13 @@
 use diesel::prelude::*;
 use serde_json::json;
 
+use crate::admin::roles::{ValidRole, create_role};
 use crate::audit::{self, Actor, Event, actions};
 use crate::auth::users::find_by_email;
 use crate::db::{AnyConnection, PublicId, now};
 use crate::orgs::{self, NewUser};
-use crate::permissions::Permission;
-use crate::schema::{loss_reasons, organizations, projects, role_permissions, roles, teams, users};
+use crate::permissions::{Permission, PermissionSet};
+use crate::schema::{loss_reasons, organizations, projects, roles, teams, users};
 use crate::web::OrgScope;
 
 /// (first name, last name, local part, role key, active)
@@ -372,38 +373,14 @@ fn project(
 /// A role of the organization's own, held by no one yet: what an admin makes for newcomers, and
 /// one a demo admin may edit or delete.
 fn trainee_role(conn: &mut AnyConnection, actor: &Actor, scope: OrgScope) -> QueryResult<()> {
-    let t = now();
-    let public_id = PublicId::new();
-    let id: i64 = diesel::insert_into(roles::table)
-        .values((
-            roles::public_id.eq(public_id),
-            roles::organization_id.eq(scope.id()),
-            roles::name.eq("Sales Trainee"),
-            roles::description
-                .eq("Logs calls and keeps clients up to date; no deals or payments yet"),
-            roles::created_at.eq(t),
-            roles::updated_at.eq(t),
-        ))
-        .returning(roles::id)
-        .get_result(conn)?;
-    let granted = [Permission::ClientsManage, Permission::CallsLog];
-    for p in granted {
-        diesel::insert_into(role_permissions::table)
-            .values((
-                role_permissions::organization_id.eq(scope.id()),
-                role_permissions::role_id.eq(id),
-                role_permissions::permission.eq(p.key()),
-            ))
-            .execute(conn)?;
-    }
-    audit::record(
-        conn,
-        actor,
-        Event::new(Some(scope.id()), actions::CREATE, "role")
-            .entity(public_id)
-            .new_values(
-                json!({ "name": "Sales Trainee", "permissions": granted.map(Permission::key) }),
-            ),
-    )?;
-    Ok(())
+    let role = ValidRole {
+        name: "Sales Trainee".into(),
+        description: Some(
+            "Logs calls and keeps clients up to date; no deals or payments yet".into(),
+        ),
+        commission_rate_bp: None,
+        is_active: true,
+        permissions: PermissionSet::of(&[Permission::ClientsManage, Permission::CallsLog]),
+    };
+    create_role(conn, actor, scope, &role)
 }

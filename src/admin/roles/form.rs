@@ -94,12 +94,12 @@ impl RoleForm {
     }
 }
 
-pub(super) struct ValidRole {
-    pub(super) name: String,
-    pub(super) description: Option<String>,
-    pub(super) commission_rate_bp: Option<i32>,
-    pub(super) is_active: bool,
-    pub(super) permissions: PermissionSet,
+pub(crate) struct ValidRole {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) commission_rate_bp: Option<i32>,
+    pub(crate) is_active: bool,
+    pub(crate) permissions: PermissionSet,
 }
 
 impl ValidRole {

@@ -11,13 +11,14 @@ use askama::Template;
 use diesel::prelude::*;
 
 use self::delete::confirm_delete;
-use self::form::{PermGroup, RoleForm, ValidRole, audit_json, groups, validate};
+pub(crate) use self::form::ValidRole;
+use self::form::{PermGroup, RoleForm, audit_json, groups, validate};
 use self::queries::{
     NAME_TAKEN, RoleRecord, find, name_taken, role_user_counts, save_permissions, user_counts,
 };
 use crate::AppState;
 use crate::admin::policy;
-use crate::audit::{self, Event, actions};
+use crate::audit::{self, Actor, Event, actions};
 use crate::db::{self, AnyConnection, PublicId, now, write_tx};
 use crate::error::AppError;
 use crate::permissions::{Permission, PermissionSet};
@@ -152,28 +153,7 @@ async fn create(
             if name_taken(conn, scope, &v.name, None)? {
                 return Err(FormError::field("name", NAME_TAKEN));
             }
-            let t = now();
-            let public_id = PublicId::new();
-            let id: i64 = diesel::insert_into(roles::table)
-                .values((
-                    roles::public_id.eq(public_id),
-                    roles::organization_id.eq(scope.id()),
-                    roles::name.eq(&v.name),
-                    roles::description.eq(&v.description),
-                    roles::commission_rate_bp.eq(v.commission_rate_bp),
-                    roles::created_at.eq(t),
-                    roles::updated_at.eq(t),
-                ))
-                .returning(roles::id)
-                .get_result(conn)?;
-            save_permissions(conn, scope, id, v.permissions)?;
-            audit::record(
-                conn,
-                &actor,
-                Event::new(Some(scope.id()), actions::CREATE, "role")
-                    .entity(public_id)
-                    .new_values(audit_json(&v)),
-            )?;
+            create_role(conn, &actor, scope, &v)?;
             Ok(v.name.clone())
         }))
     })
@@ -188,6 +168,38 @@ async fn create(
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// Adds a role of the organization's own with its permissions, and records it: the admin's form
+/// and the demo's roles both make a role this way.
+pub(crate) fn create_role(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: OrgScope,
+    v: &ValidRole,
+) -> QueryResult<()> {
+    let t = now();
+    let public_id = PublicId::new();
+    let id: i64 = diesel::insert_into(roles::table)
+        .values((
+            roles::public_id.eq(public_id),
+            roles::organization_id.eq(scope.id()),
+            roles::name.eq(&v.name),
+            roles::description.eq(&v.description),
+            roles::commission_rate_bp.eq(v.commission_rate_bp),
+            roles::created_at.eq(t),
+            roles::updated_at.eq(t),
+        ))
+        .returning(roles::id)
+        .get_result(conn)?;
+    save_permissions(conn, scope, id, v.permissions)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Some(scope.id()), actions::CREATE, "role")
+            .entity(public_id)
+            .new_values(audit_json(v)),
+    )
 }
 
 fn load(
